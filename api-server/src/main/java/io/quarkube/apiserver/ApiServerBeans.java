@@ -1,0 +1,47 @@
+package io.quarkube.apiserver;
+
+import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.resource.ResourceCatalog;
+import io.quarkube.apiserver.storage.EtcdStorage;
+import io.quarkube.apiserver.storage.Storage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/** Wires storage, catalog and registry together once per process. */
+@ApplicationScoped
+public class ApiServerBeans {
+  private static final Logger LOG = Logger.getLogger(ApiServerBeans.class);
+
+  @Produces
+  @Singleton
+  Storage storage(ApiServerConfig config) {
+    LOG.infof("storage: etcd at %s", config.etcd().endpoints());
+    return new EtcdStorage(config.etcd().endpoints().toArray(String[]::new));
+  }
+
+  void closeStorage(@Disposes Storage storage) {
+    storage.close();
+  }
+
+  @Produces
+  @Singleton
+  ResourceCatalog catalog() {
+    return ResourceCatalog.builtIn();
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  Registry registry(ResourceCatalog catalog, Storage storage, Clock clock) {
+    return new Registry(catalog, storage, clock);
+  }
+}

@@ -1,0 +1,166 @@
+package io.quarkube.apiserver.endpoints;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkube.apiserver.ApiServerConfig;
+import io.quarkube.apiserver.admission.AdmissionChain;
+import io.quarkube.apiserver.admission.NamespaceLifecycle;
+import io.quarkube.apiserver.auth.Authenticator;
+import io.quarkube.apiserver.auth.Authorizer;
+import io.quarkube.apiserver.auth.ClientCertificateAuthenticator;
+import io.quarkube.apiserver.auth.UserInfo;
+import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.table.TableConverter;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The request chain of every API path, in upstream's order: body limits, authentication, authorization, then the
+ * handler (which runs admission before it writes). Each stage is a named seam the security work fills in.
+ */
+@ApplicationScoped
+public class ApiRoutes {
+  private static final Logger LOG = Logger.getLogger(ApiRoutes.class);
+  /** Upstream's limit on request bodies (3 MiB). */
+  static final long MAX_BODY_BYTES = 3L * 1024 * 1024;
+
+  private final Registry registry;
+  private final ApiServerConfig config;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final DiscoveryRoutes discovery;
+  private List<Authenticator> authenticators;
+  private Authorizer authorizer;
+  private ResourceHandler resources;
+  private Responses responses;
+
+  public ApiRoutes(Registry registry, ApiServerConfig config, MeterRegistry meters, Clock clock,
+      DiscoveryRoutes discovery) {
+    this.registry = registry;
+    this.config = config;
+    this.meters = meters;
+    this.clock = clock;
+    this.discovery = discovery;
+  }
+
+  void install(@Observes Router router) {
+    responses = new Responses(new TableConverter(), clock);
+    authenticators = List.of(new ClientCertificateAuthenticator());
+    authorizer = new Authorizer.AllowAuthenticated();
+    AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(registry.namespaces())));
+    resources = new ResourceHandler(registry, admission, responses, new BodyDecoder(new ProtobufBodies()),
+        new Patcher(), clock);
+    LOG.infof("admission plugins: %s", admission.names());
+
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    for (String path : List.of("/api/*", "/apis/*")) {
+      for (HttpMethod m : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+        router.route(m, path).order(-10).handler(bodies);
+      }
+    }
+    router.route("/api/*").order(-9).failureHandler(this::failure);
+    router.route("/apis/*").order(-9).failureHandler(this::failure);
+    router.route("/openapi/*").order(-9).failureHandler(this::failure);
+
+    router.routeWithRegex("^/api/v1/(.*)$").blockingHandler(ctx -> serve(ctx, () -> {
+      UserInfo user = authenticate(ctx);
+      RequestInfo info = requestInfo(ctx, "", "v1", ctx.pathParam("param0"));
+      authorize(user, info);
+      resources.handle(ctx, info, user);
+    }), false);
+    router.routeWithRegex("^/apis/([^/]+)/([^/]+)/(.+)$").blockingHandler(ctx -> serve(ctx, () -> {
+      UserInfo user = authenticate(ctx);
+      RequestInfo info = requestInfo(ctx, ctx.pathParam("param0"), ctx.pathParam("param1"),
+          ctx.pathParam("param2"));
+      authorize(user, info);
+      resources.handle(ctx, info, user);
+    }), false);
+    discovery.install(router, this);
+  }
+
+  /** Runs one request with Status errors, metrics and a log line for failures. */
+  void serve(RoutingContext ctx, Runnable handler) {
+    Timer.Sample sample = Timer.start(meters);
+    try {
+      handler.run();
+    } catch (ApiException e) {
+      responses.error(ctx, e);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "%s %s failed", ctx.request().method(), ctx.request().uri());
+      responses.error(ctx, ApiException.internal(e.toString()));
+    } finally {
+      RequestInfo info = ctx.get("requestInfo");
+      String verb = info == null ? ctx.request().method().name() : info.verb().toUpperCase();
+      String resource = info == null ? "" : info.resource();
+      if (!"WATCH".equals(verb)) {
+        sample.stop(meters.timer("apiserver_request_duration_seconds", "verb", verb, "resource", resource,
+            "group", info == null ? "" : info.group()));
+      }
+      meters.counter("apiserver_request_total", "verb", verb, "resource", resource, "code",
+          Integer.toString(ctx.response().getStatusCode())).increment();
+    }
+  }
+
+  private RequestInfo requestInfo(RoutingContext ctx, String group, String version, String rest) {
+    String w = ctx.queryParams().get("watch");
+    boolean watch = "true".equals(w) || "1".equals(w);
+    RequestInfo info = RequestInfo.parse(group, version, rest, ctx.request().method().name(), watch);
+    if (info == null) {
+      throw ApiException.notFoundPath(ctx.request().path());
+    }
+    ctx.put("requestInfo", info);
+    return info;
+  }
+
+  UserInfo authenticate(RoutingContext ctx) {
+    for (Authenticator a : authenticators) {
+      Optional<UserInfo> user = a.authenticate(ctx);
+      if (user.isPresent()) {
+        return user.get();
+      }
+    }
+    Optional<String> testUser = config.authentication().insecureTestUser().filter(s -> !s.isEmpty());
+    if (testUser.isPresent() && !ctx.request().isSSL()) {
+      return new UserInfo(testUser.get(), "", List.of("system:masters", "system:authenticated"));
+    }
+    throw ApiException.unauthorized();
+  }
+
+  private void authorize(UserInfo user, RequestInfo info) {
+    if (authorizer.authorize(user, info) != Authorizer.Decision.ALLOW) {
+      String what = info.resource() + (info.subresource() == null ? "" : "/" + info.subresource());
+      throw ApiException.forbidden(what + (info.name() == null ? "" : " \"" + info.name() + "\"")
+          + " is forbidden: User \"" + user.name() + "\" cannot " + info.verb() + " resource \"" + what + "\"");
+    }
+  }
+
+  private void failure(RoutingContext ctx) {
+    int code = ctx.statusCode();
+    if (code == 413) {
+      responses.error(ctx, ApiException.tooLarge("the request is too large: limit is 3145728 bytes"));
+    } else if (ctx.failure() instanceof ApiException e) {
+      responses.error(ctx, e);
+    } else {
+      LOG.errorf(ctx.failure(), "%s %s failed", ctx.request().method(), ctx.request().uri());
+      responses.error(ctx, ApiException.internal(ctx.failure() == null ? "status " + code
+          : ctx.failure().toString()));
+    }
+  }
+
+  Responses responses() {
+    return responses;
+  }
+
+  Registry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,71 @@
+package io.quarkube.apiserver.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Turns request bodies into Kubernetes JSON trees, whatever their encoding (JSON, YAML, Kubernetes protobuf), and
+ * trees into the resource's Fabric8 model, refusing a body that names another kind.
+ */
+public final class BodyDecoder {
+  private final ProtobufBodies protobuf;
+
+  public BodyDecoder(ProtobufBodies protobuf) {
+    this.protobuf = protobuf;
+  }
+
+  public JsonNode decode(RoutingContext ctx) {
+    return decode(ctx, MediaTypes.contentType(ctx.request().getHeader("Content-Type")));
+  }
+
+  private JsonNode decode(RoutingContext ctx, String contentType) {
+    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    if (body.length == 0) {
+      throw ApiException.badRequest("the request body is empty");
+    }
+    return switch (contentType) {
+      case MediaTypes.JSON -> Json.parse(body);
+      case MediaTypes.YAML, "application/x-yaml", "text/yaml" -> Json.parseYaml(body);
+      case MediaTypes.PROTOBUF -> protobuf.decode(body);
+      default -> throw ApiException.unsupportedMediaType(contentType);
+    };
+  }
+
+  /** Patch bodies: the patch content types are all JSON, except server-side apply's YAML (JSON is valid YAML). */
+  public JsonNode decodePatch(RoutingContext ctx, String contentType) {
+    return switch (contentType) {
+      case MediaTypes.JSON_PATCH, MediaTypes.MERGE_PATCH, MediaTypes.STRATEGIC_MERGE_PATCH -> decode(ctx,
+          MediaTypes.JSON);
+      case MediaTypes.APPLY_PATCH -> decode(ctx, MediaTypes.YAML);
+      default -> throw ApiException.unsupportedMediaType(contentType);
+    };
+  }
+
+  public HasMetadata toObject(JsonNode body, ResourceDefinition def) {
+    if (!body.isObject()) {
+      throw ApiException.badRequest("the body of the request must be a JSON object, not " + body.getNodeType());
+    }
+    ObjectNode tree = (ObjectNode) body;
+    String kind = tree.path("kind").asText("");
+    String apiVersion = tree.path("apiVersion").asText("");
+    if (!kind.isEmpty() && !kind.equals(def.kind())) {
+      throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+          + def.kind() + ")");
+    }
+    if (!apiVersion.isEmpty() && !apiVersion.equals(def.apiVersion())) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion
+          + ") does not match the expected API version (" + def.apiVersion() + ")");
+    }
+    if (tree.has("metadata") && !tree.get("metadata").isObject()) {
+      throw ApiException.badRequest("metadata must be an object");
+    }
+    HasMetadata obj = Json.convert(tree, def.type());
+    obj.setApiVersion(def.apiVersion());
+    return obj;
+  }
+}

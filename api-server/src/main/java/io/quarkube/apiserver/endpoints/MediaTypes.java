@@ -1,0 +1,65 @@
+package io.quarkube.apiserver.endpoints;
+
+import java.util.Locale;
+
+/** Content negotiation of the Kubernetes API: which form a response takes, and how a request body is encoded. */
+public final class MediaTypes {
+  public static final String JSON = "application/json";
+  public static final String YAML = "application/yaml";
+  public static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+  public static final String JSON_PATCH = "application/json-patch+json";
+  public static final String MERGE_PATCH = "application/merge-patch+json";
+  public static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  public static final String APPLY_PATCH = "application/apply-patch+yaml";
+
+  private MediaTypes() {}
+
+  /** The forms an answer can take. */
+  public enum Output {
+    JSON,
+    YAML,
+    TABLE,
+    PARTIAL_METADATA
+  }
+
+  /**
+   * Picks the first acceptable form in the client's order: kubectl get asks for {@code as=Table} first and JSON as a
+   * fallback; typed clients ask for protobuf first and JSON second, and get JSON.
+   */
+  public static Output output(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return Output.JSON;
+    }
+    for (String part : accept.split(",")) {
+      String p = part.trim().toLowerCase(Locale.ROOT);
+      String type = p.split(";")[0].trim();
+      if (p.contains("as=table") && (type.equals(JSON) || type.equals(PROTOBUF))) {
+        if (type.equals(JSON)) {
+          return Output.TABLE;
+        }
+        continue;
+      }
+      if (p.contains("as=partialobjectmetadata")) {
+        if (type.equals(JSON)) {
+          return Output.PARTIAL_METADATA;
+        }
+        continue;
+      }
+      if (type.equals(JSON) || type.equals("*/*") || type.equals("application/*")) {
+        return Output.JSON;
+      }
+      if (type.equals(YAML)) {
+        return Output.YAML;
+      }
+    }
+    return Output.JSON;
+  }
+
+  /** The media type without parameters, lower case; JSON when absent. */
+  public static String contentType(String header) {
+    if (header == null || header.isBlank()) {
+      return JSON;
+    }
+    return header.split(";")[0].trim().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,311 @@
+package io.quarkube.apiserver.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.quarkube.apiserver.admission.AdmissionChain;
+import io.quarkube.apiserver.admission.AdmissionRequest;
+import io.quarkube.apiserver.admission.AdmissionRequest.Operation;
+import io.quarkube.apiserver.auth.UserInfo;
+import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.registry.DeleteOptions;
+import io.quarkube.apiserver.registry.DeleteResult;
+import io.quarkube.apiserver.registry.GenericStore;
+import io.quarkube.apiserver.registry.ListOptions;
+import io.quarkube.apiserver.registry.ListPage;
+import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.apiserver.selection.FieldSelector;
+import io.quarkube.apiserver.selection.LabelSelector;
+import io.quarkube.apiserver.watch.WatchStream;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The verbs of a resource URL: get, list, watch, create, update, patch, delete, deletecollection, and the
+ * subresources served by the store itself (status, scale, binding, finalize).
+ */
+public final class ResourceHandler {
+  private static final Set<String> STORE_SUBRESOURCES = Set.of("status", "scale", "binding", "finalize");
+
+  private final Registry registry;
+  private final AdmissionChain admission;
+  private final Responses responses;
+  private final BodyDecoder bodies;
+  private final Patcher patcher;
+  private final Clock clock;
+
+  public ResourceHandler(Registry registry, AdmissionChain admission, Responses responses, BodyDecoder bodies,
+      Patcher patcher, Clock clock) {
+    this.registry = registry;
+    this.admission = admission;
+    this.responses = responses;
+    this.bodies = bodies;
+    this.patcher = patcher;
+    this.clock = clock;
+  }
+
+  public void handle(RoutingContext ctx, RequestInfo info, UserInfo user) {
+    ResourceDefinition def = registry.catalog().find(info.group(), info.version(), info.resource())
+        .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
+    GenericStore<HasMetadata> store = registry.store(def);
+    if (def.namespaced() && info.namespace() == null && info.name() != null) {
+      throw ApiException.notFoundPath(ctx.request().path());
+    }
+    if (!def.namespaced() && info.namespace() != null) {
+      throw ApiException.notFoundPath(ctx.request().path());
+    }
+    String sub = info.subresource();
+    if (sub != null && (!def.subresources().contains(sub) || !STORE_SUBRESOURCES.contains(sub))) {
+      if (def.subresources().contains(sub)) {
+        throw ApiException.serviceUnavailable("the " + sub + " subresource of " + def.resource()
+            + " is not served yet");
+      }
+      throw ApiException.notFoundPath(ctx.request().path());
+    }
+    MultiMap q = ctx.queryParams();
+    boolean dryRun = q.getAll("dryRun").contains("All");
+    switch (info.verb()) {
+      case "get" -> get(ctx, def, store, info);
+      case "list" -> list(ctx, def, store, info);
+      case "watch" -> watch(ctx, def, store, info);
+      case "create" -> create(ctx, def, store, info, user, dryRun);
+      case "update" -> update(ctx, def, store, info, user, dryRun);
+      case "patch" -> patch(ctx, def, store, info, user, dryRun);
+      case "delete" -> delete(ctx, def, store, info, user, dryRun);
+      case "deletecollection" -> deleteCollection(ctx, def, store, info, user, dryRun);
+      default -> throw ApiException.methodNotSupported(def.group(), def.resource(), info.verb());
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private void get(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info) {
+    HasMetadata obj = store.get(info.namespace(), info.name());
+    if ("scale".equals(info.subresource())) {
+      responses.object(ctx, 200, Scales.toScale(def, obj), def);
+      return;
+    }
+    responses.object(ctx, 200, obj, def);
+  }
+
+  private void list(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info) {
+    if (info.subresource() != null) {
+      throw ApiException.methodNotSupported(def.group(), def.resource(), "list");
+    }
+    ListOptions options = listOptions(ctx.queryParams(), store);
+    ListPage<HasMetadata> page = store.list(info.namespace(), options);
+    responses.list(ctx, def, page);
+  }
+
+  private void watch(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info) {
+    MultiMap q = ctx.queryParams();
+    ListOptions options = listOptions(q, store);
+    String rv = q.get("resourceVersion");
+    long from = rv == null || rv.isEmpty() || rv.equals("0") ? 0 : GenericStore.parseRevision(rv);
+    String namespace = info.namespace();
+    ListOptions filter = options;
+    if (info.name() != null) {
+      // GET .../pods/x?watch=1 watches one object: the same as a field selector on its name.
+      filter = new ListOptions(options.labels(), FieldSelector.parse("metadata.name=" + info.name(),
+          store.selectableFields(), def.kind()), 0, null, null, null);
+    }
+    long timeout = parseLong(q.get("timeoutSeconds"), 0);
+    boolean bookmarks = "true".equals(q.get("allowWatchBookmarks"));
+    new WatchStream(ctx, def, store, responses, namespace, filter, from, timeout, bookmarks).start();
+  }
+
+  static ListOptions listOptions(MultiMap q, GenericStore<HasMetadata> store) {
+    return new ListOptions(LabelSelector.parse(q.get("labelSelector")),
+        FieldSelector.parse(q.get("fieldSelector"), store.selectableFields(), store.definition().kind()),
+        parseLong(q.get("limit"), 0), q.get("continue"), q.get("resourceVersion"), q.get("resourceVersionMatch"));
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  private void create(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
+      UserInfo user, boolean dryRun) {
+    if ("binding".equals(info.subresource())) {
+      bind(ctx, def, store, info, bodies.decode(ctx), dryRun);
+      return;
+    }
+    if (info.name() != null) {
+      throw ApiException.methodNotSupported(def.group(), def.resource(), "create");
+    }
+    JsonNode body = bodies.decode(ctx);
+    HasMetadata obj = bodies.toObject(body, def);
+    admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), obj.getMetadata() == null ? null
+        : obj.getMetadata().getName(), null, obj, user, dryRun));
+    HasMetadata created = store.create(info.namespace(), obj, dryRun);
+    responses.object(ctx, 201, created, def);
+  }
+
+  private void update(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
+      UserInfo user, boolean dryRun) {
+    if (info.name() == null) {
+      throw ApiException.methodNotSupported(def.group(), def.resource(), "update");
+    }
+    JsonNode body = bodies.decode(ctx);
+    String sub = info.subresource();
+    if ("scale".equals(sub)) {
+      HasMetadata updated = Scales.update(def, store, info.namespace(), info.name(), body, dryRun);
+      responses.object(ctx, 200, Scales.toScale(def, updated), def);
+      return;
+    }
+    HasMetadata obj = bodies.toObject(body, def);
+    admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, obj, user,
+        dryRun));
+    HasMetadata updated;
+    if ("finalize".equals(sub)) {
+      updated = store.guaranteedUpdate(info.namespace(), info.name(), obj.getMetadata().getResourceVersion(), sub,
+          dryRun, current -> Finalize.apply(current, obj));
+    } else {
+      updated = store.update(info.namespace(), info.name(), obj, sub, dryRun);
+    }
+    responses.object(ctx, 200, updated, def);
+  }
+
+  private void patch(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
+      UserInfo user, boolean dryRun) {
+    if (info.name() == null) {
+      throw ApiException.methodNotSupported(def.group(), def.resource(), "patch");
+    }
+    String contentType = MediaTypes.contentType(ctx.request().getHeader("Content-Type"));
+    JsonNode patch = bodies.decodePatch(ctx, contentType);
+    String sub = info.subresource();
+    if ("scale".equals(sub)) {
+      HasMetadata updated = Scales.patch(def, store, info.namespace(), info.name(), patch, contentType, patcher,
+          dryRun);
+      responses.object(ctx, 200, Scales.toScale(def, updated), def);
+      return;
+    }
+    HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, current -> {
+      ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
+      HasMetadata next = bodies.toObject(patched, def);
+      admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next, user,
+          dryRun));
+      return next;
+    });
+    responses.object(ctx, 200, updated, def);
+  }
+
+  private void delete(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
+      UserInfo user, boolean dryRun) {
+    if (info.subresource() != null) {
+      throw ApiException.methodNotSupported(def.group(), def.resource() + "/" + info.subresource(), "delete");
+    }
+    DeleteOptions options = deleteOptions(ctx, dryRun);
+    admission.admit(new AdmissionRequest(Operation.DELETE, def, info.namespace(), info.name(), null, null, user,
+        dryRun));
+    DeleteResult<HasMetadata> result = store.delete(info.namespace(), info.name(), options);
+    responses.object(ctx, result.deleted() ? 200 : 202, result.object(), def);
+  }
+
+  private void deleteCollection(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store,
+      RequestInfo info, UserInfo user, boolean dryRun) {
+    ListOptions options = listOptions(ctx.queryParams(), store);
+    DeleteOptions deleteOptions = deleteOptions(ctx, dryRun);
+    ListPage<HasMetadata> page = store.list(info.namespace(), new ListOptions(options.labels(), options.fields(), 0,
+        null, null, null));
+    List<HasMetadata> deleted = new ArrayList<>();
+    for (HasMetadata obj : page.items()) {
+      String ns = obj.getMetadata().getNamespace();
+      admission.admit(new AdmissionRequest(Operation.DELETE, def, ns, obj.getMetadata().getName(), null, null, user,
+          dryRun));
+      try {
+        deleted.add(store.delete(ns, obj.getMetadata().getName(), deleteOptions).object());
+      } catch (ApiException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+    }
+    responses.list(ctx, def, new ListPage<>(deleted, page.resourceVersion(), null, null));
+  }
+
+  private DeleteOptions deleteOptions(RoutingContext ctx, boolean dryRun) {
+    MultiMap q = ctx.queryParams();
+    Long grace = q.get("gracePeriodSeconds") == null ? null : parseLong(q.get("gracePeriodSeconds"), 0);
+    String policy = q.get("propagationPolicy");
+    String uid = null;
+    String rv = null;
+    if (ctx.body() != null && ctx.body().length() > 0) {
+      JsonNode body = bodies.decode(ctx);
+      if (body.has("gracePeriodSeconds") && !body.get("gracePeriodSeconds").isNull()) {
+        grace = body.get("gracePeriodSeconds").asLong();
+      }
+      if (body.hasNonNull("propagationPolicy")) {
+        policy = body.get("propagationPolicy").asText();
+      }
+      if (body.has("orphanDependents") && body.get("orphanDependents").asBoolean() && policy == null) {
+        policy = "Orphan";
+      }
+      JsonNode pre = body.path("preconditions");
+      uid = pre.hasNonNull("uid") ? pre.get("uid").asText() : null;
+      rv = pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null;
+      JsonNode dr = body.path("dryRun");
+      if (dr.isArray()) {
+        for (JsonNode d : dr) {
+          dryRun |= "All".equals(d.asText());
+        }
+      }
+    }
+    if (policy != null && !Set.of("Orphan", "Background", "Foreground").contains(policy)) {
+      throw ApiException.invalid("meta.k8s.io", "DeleteOptions", "", List.of(
+          io.quarkube.apiserver.errors.FieldError.notSupported("propagationPolicy", policy,
+              List.of("Foreground", "Background", "Orphan"))));
+    }
+    return new DeleteOptions(grace, policy, uid, rv, dryRun);
+  }
+
+  /** POST pods/x/binding: the scheduler's assignment of a pod to a node, refused if it already has one. */
+  private void bind(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
+      JsonNode binding, boolean dryRun) {
+    String node = binding.path("target").path("name").asText("");
+    if (node.isEmpty()) {
+      throw ApiException.invalid("", "Binding", info.name(), List.of(
+          io.quarkube.apiserver.errors.FieldError.required("target.name", "")));
+    }
+    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    store.guaranteedUpdate(info.namespace(), info.name(), null, "binding", dryRun, current -> {
+      Pod pod = (Pod) current;
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        throw ApiException.conflict("", "pods", info.name(), "pod " + info.name() + " is being deleted, cannot be "
+            + "assigned to a host");
+      }
+      String existing = pod.getSpec().getNodeName();
+      if (existing != null && !existing.isEmpty()) {
+        throw ApiException.conflict("", "pods/binding", info.name(), "pod " + info.name()
+            + " is already assigned to node \"" + existing + "\"");
+      }
+      pod.getSpec().setNodeName(node);
+      List<PodCondition> conditions = pod.getStatus().getConditions() == null ? new ArrayList<>()
+          : new ArrayList<>(pod.getStatus().getConditions());
+      conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
+      conditions.add(new PodCondition(now, null, null, null, null, "True", "PodScheduled"));
+      pod.getStatus().setConditions(conditions);
+      return pod;
+    });
+    responses.status(ctx, 201, "Success");
+  }
+
+  static long parseLong(String s, long dflt) {
+    if (s == null || s.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid number \"" + s + "\"");
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.quarkube.apiserver.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Status;
+import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.registry.ListPage;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.apiserver.table.TableConverter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes objects, lists, tables and Status errors in the form the client asked for. */
+public final class Responses {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+  private final TableConverter tables;
+  private final Clock clock;
+
+  public Responses(TableConverter tables, Clock clock) {
+    this.tables = tables;
+    this.clock = clock;
+  }
+
+  public void object(RoutingContext ctx, int code, Object obj, ResourceDefinition def) {
+    MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    ObjectNode tree = obj instanceof ObjectNode n ? n : Json.tree(obj);
+    if (out == MediaTypes.Output.TABLE && def != null && obj instanceof HasMetadata) {
+      write(ctx, code, MediaTypes.JSON, tables.toTable(def, List.of(tree), null, null, includeObject(ctx),
+          clock.instant()));
+      return;
+    }
+    if (out == MediaTypes.Output.PARTIAL_METADATA && obj instanceof HasMetadata) {
+      write(ctx, code, MediaTypes.JSON, partialMetadata(tree));
+      return;
+    }
+    write(ctx, code, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, tree);
+  }
+
+  public void list(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
+    MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    List<ObjectNode> items = new ArrayList<>(page.items().size());
+    for (HasMetadata item : page.items()) {
+      items.add(Json.tree(item));
+    }
+    String rv = Long.toString(page.resourceVersion());
+    if (out == MediaTypes.Output.TABLE) {
+      write(ctx, 200, MediaTypes.JSON, tables.toTable(def, items, rv, page.continueToken(), includeObject(ctx),
+          clock.instant()));
+      return;
+    }
+    ObjectNode list = Json.MAPPER.createObjectNode();
+    boolean partial = out == MediaTypes.Output.PARTIAL_METADATA;
+    list.put("kind", partial ? "PartialObjectMetadataList" : def.listKind());
+    list.put("apiVersion", partial ? "meta.k8s.io/v1" : def.apiVersion());
+    ObjectNode meta = list.putObject("metadata");
+    meta.put("resourceVersion", rv);
+    if (page.continueToken() != null) {
+      meta.put("continue", page.continueToken());
+    }
+    if (page.remainingItemCount() != null) {
+      meta.put("remainingItemCount", page.remainingItemCount());
+    }
+    ArrayNode array = list.putArray("items");
+    for (ObjectNode item : items) {
+      array.add(partial ? partialMetadata(item) : item);
+    }
+    write(ctx, 200, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, list);
+  }
+
+  /** A {@code Status} of kind Success, as upstream answers e.g. a binding. */
+  public void status(RoutingContext ctx, int code, String status) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("kind", "Status");
+    n.put("apiVersion", "v1");
+    n.putObject("metadata");
+    n.put("status", status);
+    n.put("code", code);
+    write(ctx, code, MediaTypes.JSON, n);
+  }
+
+  public void error(RoutingContext ctx, ApiException e) {
+    if (ctx.response().headWritten()) {
+      ctx.response().end();
+      return;
+    }
+    Status s = e.status();
+    s.setApiVersion("v1");
+    s.setKind("Status");
+    HttpServerResponse r = ctx.response();
+    if (e.status().getDetails() != null && e.status().getDetails().getRetryAfterSeconds() != null) {
+      r.putHeader("Retry-After", Integer.toString(e.status().getDetails().getRetryAfterSeconds()));
+    }
+    write(ctx, e.code(), MediaTypes.JSON, Json.tree(s));
+  }
+
+  public void write(RoutingContext ctx, int code, String contentType, JsonNode body) {
+    HttpServerResponse r = ctx.response();
+    byte[] bytes;
+    try {
+      bytes = contentType.equals(MediaTypes.YAML) ? YAML.writeValueAsBytes(body) : Json.MAPPER.writeValueAsBytes(body);
+    } catch (Exception ex) {
+      throw new IllegalStateException(ex);
+    }
+    r.setStatusCode(code).putHeader("Content-Type", contentType).putHeader("Cache-Control", "no-cache, private");
+    r.end(Buffer.buffer(bytes));
+  }
+
+  /** The Table form of one watched object: what {@code kubectl get -w} prints line by line. */
+  public ObjectNode tableRow(ResourceDefinition def, ObjectNode obj, String includeObject) {
+    return tables.toTable(def, List.of(obj), null, null, includeObject, clock.instant());
+  }
+
+  public static String includeObject(RoutingContext ctx) {
+    String v = ctx.queryParams().get("includeObject");
+    return v == null || v.isEmpty() ? "Metadata" : v;
+  }
+
+  static ObjectNode partialMetadata(ObjectNode obj) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("kind", "PartialObjectMetadata");
+    n.put("apiVersion", "meta.k8s.io/v1");
+    n.set("metadata", obj.get("metadata"));
+    return n;
+  }
+}

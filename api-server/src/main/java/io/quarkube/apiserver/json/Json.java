@@ -1,0 +1,88 @@
+package io.quarkube.apiserver.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quarkube.apiserver.errors.ApiException;
+import java.io.IOException;
+
+/**
+ * The one Jackson setup for Kubernetes JSON: Fabric8's model annotations decide the field names, unknown fields are
+ * kept in the models' additional properties, and nulls are left out as upstream leaves out empty fields.
+ */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private Json() {}
+
+  public static JsonNode parse(byte[] body) {
+    try {
+      JsonNode n = MAPPER.readTree(body);
+      if (n == null || n.isMissingNode()) {
+        throw ApiException.badRequest("the request body is empty");
+      }
+      return n;
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body of the request could not be decoded as JSON: "
+          + firstLine(e.getMessage()));
+    }
+  }
+
+  public static JsonNode parseYaml(byte[] body) {
+    try {
+      JsonNode n = YAML.readTree(body);
+      if (n == null || n.isMissingNode() || n.isNull()) {
+        throw ApiException.badRequest("the request body is empty");
+      }
+      return n;
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body of the request could not be decoded as YAML: "
+          + firstLine(e.getMessage()));
+    }
+  }
+
+  public static <T> T convert(JsonNode node, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(node, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw ApiException.badRequest("the body of the request could not be decoded: " + firstLine(e.getMessage()));
+    }
+  }
+
+  public static ObjectNode tree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  public static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static <T> T read(byte[] bytes, Class<T> type) {
+    try {
+      return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored object does not decode as " + type.getSimpleName(), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,633 @@
+package io.quarkube.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.errors.FieldError;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.apiserver.storage.ListResult;
+import io.quarkube.apiserver.storage.Storage;
+import io.quarkube.apiserver.storage.StorageEvent;
+import io.quarkube.apiserver.storage.StorageException;
+import io.quarkube.apiserver.storage.StorageWatch;
+import io.quarkube.apiserver.storage.StorageWatchListener;
+import io.quarkube.apiserver.storage.StoredValue;
+import io.quarkube.apiserver.validation.ObjectMetaValidator;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one store behind every resource, after upstream's generic registry: it owns keys, resourceVersions, uids,
+ * timestamps, generation, the status split, finalizers and graceful deletion, and asks the resource's
+ * {@link Strategy} for the rest. Every write is one conditional etcd transaction, so a failed request changes
+ * nothing.
+ */
+public final class GenericStore<T extends HasMetadata> {
+  private static final int MAX_UNCONDITIONAL_RETRIES = 16;
+  private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ResourceDefinition definition;
+  private final Strategy<T> strategy;
+  private final Storage storage;
+  private final Clock clock;
+  private final Set<String> selectableFields;
+
+  @SuppressWarnings("unchecked")
+  public GenericStore(ResourceDefinition definition, Strategy<T> strategy, Storage storage, Clock clock) {
+    this.definition = definition;
+    this.strategy = strategy;
+    this.storage = storage;
+    this.clock = clock;
+    Set<String> fields = new LinkedHashSet<>(List.of("metadata.name"));
+    if (definition.namespaced()) {
+      fields.add("metadata.namespace");
+    }
+    fields.addAll(strategy.selectableFields());
+    this.selectableFields = Set.copyOf(fields);
+  }
+
+  public ResourceDefinition definition() {
+    return definition;
+  }
+
+  public Strategy<T> strategy() {
+    return strategy;
+  }
+
+  public Set<String> selectableFields() {
+    return selectableFields;
+  }
+
+  @SuppressWarnings("unchecked")
+  public Class<T> type() {
+    return (Class<T>) definition.type();
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  /** {@code /registry/pods/<ns>/<name>} or {@code /registry/namespaces/<name>}, as upstream lays etcd out. */
+  public String key(String namespace, String name) {
+    return prefix(namespace) + name;
+  }
+
+  /** The key prefix of one namespace, or of the whole resource when {@code namespace} is null. */
+  public String prefix(String namespace) {
+    String base = "/registry/" + definition.storagePrefix() + "/";
+    return definition.namespaced() && namespace != null ? base + namespace + "/" : base;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  public T get(String namespace, String name) {
+    return find(namespace, name).orElseThrow(() -> notFound(name));
+  }
+
+  public Optional<T> find(String namespace, String name) {
+    return storage.get(key(namespace, name)).map(this::decode);
+  }
+
+  public ListPage<T> list(String namespace, ListOptions options) {
+    String prefix = prefix(namespace);
+    long revision = 0;
+    String startAfter = null;
+    if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+      ContinueToken token = ContinueToken.decode(options.continueToken(), prefix);
+      revision = token.revision();
+      startAfter = token.startAfterKey();
+    } else if ("Exact".equals(options.resourceVersionMatch())) {
+      revision = parseResourceVersion(options.resourceVersion());
+    } else if (options.resourceVersion() != null && !options.resourceVersion().isEmpty()
+        && !"0".equals(options.resourceVersion())) {
+      long wanted = parseResourceVersion(options.resourceVersion());
+      long current = storage.currentRevision();
+      if (wanted > current) {
+        throw ApiException.timeout("Too large resource version: " + wanted + ", current: " + current);
+      }
+    }
+    boolean filtered = !options.labels().isEverything() || !options.fields().isEverything();
+    long limit = options.limit();
+    List<T> items = new ArrayList<>();
+    String lastKey = null;
+    boolean more;
+    try {
+      while (true) {
+        long batch = limit <= 0 ? 0 : Math.max(limit - items.size(), filtered ? 100 : 0);
+        ListResult page = storage.list(prefix, startAfter, revision, batch);
+        revision = page.revision();
+        more = page.more();
+        for (StoredValue v : page.items()) {
+          T obj = decode(v);
+          lastKey = v.key();
+          if (matches(obj, options)) {
+            items.add(obj);
+            if (limit > 0 && items.size() >= limit) {
+              more = more || page.items().indexOf(v) < page.items().size() - 1;
+              break;
+            }
+          }
+        }
+        if (!more || limit <= 0 || items.size() >= limit) {
+          break;
+        }
+        startAfter = page.items().get(page.items().size() - 1).key();
+        lastKey = startAfter;
+      }
+    } catch (StorageException.Compacted e) {
+      throw ApiException.gone("The provided continue parameter is too old to display a consistent list result. "
+          + "You can start a new list without the continue parameter, or use the continue token in this response "
+          + "to retrieve the remainder of the results. Continuing with the provided token results in an "
+          + "inconsistent list - objects that were created, modified, or deleted between the time the first chunk "
+          + "was returned and now may show up in the list.");
+    }
+    String next = null;
+    if (limit > 0 && more && lastKey != null) {
+      next = new ContinueToken(revision, lastKey).encode(prefix);
+    }
+    return new ListPage<>(items, revision, next, null);
+  }
+
+  public boolean matches(T obj, ListOptions options) {
+    return options.labels().matches(obj.getMetadata().getLabels())
+        && (options.fields().isEverything() || options.fields().matches(fieldValues(obj)));
+  }
+
+  public Map<String, String> fieldValues(T obj) {
+    Map<String, String> values = new HashMap<>(strategy.fieldValues(obj));
+    values.put("metadata.name", Objects.toString(obj.getMetadata().getName(), ""));
+    if (definition.namespaced()) {
+      values.put("metadata.namespace", Objects.toString(obj.getMetadata().getNamespace(), ""));
+    }
+    return values;
+  }
+
+  // ---------------------------------------------------------------- create
+
+  public T create(String namespace, T object, boolean dryRun) {
+    ObjectMeta meta = metadataOf(object);
+    checkNamespace(namespace, meta);
+    boolean generated = (meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null
+        && !meta.getGenerateName().isEmpty();
+    if (generated) {
+      meta.setName(generateName(meta.getGenerateName()));
+    }
+    object.setApiVersion(definition.apiVersion());
+    meta.setUid(UUID.randomUUID().toString());
+    meta.setCreationTimestamp(now());
+    meta.setResourceVersion(null);
+    meta.setDeletionTimestamp(null);
+    meta.setDeletionGracePeriodSeconds(null);
+    meta.setSelfLink(null);
+    meta.setGeneration(strategy.tracksGeneration() ? 1L : null);
+    if (definition.hasStatus() && strategy.resetsStatusOnCreate()) {
+      object = withStatus(object, null);
+    }
+    strategy.prepareForCreate(object);
+    validateCreate(object);
+    byte[] bytes = Json.bytes(object);
+    if (dryRun) {
+      return object;
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        long rev = storage.create(key(namespace, object.getMetadata().getName()), bytes);
+        object.getMetadata().setResourceVersion(Long.toString(rev));
+        return object;
+      } catch (StorageException.KeyExists e) {
+        if (!generated || attempt >= 8) {
+          throw ApiException.alreadyExists(definition.group(), definition.resource(), object.getMetadata().getName());
+        }
+        // A generated name collided: draw another, as a client retrying would.
+        object.getMetadata().setName(generateName(object.getMetadata().getGenerateName()));
+        bytes = Json.bytes(object);
+      } catch (StorageException e) {
+        throw storageFailure(e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- update
+
+  /**
+   * PUT of the main resource ({@code subresource} null) or of its status. A resourceVersion in the object makes the
+   * write conditional (409 Conflict when stale); without one the write applies to whatever is stored.
+   */
+  public T update(String namespace, String name, T object, String subresource, boolean dryRun) {
+    ObjectMeta meta = metadataOf(object);
+    if (meta.getName() != null && !meta.getName().isEmpty() && !meta.getName().equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + meta.getName()
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    meta.setName(name);
+    checkNamespace(namespace, meta);
+    String expected = meta.getResourceVersion();
+    final T incoming = object;
+    return guaranteedUpdate(namespace, name, expected, subresource, dryRun, current -> incoming);
+  }
+
+  /**
+   * Reads the stored object, lets {@code transform} produce the new one (it may be called again after a conflict
+   * when no resourceVersion was required), and writes it with a compare-and-swap on the revision it read.
+   */
+  public T guaranteedUpdate(String namespace, String name, String expectedResourceVersion, String subresource,
+      boolean dryRun, UnaryOperator<T> transform) {
+    String key = key(namespace, name);
+    for (int attempt = 0; ; attempt++) {
+      StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
+      T old = decode(stored);
+      if (expectedResourceVersion != null && !expectedResourceVersion.isEmpty()
+          && !expectedResourceVersion.equals(old.getMetadata().getResourceVersion())) {
+        throw conflict(name);
+      }
+      T updated = transform.apply(copy(old));
+      metadataOf(updated);
+      updated.setApiVersion(definition.apiVersion());
+      updated = prepareUpdate(updated, old, subresource);
+      byte[] bytes = Json.bytes(withoutResourceVersion(updated));
+      if (Arrays.equals(bytes, stored.value())) {
+        return old;
+      }
+      if (dryRun) {
+        return updated;
+      }
+      try {
+        if (isDeletable(updated)) {
+          long rev = storage.delete(key, stored.modRevision());
+          updated.getMetadata().setResourceVersion(Long.toString(rev));
+          return updated;
+        }
+        long rev = storage.update(key, bytes, stored.modRevision());
+        updated.getMetadata().setResourceVersion(Long.toString(rev));
+        return updated;
+      } catch (StorageException.RevisionMismatch e) {
+        if (e.current() == null) {
+          throw notFound(name);
+        }
+        boolean conditional = expectedResourceVersion != null && !expectedResourceVersion.isEmpty();
+        if (conditional || attempt >= MAX_UNCONDITIONAL_RETRIES) {
+          throw conflict(name);
+        }
+      } catch (StorageException e) {
+        throw storageFailure(e);
+      }
+    }
+  }
+
+  private T prepareUpdate(T updated, T old, String subresource) {
+    ObjectMeta meta = updated.getMetadata();
+    ObjectMeta oldMeta = old.getMetadata();
+    if (meta.getUid() != null && !meta.getUid().isEmpty() && !meta.getUid().equals(oldMeta.getUid())) {
+      throw ApiException.conflict(definition.group(), definition.resource(), oldMeta.getName(),
+          "Precondition failed: UID in precondition: " + meta.getUid() + ", UID in object meta: " + oldMeta.getUid());
+    }
+    // What a client can never change.
+    meta.setUid(oldMeta.getUid());
+    meta.setCreationTimestamp(oldMeta.getCreationTimestamp());
+    meta.setDeletionTimestamp(oldMeta.getDeletionTimestamp());
+    meta.setDeletionGracePeriodSeconds(oldMeta.getDeletionGracePeriodSeconds());
+    meta.setNamespace(oldMeta.getNamespace());
+    meta.setSelfLink(null);
+    if ("status".equals(subresource)) {
+      updated = statusOnly(updated, old);
+    } else if (subresource == null && definition.hasStatus()) {
+      updated = withStatus(updated, statusOf(old));
+    }
+    meta = updated.getMetadata();
+    if (strategy.tracksGeneration()) {
+      long generation = oldMeta.getGeneration() == null ? 1 : oldMeta.getGeneration();
+      meta.setGeneration(specChanged(updated, old) ? generation + 1 : generation);
+    } else {
+      meta.setGeneration(oldMeta.getGeneration());
+    }
+    if (oldMeta.getDeletionTimestamp() != null) {
+      Set<String> before = new LinkedHashSet<>(nullToEmpty(oldMeta.getFinalizers()));
+      for (String f : nullToEmpty(meta.getFinalizers())) {
+        if (!before.contains(f)) {
+          throw ApiException.invalid(definition.group(), definition.kind(), oldMeta.getName(),
+              List.of(FieldError.forbidden("metadata.finalizers", "no new finalizers can be added if the object is "
+                  + "being deleted, found new finalizers []string{\"" + f + "\"}")));
+        }
+      }
+    }
+    strategy.prepareForUpdate(updated, old);
+    validateUpdate(updated, old);
+    return updated;
+  }
+
+  /** A status write keeps everything but status (and managed fields) from the stored object, as upstream does. */
+  private T statusOnly(T updated, T old) {
+    ObjectNode result = Json.tree(old);
+    JsonNode status = Json.tree(updated).get("status");
+    if (status == null) {
+      result.remove("status");
+    } else {
+      result.set("status", status);
+    }
+    T merged = Json.convert(result, type());
+    merged.getMetadata().setManagedFields(updated.getMetadata().getManagedFields());
+    return merged;
+  }
+
+  private boolean specChanged(T a, T b) {
+    ObjectNode x = Json.tree(a);
+    ObjectNode y = Json.tree(b);
+    x.remove(List.of("metadata", "status", "apiVersion", "kind"));
+    y.remove(List.of("metadata", "status", "apiVersion", "kind"));
+    return !x.equals(y);
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  public DeleteResult<T> delete(String namespace, String name, DeleteOptions options) {
+    String key = key(namespace, name);
+    for (int attempt = 0; ; attempt++) {
+      StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
+      T current = decode(stored);
+      ObjectMeta meta = current.getMetadata();
+      if (options.preconditionUid() != null && !options.preconditionUid().equals(meta.getUid())) {
+        throw ApiException.conflict(definition.group(), definition.resource(), name,
+            "Precondition failed: UID in precondition: " + options.preconditionUid() + ", UID in object meta: "
+                + meta.getUid());
+      }
+      if (options.preconditionResourceVersion() != null
+          && !options.preconditionResourceVersion().equals(meta.getResourceVersion())) {
+        throw ApiException.conflict(definition.group(), definition.resource(), name,
+            "Precondition failed: ResourceVersion in precondition: " + options.preconditionResourceVersion()
+                + ", ResourceVersion in object meta: " + meta.getResourceVersion());
+      }
+      T next = copy(current);
+      ObjectMeta nextMeta = next.getMetadata();
+      List<String> finalizers = new ArrayList<>(nullToEmpty(nextMeta.getFinalizers()));
+      addPropagationFinalizer(finalizers, options.propagationPolicy());
+      Long grace = strategy.gracePeriodSeconds(current, options.gracePeriodSeconds());
+      boolean graceful = grace != null && grace > 0;
+      try {
+        boolean blocked = !finalizers.isEmpty() || !strategy.deletionBlockers(current).isEmpty();
+        if (!blocked && !graceful) {
+          long rev = options.dryRun() ? 0 : storage.delete(key, stored.modRevision());
+          return new DeleteResult<>(current, true, rev);
+        }
+        // Held back: finalizers must be removed, or the grace period must pass (the kubelet then deletes with 0).
+        nextMeta.setFinalizers(finalizers.isEmpty() ? null : finalizers);
+        strategy.markDeleting(next);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (graceful) {
+          Instant deadline = now.plusSeconds(grace);
+          Long previousGrace = meta.getDeletionGracePeriodSeconds();
+          if (meta.getDeletionTimestamp() == null || previousGrace == null || grace < previousGrace) {
+            nextMeta.setDeletionTimestamp(DateTimeFormatter.ISO_INSTANT.format(deadline));
+            nextMeta.setDeletionGracePeriodSeconds(grace);
+          }
+        } else if (meta.getDeletionTimestamp() == null) {
+          nextMeta.setDeletionTimestamp(DateTimeFormatter.ISO_INSTANT.format(now));
+          nextMeta.setDeletionGracePeriodSeconds(0L);
+        } else {
+          nextMeta.setDeletionGracePeriodSeconds(0L);
+        }
+        byte[] bytes = Json.bytes(withoutResourceVersion(next));
+        if (Arrays.equals(bytes, stored.value()) || options.dryRun()) {
+          return new DeleteResult<>(options.dryRun() ? next : current, false, 0);
+        }
+        long rev = storage.update(key, bytes, stored.modRevision());
+        nextMeta.setResourceVersion(Long.toString(rev));
+        return new DeleteResult<>(next, false, rev);
+      } catch (StorageException.RevisionMismatch e) {
+        if (e.current() == null) {
+          throw notFound(name);
+        }
+        if (attempt >= MAX_UNCONDITIONAL_RETRIES) {
+          throw conflict(name);
+        }
+      } catch (StorageException e) {
+        throw storageFailure(e);
+      }
+    }
+  }
+
+  private static void addPropagationFinalizer(List<String> finalizers, String policy) {
+    if ("Orphan".equals(policy) && !finalizers.contains("orphan")) {
+      finalizers.add("orphan");
+    } else if ("Foreground".equals(policy) && !finalizers.contains("foregroundDeletion")) {
+      finalizers.add("foregroundDeletion");
+    }
+  }
+
+  /** An object being deleted whose last finalizer went away, and no grace period left to wait, is removed. */
+  private boolean isDeletable(T obj) {
+    ObjectMeta m = obj.getMetadata();
+    return m.getDeletionTimestamp() != null && nullToEmpty(m.getFinalizers()).isEmpty()
+        && strategy.deletionBlockers(obj).isEmpty()
+        && (m.getDeletionGracePeriodSeconds() == null || m.getDeletionGracePeriodSeconds() == 0);
+  }
+
+  // ---------------------------------------------------------------- watch
+
+  /**
+   * Streams changes after {@code fromRevision} (0: list the current state as ADDED events first), translating
+   * selector matches into ADDED/MODIFIED/DELETED as upstream does when an object moves into or out of a selection.
+   */
+  public StorageWatch watch(String namespace, ListOptions filter, long fromRevision, WatchListener<T> listener) {
+    long start = fromRevision;
+    if (start <= 0) {
+      ListPage<T> initial = list(namespace, new ListOptions(filter.labels(), filter.fields(), 0, null, null, null));
+      for (T item : initial.items()) {
+        listener.onEvent(new WatchEvent<>("ADDED", item, initial.resourceVersion()));
+      }
+      start = initial.resourceVersion();
+    }
+    return storage.watch(prefix(namespace), start, new StorageWatchListener() {
+      @Override
+      public void onEvents(List<StorageEvent> events) {
+        for (StorageEvent e : events) {
+          WatchEvent<T> translated = translate(e, filter);
+          if (translated != null) {
+            listener.onEvent(translated);
+          }
+        }
+      }
+
+      @Override
+      public void onProgress(long revision) {
+        listener.onProgress(revision);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        listener.onError(error);
+      }
+    });
+  }
+
+  private WatchEvent<T> translate(StorageEvent e, ListOptions filter) {
+    T current = e.value() == null ? null : decode(e.value(), e.revision());
+    T previous = e.previous() == null ? null : decode(e.previous(), e.revision());
+    boolean nowMatches = current != null && matches(current, filter);
+    boolean wasMatching = previous != null && matches(previous, filter);
+    if (e.type() == StorageEvent.Type.DELETE) {
+      return wasMatching ? new WatchEvent<>("DELETED", previous, e.revision()) : null;
+    }
+    if (nowMatches && wasMatching) {
+      return new WatchEvent<>("MODIFIED", current, e.revision());
+    }
+    if (nowMatches) {
+      return new WatchEvent<>("ADDED", current, e.revision());
+    }
+    if (wasMatching) {
+      return new WatchEvent<>("DELETED", current, e.revision());
+    }
+    return null;
+  }
+
+  /** Receives the events of {@link #watch}. */
+  public interface WatchListener<T> {
+    void onEvent(WatchEvent<T> event);
+
+    default void onProgress(long revision) {}
+
+    void onError(Throwable error);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  public T decode(StoredValue v) {
+    return decode(v.value(), v.modRevision());
+  }
+
+  private T decode(byte[] bytes, long revision) {
+    T obj = Json.read(bytes, type());
+    obj.getMetadata().setResourceVersion(Long.toString(revision));
+    return obj;
+  }
+
+  private T copy(T obj) {
+    return Json.read(Json.bytes(obj), type());
+  }
+
+  private T withoutResourceVersion(T obj) {
+    T c = copy(obj);
+    c.getMetadata().setResourceVersion(null);
+    return c;
+  }
+
+  private ObjectMeta metadataOf(T object) {
+    if (object.getMetadata() == null) {
+      object.setMetadata(new ObjectMeta());
+    }
+    return object.getMetadata();
+  }
+
+  private T withStatus(T object, JsonNode status) {
+    ObjectNode tree = Json.tree(object);
+    if (status == null || status.isNull()) {
+      tree.remove("status");
+    } else {
+      tree.set("status", status);
+    }
+    return Json.convert(tree, type());
+  }
+
+  private JsonNode statusOf(T object) {
+    return Json.tree(object).get("status");
+  }
+
+  private void checkNamespace(String namespace, ObjectMeta meta) {
+    if (definition.namespaced()) {
+      if (meta.getNamespace() != null && !meta.getNamespace().isEmpty() && !meta.getNamespace().equals(namespace)) {
+        throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+            + "the request");
+      }
+      meta.setNamespace(namespace);
+    } else {
+      meta.setNamespace(null);
+    }
+  }
+
+  private void validateCreate(T object) {
+    List<FieldError> errors = new ArrayList<>(ObjectMetaValidator.validate(object.getMetadata(), definition,
+        strategy.nameRule()));
+    errors.addAll(strategy.validate(object));
+    failIfInvalid(object, errors);
+  }
+
+  private void validateUpdate(T object, T old) {
+    List<FieldError> errors = new ArrayList<>(ObjectMetaValidator.validate(object.getMetadata(), definition,
+        strategy.nameRule()));
+    errors.addAll(strategy.validateUpdate(object, old));
+    failIfInvalid(object, errors);
+  }
+
+  private void failIfInvalid(T object, List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      String name = object.getMetadata().getName();
+      if (name == null || name.isEmpty()) {
+        name = Objects.toString(object.getMetadata().getGenerateName(), "");
+      }
+      throw ApiException.invalid(definition.group(), definition.kind(), name, errors);
+    }
+  }
+
+  private String generateName(String base) {
+    // Upstream trims the base so that base + 5 random characters stay within 63 characters.
+    String trimmed = base.length() > 58 ? base.substring(0, 58) : base;
+    StringBuilder sb = new StringBuilder(trimmed);
+    for (int i = 0; i < 5; i++) {
+      sb.append(GENERATE_ALPHABET.charAt(RANDOM.nextInt(GENERATE_ALPHABET.length())));
+    }
+    return sb.toString();
+  }
+
+  private String now() {
+    return DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private static long parseResourceVersion(String rv) {
+    try {
+      long v = Long.parseLong(rv);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException | NullPointerException e) {
+      throw ApiException.badRequest("invalid resource version \"" + rv + "\"");
+    }
+  }
+
+  private ApiException notFound(String name) {
+    return ApiException.notFound(definition.group(), definition.resource(), name);
+  }
+
+  private ApiException conflict(String name) {
+    return ApiException.conflict(definition.group(), definition.resource(), name,
+        "the object has been modified; please apply your changes to the latest version and try again");
+  }
+
+  private static ApiException storageFailure(StorageException e) {
+    return ApiException.internal(e.getMessage());
+  }
+
+  private static <E> List<E> nullToEmpty(List<E> list) {
+    return list == null ? List.of() : list;
+  }
+
+  /** Exposed for the HTTP layer, which turns a watch start revision into events. */
+  public static long parseRevision(String rv) {
+    return parseResourceVersion(rv);
+  }
+}

@@ -1,0 +1,78 @@
+package io.quarkube.apiserver.registry;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.registry.Strategy.NameRule;
+import io.quarkube.apiserver.registry.apps.WorkloadStrategies;
+import io.quarkube.apiserver.registry.core.ConfigDataStrategy;
+import io.quarkube.apiserver.registry.core.EventStrategy;
+import io.quarkube.apiserver.registry.core.NamespaceStrategy;
+import io.quarkube.apiserver.registry.core.NodeStrategy;
+import io.quarkube.apiserver.registry.core.PodStrategy;
+import io.quarkube.apiserver.registry.core.ServiceStrategy;
+import io.quarkube.apiserver.resource.ResourceCatalog;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.apiserver.storage.Storage;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** One {@link GenericStore} per resource of the catalog, each with its strategy. */
+public final class Registry {
+  private final ResourceCatalog catalog;
+  private final Map<ResourceDefinition, GenericStore<?>> stores = new LinkedHashMap<>();
+
+  public Registry(ResourceCatalog catalog, Storage storage, Clock clock) {
+    this.catalog = catalog;
+    Map<String, Strategy<?>> strategies = strategies();
+    for (ResourceDefinition d : catalog.all()) {
+      Strategy<?> s = strategies.getOrDefault(d.group() + "/" + d.resource(), new DefaultStrategy<>());
+      stores.put(d, newStore(d, s, storage, clock));
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static GenericStore<?> newStore(ResourceDefinition d, Strategy<?> s, Storage storage, Clock clock) {
+    return new GenericStore(d, s, storage, clock);
+  }
+
+  /** Resources with rules of their own, keyed {@code group/resource}; the rest use {@link DefaultStrategy}. */
+  private static Map<String, Strategy<?>> strategies() {
+    Map<String, Strategy<?>> m = new LinkedHashMap<>();
+    m.put("/pods", new PodStrategy());
+    m.put("/namespaces", new NamespaceStrategy());
+    m.put("/services", new ServiceStrategy());
+    m.put("/configmaps", ConfigDataStrategy.configMaps());
+    m.put("/secrets", ConfigDataStrategy.secrets());
+    m.put("/events", new EventStrategy());
+    m.put("/nodes", new NodeStrategy());
+    m.put("/replicationcontrollers", WorkloadStrategies.replicationControllers());
+    m.put("apps/deployments", WorkloadStrategies.deployments());
+    m.put("apps/replicasets", WorkloadStrategies.replicaSets());
+    m.put("apps/statefulsets", WorkloadStrategies.statefulSets());
+    m.put("apps/daemonsets", WorkloadStrategies.daemonSets());
+    m.put("batch/jobs", WorkloadStrategies.jobs());
+    m.put("batch/cronjobs", WorkloadStrategies.cronJobs());
+    for (String rbac : new String[] {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}) {
+      m.put("rbac.authorization.k8s.io/" + rbac, new DefaultStrategy<>(NameRule.PATH_SEGMENT));
+    }
+    return m;
+  }
+
+  public ResourceCatalog catalog() {
+    return catalog;
+  }
+
+  public Optional<GenericStore<HasMetadata>> store(String group, String version, String resource) {
+    return catalog.find(group, version, resource).map(this::store);
+  }
+
+  @SuppressWarnings("unchecked")
+  public GenericStore<HasMetadata> store(ResourceDefinition d) {
+    return (GenericStore<HasMetadata>) stores.get(d);
+  }
+
+  public GenericStore<HasMetadata> namespaces() {
+    return store("", "v1", "namespaces").orElseThrow();
+  }
+}

@@ -1,0 +1,375 @@
+package io.quarkube.apiserver.registry.apps;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.quarkube.apiserver.errors.FieldError;
+import io.quarkube.apiserver.registry.Strategy;
+import io.quarkube.apiserver.registry.core.PodSpecDefaults;
+import io.quarkube.apiserver.registry.core.PodSpecValidator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The workload controllers' objects: they track generation, default their pod templates like pods, and require a
+ * selector that selects the template's labels.
+ */
+public final class WorkloadStrategies {
+  private WorkloadStrategies() {}
+
+  public static Strategy<Deployment> deployments() {
+    return new Base<>() {
+      @Override
+      void defaults(Deployment d) {
+        var spec = d.getSpec();
+        if (spec == null) {
+          return;
+        }
+        if (spec.getReplicas() == null) {
+          spec.setReplicas(1);
+        }
+        if (spec.getStrategy() == null) {
+          spec.setStrategy(new DeploymentStrategy());
+        }
+        if (spec.getStrategy().getType() == null) {
+          spec.getStrategy().setType("RollingUpdate");
+        }
+        if ("RollingUpdate".equals(spec.getStrategy().getType())) {
+          RollingUpdateDeployment ru = spec.getStrategy().getRollingUpdate();
+          if (ru == null) {
+            ru = new RollingUpdateDeployment();
+            spec.getStrategy().setRollingUpdate(ru);
+          }
+          if (ru.getMaxSurge() == null) {
+            ru.setMaxSurge(new IntOrString("25%"));
+          }
+          if (ru.getMaxUnavailable() == null) {
+            ru.setMaxUnavailable(new IntOrString("25%"));
+          }
+        }
+        if (spec.getRevisionHistoryLimit() == null) {
+          spec.setRevisionHistoryLimit(10);
+        }
+        if (spec.getProgressDeadlineSeconds() == null) {
+          spec.setProgressDeadlineSeconds(600);
+        }
+        PodSpecDefaults.apply(spec.getTemplate());
+      }
+
+      @Override
+      void check(Deployment d, List<FieldError> errors) {
+        var spec = d.getSpec();
+        if (spec == null) {
+          errors.add(FieldError.required("spec", ""));
+          return;
+        }
+        replicas(spec.getReplicas(), errors);
+        selectorAndTemplate(spec.getSelector(), spec.getTemplate(), errors);
+      }
+    };
+  }
+
+  public static Strategy<ReplicaSet> replicaSets() {
+    return new Base<>() {
+      @Override
+      void defaults(ReplicaSet rs) {
+        if (rs.getSpec() != null) {
+          if (rs.getSpec().getReplicas() == null) {
+            rs.getSpec().setReplicas(1);
+          }
+          PodSpecDefaults.apply(rs.getSpec().getTemplate());
+        }
+      }
+
+      @Override
+      void check(ReplicaSet rs, List<FieldError> errors) {
+        if (rs.getSpec() == null) {
+          errors.add(FieldError.required("spec", ""));
+          return;
+        }
+        replicas(rs.getSpec().getReplicas(), errors);
+        selectorAndTemplate(rs.getSpec().getSelector(), rs.getSpec().getTemplate(), errors);
+      }
+    };
+  }
+
+  public static Strategy<StatefulSet> statefulSets() {
+    return new Base<>() {
+      @Override
+      void defaults(StatefulSet s) {
+        var spec = s.getSpec();
+        if (spec == null) {
+          return;
+        }
+        if (spec.getReplicas() == null) {
+          spec.setReplicas(1);
+        }
+        if (spec.getPodManagementPolicy() == null) {
+          spec.setPodManagementPolicy("OrderedReady");
+        }
+        if (spec.getRevisionHistoryLimit() == null) {
+          spec.setRevisionHistoryLimit(10);
+        }
+        if (spec.getUpdateStrategy() == null) {
+          spec.setUpdateStrategy(new io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategyBuilder()
+              .withType("RollingUpdate").withNewRollingUpdate().withPartition(0).endRollingUpdate().build());
+        }
+        PodSpecDefaults.apply(spec.getTemplate());
+      }
+
+      @Override
+      void check(StatefulSet s, List<FieldError> errors) {
+        if (s.getSpec() == null) {
+          errors.add(FieldError.required("spec", ""));
+          return;
+        }
+        replicas(s.getSpec().getReplicas(), errors);
+        selectorAndTemplate(s.getSpec().getSelector(), s.getSpec().getTemplate(), errors);
+      }
+    };
+  }
+
+  public static Strategy<DaemonSet> daemonSets() {
+    return new Base<>() {
+      @Override
+      void defaults(DaemonSet ds) {
+        var spec = ds.getSpec();
+        if (spec == null) {
+          return;
+        }
+        if (spec.getRevisionHistoryLimit() == null) {
+          spec.setRevisionHistoryLimit(10);
+        }
+        if (spec.getUpdateStrategy() == null) {
+          spec.setUpdateStrategy(new io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder()
+              .withType("RollingUpdate").withNewRollingUpdate().withMaxUnavailable(new IntOrString(1))
+              .withMaxSurge(new IntOrString(0)).endRollingUpdate().build());
+        }
+        PodSpecDefaults.apply(spec.getTemplate());
+      }
+
+      @Override
+      void check(DaemonSet ds, List<FieldError> errors) {
+        if (ds.getSpec() == null) {
+          errors.add(FieldError.required("spec", ""));
+          return;
+        }
+        selectorAndTemplate(ds.getSpec().getSelector(), ds.getSpec().getTemplate(), errors);
+      }
+    };
+  }
+
+  public static Strategy<ReplicationController> replicationControllers() {
+    return new Base<>() {
+      @Override
+      void defaults(ReplicationController rc) {
+        var spec = rc.getSpec();
+        if (spec == null) {
+          return;
+        }
+        if (spec.getReplicas() == null) {
+          spec.setReplicas(1);
+        }
+        // An RC without a selector selects its template's labels, and a template without labels gets them.
+        if ((spec.getSelector() == null || spec.getSelector().isEmpty()) && spec.getTemplate() != null
+            && spec.getTemplate().getMetadata() != null) {
+          spec.setSelector(spec.getTemplate().getMetadata().getLabels());
+        }
+        if (rc.getMetadata().getLabels() == null && spec.getTemplate() != null
+            && spec.getTemplate().getMetadata() != null) {
+          rc.getMetadata().setLabels(spec.getTemplate().getMetadata().getLabels());
+        }
+        PodSpecDefaults.apply(spec.getTemplate());
+      }
+
+      @Override
+      void check(ReplicationController rc, List<FieldError> errors) {
+        if (rc.getSpec() == null) {
+          errors.add(FieldError.required("spec", ""));
+          return;
+        }
+        replicas(rc.getSpec().getReplicas(), errors);
+        Map<String, String> selector = rc.getSpec().getSelector();
+        if (selector == null || selector.isEmpty()) {
+          errors.add(FieldError.required("spec.selector", ""));
+        }
+        templateMatches(new LabelSelector(null, selector), rc.getSpec().getTemplate(), errors);
+      }
+    };
+  }
+
+  public static Strategy<Job> jobs() {
+    return new Base<>() {
+      @Override
+      void defaults(Job job) {
+        var spec = job.getSpec();
+        if (spec == null) {
+          return;
+        }
+        if (spec.getCompletions() == null && spec.getParallelism() == null) {
+          spec.setCompletions(1);
+        }
+        if (spec.getParallelism() == null) {
+          spec.setParallelism(1);
+        }
+        if (spec.getBackoffLimit() == null) {
+          spec.setBackoffLimit(6);
+        }
+        if (spec.getCompletionMode() == null) {
+          spec.setCompletionMode("NonIndexed");
+        }
+        if (spec.getSuspend() == null) {
+          spec.setSuspend(false);
+        }
+        PodSpecDefaults.apply(spec.getTemplate());
+      }
+
+      @Override
+      void check(Job job, List<FieldError> errors) {
+        if (job.getSpec() == null || job.getSpec().getTemplate() == null) {
+          errors.add(FieldError.required("spec.template", ""));
+          return;
+        }
+        var template = job.getSpec().getTemplate();
+        String policy = template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
+        if (!"OnFailure".equals(policy) && !"Never".equals(policy)) {
+          errors.add(FieldError.notSupported("spec.template.spec.restartPolicy", policy,
+              List.of("OnFailure", "Never")));
+        }
+        PodSpecValidator.validate(template.getSpec(), "spec.template.spec", errors);
+      }
+    };
+  }
+
+  public static Strategy<CronJob> cronJobs() {
+    return new Base<>() {
+      @Override
+      void defaults(CronJob cj) {
+        var spec = cj.getSpec();
+        if (spec == null) {
+          return;
+        }
+        if (spec.getConcurrencyPolicy() == null) {
+          spec.setConcurrencyPolicy("Allow");
+        }
+        if (spec.getSuspend() == null) {
+          spec.setSuspend(false);
+        }
+        if (spec.getSuccessfulJobsHistoryLimit() == null) {
+          spec.setSuccessfulJobsHistoryLimit(3);
+        }
+        if (spec.getFailedJobsHistoryLimit() == null) {
+          spec.setFailedJobsHistoryLimit(1);
+        }
+        if (spec.getJobTemplate() != null && spec.getJobTemplate().getSpec() != null) {
+          PodSpecDefaults.apply(spec.getJobTemplate().getSpec().getTemplate());
+        }
+      }
+
+      @Override
+      void check(CronJob cj, List<FieldError> errors) {
+        if (cj.getSpec() == null || cj.getSpec().getSchedule() == null || cj.getSpec().getSchedule().isBlank()) {
+          errors.add(FieldError.required("spec.schedule", ""));
+        }
+      }
+    };
+  }
+
+  /** Generation tracking, defaulting on both paths and validation through one {@code check}. */
+  private abstract static class Base<T extends io.fabric8.kubernetes.api.model.HasMetadata> implements Strategy<T> {
+    abstract void defaults(T obj);
+
+    abstract void check(T obj, List<FieldError> errors);
+
+    @Override
+    public boolean tracksGeneration() {
+      return true;
+    }
+
+    @Override
+    public void prepareForCreate(T obj) {
+      defaults(obj);
+    }
+
+    @Override
+    public void prepareForUpdate(T obj, T old) {
+      defaults(obj);
+    }
+
+    @Override
+    public List<FieldError> validate(T obj) {
+      List<FieldError> errors = new ArrayList<>();
+      check(obj, errors);
+      return errors;
+    }
+  }
+
+  static void replicas(Integer replicas, List<FieldError> errors) {
+    if (replicas != null && replicas < 0) {
+      errors.add(FieldError.invalid("spec.replicas", replicas, "must be greater than or equal to 0"));
+    }
+  }
+
+  static void selectorAndTemplate(LabelSelector selector, PodTemplateSpec template, List<FieldError> errors) {
+    if (selector == null || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()))) {
+      errors.add(FieldError.required("spec.selector", ""));
+      return;
+    }
+    templateMatches(selector, template, errors);
+  }
+
+  private static void templateMatches(LabelSelector selector, PodTemplateSpec template, List<FieldError> errors) {
+    if (template == null) {
+      errors.add(FieldError.required("spec.template", ""));
+      return;
+    }
+    Map<String, String> labels = template.getMetadata() == null || template.getMetadata().getLabels() == null
+        ? Map.of() : template.getMetadata().getLabels();
+    if (!selects(selector, labels)) {
+      errors.add(FieldError.invalid("spec.template.metadata.labels", labels.toString(),
+          "`selector` does not match template `labels`"));
+    }
+    PodSpecValidator.validate(template.getSpec(), "spec.template.spec", errors);
+  }
+
+  /** A metav1.LabelSelector applied to labels (matchLabels and matchExpressions). */
+  public static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    if (selector.getMatchLabels() != null) {
+      for (var e : selector.getMatchLabels().entrySet()) {
+        if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
+          return false;
+        }
+      }
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
+        String v = labels.get(r.getKey());
+        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        boolean ok = switch (r.getOperator()) {
+          case "In" -> v != null && values.contains(v);
+          case "NotIn" -> v == null || !values.contains(v);
+          case "Exists" -> v != null;
+          case "DoesNotExist" -> v == null;
+          default -> false;
+        };
+        if (!ok) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+package io.quarkube.apiserver.registry.core;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.quarkube.apiserver.registry.Strategy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** core/v1 Events: the field selectors {@code kubectl describe} uses to find an object's events. */
+public final class EventStrategy implements Strategy<Event> {
+  private static final Set<String> FIELDS = Set.of("involvedObject.kind", "involvedObject.namespace",
+      "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+      "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type");
+
+  @Override
+  public Set<String> selectableFields() {
+    return FIELDS;
+  }
+
+  @Override
+  public Map<String, String> fieldValues(Event e) {
+    Map<String, String> v = new HashMap<>();
+    ObjectReference o = e.getInvolvedObject() == null ? new ObjectReference() : e.getInvolvedObject();
+    v.put("involvedObject.kind", Objects.toString(o.getKind(), ""));
+    v.put("involvedObject.namespace", Objects.toString(o.getNamespace(), ""));
+    v.put("involvedObject.name", Objects.toString(o.getName(), ""));
+    v.put("involvedObject.uid", Objects.toString(o.getUid(), ""));
+    v.put("involvedObject.apiVersion", Objects.toString(o.getApiVersion(), ""));
+    v.put("involvedObject.resourceVersion", Objects.toString(o.getResourceVersion(), ""));
+    v.put("involvedObject.fieldPath", Objects.toString(o.getFieldPath(), ""));
+    v.put("reason", Objects.toString(e.getReason(), ""));
+    v.put("reportingComponent", Objects.toString(e.getReportingComponent(), ""));
+    v.put("source", e.getSource() == null ? "" : Objects.toString(e.getSource().getComponent(), ""));
+    v.put("type", Objects.toString(e.getType(), ""));
+    return v;
+  }
+
+  @Override
+  public boolean resetsStatusOnCreate() {
+    return false;
+  }
+}

@@ -1,0 +1,187 @@
+package io.quarkube.apiserver.resource;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplate;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The built-in resources, in upstream's discovery order, with upstream's scopes, short names, categories,
+ * subresources and etcd key prefixes.
+ */
+public final class ResourceCatalog {
+  private final List<ResourceDefinition> all;
+  private final Map<String, ResourceDefinition> byGroupVersionResource = new LinkedHashMap<>();
+  private final Map<String, ResourceDefinition> byGroupKind = new LinkedHashMap<>();
+
+  public ResourceCatalog(List<ResourceDefinition> definitions) {
+    this.all = List.copyOf(definitions);
+    for (ResourceDefinition d : all) {
+      byGroupVersionResource.put(key(d.group(), d.version(), d.resource()), d);
+      byGroupKind.putIfAbsent(d.group() + "/" + d.kind(), d);
+    }
+  }
+
+  public static ResourceCatalog builtIn() {
+    List<ResourceDefinition> d = new ArrayList<>();
+    // core/v1
+    d.add(def("", "v1", "configmaps", "ConfigMap", ns(), ConfigMap.class, "configmaps", List.of("cm")));
+    d.add(def("", "v1", "endpoints", "Endpoints", ns(), Endpoints.class, "services/endpoints", List.of("ep")));
+    d.add(def("", "v1", "events", "Event", ns(), io.fabric8.kubernetes.api.model.Event.class, "events",
+        List.of("ev")));
+    d.add(def("", "v1", "limitranges", "LimitRange", ns(), LimitRange.class, "limitranges", List.of("limits")));
+    d.add(def("", "v1", "namespaces", "Namespace", cluster(), Namespace.class, "namespaces", List.of("ns"),
+        "status", "finalize"));
+    d.add(def("", "v1", "nodes", "Node", cluster(), Node.class, "minions", List.of("no"), "status", "proxy"));
+    d.add(def("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", ns(), PersistentVolumeClaim.class,
+        "persistentvolumeclaims", List.of("pvc"), "status"));
+    d.add(def("", "v1", "persistentvolumes", "PersistentVolume", cluster(), PersistentVolume.class,
+        "persistentvolumes", List.of("pv"), "status"));
+    d.add(def("", "v1", "pods", "Pod", ns(), Pod.class, "pods", List.of("po"), "attach", "binding", "ephemeralcontainers",
+        "eviction", "exec", "log", "portforward", "proxy", "resize", "status").withCategories("all"));
+    d.add(def("", "v1", "podtemplates", "PodTemplate", ns(), PodTemplate.class, "podtemplates", List.of()));
+    d.add(def("", "v1", "replicationcontrollers", "ReplicationController", ns(), ReplicationController.class,
+        "controllers", List.of("rc"), "scale", "status").withCategories("all"));
+    d.add(def("", "v1", "resourcequotas", "ResourceQuota", ns(), ResourceQuota.class, "resourcequotas",
+        List.of("quota"), "status"));
+    d.add(def("", "v1", "secrets", "Secret", ns(), Secret.class, "secrets", List.of()));
+    d.add(def("", "v1", "serviceaccounts", "ServiceAccount", ns(), ServiceAccount.class, "serviceaccounts",
+        List.of("sa"), "token"));
+    d.add(def("", "v1", "services", "Service", ns(), Service.class, "services/specs", List.of("svc"), "proxy",
+        "status").withCategories("all"));
+    // apps/v1
+    d.add(def("apps", "v1", "controllerrevisions", "ControllerRevision", ns(), ControllerRevision.class,
+        "controllerrevisions", List.of()));
+    d.add(def("apps", "v1", "daemonsets", "DaemonSet", ns(), DaemonSet.class, "daemonsets", List.of("ds"), "status")
+        .withCategories("all"));
+    d.add(def("apps", "v1", "deployments", "Deployment", ns(), Deployment.class, "deployments", List.of("deploy"),
+        "scale", "status").withCategories("all"));
+    d.add(def("apps", "v1", "replicasets", "ReplicaSet", ns(), ReplicaSet.class, "replicasets", List.of("rs"),
+        "scale", "status").withCategories("all"));
+    d.add(def("apps", "v1", "statefulsets", "StatefulSet", ns(), StatefulSet.class, "statefulsets", List.of("sts"),
+        "scale", "status").withCategories("all"));
+    // batch/v1
+    d.add(def("batch", "v1", "cronjobs", "CronJob", ns(), CronJob.class, "cronjobs", List.of("cj"), "status")
+        .withCategories("all"));
+    d.add(def("batch", "v1", "jobs", "Job", ns(), Job.class, "jobs", List.of(), "status").withCategories("all"));
+    // coordination.k8s.io/v1
+    d.add(def("coordination.k8s.io", "v1", "leases", "Lease", ns(), Lease.class, "leases", List.of()));
+    // discovery.k8s.io/v1
+    d.add(def("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", ns(), EndpointSlice.class,
+        "endpointslices", List.of()));
+    // events.k8s.io/v1 is stored apart from core/v1 events here (upstream shares one store through conversion).
+    d.add(def("events.k8s.io", "v1", "events", "Event", ns(), io.fabric8.kubernetes.api.model.events.v1.Event.class,
+        "events.k8s.io/events", List.of("ev")));
+    // networking.k8s.io/v1
+    d.add(def("networking.k8s.io", "v1", "ingressclasses", "IngressClass", cluster(), IngressClass.class,
+        "ingressclasses", List.of()));
+    d.add(def("networking.k8s.io", "v1", "ingresses", "Ingress", ns(), Ingress.class, "ingress", List.of("ing"),
+        "status"));
+    d.add(def("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", ns(), NetworkPolicy.class,
+        "networkpolicies", List.of("netpol")));
+    // policy/v1
+    d.add(def("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", ns(), PodDisruptionBudget.class,
+        "poddisruptionbudgets", List.of("pdb"), "status"));
+    // rbac.authorization.k8s.io/v1
+    d.add(def("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", cluster(),
+        ClusterRoleBinding.class, "clusterrolebindings", List.of()));
+    d.add(def("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", cluster(), ClusterRole.class,
+        "clusterroles", List.of()));
+    d.add(def("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", ns(), RoleBinding.class,
+        "rolebindings", List.of()));
+    d.add(def("rbac.authorization.k8s.io", "v1", "roles", "Role", ns(), Role.class, "roles", List.of()));
+    // scheduling.k8s.io/v1
+    d.add(def("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", cluster(), PriorityClass.class,
+        "priorityclasses", List.of("pc")));
+    // storage.k8s.io/v1
+    d.add(def("storage.k8s.io", "v1", "storageclasses", "StorageClass", cluster(), StorageClass.class,
+        "storageclasses", List.of("sc")));
+    return new ResourceCatalog(d);
+  }
+
+  public List<ResourceDefinition> all() {
+    return all;
+  }
+
+  public Optional<ResourceDefinition> find(String group, String version, String resource) {
+    return Optional.ofNullable(byGroupVersionResource.get(key(group, version, resource)));
+  }
+
+  public Optional<ResourceDefinition> findByKind(String group, String kind) {
+    return Optional.ofNullable(byGroupKind.get(group + "/" + kind));
+  }
+
+  /** The API groups in upstream's discovery order: core first, then the named groups as registered. */
+  public Map<String, List<ResourceDefinition>> byGroupVersion() {
+    Map<String, List<ResourceDefinition>> out = new LinkedHashMap<>();
+    for (ResourceDefinition d : all) {
+      out.computeIfAbsent(d.apiVersion(), k -> new ArrayList<>()).add(d);
+    }
+    return out;
+  }
+
+  public Set<String> groups() {
+    Set<String> out = new LinkedHashSet<>();
+    for (ResourceDefinition d : all) {
+      out.add(d.group());
+    }
+    return out;
+  }
+
+  private static String key(String group, String version, String resource) {
+    return group + "/" + version + "/" + resource;
+  }
+
+  private static boolean ns() {
+    return true;
+  }
+
+  private static boolean cluster() {
+    return false;
+  }
+
+  private static ResourceDefinition def(String group, String version, String resource, String kind,
+      boolean namespaced, Class<? extends HasMetadata> type, String prefix, List<String> shortNames,
+      String... subresources) {
+    return new ResourceDefinition(group, version, resource, kind.toLowerCase(), kind, namespaced, shortNames,
+        List.of(), Collections.unmodifiableSet(new LinkedHashSet<>(List.of(subresources))), type, prefix);
+  }
+}

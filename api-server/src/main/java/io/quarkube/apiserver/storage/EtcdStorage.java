@@ -1,0 +1,266 @@
+package io.quarkube.apiserver.storage;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@link Storage} on a real etcd through jetcd; each write is one transaction with its precondition. */
+public final class EtcdStorage implements Storage {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final Client client;
+  private final KV kv;
+  private final Watch watch;
+
+  public EtcdStorage(String... endpoints) {
+    this.client = Client.builder().endpoints(endpoints).build();
+    this.kv = client.getKVClient();
+    this.watch = client.getWatchClient();
+  }
+
+  @Override
+  public long create(String key, byte[] value) {
+    ByteSequence k = bytes(key);
+    TxnResponse r = await(kv.txn()
+        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+        .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+        .commit());
+    if (!r.isSucceeded()) {
+      throw new StorageException.KeyExists(key);
+    }
+    return r.getHeader().getRevision();
+  }
+
+  @Override
+  public Optional<StoredValue> get(String key) {
+    GetResponse r = await(kv.get(bytes(key)));
+    return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(stored(r.getKvs().get(0)));
+  }
+
+  @Override
+  public long update(String key, byte[] value, long expectedRevision) {
+    ByteSequence k = bytes(key);
+    TxnResponse r = await(kv.txn()
+        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
+        .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+        .Else(Op.get(k, GetOption.DEFAULT))
+        .commit());
+    if (!r.isSucceeded()) {
+      throw new StorageException.RevisionMismatch(key, firstOf(r));
+    }
+    return r.getHeader().getRevision();
+  }
+
+  @Override
+  public long delete(String key, long expectedRevision) {
+    ByteSequence k = bytes(key);
+    TxnResponse r = await(kv.txn()
+        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
+        .Then(Op.delete(k, DeleteOption.DEFAULT))
+        .Else(Op.get(k, GetOption.DEFAULT))
+        .commit());
+    if (!r.isSucceeded()) {
+      throw new StorageException.RevisionMismatch(key, firstOf(r));
+    }
+    return r.getHeader().getRevision();
+  }
+
+  @Override
+  public ListResult list(String prefix, String startAfter, long revision, long limit) {
+    // Start just after the last key of the previous page: appending \0 gives the smallest key greater than it.
+    ByteSequence from = bytes(startAfter == null ? prefix : startAfter + "\0");
+    GetOption.Builder opt = GetOption.builder().withRange(prefixEnd(prefix)).withRevision(revision);
+    if (limit > 0) {
+      opt.withLimit(limit);
+    }
+    GetResponse r;
+    try {
+      r = await(kv.get(from, opt.build()));
+    } catch (StorageException e) {
+      throw asCompacted(e, revision);
+    }
+    List<StoredValue> items = new ArrayList<>(r.getKvs().size());
+    for (KeyValue kvp : r.getKvs()) {
+      items.add(stored(kvp));
+    }
+    long at = revision > 0 ? revision : r.getHeader().getRevision();
+    return new ListResult(items, at, r.isMore());
+  }
+
+  @Override
+  public long currentRevision() {
+    // A read of a key that never exists still carries the cluster's newest revision in its header.
+    return await(kv.get(bytes("/registry/\0revision-probe"))).getHeader().getRevision();
+  }
+
+  @Override
+  public StorageWatch watch(String prefix, long afterRevision, StorageWatchListener listener) {
+    long compacted = compactedBefore(prefix, afterRevision + 1);
+    if (compacted >= 0) {
+      // jetcd 0.8 drops etcd's "created and cancelled for compaction" answer, so the check happens up front.
+      listener.onError(new StorageException.Compacted(afterRevision, compacted));
+      return () -> { };
+    }
+    WatchOption option = WatchOption.builder()
+        .withRange(prefixEnd(prefix))
+        .withRevision(afterRevision + 1)
+        .withPrevKV(true)
+        .withProgressNotify(true)
+        .build();
+    java.util.concurrent.atomic.AtomicBoolean closedByUs = new java.util.concurrent.atomic.AtomicBoolean();
+    Watch.Watcher watcher = watch.watch(bytes(prefix), option, new Watch.Listener() {
+      @Override
+      public void onNext(WatchResponse response) {
+        if (response.getEvents().isEmpty()) {
+          listener.onProgress(response.getHeader().getRevision());
+          return;
+        }
+        List<StorageEvent> events = new ArrayList<>(response.getEvents().size());
+        for (WatchEvent e : response.getEvents()) {
+          events.add(toEvent(e));
+        }
+        listener.onEvents(events);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        if (error instanceof CompactedException c) {
+          listener.onError(new StorageException.Compacted(afterRevision, c.getCompactedRevision()));
+        } else {
+          listener.onError(error);
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!closedByUs.get()) {
+          listener.onError(new StorageException("watch closed by etcd"));
+        }
+      }
+    });
+    return () -> {
+      closedByUs.set(true);
+      watcher.close();
+    };
+  }
+
+  /**
+   * Whether history from {@code revision} on is gone: a read at that revision fails once etcd has compacted past it.
+   * Returns the compacted revision if known (0 when etcd did not say), or -1 when the history is there.
+   */
+  private long compactedBefore(String prefix, long revision) {
+    if (revision <= 1 || revision > currentRevision()) {
+      return -1;
+    }
+    try {
+      await(kv.get(bytes(prefix), GetOption.builder().withRevision(revision).withKeysOnly(true).withLimit(1)
+          .build()));
+      return -1;
+    } catch (StorageException e) {
+      StorageException c = asCompacted(e, revision);
+      if (c instanceof StorageException.Compacted compactedError) {
+        return compactedError.compactedRevision();
+      }
+      throw e;
+    }
+  }
+
+  /** Compacts etcd's history up to {@code revision}; for tests of 410 Gone and for the compactor. */
+  public void compact(long revision) {
+    await(client.getKVClient().compact(revision));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private static StorageEvent toEvent(WatchEvent e) {
+    KeyValue cur = e.getKeyValue();
+    KeyValue prev = e.getPrevKV();
+    byte[] previous = prev == null || prev.getKey().isEmpty() ? null : prev.getValue().getBytes();
+    String key = cur.getKey().toString(StandardCharsets.UTF_8);
+    if (e.getEventType() == WatchEvent.EventType.DELETE) {
+      return new StorageEvent(StorageEvent.Type.DELETE, key, null, previous, cur.getModRevision());
+    }
+    return new StorageEvent(StorageEvent.Type.PUT, key, cur.getValue().getBytes(), previous, cur.getModRevision());
+  }
+
+  private static StoredValue firstOf(TxnResponse r) {
+    if (r.getGetResponses().isEmpty() || r.getGetResponses().get(0).getKvs().isEmpty()) {
+      return null;
+    }
+    return stored(r.getGetResponses().get(0).getKvs().get(0));
+  }
+
+  private static StoredValue stored(KeyValue kv) {
+    return new StoredValue(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
+        kv.getModRevision());
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  /** The first key after every key that starts with {@code prefix}: the prefix with its last byte plus one. */
+  private static ByteSequence prefixEnd(String prefix) {
+    byte[] end = prefix.getBytes(StandardCharsets.UTF_8);
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xff) {
+        end[i]++;
+        return ByteSequence.from(java.util.Arrays.copyOf(end, i + 1));
+      }
+    }
+    return ByteSequence.from(new byte[] {0});
+  }
+
+  private static StorageException asCompacted(StorageException e, long revision) {
+    Throwable c = e.getCause();
+    while (c != null) {
+      if (c instanceof CompactedException ce) {
+        return new StorageException.Compacted(revision, ce.getCompactedRevision());
+      }
+      if (c.getMessage() != null && c.getMessage().contains("required revision has been compacted")) {
+        return new StorageException.Compacted(revision, 0);
+      }
+      c = c.getCause();
+    }
+    return e;
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new StorageException("etcd request failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new StorageException("etcd request timed out after " + TIMEOUT.toSeconds() + "s", e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.quarkube.apiserver.storage;
+
+import java.util.Optional;
+
+/**
+ * The API server's only way to etcd: keys hold serialized objects, revisions are etcd's global revisions. Every
+ * write is a single etcd transaction, so a failed write changes nothing.
+ */
+public interface Storage extends AutoCloseable {
+
+  /** Writes a new key; fails with {@link StorageException.KeyExists} if it is there. Returns the new revision. */
+  long create(String key, byte[] value);
+
+  Optional<StoredValue> get(String key);
+
+  /**
+   * Replaces the key if its mod revision is still {@code expectedRevision}, else throws
+   * {@link StorageException.RevisionMismatch} with what is stored now. Returns the new revision.
+   */
+  long update(String key, byte[] value, long expectedRevision);
+
+  /**
+   * Deletes the key if its mod revision is still {@code expectedRevision}; returns the revision of the delete.
+   * Throws {@link StorageException.RevisionMismatch} otherwise.
+   */
+  long delete(String key, long expectedRevision);
+
+  /**
+   * Reads keys under {@code prefix} in key order, starting after {@code startAfter} (null for the first page), at
+   * {@code revision} (0 for the newest), at most {@code limit} (0 for all).
+   */
+  ListResult list(String prefix, String startAfter, long revision, long limit);
+
+  /** etcd's newest revision. */
+  long currentRevision();
+
+  /**
+   * Streams every change under {@code prefix} after {@code afterRevision}, in revision order. A compacted start
+   * revision ends the watch through {@link StorageWatchListener#onError} with {@link StorageException.Compacted}.
+   */
+  StorageWatch watch(String prefix, long afterRevision, StorageWatchListener listener);
+
+  @Override
+  void close();
+}

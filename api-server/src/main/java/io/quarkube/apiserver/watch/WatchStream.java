@@ -1,0 +1,188 @@
+package io.quarkube.apiserver.watch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.endpoints.MediaTypes;
+import io.quarkube.apiserver.endpoints.Responses;
+import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.registry.GenericStore;
+import io.quarkube.apiserver.registry.ListOptions;
+import io.quarkube.apiserver.registry.WatchEvent;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.apiserver.storage.StorageException;
+import io.quarkube.apiserver.storage.StorageWatch;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * One {@code ?watch=true} response: a chunked stream of {@code {"type":...,"object":...}} lines, fed by a storage
+ * watch in revision order, with periodic BOOKMARKs when asked for, a 410 Expired ERROR event when the start revision
+ * is compacted, and an end after {@code timeoutSeconds}.
+ */
+public final class WatchStream implements GenericStore.WatchListener<HasMetadata> {
+  private static final Logger LOG = Logger.getLogger(WatchStream.class);
+  /** Upstream's default --min-request-timeout: watches end after 30 to 60 minutes unless the client says sooner. */
+  private static final long DEFAULT_TIMEOUT_SECONDS = 1800;
+
+  private final RoutingContext ctx;
+  private final ResourceDefinition def;
+  private final GenericStore<HasMetadata> store;
+  private final Responses responses;
+  private final String namespace;
+  private final ListOptions filter;
+  private final long fromRevision;
+  private final long timeoutSeconds;
+  private final boolean bookmarks;
+  private final boolean table;
+  private final String includeObject;
+  private final Vertx vertx;
+
+  private StorageWatch storageWatch;
+  private long lastRevision;
+  private long timeoutTimer = -1;
+  private long bookmarkTimer = -1;
+  private boolean closed;
+
+  public WatchStream(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store,
+      Responses responses, String namespace, ListOptions filter, long fromRevision, long timeoutSeconds,
+      boolean bookmarks) {
+    this.ctx = ctx;
+    this.def = def;
+    this.store = store;
+    this.responses = responses;
+    this.namespace = namespace;
+    this.filter = filter;
+    this.fromRevision = fromRevision;
+    this.timeoutSeconds = timeoutSeconds;
+    this.bookmarks = bookmarks;
+    this.table = MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.TABLE;
+    this.includeObject = Responses.includeObject(ctx);
+    this.vertx = ctx.vertx();
+    this.lastRevision = fromRevision;
+  }
+
+  public void start() {
+    HttpServerResponse r = ctx.response();
+    r.setStatusCode(200).setChunked(true).putHeader("Content-Type", MediaTypes.JSON)
+        .putHeader("Cache-Control", "no-cache, private");
+    r.closeHandler(v -> close());
+    r.exceptionHandler(e -> close());
+    long timeout = timeoutSeconds > 0 ? timeoutSeconds
+        : DEFAULT_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(DEFAULT_TIMEOUT_SECONDS);
+    timeoutTimer = vertx.setTimer(timeout * 1000, id -> finish());
+    if (bookmarks) {
+      long every = bookmarkIntervalSeconds() * 1000;
+      bookmarkTimer = vertx.setPeriodic(every, every, id -> bookmark());
+    }
+    try {
+      StorageWatch w = store.watch(namespace, filter, fromRevision, this);
+      synchronized (this) {
+        storageWatch = w;
+        if (closed) {
+          w.close();
+        }
+      }
+    } catch (ApiException e) {
+      onError(e);
+    }
+  }
+
+  @Override
+  public synchronized void onEvent(WatchEvent<HasMetadata> event) {
+    lastRevision = Math.max(lastRevision, event.resourceVersion());
+    ObjectNode obj = Json.tree(event.object());
+    if (table) {
+      obj = responses.tableRow(def, obj, includeObject);
+    }
+    send(event.type(), obj);
+  }
+
+  @Override
+  public synchronized void onProgress(long revision) {
+    lastRevision = Math.max(lastRevision, revision);
+  }
+
+  @Override
+  public synchronized void onError(Throwable error) {
+    if (closed) {
+      return;
+    }
+    ApiException status;
+    if (error instanceof StorageException.Compacted c) {
+      status = ApiException.gone("too old resource version: " + fromRevision + " (" + c.compactedRevision() + ")");
+    } else if (error instanceof ApiException a) {
+      status = a;
+    } else {
+      LOG.warnf("watch on %s ended: %s", def.groupResource(), error.toString());
+      status = ApiException.internal("watch of " + def.groupResource() + " ended: " + error.getMessage());
+    }
+    ObjectNode s = Json.tree(status.status());
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    send("ERROR", s);
+    finish();
+  }
+
+  private synchronized void bookmark() {
+    if (closed) {
+      return;
+    }
+    ObjectNode obj = Json.MAPPER.createObjectNode();
+    obj.put("kind", def.kind());
+    obj.put("apiVersion", def.apiVersion());
+    obj.putObject("metadata").put("resourceVersion", Long.toString(lastRevision));
+    send("BOOKMARK", obj);
+  }
+
+  private void send(String type, ObjectNode object) {
+    if (closed) {
+      return;
+    }
+    ObjectNode event = Json.MAPPER.createObjectNode();
+    event.put("type", type);
+    event.set("object", object);
+    byte[] line = Json.bytes(event);
+    Buffer b = Buffer.buffer(line.length + 1).appendBytes(line).appendByte((byte) '\n');
+    ctx.response().write(b);
+  }
+
+  private synchronized void finish() {
+    if (!closed) {
+      closed = true;
+      stopTimersAndWatch();
+      try {
+        ctx.response().end();
+      } catch (IllegalStateException alreadyEnded) {
+        // The client went away first.
+      }
+    }
+  }
+
+  private synchronized void close() {
+    closed = true;
+    stopTimersAndWatch();
+  }
+
+  private void stopTimersAndWatch() {
+    if (timeoutTimer >= 0) {
+      vertx.cancelTimer(timeoutTimer);
+    }
+    if (bookmarkTimer >= 0) {
+      vertx.cancelTimer(bookmarkTimer);
+    }
+    if (storageWatch != null) {
+      storageWatch.close();
+    }
+  }
+
+  private static long bookmarkIntervalSeconds() {
+    return ConfigProvider.getConfig().getOptionalValue("quarkube.watch.bookmark-interval-seconds", Long.class)
+        .orElse(60L);
+  }
+}
