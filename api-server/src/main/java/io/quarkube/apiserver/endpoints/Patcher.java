@@ -4,10 +4,40 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.machinery.patch.JsonMergePatch;
+import io.quarkube.machinery.patch.JsonPatch;
+import io.quarkube.machinery.patch.KubernetesPatchMeta;
+import io.quarkube.machinery.patch.PatchException;
+import io.quarkube.machinery.patch.PatchMeta;
+import io.quarkube.machinery.patch.StrategicMergePatch;
 
-/** Applies a PATCH body of one of the API's patch types to the current object. */
+/**
+ * Applies a PATCH body to the current object by its content type: JSON patch (RFC 6902), JSON merge patch (RFC 7386),
+ * strategic merge patch (upstream's patchStrategy/patchMergeKey tags), and — until field ownership arrives — server
+ * side apply as a merge of the applied configuration.
+ */
 public final class Patcher {
   public ObjectNode apply(ObjectNode current, JsonNode patch, String contentType, ResourceDefinition def) {
-    throw ApiException.unsupportedMediaType(contentType);
+    try {
+      JsonNode result = switch (contentType) {
+        case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
+        case MediaTypes.MERGE_PATCH, MediaTypes.APPLY_PATCH -> JsonMergePatch.apply(current, patch);
+        case MediaTypes.STRATEGIC_MERGE_PATCH -> StrategicMergePatch.apply(current, patch, metaFor(current, def));
+        default -> throw ApiException.unsupportedMediaType(contentType);
+      };
+      if (!result.isObject()) {
+        throw ApiException.badRequest("the patch turned the object into " + result.getNodeType());
+      }
+      return (ObjectNode) result;
+    } catch (PatchException e) {
+      throw ApiException.of(e.code(), e.reason(), e.statusMessage());
+    }
+  }
+
+  private static PatchMeta metaFor(ObjectNode current, ResourceDefinition def) {
+    String apiVersion = def == null ? current.path("apiVersion").asText() : def.apiVersion();
+    String kind = def == null ? current.path("kind").asText() : def.kind();
+    return KubernetesPatchMeta.forKind(apiVersion, kind).orElseThrow(() -> ApiException.unsupportedMediaType(
+        MediaTypes.STRATEGIC_MERGE_PATCH + " is not supported for " + kind));
   }
 }

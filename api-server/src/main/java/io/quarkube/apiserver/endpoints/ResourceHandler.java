@@ -188,6 +188,24 @@ public final class ResourceHandler {
       responses.object(ctx, 200, Scales.toScale(def, updated), def);
       return;
     }
+    if (MediaTypes.APPLY_PATCH.equals(contentType) && sub == null
+        && store.find(info.namespace(), info.name()).isEmpty()) {
+      // Server-side apply of an object that does not exist yet creates it (201), as upstream does.
+      HasMetadata obj = bodies.toObject(patch, def);
+      if (obj.getMetadata() != null && obj.getMetadata().getName() != null
+          && !obj.getMetadata().getName().equals(info.name())) {
+        throw ApiException.badRequest("the name of the object (" + obj.getMetadata().getName()
+            + ") does not match the name on the URL (" + info.name() + ")");
+      }
+      if (obj.getMetadata() == null) {
+        obj.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+      }
+      obj.getMetadata().setName(info.name());
+      admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), info.name(), null, obj, user,
+          dryRun));
+      responses.object(ctx, 201, store.create(info.namespace(), obj, dryRun), def);
+      return;
+    }
     HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
       HasMetadata next = bodies.toObject(patched, def);

@@ -64,6 +64,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(b.build());
   }
 
+  /** A Status with the given code, reason and message, for errors that come from shared libraries. */
+  public static ApiException of(int code, String reason, String message) {
+    return of(code, reason, message, null, null, null, null, null);
+  }
+
   /** kind is the resource's plural in upstream's messages ("pods "x" not found"). */
   public static ApiException notFound(String group, String resource, String name) {
     return of(404, "NotFound", qualified(group, resource) + " \"" + name + "\" not found", group, resource, name,

@@ -1,0 +1,133 @@
+package io.quarkube.apiserver.endpoints;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkube.testing.EtcdTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP surface of the API server against a real etcd: verbs, Status errors, watch streams. */
+@QuarkusTest
+@QuarkusTestResource(EtcdTestResource.class)
+class ApiHttpTest {
+
+  private static String namespace() {
+    String ns = "http-" + UUID.randomUUID().toString().substring(0, 8);
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"" + ns + "\"}}")
+        .post("/api/v1/namespaces").then().statusCode(201);
+    return ns;
+  }
+
+  @Test
+  void systemNamespacesAndVersion() {
+    given().get("/version").then().statusCode(200).body("major", equalTo("1")).body("minor", equalTo("32"));
+    given().get("/readyz").then().statusCode(200);
+    given().get("/api/v1/namespaces").then().statusCode(200).body("kind", equalTo("NamespaceList"))
+        .body("items.metadata.name", hasItem("kube-system"));
+  }
+
+  @Test
+  void createGetUpdateConflictDelete() {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    String rv = given().contentType("application/json")
+        .body("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"v\"}}")
+        .post(path).then().statusCode(201).body("metadata.uid", notNullValue())
+        .extract().path("metadata.resourceVersion");
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"a\"}}").post(path).then()
+        .statusCode(409).body("kind", equalTo("Status")).body("reason", equalTo("AlreadyExists"));
+    given().contentType("application/json")
+        .body("{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"" + rv + "\"},\"data\":{\"k\":\"2\"}}")
+        .put(path + "/a").then().statusCode(200).body("data.k", equalTo("2"));
+    given().contentType("application/json")
+        .body("{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"" + rv + "\"},\"data\":{\"k\":\"3\"}}")
+        .put(path + "/a").then().statusCode(409).body("reason", equalTo("Conflict"));
+    given().get(path + "/a").then().statusCode(200).body("data.k", equalTo("2"));
+    given().delete(path + "/a").then().statusCode(200);
+    given().get(path + "/a").then().statusCode(404).body("reason", equalTo("NotFound"))
+        .body("message", equalTo("configmaps \"a\" not found")).body("details.name", equalTo("a"));
+  }
+
+  @Test
+  void badInputGetsTheRightStatusAndChangesNothing() {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    given().contentType("application/json").body("{not json").post(path).then().statusCode(400)
+        .body("reason", equalTo("BadRequest"));
+    given().contentType("text/plain").body("x").post(path).then().statusCode(415)
+        .body("reason", equalTo("UnsupportedMediaType"));
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"UPPER\"}}").post(path).then()
+        .statusCode(422).body("reason", equalTo("Invalid")).body("details.causes[0].field", equalTo("metadata.name"));
+    String big = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"k\":\"" + "x".repeat(3 * 1024 * 1024 + 10) + "\"}}";
+    given().contentType("application/json").body(big).post(path).then().statusCode(413)
+        .body("reason", equalTo("RequestEntityTooLarge"));
+    given().get("/api/v1/namespaces/" + ns + "/nothings").then().statusCode(404);
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"x\"}}")
+        .post("/api/v1/namespaces/missing-" + ns + "/configmaps").then().statusCode(404)
+        .body("message", containsString("namespaces \"missing-" + ns + "\" not found"));
+    given().get(path).then().statusCode(200).body("items.size()", equalTo(0));
+  }
+
+  @Test
+  void pagingAndSelectorsOverHttp() {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    for (int i = 0; i < 5; i++) {
+      given().contentType("application/json")
+          .body("{\"metadata\":{\"name\":\"c" + i + "\",\"labels\":{\"n\":\"" + i + "\"}}}").post(path).then()
+          .statusCode(201);
+    }
+    String cont = given().queryParam("limit", 2).get(path).then().statusCode(200).body("items.size()", equalTo(2))
+        .extract().path("metadata.continue");
+    given().queryParam("limit", 2).queryParam("continue", cont).get(path).then().statusCode(200)
+        .body("items[0].metadata.name", equalTo("c2"));
+    given().queryParam("labelSelector", "n in (1,3)").get(path).then().body("items.size()", equalTo(2));
+    given().queryParam("fieldSelector", "metadata.name=c4").get(path).then().body("items[0].metadata.name",
+        equalTo("c4"));
+    given().queryParam("fieldSelector", "spec.nodeName=x").get(path).then().statusCode(400);
+  }
+
+  @Test
+  void watchStreamsEventsAndBookmarks() throws Exception {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    String rv = given().get(path).then().extract().path("metadata.resourceVersion");
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + path + "?watch=true&resourceVersion=" + rv
+        + "&allowWatchBookmarks=true&timeoutSeconds=20");
+    HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(uri).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, response.statusCode());
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"w\"}}").post(path).then()
+        .statusCode(201);
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      boolean added = false;
+      boolean bookmark = false;
+      String line;
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (!(added && bookmark) && System.nanoTime() < deadline && (line = r.readLine()) != null) {
+        added |= line.contains("\"type\":\"ADDED\"") && line.contains("\"name\":\"w\"");
+        bookmark |= line.contains("\"type\":\"BOOKMARK\"") && line.contains("\"resourceVersion\"");
+      }
+      assertTrue(added, "no ADDED event");
+      assertTrue(bookmark, "no bookmark");
+    }
+  }
+}
