@@ -1,6 +1,10 @@
 package io.quarkube.apiserver;
 
+import io.quarkube.apiserver.endpoints.BodyDecoder;
+import io.quarkube.apiserver.endpoints.ProtobufBodies;
+import io.quarkube.apiserver.endpoints.Responses;
 import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.table.TableConverter;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.storage.EtcdStorage;
 import io.quarkube.apiserver.storage.Storage;
@@ -37,6 +41,18 @@ public class ApiServerBeans {
   @Singleton
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  Responses responses(Clock clock) {
+    return new Responses(new TableConverter(), clock);
+  }
+
+  @Produces
+  @Singleton
+  BodyDecoder bodyDecoder() {
+    return new BodyDecoder(new ProtobufBodies());
   }
 
   @Produces

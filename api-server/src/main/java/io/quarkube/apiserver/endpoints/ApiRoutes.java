@@ -11,15 +11,18 @@ import io.quarkube.apiserver.auth.ClientCertificateAuthenticator;
 import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.registry.Registry;
-import io.quarkube.apiserver.table.TableConverter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -38,13 +41,19 @@ public class ApiRoutes {
   private final MeterRegistry meters;
   private final Clock clock;
   private final DiscoveryRoutes discovery;
+  private final Instance<ExtensionHandler> extensionHandlers;
   private List<Authenticator> authenticators;
   private Authorizer authorizer;
   private ResourceHandler resources;
-  private Responses responses;
+  private final Responses responses;
+  private final BodyDecoder bodies;
 
   public ApiRoutes(Registry registry, ApiServerConfig config, MeterRegistry meters, Clock clock,
-      DiscoveryRoutes discovery) {
+      DiscoveryRoutes discovery, @Any Instance<ExtensionHandler> extensionHandlers, Responses responses,
+      BodyDecoder bodies) {
+    this.responses = responses;
+    this.bodies = bodies;
+    this.extensionHandlers = extensionHandlers;
     this.registry = registry;
     this.config = config;
     this.meters = meters;
@@ -53,12 +62,16 @@ public class ApiRoutes {
   }
 
   void install(@Observes Router router) {
-    responses = new Responses(new TableConverter(), clock);
     authenticators = List.of(new ClientCertificateAuthenticator());
     authorizer = new Authorizer.AllowAuthenticated();
     AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(registry.namespaces())));
-    resources = new ResourceHandler(registry, admission, responses, new BodyDecoder(new ProtobufBodies()),
-        new Patcher(), clock);
+    Map<String, ExtensionHandler> extensions = new HashMap<>();
+    for (ExtensionHandler h : extensionHandlers) {
+      extensions.put(h.key(), h);
+    }
+    resources = new ResourceHandler(registry, admission, responses, bodies,
+        new Patcher(), clock, Map.copyOf(extensions));
+    LOG.infof("extension handlers: %s", new java.util.TreeSet<>(extensions.keySet()));
     LOG.infof("admission plugins: %s", admission.names());
 
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);

@@ -7,6 +7,7 @@ import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * Turns request bodies into Kubernetes JSON trees, whatever their encoding (JSON, YAML, Kubernetes protobuf), and
@@ -44,6 +45,17 @@ public final class BodyDecoder {
       case MediaTypes.APPLY_PATCH -> decode(ctx, MediaTypes.YAML);
       default -> throw ApiException.unsupportedMediaType(contentType);
     };
+  }
+
+  /** {@link #toObject(JsonNode, ResourceDefinition)} that drops unknown fields and reports them as asked. */
+  public HasMetadata toObject(JsonNode body, ResourceDefinition def, RoutingContext ctx,
+      io.quarkube.apiserver.registry.Strategy<?> strategy) {
+    if (body.isObject()) {
+      List<String> unknown = strategy.pruneUnknownFields((ObjectNode) body, def.type());
+      FieldValidation.of(ctx).report(ctx, def.kind(), def.version(),
+          unknown.stream().map(f -> "unknown field \"" + f + "\"").toList());
+    }
+    return toObject(body, def);
   }
 
   public HasMetadata toObject(JsonNode body, ResourceDefinition def) {

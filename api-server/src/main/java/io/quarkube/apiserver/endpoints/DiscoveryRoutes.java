@@ -16,89 +16,88 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class DiscoveryRoutes {
-  private static final String AGGREGATED = "as=apigroupdiscoverylist";
-
-  private final DiscoveryDocuments discovery;
-  private final OpenApiDocuments openApi;
+  private final ResourceCatalog catalog;
   private final String advertiseAddress;
+  /** The documents and the catalog generation they were built from; rebuilt when resources come and go. */
+  private volatile Documents documents;
+
+  private record Documents(long generation, DiscoveryDocuments discovery, OpenApiDocuments openApi) {}
 
   public DiscoveryRoutes(ResourceCatalog catalog, ApiServerConfig config) {
-    this.discovery = new DiscoveryDocuments(catalog);
-    this.openApi = new OpenApiDocuments(catalog);
+    this.catalog = catalog;
     this.advertiseAddress = config.advertiseAddress();
+    this.documents = build();
+  }
+
+  private Documents build() {
+    long generation = catalog.generation();
+    return new Documents(generation, new DiscoveryDocuments(catalog), new OpenApiDocuments(catalog));
+  }
+
+  private Documents current() {
+    Documents d = documents;
+    if (d.generation() != catalog.generation()) {
+      d = build();
+      documents = d;
+    }
+    return d;
   }
 
   void install(Router router, ApiRoutes api) {
+    // The OpenAPI documents take a second or two to build: do it now rather than on kubectl's first apply.
+    Thread warm = new Thread(() -> current().openApi().v3Index(), "openapi-warmup");
+    warm.setDaemon(true);
+    warm.start();
     router.get("/api").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      String v = aggregatedVersion(ctx);
+      String v = DiscoveryDocuments.aggregatedVersion(ctx.request().getHeader("Accept")).orElse(null);
       if (v != null) {
-        writeAggregated(ctx, api, discovery.aggregatedDiscovery(true, v));
+        writeAggregated(ctx, api, current().discovery().aggregatedDiscovery(true, v), v);
       } else {
-        api.responses().write(ctx, 200, MediaTypes.JSON, discovery.apiVersions(hostPort()));
+        api.responses().write(ctx, 200, MediaTypes.JSON, current().discovery().apiVersions(hostPort()));
       }
     }), false);
     router.get("/apis").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      String v = aggregatedVersion(ctx);
+      String v = DiscoveryDocuments.aggregatedVersion(ctx.request().getHeader("Accept")).orElse(null);
       if (v != null) {
-        writeAggregated(ctx, api, discovery.aggregatedDiscovery(false, v));
+        writeAggregated(ctx, api, current().discovery().aggregatedDiscovery(false, v), v);
       } else {
-        api.responses().write(ctx, 200, MediaTypes.JSON, discovery.apiGroupList());
+        api.responses().write(ctx, 200, MediaTypes.JSON, current().discovery().apiGroupList());
       }
     }), false);
     router.get("/api/v1").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      api.responses().write(ctx, 200, MediaTypes.JSON, discovery.apiResourceList("", "v1").orElseThrow());
+      api.responses().write(ctx, 200, MediaTypes.JSON, current().discovery().apiResourceList("", "v1").orElseThrow());
     }), false);
     router.getWithRegex("^/apis/([^/]+)/?$").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      ObjectNode doc = discovery.apiGroup(ctx.pathParam("param0"))
+      ObjectNode doc = current().discovery().apiGroup(ctx.pathParam("param0"))
           .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
       api.responses().write(ctx, 200, MediaTypes.JSON, doc);
     }), false);
     router.getWithRegex("^/apis/([^/]+)/([^/]+)/?$").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      ObjectNode doc = discovery.apiResourceList(ctx.pathParam("param0"), ctx.pathParam("param1"))
+      ObjectNode doc = current().discovery().apiResourceList(ctx.pathParam("param0"), ctx.pathParam("param1"))
           .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
       api.responses().write(ctx, 200, MediaTypes.JSON, doc);
     }), false);
     router.get("/openapi/v3").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      api.responses().write(ctx, 200, MediaTypes.JSON, openApi.v3Index());
+      api.responses().write(ctx, 200, MediaTypes.JSON, current().openApi().v3Index());
     }), false);
     router.getWithRegex("^/openapi/v3/(.+)$").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticate(ctx);
-      ObjectNode doc = openApi.v3GroupVersion(ctx.pathParam("param0"))
+      String path = ctx.pathParam("param0");
+      byte[] doc = current().openApi().v3GroupVersionJson(path)
           .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
-      api.responses().write(ctx, 200, MediaTypes.JSON, doc);
+      current().openApi().hash(path).ifPresent(h -> ctx.response().putHeader("ETag", "\"" + h + "\""));
+      ctx.response().putHeader("Content-Type", MediaTypes.JSON).end(io.vertx.core.buffer.Buffer.buffer(doc));
     }), false);
   }
 
-  private void writeAggregated(RoutingContext ctx, ApiRoutes api, ObjectNode doc) {
-    String version = doc.path("apiVersion").asText("apidiscovery.k8s.io/v2");
-    String v = version.substring(version.indexOf('/') + 1);
-    ctx.response().putHeader("Content-Type",
-        "application/json;g=apidiscovery.k8s.io;v=" + v + ";as=APIGroupDiscoveryList");
-    api.responses().write(ctx, 200, ctx.response().headers().get("Content-Type"), doc);
-  }
-
-  /** The aggregated discovery version the client accepts first (v2 or v2beta1), or null for the legacy form. */
-  static String aggregatedVersion(RoutingContext ctx) {
-    String accept = ctx.request().getHeader("Accept");
-    if (accept == null) {
-      return null;
-    }
-    for (String part : accept.split(",")) {
-      String p = part.toLowerCase().replace(" ", "");
-      if (p.contains(AGGREGATED) && p.contains("g=apidiscovery.k8s.io") && p.startsWith("application/json")) {
-        return p.contains("v=v2beta1") ? "v2beta1" : "v2";
-      }
-      if (p.startsWith("application/json") && !p.contains("as=")) {
-        return null;
-      }
-    }
-    return null;
+  private static void writeAggregated(RoutingContext ctx, ApiRoutes api, ObjectNode doc, String version) {
+    api.responses().write(ctx, 200, DiscoveryDocuments.aggregatedContentType(version), doc);
   }
 
   private String hostPort() {

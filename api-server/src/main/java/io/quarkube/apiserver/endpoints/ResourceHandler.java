@@ -28,6 +28,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,9 +44,11 @@ public final class ResourceHandler {
   private final BodyDecoder bodies;
   private final Patcher patcher;
   private final Clock clock;
+  private final Map<String, ExtensionHandler> extensions;
 
   public ResourceHandler(Registry registry, AdmissionChain admission, Responses responses, BodyDecoder bodies,
-      Patcher patcher, Clock clock) {
+      Patcher patcher, Clock clock, Map<String, ExtensionHandler> extensions) {
+    this.extensions = extensions;
     this.registry = registry;
     this.admission = admission;
     this.responses = responses;
@@ -57,6 +60,18 @@ public final class ResourceHandler {
   public void handle(RoutingContext ctx, RequestInfo info, UserInfo user) {
     ResourceDefinition def = registry.catalog().find(info.group(), info.version(), info.resource())
         .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
+    String sub = info.subresource();
+    ExtensionHandler extension = extensions.get(def.group() + "/" + def.resource() + (sub == null ? "" : "/" + sub));
+    if (extension != null) {
+      extension.handle(ctx, def, info, user);
+      return;
+    }
+    if (def.isVirtual()) {
+      if (!"create".equals(info.verb()) || info.name() != null) {
+        throw ApiException.methodNotSupported(def.group(), def.resource(), info.verb());
+      }
+      throw ApiException.serviceUnavailable(def.groupResource() + " is not served yet");
+    }
     GenericStore<HasMetadata> store = registry.store(def);
     if (def.namespaced() && info.namespace() == null && info.name() != null) {
       throw ApiException.notFoundPath(ctx.request().path());
@@ -64,7 +79,6 @@ public final class ResourceHandler {
     if (!def.namespaced() && info.namespace() != null) {
       throw ApiException.notFoundPath(ctx.request().path());
     }
-    String sub = info.subresource();
     if (sub != null && (!def.subresources().contains(sub) || !STORE_SUBRESOURCES.contains(sub))) {
       if (def.subresources().contains(sub)) {
         throw ApiException.serviceUnavailable("the " + sub + " subresource of " + def.resource()
@@ -142,7 +156,7 @@ public final class ResourceHandler {
       throw ApiException.methodNotSupported(def.group(), def.resource(), "create");
     }
     JsonNode body = bodies.decode(ctx);
-    HasMetadata obj = bodies.toObject(body, def);
+    HasMetadata obj = bodies.toObject(body, def, ctx, store.strategy());
     admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), obj.getMetadata() == null ? null
         : obj.getMetadata().getName(), null, obj, user, dryRun));
     HasMetadata created = store.create(info.namespace(), obj, dryRun);
@@ -161,7 +175,7 @@ public final class ResourceHandler {
       responses.object(ctx, 200, Scales.toScale(def, updated), def);
       return;
     }
-    HasMetadata obj = bodies.toObject(body, def);
+    HasMetadata obj = bodies.toObject(body, def, ctx, store.strategy());
     admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, obj, user,
         dryRun));
     HasMetadata updated;
@@ -191,7 +205,7 @@ public final class ResourceHandler {
     if (MediaTypes.APPLY_PATCH.equals(contentType) && sub == null
         && store.find(info.namespace(), info.name()).isEmpty()) {
       // Server-side apply of an object that does not exist yet creates it (201), as upstream does.
-      HasMetadata obj = bodies.toObject(patch, def);
+      HasMetadata obj = bodies.toObject(patch, def, ctx, store.strategy());
       if (obj.getMetadata() != null && obj.getMetadata().getName() != null
           && !obj.getMetadata().getName().equals(info.name())) {
         throw ApiException.badRequest("the name of the object (" + obj.getMetadata().getName()
@@ -208,7 +222,7 @@ public final class ResourceHandler {
     }
     HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
-      HasMetadata next = bodies.toObject(patched, def);
+      HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
       admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next, user,
           dryRun));
       return next;

@@ -1,6 +1,7 @@
 package io.quarkube.apiserver.health;
 
 import io.quarkube.apiserver.bootstrap.SystemNamespaces;
+import io.quarkube.apiserver.crd.CustomResourceDefinitions;
 import io.quarkube.apiserver.storage.Storage;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,10 +30,12 @@ public class HealthRoutes {
 
   private final Storage storage;
   private final SystemNamespaces bootstrap;
+  private final CustomResourceDefinitions crds;
 
-  public HealthRoutes(Storage storage, SystemNamespaces bootstrap) {
+  public HealthRoutes(Storage storage, SystemNamespaces bootstrap, CustomResourceDefinitions crds) {
     this.storage = storage;
     this.bootstrap = bootstrap;
+    this.crds = crds;
   }
 
   void install(@Observes Router router) {
@@ -53,13 +56,17 @@ public class HealthRoutes {
     if (failure == null && !bootstrap.done()) {
       failure = "[-]poststarthook/system-namespaces failed: not finished";
     }
+    if (failure == null && !crds.synced()) {
+      failure = "[-]poststarthook/crd-informer-synced failed: not finished";
+    }
     if (failure != null) {
       ctx.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
           .end(failure + "\nreadyz check failed\n");
       return;
     }
     if (ctx.queryParams().contains("verbose")) {
-      ok(ctx, "[+]ping ok\n[+]etcd ok\n[+]poststarthook/system-namespaces ok\nreadyz check passed");
+      ok(ctx, "[+]ping ok\n[+]etcd ok\n[+]poststarthook/system-namespaces ok\n"
+          + "[+]poststarthook/crd-informer-synced ok\nreadyz check passed");
     } else {
       ok(ctx, "ok");
     }

@@ -513,6 +513,8 @@ public final class GenericStore<T extends HasMetadata> {
   private T decode(byte[] bytes, long revision) {
     T obj = Json.read(bytes, type());
     obj.getMetadata().setResourceVersion(Long.toString(revision));
+    // Custom resources may be stored in another served version; with conversion "None" only apiVersion differs.
+    obj.setApiVersion(definition.apiVersion());
     return obj;
   }
 

@@ -20,12 +20,19 @@ import java.util.Optional;
 /** One {@link GenericStore} per resource of the catalog, each with its strategy. */
 public final class Registry {
   private final ResourceCatalog catalog;
-  private final Map<ResourceDefinition, GenericStore<?>> stores = new LinkedHashMap<>();
+  private final Map<ResourceDefinition, GenericStore<?>> stores = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Storage storage;
+  private final Clock clock;
 
   public Registry(ResourceCatalog catalog, Storage storage, Clock clock) {
     this.catalog = catalog;
+    this.storage = storage;
+    this.clock = clock;
     Map<String, Strategy<?>> strategies = strategies();
     for (ResourceDefinition d : catalog.all()) {
+      if (d.isVirtual()) {
+        continue;
+      }
       Strategy<?> s = strategies.getOrDefault(d.group() + "/" + d.resource(), new DefaultStrategy<>());
       stores.put(d, newStore(d, s, storage, clock));
     }
@@ -53,10 +60,22 @@ public final class Registry {
     m.put("apps/daemonsets", WorkloadStrategies.daemonSets());
     m.put("batch/jobs", WorkloadStrategies.jobs());
     m.put("batch/cronjobs", WorkloadStrategies.cronJobs());
+    m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
     for (String rbac : new String[] {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}) {
       m.put("rbac.authorization.k8s.io/" + rbac, new DefaultStrategy<>(NameRule.PATH_SEGMENT));
     }
     return m;
+  }
+
+  /** Serves a resource that appeared at run time (a custom resource version) with its own strategy. */
+  public void register(ResourceDefinition d, Strategy<?> strategy) {
+    stores.put(d, newStore(d, strategy, storage, clock));
+    catalog.register(d);
+  }
+
+  public void unregister(ResourceDefinition d) {
+    catalog.unregister(d.group(), d.version(), d.resource());
+    stores.remove(d);
   }
 
   public ResourceCatalog catalog() {

@@ -66,6 +66,14 @@ public interface Strategy<T extends HasMetadata> {
   /** Marks an object whose deletion is held back (namespaces turn Terminating). */
   default void markDeleting(T object) {}
 
+  /**
+   * Removes the fields of a request body that the resource does not have and returns their paths (reported under
+   * fieldValidation Strict or Warn). Built-in kinds know their fields from their Fabric8 model class.
+   */
+  default List<String> pruneUnknownFields(com.fasterxml.jackson.databind.node.ObjectNode body, Class<?> type) {
+    return io.quarkube.apiserver.validation.UnknownFields.prune(body, type);
+  }
+
   enum NameRule {
     DNS1123_SUBDOMAIN,
     DNS1123_LABEL,

@@ -48,16 +48,51 @@ import java.util.Set;
  * subresources and etcd key prefixes.
  */
 public final class ResourceCatalog {
-  private final List<ResourceDefinition> all;
-  private final Map<String, ResourceDefinition> byGroupVersionResource = new LinkedHashMap<>();
-  private final Map<String, ResourceDefinition> byGroupKind = new LinkedHashMap<>();
+  /** An immutable view: readers never see a half-registered resource. */
+  private record Snapshot(List<ResourceDefinition> all, Map<String, ResourceDefinition> byGroupVersionResource,
+      Map<String, ResourceDefinition> byGroupKind) {
+    static Snapshot of(List<ResourceDefinition> definitions) {
+      Map<String, ResourceDefinition> byGvr = new LinkedHashMap<>();
+      Map<String, ResourceDefinition> byGk = new LinkedHashMap<>();
+      for (ResourceDefinition d : definitions) {
+        byGvr.put(key(d.group(), d.version(), d.resource()), d);
+        byGk.putIfAbsent(d.group() + "/" + d.kind(), d);
+      }
+      return new Snapshot(List.copyOf(definitions), byGvr, byGk);
+    }
+  }
+
+  private volatile Snapshot snapshot;
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
   public ResourceCatalog(List<ResourceDefinition> definitions) {
-    this.all = List.copyOf(definitions);
-    for (ResourceDefinition d : all) {
-      byGroupVersionResource.put(key(d.group(), d.version(), d.resource()), d);
-      byGroupKind.putIfAbsent(d.group() + "/" + d.kind(), d);
+    this.snapshot = Snapshot.of(definitions);
+  }
+
+  /**
+   * Adds or replaces a resource served from now on (a CustomResourceDefinition's versions); discovery and OpenAPI
+   * notice through {@link #generation()}.
+   */
+  public synchronized void register(ResourceDefinition d) {
+    List<ResourceDefinition> next = new ArrayList<>(snapshot.all());
+    next.removeIf(x -> x.group().equals(d.group()) && x.version().equals(d.version())
+        && x.resource().equals(d.resource()));
+    next.add(d);
+    snapshot = Snapshot.of(next);
+    generation.incrementAndGet();
+  }
+
+  public synchronized void unregister(String group, String version, String resource) {
+    List<ResourceDefinition> next = new ArrayList<>(snapshot.all());
+    if (next.removeIf(x -> x.group().equals(group) && x.version().equals(version) && x.resource().equals(resource))) {
+      snapshot = Snapshot.of(next);
+      generation.incrementAndGet();
     }
+  }
+
+  /** Grows with every change, so caches of documents built from the catalog know when to rebuild. */
+  public long generation() {
+    return generation.get();
   }
 
   public static ResourceCatalog builtIn() {
@@ -131,6 +166,11 @@ public final class ResourceCatalog {
     // scheduling.k8s.io/v1
     d.add(def("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", cluster(), PriorityClass.class,
         "priorityclasses", List.of("pc")));
+    // apiextensions.k8s.io/v1: CustomResourceDefinitions; their custom resources are registered at run time.
+    d.add(def("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", cluster(),
+        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class,
+        "apiextensions.k8s.io/customresourcedefinitions", List.of("crd", "crds"), "status")
+        .withCategories("api-extensions"));
     // storage.k8s.io/v1
     d.add(def("storage.k8s.io", "v1", "storageclasses", "StorageClass", cluster(), StorageClass.class,
         "storageclasses", List.of("sc")));
@@ -138,21 +178,21 @@ public final class ResourceCatalog {
   }
 
   public List<ResourceDefinition> all() {
-    return all;
+    return snapshot.all();
   }
 
   public Optional<ResourceDefinition> find(String group, String version, String resource) {
-    return Optional.ofNullable(byGroupVersionResource.get(key(group, version, resource)));
+    return Optional.ofNullable(snapshot.byGroupVersionResource().get(key(group, version, resource)));
   }
 
   public Optional<ResourceDefinition> findByKind(String group, String kind) {
-    return Optional.ofNullable(byGroupKind.get(group + "/" + kind));
+    return Optional.ofNullable(snapshot.byGroupKind().get(group + "/" + kind));
   }
 
   /** The API groups in upstream's discovery order: core first, then the named groups as registered. */
   public Map<String, List<ResourceDefinition>> byGroupVersion() {
     Map<String, List<ResourceDefinition>> out = new LinkedHashMap<>();
-    for (ResourceDefinition d : all) {
+    for (ResourceDefinition d : all()) {
       out.computeIfAbsent(d.apiVersion(), k -> new ArrayList<>()).add(d);
     }
     return out;
@@ -160,7 +200,7 @@ public final class ResourceCatalog {
 
   public Set<String> groups() {
     Set<String> out = new LinkedHashSet<>();
-    for (ResourceDefinition d : all) {
+    for (ResourceDefinition d : all()) {
       out.add(d.group());
     }
     return out;
@@ -182,6 +222,14 @@ public final class ResourceCatalog {
       boolean namespaced, Class<? extends HasMetadata> type, String prefix, List<String> shortNames,
       String... subresources) {
     return new ResourceDefinition(group, version, resource, kind.toLowerCase(), kind, namespaced, shortNames,
-        List.of(), Collections.unmodifiableSet(new LinkedHashSet<>(List.of(subresources))), type, prefix);
+        List.of(), Collections.unmodifiableSet(new LinkedHashSet<>(List.of(subresources))), type, prefix,
+        ResourceDefinition.VERBS);
+  }
+
+  /** A virtual resource: POST-only, answered at once, never stored (reviews and requests). */
+  static ResourceDefinition createOnly(String group, String version, String resource, String kind,
+      boolean namespaced, Class<? extends HasMetadata> type) {
+    return new ResourceDefinition(group, version, resource, kind.toLowerCase(), kind, namespaced, List.of(),
+        List.of(), Set.of(), type, null, List.of("create"));
   }
 }

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param storagePrefix upstream's etcd key prefix below {@code /registry/} (e.g. {@code services/specs},
  *     {@code minions} for nodes)
  * @param subresources the subresources served, e.g. {@code status}, {@code scale}, {@code binding}
+ * @param verbs the verbs served, in discovery order; {@code [create]} alone marks a virtual resource (a review or
+ *     request answered at once and never stored, such as SelfSubjectAccessReview), whose storagePrefix is null
  */
 public record ResourceDefinition(
     String group,
@@ -24,7 +26,8 @@ public record ResourceDefinition(
     List<String> categories,
     Set<String> subresources,
     Class<? extends HasMetadata> type,
-    String storagePrefix) {
+    String storagePrefix,
+    List<String> verbs) {
 
   /** The verbs every built-in resource serves, in upstream's discovery order. */
   public static final List<String> VERBS =
@@ -51,12 +54,13 @@ public record ResourceDefinition(
     return group.isEmpty() ? resource : resource + "." + group;
   }
 
-  public List<String> verbs() {
-    return VERBS;
+  /** Whether objects of this resource are only answered, never stored (reviews, token requests). */
+  public boolean isVirtual() {
+    return storagePrefix == null;
   }
 
   public ResourceDefinition withCategories(String... newCategories) {
     return new ResourceDefinition(group, version, resource, singular, kind, namespaced, shortNames,
-        List.of(newCategories), subresources, type, storagePrefix);
+        List.of(newCategories), subresources, type, storagePrefix, verbs);
   }
 }

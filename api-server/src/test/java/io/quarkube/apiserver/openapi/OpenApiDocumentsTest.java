@@ -190,7 +190,7 @@ class OpenApiDocumentsTest {
   private static void collectRefs(JsonNode n, List<String> refs) {
     if (n.isObject()) {
       n.fields().forEachRemaining(e -> {
-        if (e.getKey().equals("$ref")) {
+        if (e.getKey().equals("$ref") && e.getValue().isTextual()) {
           refs.add(e.getValue().asText());
         } else {
           collectRefs(e.getValue(), refs);
