@@ -4,6 +4,8 @@ import io.quarkube.apiserver.endpoints.BodyDecoder;
 import io.quarkube.apiserver.endpoints.ProtobufBodies;
 import io.quarkube.apiserver.endpoints.Responses;
 import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.registry.core.ServiceAllocations;
+import io.quarkube.apiserver.registry.core.ServiceRange;
 import io.quarkube.apiserver.table.TableConverter;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.storage.EtcdStorage;
@@ -57,7 +59,23 @@ public class ApiServerBeans {
 
   @Produces
   @Singleton
-  Registry registry(ResourceCatalog catalog, Storage storage, Clock clock) {
-    return new Registry(catalog, storage, clock);
+  Registry registry(ResourceCatalog catalog, Storage storage, Clock clock, ServiceAllocations allocations) {
+    Registry registry = new Registry(catalog, storage, clock);
+    registry.services().setHooks(allocations);
+    return registry;
+  }
+
+  @Produces
+  @Singleton
+  ServiceAllocations serviceAllocations(Storage storage, ApiServerConfig config) {
+    return new ServiceAllocations(storage, ServiceRange.parse(config.serviceClusterIpRange()));
+  }
+
+  @Produces
+  @Singleton
+  AdvertiseAddress advertiseAddress(ApiServerConfig config,
+      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "6443")
+      int port) {
+    return AdvertiseAddress.of(config.advertiseAddress(), port);
   }
 }

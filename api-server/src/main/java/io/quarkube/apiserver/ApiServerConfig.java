@@ -15,9 +15,15 @@ public interface ApiServerConfig {
   /** Where the CA and serving certificates live (written by {@code ./quarkube up}). */
   Optional<String> pkiDir();
 
-  /** The address clients should use, reported in {@code /api} and {@code kubectl cluster-info}. */
-  @WithDefault("https://127.0.0.1:6443")
-  String advertiseAddress();
+  /**
+   * The address clients should use, reported in {@code /api} and in the {@code default/kubernetes} endpoints;
+   * by default this host's first non-loopback IPv4 address and the HTTPS port.
+   */
+  Optional<String> advertiseAddress();
+
+  /** The range ClusterIPs come from; its first address is the {@code default/kubernetes} Service. */
+  @WithDefault("10.96.0.0/12")
+  String serviceClusterIpRange();
 
   interface Etcd {
     @WithDefault("http://127.0.0.1:2379")

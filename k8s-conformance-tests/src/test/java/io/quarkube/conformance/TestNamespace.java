@@ -32,7 +32,8 @@ public final class TestNamespace implements BeforeEachCallback, AfterEachCallbac
 
   @Override
   public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
-    return p.getParameter().getType() == String.class;
+    // The namespace is the String parameter named "ns" (other Strings may come from a parameterized source).
+    return p.getParameter().getType() == String.class && p.getParameter().getName().equals("ns");
   }
 
   @Override

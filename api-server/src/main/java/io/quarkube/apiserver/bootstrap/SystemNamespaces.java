@@ -22,10 +22,12 @@ public class SystemNamespaces {
   static final List<String> NAMES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
   private final Registry registry;
+  private final KubernetesService kubernetesService;
   private final AtomicBoolean done = new AtomicBoolean();
 
-  public SystemNamespaces(Registry registry) {
+  public SystemNamespaces(Registry registry, KubernetesService kubernetesService) {
     this.registry = registry;
+    this.kubernetesService = kubernetesService;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -43,8 +45,9 @@ public class SystemNamespaces {
     while (!done.get()) {
       try {
         ensure();
+        kubernetesService.ensure();
         done.set(true);
-        LOG.infof("system namespaces present: %s", NAMES);
+        LOG.infof("system namespaces present: %s; default/kubernetes serves this API server", NAMES);
       } catch (RuntimeException e) {
         LOG.warnf("system namespaces not created yet (%s); retrying", e.getMessage());
         try {

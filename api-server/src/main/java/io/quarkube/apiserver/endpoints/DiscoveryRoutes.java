@@ -1,7 +1,7 @@
 package io.quarkube.apiserver.endpoints;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkube.apiserver.ApiServerConfig;
+import io.quarkube.apiserver.AdvertiseAddress;
 import io.quarkube.apiserver.discovery.DiscoveryDocuments;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.openapi.OpenApiDocuments;
@@ -17,15 +17,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class DiscoveryRoutes {
   private final ResourceCatalog catalog;
-  private final String advertiseAddress;
+  private final AdvertiseAddress advertiseAddress;
   /** The documents and the catalog generation they were built from; rebuilt when resources come and go. */
   private volatile Documents documents;
 
   private record Documents(long generation, DiscoveryDocuments discovery, OpenApiDocuments openApi) {}
 
-  public DiscoveryRoutes(ResourceCatalog catalog, ApiServerConfig config) {
+  public DiscoveryRoutes(ResourceCatalog catalog, AdvertiseAddress advertiseAddress) {
     this.catalog = catalog;
-    this.advertiseAddress = config.advertiseAddress();
+    this.advertiseAddress = advertiseAddress;
     this.documents = build();
   }
 
@@ -101,6 +101,6 @@ public class DiscoveryRoutes {
   }
 
   private String hostPort() {
-    return advertiseAddress.replaceFirst("^https?://", "");
+    return advertiseAddress.hostPort();
   }
 }

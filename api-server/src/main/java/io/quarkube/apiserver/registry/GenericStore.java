@@ -49,6 +49,8 @@ public final class GenericStore<T extends HasMetadata> {
   private final Storage storage;
   private final Clock clock;
   private final Set<String> selectableFields;
+  @SuppressWarnings("unchecked")
+  private volatile StoreHooks<T> hooks = (StoreHooks<T>) StoreHooks.NONE;
 
   @SuppressWarnings("unchecked")
   public GenericStore(ResourceDefinition definition, Strategy<T> strategy, Storage storage, Clock clock) {
@@ -62,6 +64,11 @@ public final class GenericStore<T extends HasMetadata> {
     }
     fields.addAll(strategy.selectableFields());
     this.selectableFields = Set.copyOf(fields);
+  }
+
+  /** Installs the resource's side effects (see {@link StoreHooks}). */
+  public void setHooks(StoreHooks<T> hooks) {
+    this.hooks = hooks;
   }
 
   public ResourceDefinition definition() {
@@ -201,24 +208,34 @@ public final class GenericStore<T extends HasMetadata> {
     }
     strategy.prepareForCreate(object);
     validateCreate(object);
-    byte[] bytes = Json.bytes(object);
-    if (dryRun) {
-      return object;
-    }
-    for (int attempt = 0; ; attempt++) {
-      try {
-        long rev = storage.create(key(namespace, object.getMetadata().getName()), bytes);
-        object.getMetadata().setResourceVersion(Long.toString(rev));
+    StoreHooks.Undo undo = hooks.beginCreate(object, dryRun);
+    boolean stored = false;
+    try {
+      if (dryRun) {
         return object;
-      } catch (StorageException.KeyExists e) {
-        if (!generated || attempt >= 8) {
-          throw ApiException.alreadyExists(definition.group(), definition.resource(), object.getMetadata().getName());
+      }
+      byte[] bytes = Json.bytes(object);
+      for (int attempt = 0; ; attempt++) {
+        try {
+          long rev = storage.create(key(namespace, object.getMetadata().getName()), bytes);
+          object.getMetadata().setResourceVersion(Long.toString(rev));
+          stored = true;
+          return object;
+        } catch (StorageException.KeyExists e) {
+          if (!generated || attempt >= 8) {
+            throw ApiException.alreadyExists(definition.group(), definition.resource(),
+                object.getMetadata().getName());
+          }
+          // A generated name collided: draw another, as a client retrying would.
+          object.getMetadata().setName(generateName(object.getMetadata().getGenerateName()));
+          bytes = Json.bytes(object);
+        } catch (StorageException e) {
+          throw storageFailure(e);
         }
-        // A generated name collided: draw another, as a client retrying would.
-        object.getMetadata().setName(generateName(object.getMetadata().getGenerateName()));
-        bytes = Json.bytes(object);
-      } catch (StorageException e) {
-        throw storageFailure(e);
+      }
+    } finally {
+      if (!stored) {
+        undo.run();
       }
     }
   }
@@ -264,17 +281,23 @@ public final class GenericStore<T extends HasMetadata> {
       if (Arrays.equals(bytes, stored.value())) {
         return old;
       }
-      if (dryRun) {
-        return updated;
-      }
+      StoreHooks.Undo undo = hooks.beginUpdate(updated, old, dryRun);
+      boolean written = false;
       try {
+        if (dryRun) {
+          return updated;
+        }
         if (isDeletable(updated)) {
           long rev = storage.delete(key, stored.modRevision());
           updated.getMetadata().setResourceVersion(Long.toString(rev));
+          written = true;
+          hooks.afterDelete(updated);
           return updated;
         }
-        long rev = storage.update(key, bytes, stored.modRevision());
+        long rev = storage.update(key, Json.bytes(withoutResourceVersion(updated)), stored.modRevision());
         updated.getMetadata().setResourceVersion(Long.toString(rev));
+        written = true;
+        hooks.afterUpdate(updated, old);
         return updated;
       } catch (StorageException.RevisionMismatch e) {
         if (e.current() == null) {
@@ -286,6 +309,10 @@ public final class GenericStore<T extends HasMetadata> {
         }
       } catch (StorageException e) {
         throw storageFailure(e);
+      } finally {
+        if (!written) {
+          undo.run();
+        }
       }
     }
   }
@@ -382,6 +409,9 @@ public final class GenericStore<T extends HasMetadata> {
         boolean blocked = !finalizers.isEmpty() || !strategy.deletionBlockers(current).isEmpty();
         if (!blocked && !graceful) {
           long rev = options.dryRun() ? 0 : storage.delete(key, stored.modRevision());
+          if (!options.dryRun()) {
+            hooks.afterDelete(current);
+          }
           return new DeleteResult<>(current, true, rev);
         }
         // Held back: finalizers must be removed, or the grace period must pass (the kubelet then deletes with 0).

@@ -91,6 +91,11 @@ public final class Registry {
     return (GenericStore<HasMetadata>) stores.get(d);
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public GenericStore<io.fabric8.kubernetes.api.model.Service> services() {
+    return (GenericStore) store("", "v1", "services").orElseThrow();
+  }
+
   public GenericStore<HasMetadata> namespaces() {
     return store("", "v1", "namespaces").orElseThrow();
   }

@@ -16,9 +16,6 @@ public interface SecurityConfig {
 
   Optional<String> stateDir();
 
-  @WithDefault("https://127.0.0.1:6443")
-  String advertiseAddress();
-
   ServiceAccount serviceAccount();
 
   Authentication authentication();

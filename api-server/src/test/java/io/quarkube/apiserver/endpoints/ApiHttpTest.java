@@ -130,4 +130,40 @@ class ApiHttpTest {
       assertTrue(bookmark, "no bookmark");
     }
   }
+
+  @Test
+  void clusterIpsAreNeverHandedOutTwice() throws Exception {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/services";
+    given().get("/api/v1/namespaces/default/services/kubernetes").then().statusCode(200)
+        .body("spec.clusterIP", equalTo("10.96.0.1"));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> codes = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String body = "{\"metadata\":{\"name\":\"s" + i + "\"},\"spec\":{\"clusterIP\":\"10.96.7.7\","
+            + "\"ports\":[{\"port\":80}]}}";
+        codes.add(pool.submit(() -> given().contentType("application/json").body(body).post(path).statusCode()));
+      }
+      int created = 0;
+      for (var f : codes) {
+        int code = f.get();
+        assertTrue(code == 201 || code == 422, "status " + code);
+        created += code == 201 ? 1 : 0;
+      }
+      assertEquals(1, created);
+    } finally {
+      pool.shutdownNow();
+    }
+    String np = given().contentType("application/json")
+        .body("{\"metadata\":{\"name\":\"np\"},\"spec\":{\"type\":\"NodePort\",\"ports\":[{\"port\":80}]}}")
+        .post(path).then().statusCode(201).extract().path("spec.ports[0].nodePort").toString();
+    assertTrue(Integer.parseInt(np) >= 30000 && Integer.parseInt(np) <= 32767, np);
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"np2\"},\"spec\":{\"type\":"
+        + "\"NodePort\",\"ports\":[{\"port\":80,\"nodePort\":" + np + "}]}}").post(path).then().statusCode(422)
+        .body("message", containsString("provided port is already allocated"));
+    given().delete(path + "/np").then().statusCode(200);
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"np3\"},\"spec\":{\"type\":"
+        + "\"NodePort\",\"ports\":[{\"port\":80,\"nodePort\":" + np + "}]}}").post(path).then().statusCode(201);
+  }
 }
