@@ -8,6 +8,7 @@ import io.quarkube.apiserver.registry.core.ServiceAllocations;
 import io.quarkube.apiserver.registry.core.ServiceRange;
 import io.quarkube.apiserver.table.TableConverter;
 import io.quarkube.apiserver.resource.ResourceCatalog;
+import io.quarkube.apiserver.storage.EncryptionAtRest;
 import io.quarkube.apiserver.storage.EtcdStorage;
 import io.quarkube.apiserver.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,9 @@ public class ApiServerBeans {
 
   @Produces
   @Singleton
-  Storage storage(ApiServerConfig config) {
+  Storage storage(ApiServerConfig config, ResourceCatalog catalog) {
     LOG.infof("storage: etcd at %s", config.etcd().endpoints());
-    return new EtcdStorage(config.etcd().endpoints().toArray(String[]::new));
+    return EncryptionAtRest.decorate(new EtcdStorage(config.etcd().endpoints().toArray(String[]::new)), catalog);
   }
 
   void closeStorage(@Disposes Storage storage) {

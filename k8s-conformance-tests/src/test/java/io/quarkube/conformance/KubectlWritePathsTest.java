@@ -90,6 +90,17 @@ class KubectlWritePathsTest {
     kubectl.runWithInput(deployment("img:3", true), "apply", "--server-side", "-n", ns, "-f", "-").ok();
     assertEquals("img:3", Cluster.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec()
         .getTemplate().getSpec().getContainers().get(0).getImage());
+    String fields = kubectl.run("get", "deploy", "web", "-n", ns, "-o", "yaml", "--show-managed-fields").ok().out();
+    assertTrue(fields.contains("manager: kubectl") && fields.contains("operation: Apply")
+        && fields.contains("k:{\"name\":\"app\"}"), fields);
+    kubectl.run("patch", "deploy", "web", "-n", ns, "-p", "{\"spec\":{\"replicas\":5}}").ok();
+    String conflict = kubectl.runWithInput(deployment("img:3", true), "apply", "--server-side", "-n", ns, "-f", "-")
+        .fails().err();
+    assertTrue(conflict.contains("Apply failed with 1 conflict") && conflict.contains(".spec.replicas"), conflict);
+    kubectl.runWithInput(deployment("img:3", true), "apply", "--server-side", "--force-conflicts", "-n", ns, "-f",
+        "-").ok();
+    assertEquals(2, Cluster.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec()
+        .getReplicas());
   }
 
   @Test

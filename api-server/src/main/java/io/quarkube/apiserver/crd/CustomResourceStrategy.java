@@ -9,9 +9,19 @@ import java.util.List;
 /** Custom resources of one CRD version: its schema's defaults and validation; they track generation. */
 final class CustomResourceStrategy implements Strategy<GenericKubernetesResource> {
   private final CustomResourceSchemas.Compiled schema;
+  private final io.quarkube.machinery.apply.Schema applySchema;
 
   CustomResourceStrategy(CustomResourceDefinitionVersion version) {
     this.schema = CustomResourceSchemas.compile(version);
+    this.applySchema = version.getSchema() == null || version.getSchema().getOpenAPIV3Schema() == null
+        ? io.quarkube.machinery.apply.Schema.deduced()
+        : io.quarkube.machinery.apply.Schema.customResource(
+            io.quarkube.apiserver.json.Json.tree(version.getSchema()).get("openAPIV3Schema"));
+  }
+
+  @Override
+  public io.quarkube.machinery.apply.Schema applySchema(io.quarkube.apiserver.resource.ResourceDefinition def) {
+    return applySchema;
   }
 
   @Override

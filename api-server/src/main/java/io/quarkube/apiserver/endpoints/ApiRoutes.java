@@ -4,13 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkube.apiserver.ApiServerConfig;
 import io.quarkube.apiserver.admission.AdmissionChain;
-import io.quarkube.apiserver.admission.NamespaceLifecycle;
 import io.quarkube.apiserver.auth.Authenticator;
 import io.quarkube.apiserver.auth.Authorizer;
-import io.quarkube.apiserver.auth.ClientCertificateAuthenticator;
 import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.security.SecurityChain;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -62,9 +61,10 @@ public class ApiRoutes {
   }
 
   void install(@Observes Router router) {
-    authenticators = List.of(new ClientCertificateAuthenticator());
-    authorizer = new Authorizer.AllowAuthenticated();
-    AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(registry.namespaces())));
+    SecurityChain security = SecurityChain.current();
+    authenticators = security.authenticators();
+    authorizer = security.authorizer();
+    AdmissionChain admission = security.admission();
     Map<String, ExtensionHandler> extensions = new HashMap<>();
     for (ExtensionHandler h : extensionHandlers) {
       extensions.put(h.key(), h);
@@ -98,6 +98,17 @@ public class ApiRoutes {
       resources.handle(ctx, info, user);
     }), false);
     discovery.install(router, this);
+  }
+
+  /**
+   * For routes installed outside this package (OpenAPI v2): runs the handler after authentication, with Status
+   * errors, metrics and failure logging as {@link #serve}.
+   */
+  public void serveAuthenticated(RoutingContext ctx, Runnable handler) {
+    serve(ctx, () -> {
+      authenticate(ctx);
+      handler.run();
+    });
   }
 
   /** Runs one request with Status errors, metrics and a log line for failures. */

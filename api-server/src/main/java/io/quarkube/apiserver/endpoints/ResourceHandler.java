@@ -159,7 +159,7 @@ public final class ResourceHandler {
     HasMetadata obj = bodies.toObject(body, def, ctx, store.strategy());
     admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), obj.getMetadata() == null ? null
         : obj.getMetadata().getName(), null, obj, user, dryRun));
-    HasMetadata created = store.create(info.namespace(), obj, dryRun);
+    HasMetadata created = store.create(info.namespace(), obj, dryRun, fieldManager(ctx));
     responses.object(ctx, 201, created, def);
   }
 
@@ -183,7 +183,7 @@ public final class ResourceHandler {
       updated = store.guaranteedUpdate(info.namespace(), info.name(), obj.getMetadata().getResourceVersion(), sub,
           dryRun, current -> Finalize.apply(current, obj));
     } else {
-      updated = store.update(info.namespace(), info.name(), obj, sub, dryRun);
+      updated = store.update(info.namespace(), info.name(), obj, sub, dryRun, fieldManager(ctx));
     }
     responses.object(ctx, 200, updated, def);
   }
@@ -202,25 +202,12 @@ public final class ResourceHandler {
       responses.object(ctx, 200, Scales.toScale(def, updated), def);
       return;
     }
-    if (MediaTypes.APPLY_PATCH.equals(contentType) && sub == null
-        && store.find(info.namespace(), info.name()).isEmpty()) {
-      // Server-side apply of an object that does not exist yet creates it (201), as upstream does.
-      HasMetadata obj = bodies.toObject(patch, def, ctx, store.strategy());
-      if (obj.getMetadata() != null && obj.getMetadata().getName() != null
-          && !obj.getMetadata().getName().equals(info.name())) {
-        throw ApiException.badRequest("the name of the object (" + obj.getMetadata().getName()
-            + ") does not match the name on the URL (" + info.name() + ")");
-      }
-      if (obj.getMetadata() == null) {
-        obj.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
-      }
-      obj.getMetadata().setName(info.name());
-      admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), info.name(), null, obj, user,
-          dryRun));
-      responses.object(ctx, 201, store.create(info.namespace(), obj, dryRun), def);
+    if (MediaTypes.APPLY_PATCH.equals(contentType)) {
+      serverSideApply(ctx, def, store, info, user, patch, dryRun);
       return;
     }
-    HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, current -> {
+    HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun,
+        fieldManager(ctx), current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
       HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
       admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next, user,
@@ -228,6 +215,56 @@ public final class ResourceHandler {
       return next;
     });
     responses.object(ctx, 200, updated, def);
+  }
+
+  /**
+   * Server-side apply: the configuration is merged into the live object by field ownership (creating it when it
+   * does not exist, 201), and conflicts with other managers are a 409 unless {@code force=true}.
+   */
+  private void serverSideApply(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store,
+      RequestInfo info, UserInfo user, JsonNode applied, boolean dryRun) {
+    String manager = ctx.queryParams().get("fieldManager");
+    if (manager == null || manager.isEmpty()) {
+      throw ApiException.badRequest("PATCH with apply content type requires a fieldManager");
+    }
+    boolean force = "true".equals(ctx.queryParams().get("force"));
+    String sub = info.subresource();
+    var schema = store.strategy().applySchema(def);
+    try {
+      if (sub == null && store.find(info.namespace(), info.name()).isEmpty()) {
+        var result = io.quarkube.machinery.apply.FieldManager.apply(null, applied, manager, force, def.apiVersion(),
+            clock.instant(), schema);
+        HasMetadata obj = bodies.toObject(result.object(), def, ctx, store.strategy());
+        if (obj.getMetadata().getName() != null && !obj.getMetadata().getName().equals(info.name())) {
+          throw ApiException.badRequest("the name of the object (" + obj.getMetadata().getName()
+              + ") does not match the name on the URL (" + info.name() + ")");
+        }
+        obj.getMetadata().setName(info.name());
+        admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), info.name(), null, obj, user,
+            dryRun));
+        responses.object(ctx, 201, store.create(info.namespace(), obj, dryRun, null), def);
+        return;
+      }
+      HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, null,
+          current -> {
+            var result = io.quarkube.machinery.apply.FieldManager.apply(Json.tree(current), applied, manager, force,
+                def.apiVersion(), sub == null ? "" : sub, clock.instant(), schema,
+                io.quarkube.machinery.apply.FieldSet.empty());
+            HasMetadata next = bodies.toObject(result.object(), def, ctx, store.strategy());
+            admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
+                user, dryRun));
+            return next;
+          });
+      responses.object(ctx, 200, updated, def);
+    } catch (io.quarkube.machinery.apply.ApplyException e) {
+      throw new ApiException(Json.convert(e.toStatus(), io.fabric8.kubernetes.api.model.Status.class));
+    }
+  }
+
+  /** {@code ?fieldManager=}, else the manager upstream derives from the User-Agent (kubectl-client-side-apply...). */
+  private static String fieldManager(RoutingContext ctx) {
+    return io.quarkube.machinery.apply.FieldManager.managerFromUserAgent(ctx.queryParams().get("fieldManager"),
+        ctx.request().getHeader("User-Agent"));
   }
 
   private void delete(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,

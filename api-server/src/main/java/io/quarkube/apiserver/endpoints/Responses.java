@@ -38,8 +38,7 @@ public final class Responses {
     MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
     ObjectNode tree = obj instanceof ObjectNode n ? n : Json.tree(obj);
     if (out == MediaTypes.Output.TABLE && def != null && obj instanceof HasMetadata) {
-      write(ctx, code, MediaTypes.JSON, tables.toTable(def, List.of(tree), null, null, includeObject(ctx),
-          clock.instant()));
+      write(ctx, code, MediaTypes.JSON, table(def, List.of(tree), null, null, includeObject(ctx)));
       return;
     }
     if (out == MediaTypes.Output.PARTIAL_METADATA && obj instanceof HasMetadata) {
@@ -57,8 +56,7 @@ public final class Responses {
     }
     String rv = Long.toString(page.resourceVersion());
     if (out == MediaTypes.Output.TABLE) {
-      write(ctx, 200, MediaTypes.JSON, tables.toTable(def, items, rv, page.continueToken(), includeObject(ctx),
-          clock.instant()));
+      write(ctx, 200, MediaTypes.JSON, table(def, items, rv, page.continueToken(), includeObject(ctx)));
       return;
     }
     ObjectNode list = Json.MAPPER.createObjectNode();
@@ -120,7 +118,18 @@ public final class Responses {
 
   /** The Table form of one watched object: what {@code kubectl get -w} prints line by line. */
   public ObjectNode tableRow(ResourceDefinition def, ObjectNode obj, String includeObject) {
-    return tables.toTable(def, List.of(obj), null, null, includeObject, clock.instant());
+    return table(def, List.of(obj), null, null, includeObject);
+  }
+
+  /** Built-in printers for built-in kinds; a CRD's printer columns for custom resources. */
+  private ObjectNode table(ResourceDefinition def, List<ObjectNode> items, String rv, String cont,
+      String includeObject) {
+    var columns = io.quarkube.apiserver.crd.CustomResourceColumns.of(def);
+    if (columns.isPresent()) {
+      return io.quarkube.apiserver.crd.CustomResourceTable.toTable(columns.get(), items, rv, cont, includeObject,
+          clock.instant());
+    }
+    return tables.toTable(def, items, rv, cont, includeObject, clock.instant());
   }
 
   public static String includeObject(RoutingContext ctx) {

@@ -12,7 +12,17 @@ public record FieldError(Type type, String field, Object badValue, String detail
     NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
     FORBIDDEN("FieldValueForbidden", "Forbidden"),
     DUPLICATE("FieldValueDuplicate", "Duplicate value"),
-    TOO_LONG("FieldValueTooLong", "Too long");
+    TOO_LONG("FieldValueTooLong", "Too long"),
+    /** Already formatted elsewhere (e.g. by the structural-schema validator): the detail is the whole message. */
+    PREFORMATTED_INVALID("FieldValueInvalid", null),
+    PREFORMATTED_REQUIRED("FieldValueRequired", null),
+    PREFORMATTED_NOT_SUPPORTED("FieldValueNotSupported", null),
+    PREFORMATTED_FORBIDDEN("FieldValueForbidden", null),
+    PREFORMATTED_DUPLICATE("FieldValueDuplicate", null),
+    PREFORMATTED_TOO_LONG("FieldValueTooLong", null),
+    PREFORMATTED_TOO_MANY("FieldValueTooMany", null),
+    PREFORMATTED_INTERNAL("InternalError", null),
+    PREFORMATTED_TYPE_INVALID("FieldValueTypeInvalid", null);
 
     private final String reason;
     private final String text;
@@ -52,8 +62,21 @@ public record FieldError(Type type, String field, Object badValue, String detail
     return new FieldError(Type.DUPLICATE, field, value, null);
   }
 
+  /** A cause whose message was formatted already; {@code reason} is a Status cause type such as FieldValueInvalid. */
+  public static FieldError preformatted(String reason, String field, String message) {
+    for (Type t : Type.values()) {
+      if (t.text() == null && t.reason().equals(reason)) {
+        return new FieldError(t, field, null, message);
+      }
+    }
+    return new FieldError(Type.PREFORMATTED_INVALID, field, null, message);
+  }
+
   /** The message of the Status cause: everything but the field path. */
   public String causeMessage() {
+    if (type.text() == null) {
+      return detail;
+    }
     StringBuilder sb = new StringBuilder(type.text());
     if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE) {
       sb.append(": ").append(renderValue(badValue));

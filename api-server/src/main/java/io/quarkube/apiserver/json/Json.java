@@ -19,7 +19,11 @@ public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+      // Leases' renewTime/acquireTime are ZonedDateTime in the model, with upstream's MicroTime pattern annotated.
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
+      .configure(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE, false);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private Json() {}

@@ -188,6 +188,14 @@ public final class GenericStore<T extends HasMetadata> {
   // ---------------------------------------------------------------- create
 
   public T create(String namespace, T object, boolean dryRun) {
+    return create(namespace, object, dryRun, null);
+  }
+
+  /**
+   * Creates the object; with a {@code fieldManager} the write is recorded in {@code metadata.managedFields} (null
+   * for writes that already carry their managed fields, such as server-side apply, or internal ones).
+   */
+  public T create(String namespace, T object, boolean dryRun, String fieldManager) {
     ObjectMeta meta = metadataOf(object);
     checkNamespace(namespace, meta);
     boolean generated = (meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null
@@ -208,6 +216,9 @@ public final class GenericStore<T extends HasMetadata> {
     }
     strategy.prepareForCreate(object);
     validateCreate(object);
+    if (fieldManager != null) {
+      object = trackManagedFields(null, object, fieldManager, null);
+    }
     StoreHooks.Undo undo = hooks.beginCreate(object, dryRun);
     boolean stored = false;
     try {
@@ -247,6 +258,11 @@ public final class GenericStore<T extends HasMetadata> {
    * write conditional (409 Conflict when stale); without one the write applies to whatever is stored.
    */
   public T update(String namespace, String name, T object, String subresource, boolean dryRun) {
+    return update(namespace, name, object, subresource, dryRun, null);
+  }
+
+  public T update(String namespace, String name, T object, String subresource, boolean dryRun,
+      String fieldManager) {
     ObjectMeta meta = metadataOf(object);
     if (meta.getName() != null && !meta.getName().isEmpty() && !meta.getName().equals(name)) {
       throw ApiException.badRequest("the name of the object (" + meta.getName()
@@ -256,7 +272,7 @@ public final class GenericStore<T extends HasMetadata> {
     checkNamespace(namespace, meta);
     String expected = meta.getResourceVersion();
     final T incoming = object;
-    return guaranteedUpdate(namespace, name, expected, subresource, dryRun, current -> incoming);
+    return guaranteedUpdate(namespace, name, expected, subresource, dryRun, fieldManager, current -> incoming);
   }
 
   /**
@@ -265,6 +281,12 @@ public final class GenericStore<T extends HasMetadata> {
    */
   public T guaranteedUpdate(String namespace, String name, String expectedResourceVersion, String subresource,
       boolean dryRun, UnaryOperator<T> transform) {
+    return guaranteedUpdate(namespace, name, expectedResourceVersion, subresource, dryRun, null, transform);
+  }
+
+  /** {@link #guaranteedUpdate} that records the change under {@code fieldManager} in managedFields. */
+  public T guaranteedUpdate(String namespace, String name, String expectedResourceVersion, String subresource,
+      boolean dryRun, String fieldManager, UnaryOperator<T> transform) {
     String key = key(namespace, name);
     for (int attempt = 0; ; attempt++) {
       StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
@@ -277,6 +299,9 @@ public final class GenericStore<T extends HasMetadata> {
       metadataOf(updated);
       updated.setApiVersion(definition.apiVersion());
       updated = prepareUpdate(updated, old, subresource);
+      if (fieldManager != null) {
+        updated = trackManagedFields(old, updated, fieldManager, subresource);
+      }
       byte[] bytes = Json.bytes(withoutResourceVersion(updated));
       if (Arrays.equals(bytes, stored.value())) {
         return old;
@@ -378,6 +403,17 @@ public final class GenericStore<T extends HasMetadata> {
     x.remove(List.of("metadata", "status", "apiVersion", "kind"));
     y.remove(List.of("metadata", "status", "apiVersion", "kind"));
     return !x.equals(y);
+  }
+
+  /** Records who changed which fields (upstream's field manager for non-apply writes). */
+  private T trackManagedFields(T before, T after, String manager, String subresource) {
+    // Objects stored without managedFields stay untracked, as upstream keeps them; the field manager knows.
+    ObjectNode afterTree = Json.tree(after);
+    io.quarkube.machinery.apply.ManagedFields managed = io.quarkube.machinery.apply.FieldManager.update(
+        before == null ? null : Json.tree(before), afterTree, manager, definition.apiVersion(), subresource,
+        clock.instant(), strategy.applySchema(definition));
+    managed.writeTo(afterTree);
+    return Json.convert(afterTree, type());
   }
 
   // ---------------------------------------------------------------- delete

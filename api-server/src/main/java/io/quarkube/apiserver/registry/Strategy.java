@@ -74,6 +74,12 @@ public interface Strategy<T extends HasMetadata> {
     return io.quarkube.apiserver.validation.UnknownFields.prune(body, type);
   }
 
+  /** Which lists are maps, sets or atomic: what field ownership (managedFields, server-side apply) is computed on. */
+  default io.quarkube.machinery.apply.Schema applySchema(io.quarkube.apiserver.resource.ResourceDefinition def) {
+    return io.quarkube.machinery.apply.Schema.builtIn(def.apiVersion(), def.kind())
+        .orElseGet(io.quarkube.machinery.apply.Schema::deduced);
+  }
+
   enum NameRule {
     DNS1123_SUBDOMAIN,
     DNS1123_LABEL,

@@ -174,6 +174,23 @@ public final class ResourceCatalog {
     // storage.k8s.io/v1
     d.add(def("storage.k8s.io", "v1", "storageclasses", "StorageClass", cluster(), StorageClass.class,
         "storageclasses", List.of("sc")));
+    // authentication.k8s.io/v1 and authorization.k8s.io/v1: reviews, answered at once and never stored
+    d.add(createOnly("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview", cluster(),
+        io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview.class));
+    d.add(createOnly("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", cluster(),
+        io.fabric8.kubernetes.api.model.authentication.TokenReview.class));
+    d.add(createOnly("authorization.k8s.io", "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview", ns(),
+        io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview.class));
+    d.add(createOnly("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", cluster(),
+        io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview.class));
+    d.add(createOnly("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", cluster(),
+        io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview.class));
+    d.add(createOnly("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", cluster(),
+        io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview.class));
+    // certificates.k8s.io/v1
+    d.add(def("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", cluster(),
+        io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest.class,
+        "certificatesigningrequests", List.of("csr"), "approval", "status"));
     return new ResourceCatalog(d);
   }
 

@@ -49,6 +49,9 @@ public interface SecurityConfig {
     /** Only for in-process tests over plain HTTP: requests without credentials act as this system:masters user. */
     Optional<String> insecureTestUser();
 
+    /** CA bundle that client certificates must chain to; default {@code <pki-dir>/ca.crt}. */
+    Optional<String> clientCaFile();
+
     /** Requests without credentials become system:anonymous (upstream's --anonymous-auth); off by default. */
     @WithDefault("false")
     boolean anonymous();

@@ -44,6 +44,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
   private final Vertx vertx;
 
   private StorageWatch storageWatch;
+  private Sink sink;
   private long lastRevision;
   private long timeoutTimer = -1;
   private long bookmarkTimer = -1;
@@ -68,11 +69,30 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
   }
 
   public void start() {
+    String upgrade = ctx.request().getHeader("Upgrade");
+    if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+      // Clients such as Fabric8's watch over a WebSocket by default: one event per message, as upstream serves it.
+      ctx.request().toWebSocket().onSuccess(ws -> {
+        sink = new WebSocketSink(ws);
+        ws.closeHandler(v -> close());
+        ws.exceptionHandler(e -> close());
+        vertx.executeBlocking(() -> {
+          begin();
+          return null;
+        }, false);
+      }).onFailure(e -> LOG.warnf("watch WebSocket upgrade failed: %s", e.getMessage()));
+      return;
+    }
     HttpServerResponse r = ctx.response();
     r.setStatusCode(200).setChunked(true).putHeader("Content-Type", MediaTypes.JSON)
         .putHeader("Cache-Control", "no-cache, private");
     r.closeHandler(v -> close());
     r.exceptionHandler(e -> close());
+    sink = new ChunkedSink(r);
+    begin();
+  }
+
+  private void begin() {
     long timeout = timeoutSeconds > 0 ? timeoutSeconds
         : DEFAULT_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(DEFAULT_TIMEOUT_SECONDS);
     timeoutTimer = vertx.setTimer(timeout * 1000, id -> finish());
@@ -90,6 +110,37 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
       }
     } catch (ApiException e) {
       onError(e);
+    }
+  }
+
+  /** Where events go: chunked HTTP lines, or WebSocket messages. */
+  private interface Sink {
+    void write(byte[] event);
+
+    void end();
+  }
+
+  private record ChunkedSink(HttpServerResponse response) implements Sink {
+    @Override
+    public void write(byte[] event) {
+      response.write(Buffer.buffer(event.length + 1).appendBytes(event).appendByte((byte) '\n'));
+    }
+
+    @Override
+    public void end() {
+      response.end();
+    }
+  }
+
+  private record WebSocketSink(io.vertx.core.http.ServerWebSocket ws) implements Sink {
+    @Override
+    public void write(byte[] event) {
+      ws.writeTextMessage(new String(event, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void end() {
+      ws.close();
     }
   }
 
@@ -147,9 +198,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     ObjectNode event = Json.MAPPER.createObjectNode();
     event.put("type", type);
     event.set("object", object);
-    byte[] line = Json.bytes(event);
-    Buffer b = Buffer.buffer(line.length + 1).appendBytes(line).appendByte((byte) '\n');
-    ctx.response().write(b);
+    sink.write(Json.bytes(event));
   }
 
   private synchronized void finish() {
@@ -157,7 +206,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
       closed = true;
       stopTimersAndWatch();
       try {
-        ctx.response().end();
+        sink.end();
       } catch (IllegalStateException alreadyEnded) {
         // The client went away first.
       }

@@ -78,7 +78,8 @@ final class CustomJsonTypes {
         if (m.getAllFields().isEmpty() || isGoZeroTime(m)) {
             return NullNode.getInstance();
         }
-        return NODES.textNode(KubeTimestamps.formatSeconds((Long) m.getField(field(m.getDescriptorForType(), "seconds"))));
+        long seconds = (Long) m.getField(field(m.getDescriptorForType(), "seconds"));
+        return NODES.textNode(KubeTimestamps.formatSeconds(seconds));
     }
 
     private static Message timeFromJson(Descriptor type, JsonNode json) {

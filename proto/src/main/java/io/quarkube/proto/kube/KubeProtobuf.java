@@ -40,7 +40,8 @@ public final class KubeProtobuf {
         String kind = unknown.getTypeMeta().getKind();
         if (apiVersion.isEmpty() || kind.isEmpty()) {
             throw new KubeProtobufException(Reason.UNKNOWN_KIND,
-                    "protobuf envelope has no apiVersion/kind (apiVersion=\"" + apiVersion + "\", kind=\"" + kind + "\")");
+                    "protobuf envelope has no apiVersion/kind (apiVersion=\"" + apiVersion
+                            + "\", kind=\"" + kind + "\")");
         }
         return decodeObject(GroupVersionKind.of(apiVersion, kind), unknown.getRaw());
     }
@@ -64,14 +65,16 @@ public final class KubeProtobuf {
         try {
             out.setAll(ProtoToJson.object(message));
         } catch (IllegalArgumentException e) {
-            throw new KubeProtobufException(Reason.MALFORMED, "cannot convert " + gvk + " to JSON: " + e.getMessage(), e);
+            throw new KubeProtobufException(Reason.MALFORMED,
+                    "cannot convert " + gvk + " to JSON: " + e.getMessage(), e);
         }
         return out;
     }
 
     /** Whether {@link #encode} knows the message type for this apiVersion and kind. */
     public static boolean canEncode(String apiVersion, String kind) {
-        return apiVersion != null && kind != null && Registry.KINDS.find(GroupVersionKind.of(apiVersion, kind)).isPresent();
+        return apiVersion != null && kind != null
+                && Registry.KINDS.find(GroupVersionKind.of(apiVersion, kind)).isPresent();
     }
 
     /**
@@ -79,7 +82,7 @@ public final class KubeProtobuf {
      * message type lacks are dropped, as a Go client decoding the JSON into its typed object would.
      *
      * @throws KubeProtobufException with {@link Reason#UNKNOWN_KIND} if the kind has no known message type (callers
-     *                               then answer in JSON), or {@link Reason#INVALID_OBJECT} for a value of the wrong shape
+     *     then answer in JSON), or {@link Reason#INVALID_OBJECT} for a value of the wrong shape
      */
     public static byte[] encode(JsonNode object) {
         if (object == null || !object.isObject()) {

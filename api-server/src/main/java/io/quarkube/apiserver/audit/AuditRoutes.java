@@ -1,0 +1,206 @@
+package io.quarkube.apiserver.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkube.apiserver.auth.Reviews;
+import io.quarkube.apiserver.auth.UserInfo;
+import io.quarkube.apiserver.endpoints.MediaTypes;
+import io.quarkube.apiserver.endpoints.ProtobufBodies;
+import io.quarkube.apiserver.endpoints.RequestInfo;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.security.RequestContexts;
+import io.quarkube.apiserver.security.SecurityConfig;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * The audit backend: every request that the policy does not level at None leaves one audit.k8s.io/v1 {@code Event}
+ * (stage ResponseComplete) in the audit log, with who (and whom they impersonated), what, the outcome, the
+ * authorization decision and, from level Request on, the request body. Response bodies are not captured (the
+ * RequestResponse level records what Request does).
+ */
+@ApplicationScoped
+public class AuditRoutes {
+  private static final Logger LOG = Logger.getLogger(AuditRoutes.class);
+  private static final String START = "quarkube.audit.start";
+  private static final String ID = "quarkube.audit.id";
+  private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  private final SecurityConfig config;
+  private AuditPolicy policy;
+  private AuditLog log;
+  private ExecutorService writer;
+
+  public AuditRoutes(SecurityConfig config) {
+    this.config = config;
+  }
+
+  void install(@Observes Router router) {
+    Optional<Path> logPath = config.audit().logPath().filter(p -> !p.equals("-")).map(Path::of)
+        .or(() -> config.audit().logPath().isPresent() ? Optional.empty()
+            : config.stateDir().map(d -> Path.of(d, "logs", "audit.log")));
+    if (logPath.isEmpty()) {
+      LOG.info("audit log: off (no quarkube.audit.log-path or quarkube.state-dir)");
+      return;
+    }
+    try {
+      Path policyPath = config.audit().policyFile().map(Path::of).orElseGet(() -> config.stateDir()
+          .map(d -> Path.of(d, "audit-policy.yaml")).orElse(logPath.get().resolveSibling("audit-policy.yaml")));
+      if (!Files.exists(policyPath)) {
+        Files.createDirectories(policyPath.toAbsolutePath().getParent());
+        Files.writeString(policyPath, AuditPolicy.DEFAULT);
+      }
+      policy = AuditPolicy.parse(Files.readString(policyPath));
+      log = new AuditLog(logPath.get(), config.audit().maxSizeMb() * 1024L * 1024L, config.audit().maxBackups());
+      LOG.infof("audit log: %s (policy %s)", logPath.get(), policyPath);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot set up the audit log: " + e.getMessage(), e);
+    }
+    writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "audit-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    router.route().order(-100).handler(ctx -> {
+      ctx.put(START, Instant.now());
+      String id = UUID.randomUUID().toString();
+      ctx.put(ID, id);
+      ctx.response().putHeader("Audit-Id", id);
+      ctx.addEndHandler(v -> record(ctx));
+      ctx.next();
+    });
+  }
+
+  @PreDestroy
+  void close() throws IOException {
+    if (writer != null) {
+      writer.shutdown();
+    }
+    if (log != null) {
+      log.close();
+    }
+  }
+
+  private void record(RoutingContext ctx) {
+    try {
+      ObjectNode event = event(ctx);
+      if (event != null) {
+        byte[] line = Json.bytes(event);
+        writer.execute(() -> log.write(line));
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("audit event for %s not written: %s", ctx.request().uri(), e.toString());
+    }
+  }
+
+  ObjectNode event(RoutingContext ctx) {
+    RequestInfo info = ctx.get("requestInfo");
+    UserInfo effective = ctx.get(RequestContexts.USER);
+    UserInfo impersonator = ctx.get(RequestContexts.IMPERSONATOR);
+    UserInfo user = impersonator != null ? impersonator : effective;
+    if (user == null) {
+      user = new UserInfo(UserInfo.ANONYMOUS, "", List.of(UserInfo.UNAUTHENTICATED));
+    }
+    String path = ctx.request().path();
+    String verb = info != null ? info.verb() : ctx.request().method().name().toLowerCase();
+    String namespace = info == null ? null : info.namespace() != null ? info.namespace()
+        : "namespaces".equals(info.resource()) && info.group().isEmpty() ? info.name() : null;
+    AuditLevel level = policy.level(new AuditPolicy.Request(effective != null ? effective : user, verb,
+        info != null, info == null ? null : info.group(), info == null ? null : info.resource(),
+        info == null ? null : info.subresource(), namespace, info == null ? null : info.name(), path));
+    if (level == AuditLevel.None) {
+      return null;
+    }
+    ObjectNode e = Json.MAPPER.createObjectNode();
+    e.put("kind", "Event");
+    e.put("apiVersion", "audit.k8s.io/v1");
+    e.put("level", level.name());
+    e.put("auditID", String.valueOf((Object) ctx.get(ID)));
+    e.put("stage", "ResponseComplete");
+    e.put("requestURI", ctx.request().uri());
+    e.put("verb", verb);
+    e.set("user", Reviews.userInfo(user));
+    if (impersonator != null) {
+      e.set("impersonatedUser", Reviews.userInfo(effective));
+    }
+    e.putArray("sourceIPs").add(ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().host());
+    String agent = ctx.request().getHeader("User-Agent");
+    if (agent != null) {
+      e.put("userAgent", agent);
+    }
+    if (info != null) {
+      ObjectNode ref = e.putObject("objectRef");
+      ref.put("resource", info.resource());
+      if (namespace != null) {
+        ref.put("namespace", namespace);
+      }
+      if (info.name() != null) {
+        ref.put("name", info.name());
+      }
+      ref.put("apiGroup", info.group());
+      ref.put("apiVersion", info.version());
+      if (info.subresource() != null) {
+        ref.put("subresource", info.subresource());
+      }
+    }
+    ObjectNode status = e.putObject("responseStatus");
+    status.putObject("metadata");
+    status.put("code", ctx.response().getStatusCode());
+    if (level.atLeast(AuditLevel.Request)) {
+      JsonNode body = requestBody(ctx);
+      if (body != null) {
+        e.set("requestObject", body);
+      }
+    }
+    Instant start = ctx.get(START);
+    e.put("requestReceivedTimestamp", MICROS.format(start == null ? Instant.now() : start));
+    e.put("stageTimestamp", MICROS.format(Instant.now()));
+    ObjectNode annotations = e.putObject("annotations");
+    String decision = ctx.get(RequestContexts.DECISION);
+    if (decision != null) {
+      annotations.put("authorization.k8s.io/decision", decision);
+      annotations.put("authorization.k8s.io/reason", String.valueOf((Object) ctx.get(RequestContexts.REASON)));
+    }
+    Map<String, String> extra = ctx.get(RequestContexts.AUDIT_ANNOTATIONS);
+    if (extra != null) {
+      extra.forEach(annotations::put);
+    }
+    return e;
+  }
+
+  private static JsonNode requestBody(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      return null;
+    }
+    byte[] bytes = ctx.body().buffer().getBytes();
+    String type = MediaTypes.contentType(ctx.request().getHeader("Content-Type"));
+    try {
+      if (type.equals(MediaTypes.PROTOBUF)) {
+        return new ProtobufBodies().decode(bytes);
+      }
+      if (type.contains("yaml")) {
+        return Json.parseYaml(bytes);
+      }
+      return Json.parse(bytes);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package io.quarkube.apiserver.authz;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.registry.GenericStore;
+import io.quarkube.apiserver.registry.ListOptions;
+import io.quarkube.apiserver.registry.WatchEvent;
+import io.quarkube.apiserver.storage.StorageWatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * An in-memory copy of one resource, kept current by a storage watch (the API server's own informer): RBAC and the
+ * Node authorizer read it on every request instead of going to etcd. Optional indexes map an object to index keys
+ * (e.g. a pod to its node). The watch restarts from the last seen revision, or relists after a compaction.
+ */
+public final class ObjectCache {
+  private static final Logger LOG = Logger.getLogger(ObjectCache.class);
+
+  private final GenericStore<HasMetadata> store;
+  private final Map<String, Function<HasMetadata, Collection<String>>> indexers;
+  private final Map<String, HasMetadata> items = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
+  private final CountDownLatch synced = new CountDownLatch(1);
+  private final List<Runnable> onChange = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile long lastRevision;
+  private volatile boolean stopped;
+  private volatile StorageWatch watch;
+  private Set<String> seenDuringRelist;
+
+  public ObjectCache(GenericStore<HasMetadata> store, Map<String, Function<HasMetadata, Collection<String>>> indexers) {
+    this.store = store;
+    this.indexers = Map.copyOf(indexers);
+    for (String index : indexers.keySet()) {
+      indexes.put(index, new ConcurrentHashMap<>());
+    }
+  }
+
+  /** Starts the list+watch on a daemon thread; {@link #awaitSynced} tells when the first list is in. */
+  public ObjectCache start() {
+    Thread t = new Thread(() -> run(0), "cache-" + store.definition().resource());
+    t.setDaemon(true);
+    t.start();
+    return this;
+  }
+
+  public void stop() {
+    stopped = true;
+    StorageWatch w = watch;
+    if (w != null) {
+      w.close();
+    }
+  }
+
+  /** Runs {@code listener} after every change (on the watch thread); used to re-aggregate cluster roles. */
+  public void onChange(Runnable listener) {
+    onChange.add(listener);
+  }
+
+  public boolean awaitSynced(Duration timeout) {
+    try {
+      return synced.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public boolean synced() {
+    return synced.getCount() == 0;
+  }
+
+  public HasMetadata get(String namespace, String name) {
+    return items.get(key(namespace, name));
+  }
+
+  public Collection<HasMetadata> all() {
+    return items.values();
+  }
+
+  /** The objects whose indexer gave {@code value} for {@code index}. */
+  public List<HasMetadata> byIndex(String index, String value) {
+    Set<String> keys = indexes.get(index).getOrDefault(value, Set.of());
+    List<HasMetadata> out = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      HasMetadata o = items.get(k);
+      if (o != null) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  private void run(long from) {
+    long backoff = 100;
+    while (!stopped) {
+      try {
+        if (from <= 0) {
+          synchronized (this) {
+            seenDuringRelist = new HashSet<>();
+          }
+        }
+        CountDownLatch ended = new CountDownLatch(1);
+        watch = store.watch(null, ListOptions.all(), from, new GenericStore.WatchListener<>() {
+          @Override
+          public void onEvent(WatchEvent<HasMetadata> event) {
+            apply(event);
+          }
+
+          @Override
+          public void onProgress(long revision) {
+            lastRevision = Math.max(lastRevision, revision);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            LOG.debugf("watch of %s ended: %s", store.definition().resource(), error.toString());
+            if (error instanceof io.quarkube.apiserver.storage.StorageException.Compacted) {
+              lastRevision = 0;
+            }
+            ended.countDown();
+          }
+        });
+        synchronized (this) {
+          if (seenDuringRelist != null) {
+            for (String k : new ArrayList<>(items.keySet())) {
+              if (!seenDuringRelist.contains(k)) {
+                remove(k);
+              }
+            }
+            seenDuringRelist = null;
+          }
+        }
+        synced.countDown();
+        fireChange();
+        backoff = 100;
+        ended.await();
+        watch.close();
+        from = lastRevision;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.debugf("cache of %s: %s; retrying", store.definition().resource(), e.toString());
+        from = lastRevision;
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private synchronized void apply(WatchEvent<HasMetadata> e) {
+    HasMetadata obj = e.object();
+    String k = key(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+    lastRevision = Math.max(lastRevision, e.resourceVersion());
+    if (seenDuringRelist != null) {
+      seenDuringRelist.add(k);
+    }
+    if ("DELETED".equals(e.type())) {
+      remove(k);
+    } else if (!"BOOKMARK".equals(e.type())) {
+      remove(k);
+      items.put(k, obj);
+      for (var idx : indexers.entrySet()) {
+        for (String v : idx.getValue().apply(obj)) {
+          indexes.get(idx.getKey()).computeIfAbsent(v, x -> ConcurrentHashMap.newKeySet()).add(k);
+        }
+      }
+    }
+    if (synced()) {
+      fireChange();
+    }
+  }
+
+  private void remove(String k) {
+    HasMetadata old = items.remove(k);
+    if (old == null) {
+      return;
+    }
+    for (var idx : indexers.entrySet()) {
+      for (String v : idx.getValue().apply(old)) {
+        Set<String> keys = indexes.get(idx.getKey()).get(v);
+        if (keys != null) {
+          keys.remove(k);
+        }
+      }
+    }
+  }
+
+  private void fireChange() {
+    for (Runnable r : onChange) {
+      try {
+        r.run();
+      } catch (RuntimeException ex) {
+        LOG.warnf(ex, "cache listener of %s failed", store.definition().resource());
+      }
+    }
+  }
+
+  private static String key(String namespace, String name) {
+    return (namespace == null ? "" : namespace) + "/" + name;
+  }
+}

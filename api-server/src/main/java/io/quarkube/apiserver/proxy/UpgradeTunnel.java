@@ -1,0 +1,75 @@
+package io.quarkube.apiserver.proxy;
+
+import io.quarkube.apiserver.errors.ApiException;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Streams (exec, attach, port-forward) go through the API server as upstream's UpgradeAwareHandler does: the client's
+ * upgrade request (WebSocket {@code *.channel.k8s.io} / {@code SPDY/3.1+portforward.k8s.io}, or plain SPDY/3.1) is
+ * repeated to the kubelet, the kubelet's {@code 101} with its negotiated protocol goes back to the client, and from
+ * then on bytes are copied both ways. The kubelet speaks the protocols, so the API server never parses frames.
+ */
+final class UpgradeTunnel {
+  /** Request headers not passed on: the client's credentials and what the HTTP client sets itself. */
+  private static final Set<String> DROPPED = Set.of("authorization", "host", "content-length", "impersonate-user",
+      "impersonate-group", "impersonate-uid", "transfer-encoding", "proxy-authorization");
+  /** Answer headers that are the tunnel's own. */
+  private static final Set<String> DROPPED_ANSWER = Set.of("content-length", "transfer-encoding");
+
+  private UpgradeTunnel() {}
+
+  static void open(RoutingContext ctx, KubeletClient kubelets, String node, KubeletClient.Target target,
+      String uri) {
+    String upgrade = ctx.request().getHeader("Upgrade");
+    if (upgrade == null || upgrade.isEmpty()) {
+      throw ApiException.badRequest("Upgrade request required");
+    }
+    RequestOptions options = new RequestOptions().setMethod(ctx.request().method()).setHost(target.host())
+        .setPort(target.port()).setURI(uri);
+    for (Map.Entry<String, String> h : ctx.request().headers()) {
+      if (!DROPPED.contains(h.getKey().toLowerCase(Locale.ROOT)) && !h.getKey().toLowerCase(Locale.ROOT)
+          .startsWith("impersonate-extra-")) {
+        options.addHeader(h.getKey(), h.getValue());
+      }
+    }
+    if (options.getMethod() == HttpMethod.POST) {
+      options.putHeader("Content-Length", "0");
+    }
+    HttpClientResponse answer;
+    try {
+      // Paused on the event loop as it arrives, so an error body waits for this worker thread.
+      answer = kubelets.http().request(options).compose(r -> r.connect()).map(r -> r.pause())
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw KubeletErrors.unreachable(node, target, e);
+    }
+    if (answer.statusCode() != 101) {
+      KubeletErrors.forward(ctx, answer);
+      return;
+    }
+    NetSocket kubelet;
+    NetSocket client;
+    try {
+      kubelet = answer.netSocket();
+      for (Map.Entry<String, String> h : answer.headers()) {
+        if (!DROPPED_ANSWER.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+          ctx.response().headers().add(h.getKey(), h.getValue());
+        }
+      }
+      client = ctx.request().toNetSocket().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      answer.request().connection().close();
+      throw ApiException.internal("upgrading the connection failed: " + e);
+    }
+    client.pipeTo(kubelet);
+    kubelet.pipeTo(client);
+  }
+}
