@@ -68,7 +68,8 @@ class KubectlObjectsTest {
     assertTrue(yaml.contains("color: blue") && yaml.contains("resourceVersion:") && yaml.contains("uid:"), yaml);
     String json = kubectl.run("get", "configmaps/settings", "-n", ns, "-o", "json").ok().out();
     assertTrue(json.contains("\"kind\": \"ConfigMap\""), json);
-    assertEquals("configmap/settings", kubectl.run("get", "cm", "-n", ns, "-o", "name").ok().out().trim());
+    assertEquals("configmap/settings", kubectl.run("get", "cm", "-n", ns, "-l", "app=demo", "-o", "name").ok().out()
+        .trim());
     assertEquals("blue", kubectl.run("get", "cm", "settings", "-n", ns, "-o", "jsonpath={.data.color}").ok().out());
     String wide = kubectl.run("get", "cm", "-n", ns, "-o", "wide", "-l", "app=demo").ok().out();
     assertTrue(wide.contains("settings"), wide);

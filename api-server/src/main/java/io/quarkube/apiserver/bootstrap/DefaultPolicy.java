@@ -186,6 +186,13 @@ public final class DefaultPolicy {
         r(READ).groups(CORE).resources("namespaces").rule(),
         r(READ).groups(STORAGE).resources("csidrivers").rule(),
         r(READ).groups(STORAGE).resources("csistoragecapacities").rule()));
+    // What Quarkube's own components need beyond upstream's roles: Fabric8's LeaderElector PATCHes its Lease
+    // (client-go PUTs it), and the scheduler watches PriorityClasses itself.
+    out.add(role("quarkube:kube-scheduler", Map.of(),
+        r("patch").groups(COORDINATION).resources("leases").names("kube-scheduler").rule(),
+        r(READ).groups("scheduling.k8s.io").resources("priorityclasses").rule()));
+    out.add(role("quarkube:kube-controller-manager", Map.of(),
+        r("patch").groups(COORDINATION).resources("leases").names("kube-controller-manager").rule()));
     out.addAll(ControllerRoles.roles());
     return out;
   }
@@ -206,6 +213,9 @@ public final class DefaultPolicy {
         user("system:kube-proxy")));
     out.add(binding("system:kube-scheduler", "system:kube-scheduler", user("system:kube-scheduler")));
     out.add(binding("system:volume-scheduler", "system:volume-scheduler", user("system:kube-scheduler")));
+    out.add(binding("quarkube:kube-scheduler", "quarkube:kube-scheduler", user("system:kube-scheduler")));
+    out.add(binding("quarkube:kube-controller-manager", "quarkube:kube-controller-manager",
+        user(CONTROLLER_MANAGER)));
     // Upstream leaves system:node unbound: the Node authorizer grants its rules, narrowed to each node's objects.
     out.add(binding("system:node", "system:node"));
     out.add(binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery",

@@ -4,11 +4,14 @@ import io.quarkube.apiserver.errors.ApiException;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.Context;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,11 +46,18 @@ final class UpgradeTunnel {
     if (options.getMethod() == HttpMethod.POST) {
       options.putHeader("Content-Length", "0");
     }
+    // Both sockets are paused in callbacks on the event loop, the moment they exist: bytes that arrive before this
+    // worker thread joins them must wait, not be dropped. An error answer is paused the same way for its body.
     HttpClientResponse answer;
     try {
-      // Paused on the event loop as it arrives, so an error body waits for this worker thread.
-      answer = kubelets.http().request(options).compose(r -> r.connect()).map(r -> r.pause())
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      answer = kubelets.http().request(options).compose(r -> r.connect()).map(r -> {
+        if (r.statusCode() == 101) {
+          r.netSocket().pause();
+        } else {
+          r.pause();
+        }
+        return r;
+      }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw KubeletErrors.unreachable(node, target, e);
     }
@@ -55,21 +65,33 @@ final class UpgradeTunnel {
       KubeletErrors.forward(ctx, answer);
       return;
     }
-    NetSocket kubelet;
-    NetSocket client;
-    try {
-      kubelet = answer.netSocket();
-      for (Map.Entry<String, String> h : answer.headers()) {
-        if (!DROPPED_ANSWER.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-          ctx.response().headers().add(h.getKey(), h.getValue());
-        }
+    NetSocket kubelet = answer.netSocket();
+    for (Map.Entry<String, String> h : answer.headers()) {
+      if (!DROPPED_ANSWER.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        ctx.response().headers().add(h.getKey(), h.getValue());
       }
-      client = ctx.request().toNetSocket().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    // The client's socket is made and joined on the request's event loop, in one go: a socket without a handler
+    // drops what arrives, and the client may send as soon as it has the 101.
+    Context context = ((HttpServerRequestInternal) ctx.request()).context();
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    context.runOnContext(v -> ctx.request().toNetSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        kubelet.close();
+        joined.completeExceptionally(ar.cause());
+        return;
+      }
+      NetSocket client = ar.result();
+      // pipeTo resumes the sockets, and ends each side when the other one ends.
+      client.pipeTo(kubelet);
+      kubelet.pipeTo(client);
+      joined.complete(null);
+    }));
+    try {
+      joined.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      answer.request().connection().close();
+      kubelet.close();
       throw ApiException.internal("upgrading the connection failed: " + e);
     }
-    client.pipeTo(kubelet);
-    kubelet.pipeTo(client);
   }
 }

@@ -28,6 +28,7 @@ import io.quarkube.apiserver.authz.RbacCaches;
 import io.quarkube.apiserver.authz.RbacEscalationGuard;
 import io.quarkube.apiserver.authz.RbacRules;
 import io.quarkube.apiserver.bootstrap.RbacBootstrap;
+import io.quarkube.apiserver.certificates.CsrRequester;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkus.arc.Arc;
 import jakarta.annotation.PreDestroy;
@@ -53,10 +54,12 @@ import org.jboss.logging.Logger;
 public class SecurityChain {
   private static final Logger LOG = Logger.getLogger(SecurityChain.class);
   /** Upstream's default plugins (as far as they exist here), mutating ones first, ResourceQuota last. */
-  static final List<String> DEFAULT_PLUGINS = List.of("NamespaceLifecycle", "LimitRanger", "ServiceAccount",
+  static final List<String> DEFAULT_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
+      "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "PodSecurity",
       "RBACEscalationPrevention", "ResourceQuota");
-  static final List<String> ALL_PLUGINS = List.of("NamespaceLifecycle", "LimitRanger", "ServiceAccount",
+  static final List<String> ALL_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
+      "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "AlwaysPullImages",
       "PodSecurity", "RBACEscalationPrevention", "ResourceQuota");
 
@@ -156,6 +159,7 @@ public class SecurityChain {
         continue;
       }
       out.add(switch (name) {
+        case "CertificateSigningRequestRequester" -> new CsrRequester();
         case "NamespaceLifecycle" -> new NamespaceLifecycle(registry.namespaces());
         case "LimitRanger" -> new LimitRanger(registry);
         case "ServiceAccount" -> new ServiceAccountAdmission(registry);

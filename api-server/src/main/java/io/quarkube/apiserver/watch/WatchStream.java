@@ -88,6 +88,9 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
         .putHeader("Cache-Control", "no-cache, private");
     r.closeHandler(v -> close());
     r.exceptionHandler(e -> close());
+    // Send the headers now: clients (client-go) wait for them before they read events, and a quiet watch would
+    // otherwise leave them waiting until the first event or bookmark.
+    r.writeHead();
     sink = new ChunkedSink(r);
     begin();
   }

@@ -163,7 +163,8 @@ class SecurityHttpTest {
 
   @Test
   void bootstrapTokensAuthenticateUntilTheyExpire() {
-    String id = Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()), 36).substring(0, 6);
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    String expiredId = UUID.randomUUID().toString().substring(0, 6);
     String secret = "0123456789abcdef";
     post("/api/v1/namespaces/kube-system/secrets", """
         {"metadata":{"name":"bootstrap-token-%s"},"type":"bootstrap.kubernetes.io/token",
@@ -177,9 +178,9 @@ class SecurityHttpTest {
     post("/api/v1/namespaces/kube-system/secrets", """
         {"metadata":{"name":"bootstrap-token-%s"},"type":"bootstrap.kubernetes.io/token",
          "stringData":{"token-id":"%s","token-secret":"%s","usage-bootstrap-authentication":"true",
-         "expiration":"2020-01-01T00:00:00Z"}}""".formatted("x" + id.substring(1), "x" + id.substring(1), secret))
+         "expiration":"2020-01-01T00:00:00Z"}}""".formatted(expiredId, expiredId, secret))
         .then().statusCode(201);
-    bearer("x" + id.substring(1) + "." + secret).get("/api/v1/namespaces").then().statusCode(401);
+    bearer(expiredId + "." + secret).get("/api/v1/namespaces").then().statusCode(401);
   }
 
   @Test
@@ -254,5 +255,29 @@ class SecurityHttpTest {
     assertTrue(line.contains("\"apiVersion\":\"audit.k8s.io/v1\"") && line.contains("\"kind\":\"Event\"")
         && line.contains("\"user\":{\"username\":\"test-admin\""), line);
     assertEquals(1, line.lines().count());
+  }
+
+  @Test
+  void nodeCertificateRequestsCarryTheRequesterAndNeedAnApprover() throws Exception {
+    var g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(256);
+    String name = "node-csr-" + UUID.randomUUID().toString().substring(0, 6);
+    String request = Base64.getEncoder().encodeToString(("-----BEGIN CERTIFICATE REQUEST-----\n"
+        + "not checked here\n-----END CERTIFICATE REQUEST-----\n").getBytes(StandardCharsets.UTF_8));
+    String csrs = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
+    as("system:bootstrap:abcdef", "system:bootstrappers").body("""
+        {"metadata":{"name":"%s"},"spec":{"request":"%s","signerName":"kubernetes.io/kube-apiserver-client-kubelet",
+         "usages":["digital signature","client auth"],"username":"system:masters-wannabe"}}"""
+        .formatted(name, request)).post(csrs).then().statusCode(201)
+        .body("spec.username", equalTo("system:bootstrap:abcdef"))
+        .body("spec.groups", hasItem("system:bootstrappers"));
+    String approval = """
+        {"apiVersion":"certificates.k8s.io/v1","kind":"CertificateSigningRequest","metadata":{"name":"%s"},
+         "status":{"conditions":[{"type":"Approved","status":"True","reason":"KubectlApprove"}]}}"""
+        .formatted(name);
+    as("system:bootstrap:abcdef", "system:bootstrappers").body(approval).put(csrs + "/" + name + "/approval").then()
+        .statusCode(403);
+    given().contentType("application/json").body(approval).put(csrs + "/" + name + "/approval").then()
+        .statusCode(200).body("status.conditions[0].type", equalTo("Approved"));
   }
 }

@@ -1,0 +1,69 @@
+package io.quarkube.client;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+/**
+ * Builds the Fabric8 client of a client-side component from its kubeconfig. The launcher gives every component
+ * {@code -Dquarkube.kubeconfig=<state>/<name>.kubeconfig} (server URL, cluster CA, the component's client certificate).
+ */
+public final class KubeClients {
+  /** The system property that names the component's kubeconfig file. */
+  public static final String KUBECONFIG_PROPERTY = "quarkube.kubeconfig";
+
+  private KubeClients() {}
+
+  /** The kubeconfig named by {@code -Dquarkube.kubeconfig}; fails with a clear message when it is not set. */
+  public static Path kubeconfigPath() {
+    String path = System.getProperty(KUBECONFIG_PROPERTY);
+    if (path == null || path.isBlank()) {
+      throw new IllegalStateException("no kubeconfig: start with -D" + KUBECONFIG_PROPERTY + "=<file>");
+    }
+    return Path.of(path);
+  }
+
+  /** Reads a kubeconfig file into a Fabric8 {@link Config} (its current context). */
+  public static Config config(Path kubeconfig) {
+    try {
+      return Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+    }
+  }
+
+  /**
+   * A client for {@code config}. Watches use plain HTTP streaming (as client-go does) instead of Fabric8's default
+   * WebSocket upgrade, which the API server does not offer for watches.
+   */
+  public static KubernetesClient client(Config config) {
+    config.setOnlyHttpWatches(true);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** A client for the kubeconfig named by {@code -Dquarkube.kubeconfig}. */
+  public static KubernetesClient fromSystemProperty() {
+    return client(config(kubeconfigPath()));
+  }
+
+  /** The cluster CA certificate(s) of {@code config} in PEM, or null when the kubeconfig names none. */
+  public static String caCertificatePem(Config config) {
+    if (config.getCaCertData() != null && !config.getCaCertData().isBlank()) {
+      return new String(Base64.getMimeDecoder().decode(config.getCaCertData()), StandardCharsets.UTF_8);
+    }
+    if (config.getCaCertFile() != null && !config.getCaCertFile().isBlank()) {
+      try {
+        return Files.readString(Path.of(config.getCaCertFile()), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read CA file " + config.getCaCertFile(), e);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,216 @@
+package io.quarkube.client.controller;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkube.client.queue.WorkQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The shape of every controller (upstream's {@code pkg/controller/*}): informer event handlers only put keys in a
+ * {@link WorkQueue}; {@link #start} waits until the caches it reads have synced, then N workers take keys and call
+ * {@link #reconcile}. Success forgets the key's failures; an exception puts the key back with per-key exponential
+ * backoff. {@code reconcile} reads caches, compares desired with actual, and writes the difference, so running it
+ * again (or for a key whose object is gone) is always safe.
+ *
+ * <p>Metrics (when {@link #bindMetrics} was called): {@code workqueue_depth}, {@code workqueue_retries_total}
+ * (tag {@code name}), {@code controller_reconcile_duration_seconds} (tags {@code controller}, {@code result}).
+ *
+ * @param <K> the queue key type; most controllers use {@code String} keys from {@link Keys}
+ */
+public abstract class Controller<K> {
+  private static final Logger LOG = Logger.getLogger(Controller.class);
+
+  private final String name;
+  /** The queue of keys; subclasses add to it from event handlers and from {@code reconcile} ({@code addAfter}). */
+  protected final WorkQueue<K> queue;
+  private final List<BooleanSupplier> cachesToSync = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean synced;
+  private Timer okTimer;
+  private Timer errorTimer;
+  private Counter retries;
+
+  protected Controller(String name) {
+    this.name = Objects.requireNonNull(name);
+    this.queue = WorkQueue.withDefaultBackoff(name);
+  }
+
+  /** The controller's name, as in {@code --controllers} (e.g. {@code replicaset}). */
+  public final String name() {
+    return name;
+  }
+
+  /** Brings the object named by {@code key} to its desired state. Throw to be retried with backoff. */
+  protected abstract void reconcile(K key) throws Exception;
+
+  /** Declares a cache {@code reconcile} reads: workers start only when all of them have synced. */
+  protected final void waitForSync(BooleanSupplier cacheSynced) {
+    cachesToSync.add(cacheSynced);
+  }
+
+  /** Waits for {@code type}'s cache in {@code informers} before working. */
+  protected final void waitForSync(Informers informers, Class<? extends HasMetadata> type) {
+    cachesToSync.add(() -> informers.hasSynced(type));
+  }
+
+  /** A handler that enqueues the key {@code keyOf} gives for every added, updated and deleted object (null: none). */
+  protected final <T> ResourceEventHandler<T> enqueueing(Function<? super T, K> keyOf) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        enqueue(keyOf.apply(obj));
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        enqueue(keyOf.apply(newObj));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        enqueue(keyOf.apply(obj));
+      }
+    };
+  }
+
+  /** Adds {@code key} to the queue (null is ignored, so key functions may return null for "nothing to do"). */
+  public final void enqueue(K key) {
+    if (key != null) {
+      queue.add(key);
+    }
+  }
+
+  /** The work queue (for tests and metrics). */
+  public final WorkQueue<K> queue() {
+    return queue;
+  }
+
+  /** Registers this controller's meters in {@code registry}. */
+  public void bindMetrics(MeterRegistry registry) {
+    Gauge.builder("workqueue_depth", queue, WorkQueue::length).tag("name", name)
+        .description("Items waiting in the controller's work queue").register(registry);
+    retries = Counter.builder("workqueue_retries").tag("name", name)
+        .description("Keys put back in the queue after a failed reconcile").register(registry);
+    okTimer = reconcileTimer(registry, "success");
+    errorTimer = reconcileTimer(registry, "error");
+  }
+
+  private Timer reconcileTimer(MeterRegistry registry, String result) {
+    return Timer.builder("controller_reconcile_duration").tag("controller", name).tag("result", result)
+        .description("Time one reconcile call took").publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+  }
+
+  /**
+   * Starts {@code workers} worker threads once every cache declared with {@link #waitForSync} has synced; returns at
+   * once.
+   */
+  public synchronized void start(int workers) {
+    if (!threads.isEmpty()) {
+      throw new IllegalStateException(name + " already started");
+    }
+    Thread starter = new Thread(() -> {
+      try {
+        while (!cachesToSync.stream().allMatch(BooleanSupplier::getAsBoolean)) {
+          if (queue.isShuttingDown()) {
+            return;
+          }
+          Thread.sleep(50);
+        }
+        synced = true;
+        LOG.debugf("%s: caches synced, starting %d workers", name, workers);
+        for (int i = 0; i < workers; i++) {
+          Thread worker = new Thread(this::workLoop, name + "-worker-" + i);
+          worker.setDaemon(true);
+          worker.start();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, name + "-start");
+    starter.setDaemon(true);
+    threads.add(starter);
+    starter.start();
+  }
+
+  /** True once the caches synced and the workers run. */
+  public boolean isSynced() {
+    return synced;
+  }
+
+  private void workLoop() {
+    try {
+      while (processNextItem()) {
+        // next
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Takes one key (blocking) and reconciles it: what a worker does in a loop. Returns false once the queue is shut
+   * down. Tests may call it directly instead of {@link #start}.
+   */
+  public boolean processNextItem() throws InterruptedException {
+    K key = queue.get();
+    if (key == null) {
+      return false;
+    }
+    process(key);
+    return true;
+  }
+
+  /** Reconciles one key taken from the queue and settles it (forget, or requeue with backoff); then {@code done}. */
+  protected final void process(K key) {
+    long t0 = System.nanoTime();
+    try {
+      reconcile(key);
+      queue.forget(key);
+      record(okTimer, t0);
+    } catch (Exception e) {
+      record(errorTimer, t0);
+      if (retries != null) {
+        retries.increment();
+      }
+      int n = queue.numRequeues(key);
+      // A conflict or a stale cache is normal; say so quietly, louder when it keeps happening.
+      if (n < 5) {
+        LOG.debugf("%s: reconcile %s failed (retry %d): %s", name, key, n + 1, e.toString());
+      } else if (n == 5 || e instanceof RuntimeException && !(e instanceof io.fabric8.kubernetes.client
+          .KubernetesClientException)) {
+        // Once with the stack: a bug (not an API answer) needs it to be found.
+        LOG.warnf(e, "%s: reconcile %s failed (retry %d)", name, key, n + 1);
+      } else {
+        LOG.warnf("%s: reconcile %s failed (retry %d): %s", name, key, n + 1, e.toString());
+      }
+      queue.addRateLimited(key);
+    } catch (Error e) {
+      LOG.errorf(e, "%s: reconcile %s failed", name, key);
+      queue.addRateLimited(key);
+    } finally {
+      queue.done(key);
+    }
+  }
+
+  private static void record(Timer timer, long t0) {
+    if (timer != null) {
+      timer.record(Duration.ofNanos(System.nanoTime() - t0));
+    }
+  }
+
+  /** Stops the workers: the queue shuts down, blocked workers return. */
+  public void stop() {
+    queue.shutDown();
+  }
+}

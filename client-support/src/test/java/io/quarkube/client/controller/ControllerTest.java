@@ -1,0 +1,134 @@
+package io.quarkube.client.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ControllerTest {
+  /** Fails a key as often as asked, then succeeds; reports each call. */
+  static final class Flaky extends Controller<String> {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final LinkedBlockingQueue<String> succeeded = new LinkedBlockingQueue<>();
+    volatile int failuresLeft;
+
+    Flaky(Informers informers) {
+      super("flaky");
+      informers.addEventHandler(ConfigMap.class, enqueueing(Keys::of));
+      waitForSync(informers, ConfigMap.class);
+    }
+
+    @Override
+    protected void reconcile(String key) {
+      calls.add(key);
+      if (failuresLeft-- > 0) {
+        throw new IllegalStateException("not yet");
+      }
+      succeeded.add(key);
+    }
+  }
+
+  private static ConfigMap cm(String ns, String name) {
+    return new ConfigMapBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata().build();
+  }
+
+  @Test
+  void handlersEnqueueNamespaceNameKeys() throws Exception {
+    StaticInformers informers = new StaticInformers();
+    Flaky c = new Flaky(informers);
+    informers.put(cm("ns1", "a"));
+    informers.put(cm("ns1", "a")); // update of a queued key: still one
+    informers.put(cm("ns2", "b"));
+    assertEquals(2, c.queue().length());
+    assertTrue(c.processNextItem());
+    assertTrue(c.processNextItem());
+    assertEquals(List.of("ns1/a", "ns2/b"), c.calls);
+    informers.remove(cm("ns1", "a"));
+    assertEquals(1, c.queue().length(), "deletes enqueue too: reconcile sees the object gone");
+  }
+
+  @Test
+  void failuresAreRetriedWithBackoffThenForgotten() throws Exception {
+    StaticInformers informers = new StaticInformers();
+    Flaky c = new Flaky(informers);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    c.bindMetrics(meters);
+    c.failuresLeft = 3;
+    c.start(2);
+    informers.put(cm("ns", "x"));
+    assertEquals("ns/x", c.succeeded.poll(10, TimeUnit.SECONDS));
+    assertEquals(4, c.calls.size());
+    // The worker forgets the failures and records the time right after reconcile returned: wait for that.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while ((c.queue().numRequeues("ns/x") != 0 || meters.get("controller_reconcile_duration")
+        .tag("result", "success").timer().count() == 0) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0, c.queue().numRequeues("ns/x"), "success forgets the failures");
+    assertEquals(3.0, meters.get("workqueue_retries").tag("name", "flaky").counter().count());
+    assertEquals(1, meters.get("controller_reconcile_duration").tag("result", "success").timer().count());
+    c.stop();
+  }
+
+  @Test
+  void workersWaitForTheCachesToSync() throws Exception {
+    StaticInformers caches = new StaticInformers();
+    java.util.concurrent.atomic.AtomicBoolean synced = new java.util.concurrent.atomic.AtomicBoolean();
+    Flaky c = new Flaky(caches);
+    c.waitForSync(synced::get);
+    c.start(1);
+    c.enqueue("ns/x");
+    assertFalse(c.isSynced());
+    assertEquals(1, c.queue().length(), "no worker takes keys before the caches synced");
+    synced.set(true);
+    assertEquals("ns/x", c.succeeded.poll(10, TimeUnit.SECONDS));
+    assertTrue(c.isSynced());
+    c.stop();
+  }
+
+  @Test
+  void expectationsHoldUntilObservedOrExpired() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.ofEpochMilli(now.get());
+      }
+    };
+    Expectations e = new Expectations(clock);
+    assertTrue(e.satisfied("ns/rs"), "nothing recorded");
+    e.expectCreations("ns/rs", 2);
+    assertFalse(e.satisfied("ns/rs"));
+    e.creationObserved("ns/rs");
+    assertFalse(e.satisfied("ns/rs"));
+    e.creationObserved("ns/rs");
+    assertTrue(e.satisfied("ns/rs"));
+
+    e.expectDeletions("ns/rs", List.of("u1", "u2"));
+    e.deletionObserved("ns/rs", "u1");
+    e.deletionObserved("ns/rs", "u1"); // seen twice (terminating, then deleted): counts once
+    e.deletionObserved("ns/rs", "other");
+    assertFalse(e.satisfied("ns/rs"));
+    now.addAndGet(Expectations.TTL.plus(Duration.ofSeconds(1)).toMillis());
+    assertTrue(e.satisfied("ns/rs"), "expired");
+  }
+}

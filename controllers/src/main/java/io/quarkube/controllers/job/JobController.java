@@ -1,0 +1,375 @@
+package io.quarkube.controllers.job;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkube.client.controller.Controller;
+import io.quarkube.client.controller.Expectations;
+import io.quarkube.client.controller.Keys;
+import io.quarkube.client.events.EventRecorder;
+import io.quarkube.controllers.support.ApiErrors;
+import io.quarkube.controllers.support.ControllerContext;
+import io.quarkube.controllers.support.ObjectWriter;
+import io.quarkube.controllers.support.Owners;
+import io.quarkube.controllers.support.Pods;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Runs Jobs to completion (upstream's {@code job} controller): up to {@code parallelism} pods at a time until
+ * {@code completions} succeeded (NonIndexed) or every index 0..completions-1 succeeded once (Indexed: the index in
+ * the {@code batch.kubernetes.io/job-completion-index} annotation and {@code JOB_COMPLETION_INDEX}); failed pods are
+ * replaced after an exponential backoff (10 s doubling, at most 6 min) until {@code backoffLimit} is passed;
+ * {@code activeDeadlineSeconds} fails the job. Finished jobs get a Complete or Failed condition.
+ */
+public final class JobController extends Controller<String> {
+  public static final String NAME = "job";
+  static final String INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+  static final Duration BACKOFF_BASE = Duration.ofSeconds(10);
+  static final Duration BACKOFF_MAX = Duration.ofMinutes(6);
+
+  private final Indexer<Job> jobs;
+  private final Indexer<Pod> pods;
+  private final ObjectWriter writer;
+  private final EventRecorder events;
+  private final Expectations expectations = new Expectations();
+  private final Clock clock;
+
+  public JobController(ControllerContext ctx) {
+    this(ctx, Clock.systemUTC());
+  }
+
+  JobController(ControllerContext ctx, Clock clock) {
+    super(NAME);
+    this.clock = clock;
+    this.jobs = ctx.informers().indexer(Job.class);
+    this.pods = ctx.informers().indexer(Pod.class);
+    this.writer = ctx.writer();
+    this.events = ctx.recorder("job-controller");
+    ctx.informers().addEventHandler(Job.class, enqueueing(Keys::of));
+    ctx.informers().addEventHandler(Pod.class, new ResourceEventHandler<Pod>() {
+      @Override
+      public void onAdd(Pod p) {
+        String key = jobKey(p);
+        if (key != null) {
+          expectations.creationObserved(key);
+          enqueue(key);
+        }
+      }
+
+      @Override
+      public void onUpdate(Pod o, Pod n) {
+        enqueue(jobKey(n));
+      }
+
+      @Override
+      public void onDelete(Pod p, boolean unknown) {
+        String key = jobKey(p);
+        if (key != null) {
+          expectations.deletionObserved(key, p.getMetadata().getUid());
+          enqueue(key);
+        }
+      }
+    });
+    waitForSync(ctx.informers(), Job.class);
+    waitForSync(ctx.informers(), Pod.class);
+  }
+
+  private static String jobKey(Pod p) {
+    Optional<OwnerReference> ref = Owners.controllerOf(p);
+    return ref.isPresent() && "Job".equals(ref.get().getKind())
+        ? Keys.of(p.getMetadata().getNamespace(), ref.get().getName()) : null;
+  }
+
+  @Override
+  protected void reconcile(String key) {
+    Job cached = jobs.getByKey(key);
+    if (cached == null) {
+      expectations.forget(key);
+      return;
+    }
+    Job job = Serialization.clone(cached);
+    JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
+    if (finished(old)) {
+      return;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String uid = job.getMetadata().getUid();
+    List<Pod> owned = pods.byIndex("namespace", job.getMetadata().getNamespace()).stream()
+        .filter(p -> Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
+    List<Pod> active = owned.stream().filter(Pods::isActive).toList();
+    List<Pod> succeededPods = owned.stream().filter(p -> "Succeeded".equals(phase(p))).toList();
+    int failed = (int) owned.stream().filter(p -> "Failed".equals(phase(p))).count();
+    boolean indexed = "Indexed".equals(job.getSpec().getCompletionMode());
+    Integer completions = job.getSpec().getCompletions();
+    int parallelism = job.getSpec().getParallelism() == null ? 1 : job.getSpec().getParallelism();
+    int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
+    TreeSet<Integer> doneIndexes = new TreeSet<>();
+    if (indexed) {
+      succeededPods.forEach(p -> index(p).ifPresent(doneIndexes::add));
+    }
+    int succeeded = indexed ? doneIndexes.size() : succeededPods.size();
+
+    JobStatusBuilder st = new JobStatusBuilder(old);
+    String startTime = old.getStartTime() != null ? old.getStartTime() : now.toString();
+    st.withStartTime(startTime);
+    List<JobCondition> conditions = old.getConditions() == null ? new ArrayList<>()
+        : new ArrayList<>(old.getConditions());
+    Duration requeue = null;
+
+    String failure = null;
+    String failureMessage = null;
+    if (failed > backoffLimit) {
+      failure = "BackoffLimitExceeded";
+      failureMessage = "Job has reached the specified backoff limit";
+    } else if (job.getSpec().getActiveDeadlineSeconds() != null) {
+      Instant deadline = Instant.parse(startTime).plusSeconds(job.getSpec().getActiveDeadlineSeconds());
+      if (!now.isBefore(deadline)) {
+        failure = "DeadlineExceeded";
+        failureMessage = "Job was active longer than specified deadline";
+      } else {
+        requeue = Duration.between(now, deadline).plusSeconds(1);
+      }
+    }
+    boolean complete = completions != null ? succeeded >= completions
+        : succeeded > 0 && active.isEmpty();
+    if (failure != null) {
+      deleteAll(key, active);
+      conditions.add(condition("Failed", failure, failureMessage, now));
+      events.warning(job, failure, failureMessage);
+      active = List.of();
+    } else if (complete) {
+      deleteAll(key, active);
+      conditions.add(condition("Complete", null, null, now));
+      st.withCompletionTime(now.toString());
+      events.normal(job, "Completed", "Job completed");
+      active = List.of();
+    } else if (expectations.satisfied(key) && !Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+      Duration wait = backoff(owned, failed, now);
+      if (wait != null) {
+        requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+      } else {
+        active = manage(key, job, active, succeeded, completions, parallelism, indexed, doneIndexes);
+      }
+    }
+    st.withActive(active.size()).withSucceeded(succeeded).withFailed(failed)
+        .withReady((int) active.stream().filter(Pods::isReady).count()).withConditions(conditions);
+    if (indexed) {
+      st.withCompletedIndexes(ranges(doneIndexes));
+    }
+    JobStatus wanted = st.build();
+    if (!Serialization.asJson(wanted).equals(Serialization.asJson(old))) {
+      try {
+        writer.updateStatus(new JobBuilder(job).withStatus(wanted).build());
+      } catch (RuntimeException e) {
+        if (!ApiErrors.isNotFound(e)) {
+          throw e;
+        }
+      }
+    }
+    if (requeue != null && !finished(wanted)) {
+      queue.addAfter(key, requeue);
+    }
+  }
+
+  /** Creates or deletes pods toward min(parallelism, remaining completions); returns the pods now active. */
+  private List<Pod> manage(String key, Job job, List<Pod> active, int succeeded, Integer completions,
+      int parallelism, boolean indexed, TreeSet<Integer> doneIndexes) {
+    int remaining = completions == null ? (succeeded > 0 ? 0 : parallelism) : completions - succeeded;
+    int want = Math.max(0, Math.min(parallelism, remaining));
+    if (active.size() > want) {
+      List<Pod> extra = active.stream().sorted((a, b) -> Pods.created(b).compareTo(Pods.created(a)))
+          .limit(active.size() - want).toList();
+      deleteAll(key, extra);
+      List<Pod> kept = new ArrayList<>(active);
+      kept.removeAll(extra);
+      return kept;
+    }
+    List<Integer> indexes = new ArrayList<>();
+    if (indexed) {
+      TreeSet<Integer> busy = new TreeSet<>(doneIndexes);
+      active.forEach(p -> index(p).ifPresent(busy::add));
+      for (int i = 0; i < completions && indexes.size() < want - active.size(); i++) {
+        if (!busy.contains(i)) {
+          indexes.add(i);
+        }
+      }
+    } else {
+      for (int i = active.size(); i < want; i++) {
+        indexes.add(null);
+      }
+    }
+    if (indexes.isEmpty()) {
+      return active;
+    }
+    expectations.expectCreations(key, indexes.size());
+    List<Pod> now = new ArrayList<>(active);
+    for (int i = 0; i < indexes.size(); i++) {
+      try {
+        Pod created = writer.create(podFor(job, indexes.get(i)));
+        now.add(created);
+        events.normal(job, "SuccessfulCreate", "Created pod: %s", created.getMetadata().getName());
+      } catch (RuntimeException e) {
+        for (int j = i; j < indexes.size(); j++) {
+          expectations.creationObserved(key);
+        }
+        if (ApiErrors.isNamespaceTerminating(e)) {
+          return now; // the namespace goes, and this job with it
+        }
+        events.warning(job, "FailedCreate", "Error creating: %s", e.getMessage());
+        throw e;
+      }
+    }
+    return now;
+  }
+
+  private Pod podFor(Job job, Integer index) {
+    PodTemplateSpec t = Serialization.clone(job.getSpec().getTemplate());
+    Map<String, String> labels = t.getMetadata() == null || t.getMetadata().getLabels() == null ? new HashMap<>()
+        : new HashMap<>(t.getMetadata().getLabels());
+    labels.putIfAbsent("batch.kubernetes.io/controller-uid", job.getMetadata().getUid());
+    labels.putIfAbsent("batch.kubernetes.io/job-name", job.getMetadata().getName());
+    labels.putIfAbsent("controller-uid", job.getMetadata().getUid());
+    labels.putIfAbsent("job-name", job.getMetadata().getName());
+    Map<String, String> annotations = t.getMetadata() == null || t.getMetadata().getAnnotations() == null
+        ? new HashMap<>() : new HashMap<>(t.getMetadata().getAnnotations());
+    String generateName = job.getMetadata().getName() + "-";
+    if (index != null) {
+      annotations.put(INDEX_ANNOTATION, String.valueOf(index));
+      labels.put(INDEX_ANNOTATION, String.valueOf(index));
+      generateName = job.getMetadata().getName() + "-" + index + "-";
+      for (Container c : t.getSpec().getContainers()) {
+        c.getEnv().add(new EnvVarBuilder().withName("JOB_COMPLETION_INDEX").withNewValueFrom().withNewFieldRef()
+            .withFieldPath("metadata.annotations['" + INDEX_ANNOTATION + "']").endFieldRef().endValueFrom().build());
+      }
+      if (t.getSpec().getHostname() == null) {
+        t.getSpec().setHostname(job.getMetadata().getName() + "-" + index);
+      }
+    }
+    return new PodBuilder().withNewMetadata().withNamespace(job.getMetadata().getNamespace())
+        .withGenerateName(generateName).withLabels(labels).withAnnotations(annotations)
+        .withOwnerReferences(Owners.controllerRef(job)).endMetadata().withSpec(t.getSpec()).build();
+  }
+
+  /** Time left before a replacement may start after the last failure: 10 s * 2^(failures-1), at most 6 min. */
+  private static Duration backoff(List<Pod> owned, int failed, Instant now) {
+    if (failed == 0) {
+      return null;
+    }
+    Instant last = owned.stream().filter(p -> "Failed".equals(phase(p))).map(JobController::finishedAt)
+        .max(Instant::compareTo).orElse(Instant.EPOCH);
+    long factor = 1L << Math.min(failed - 1, 10);
+    Duration delay = BACKOFF_BASE.multipliedBy(factor);
+    if (delay.compareTo(BACKOFF_MAX) > 0) {
+      delay = BACKOFF_MAX;
+    }
+    Instant next = last.plus(delay);
+    return now.isBefore(next) ? Duration.between(now, next) : null;
+  }
+
+  private static Instant finishedAt(Pod p) {
+    if (p.getStatus() != null && p.getStatus().getConditions() != null) {
+      for (var c : p.getStatus().getConditions()) {
+        if ("Ready".equals(c.getType()) && c.getLastTransitionTime() != null) {
+          return Instant.parse(c.getLastTransitionTime());
+        }
+      }
+    }
+    return Pods.created(p);
+  }
+
+  private void deleteAll(String key, List<Pod> victims) {
+    if (victims.isEmpty()) {
+      return;
+    }
+    expectations.expectDeletions(key, victims.stream().map(p -> p.getMetadata().getUid()).toList());
+    for (Pod p : victims) {
+      try {
+        writer.delete(p, null);
+      } catch (RuntimeException e) {
+        expectations.deletionObserved(key, p.getMetadata().getUid());
+        if (!ApiErrors.isNotFound(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Optional<Integer> index(Pod p) {
+    Map<String, String> a = p.getMetadata().getAnnotations();
+    try {
+      return a == null || a.get(INDEX_ANNOTATION) == null ? Optional.empty()
+          : Optional.of(Integer.parseInt(a.get(INDEX_ANNOTATION)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** "0-2,4,6-7" as upstream writes completedIndexes. */
+  static String ranges(TreeSet<Integer> indexes) {
+    if (indexes.isEmpty()) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder();
+    Integer start = null;
+    Integer prev = null;
+    for (int i : indexes) {
+      if (start == null) {
+        start = i;
+      } else if (i != prev + 1) {
+        append(out, start, prev);
+        start = i;
+      }
+      prev = i;
+    }
+    append(out, start, prev);
+    return out.toString();
+  }
+
+  private static void append(StringBuilder out, int from, int to) {
+    if (out.length() > 0) {
+      out.append(',');
+    }
+    out.append(from == to ? String.valueOf(from) : from + "-" + to);
+  }
+
+  private static String phase(Pod p) {
+    return p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  static boolean finished(JobStatus st) {
+    return st.getConditions() != null && st.getConditions().stream().anyMatch(c ->
+        ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+  }
+
+  private static JobCondition condition(String type, String reason, String message, Instant now) {
+    return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage(message)
+        .withLastProbeTime(now.toString()).withLastTransitionTime(now.toString()).build();
+  }
+
+  /** For tests. */
+  Expectations expectations() {
+    return expectations;
+  }
+
+}

@@ -1,0 +1,172 @@
+package io.quarkube.controllers.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.quarkube.client.controller.StaticInformers;
+import io.quarkube.controllers.replicaset.ReplicaSetControllers;
+import io.quarkube.controllers.support.ControllerContext;
+import io.quarkube.controllers.support.Pods;
+import io.quarkube.controllers.support.RecordingWriter;
+import io.quarkube.client.controller.Controller;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment controller together with the ReplicaSet controller on hand-filled caches; the test plays the
+ * kubelet by marking pods Ready.
+ */
+class DeploymentControllerTest {
+  private final StaticInformers caches = new StaticInformers();
+  private final RecordingWriter writer = new RecordingWriter(caches);
+  private final List<String> events = new ArrayList<>();
+  private final ControllerContext ctx = new ControllerContext(caches, writer,
+      c -> (obj, type, reason, message) -> events.add(reason + ": " + message), null, null);
+  private final DeploymentController deployments = new DeploymentController(ctx);
+  private final Controller<String> replicaSets = ReplicaSetControllers.replicaSets(ctx);
+  private int minAvailableSeen = Integer.MAX_VALUE;
+
+  private Deployment deployment(String image, String strategy) {
+    DeploymentBuilder b = new DeploymentBuilder().withNewMetadata().withNamespace("ns").withName("web")
+        .withUid("d-uid").withGeneration(1L).endMetadata().withNewSpec().withReplicas(4)
+        .withNewSelector().addToMatchLabels("app", "web").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage(image).endContainer().endSpec().endTemplate()
+        .withNewStrategy().withType(strategy).endStrategy().endSpec();
+    if (strategy.equals("RollingUpdate")) {
+      b.editSpec().editStrategy().withNewRollingUpdate().withMaxSurge(new IntOrString(1))
+          .withMaxUnavailable(new IntOrString(1)).endRollingUpdate().endStrategy().endSpec();
+    }
+    return b.build();
+  }
+
+  /** Runs both controllers until neither has work; marks new pods Ready in between, like a kubelet. */
+  private void settle() throws InterruptedException {
+    for (int round = 0; round < 200; round++) {
+      boolean worked = false;
+      while (deployments.queue().length() > 0) {
+        deployments.processNextItem();
+        worked = true;
+      }
+      while (replicaSets.queue().length() > 0) {
+        replicaSets.processNextItem();
+        worked = true;
+      }
+      minAvailableSeen = Math.min(minAvailableSeen, (int) caches.indexer(Pod.class).list().stream()
+          .filter(p -> Pods.isActive(p) && Pods.isReady(p)).count());
+      for (Pod p : caches.indexer(Pod.class).list()) {
+        if (!Pods.isReady(p)) {
+          caches.put(new PodBuilder(p).editOrNewSpec().withNodeName("node-1").endSpec().withNewStatus()
+              .withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
+              .withLastTransitionTime("2026-01-01T00:00:00Z").endCondition().endStatus().build());
+          worked = true;
+        }
+      }
+      if (!worked) {
+        return;
+      }
+    }
+    throw new AssertionError("did not settle");
+  }
+
+  private List<ReplicaSet> sets() {
+    List<ReplicaSet> l = new ArrayList<>(caches.indexer(ReplicaSet.class).list());
+    l.sort(Comparator.comparingLong(Rollouts::revision));
+    return l;
+  }
+
+  private List<String> podImages() {
+    return caches.indexer(Pod.class).list().stream().map(p -> p.getSpec().getContainers().get(0).getImage())
+        .sorted().toList();
+  }
+
+  private Deployment stored() {
+    return caches.indexer(Deployment.class).getByKey("ns/web");
+  }
+
+  private void changeImage(String image) {
+    Deployment d = stored();
+    caches.put(new DeploymentBuilder(d).editMetadata().withGeneration(d.getMetadata().getGeneration() + 1)
+        .endMetadata().editSpec().editTemplate().editSpec().editFirstContainer().withImage(image).endContainer()
+        .endSpec().endTemplate().endSpec().build());
+  }
+
+  @Test
+  void rollingUpdateKeepsMinimumAvailabilityAndUndoRestoresTheOldReplicaSet() throws Exception {
+    caches.put(deployment("app:v1", "RollingUpdate"));
+    settle();
+    assertEquals(List.of("app:v1", "app:v1", "app:v1", "app:v1"), podImages());
+    assertEquals(1, sets().size());
+    assertEquals("1", stored().getMetadata().getAnnotations().get(Rollouts.REVISION));
+    assertEquals(4, stored().getStatus().getAvailableReplicas());
+    assertEquals("NewReplicaSetAvailable", condition(stored(), "Progressing"));
+
+    minAvailableSeen = Integer.MAX_VALUE;
+    changeImage("app:v2");
+    settle();
+    assertEquals(List.of("app:v2", "app:v2", "app:v2", "app:v2"), podImages());
+    assertTrue(minAvailableSeen >= 3, "never below replicas - maxUnavailable: " + minAvailableSeen);
+    List<ReplicaSet> sets = sets();
+    assertEquals(2, sets.size());
+    assertEquals(0, sets.get(0).getSpec().getReplicas());
+    assertEquals(2, Rollouts.revision(sets.get(1)));
+    assertEquals("2", stored().getMetadata().getAnnotations().get(Rollouts.REVISION));
+    assertEquals(4, stored().getStatus().getUpdatedReplicas());
+    assertTrue(events.stream().anyMatch(e -> e.startsWith("ScalingReplicaSet: Scaled down replica set")));
+
+    String v1Name = sets.get(0).getMetadata().getName();
+    changeImage("app:v1"); // what kubectl rollout undo does: the old template back
+    settle();
+    assertEquals(List.of("app:v1", "app:v1", "app:v1", "app:v1"), podImages());
+    assertEquals(2, sets().size(), "the v1 ReplicaSet is reused, not a third one made");
+    ReplicaSet v1 = caches.indexer(ReplicaSet.class).getByKey("ns/" + v1Name);
+    assertEquals(3, Rollouts.revision(v1), "the restored ReplicaSet becomes the newest revision");
+    assertEquals(4, v1.getSpec().getReplicas());
+  }
+
+  @Test
+  void recreateScalesOldToZeroBeforeCreatingNew() throws Exception {
+    caches.put(deployment("app:v1", "Recreate"));
+    settle();
+    minAvailableSeen = Integer.MAX_VALUE;
+    changeImage("app:v2");
+    // One pass of the deployment controller only scales the old set down.
+    while (deployments.queue().length() > 0) {
+      deployments.processNextItem();
+    }
+    assertEquals(1, sets().size(), "no new ReplicaSet while old pods run");
+    assertEquals(0, sets().get(0).getSpec().getReplicas());
+    settle();
+    assertEquals(List.of("app:v2", "app:v2", "app:v2", "app:v2"), podImages());
+    assertEquals(0, minAvailableSeen, "recreate: all old pods went first");
+  }
+
+  @Test
+  void scalingAPausedDeploymentScalesWithoutRollingOut() throws Exception {
+    caches.put(deployment("app:v1", "RollingUpdate"));
+    settle();
+    Deployment d = stored();
+    caches.put(new DeploymentBuilder(d).editSpec().withPaused(true).withReplicas(6).editTemplate().editSpec()
+        .editFirstContainer().withImage("app:v2").endContainer().endSpec().endTemplate().endSpec().build());
+    settle();
+    assertEquals(6, podImages().size());
+    assertTrue(podImages().stream().allMatch("app:v1"::equals), "paused: no rollout");
+    assertEquals("DeploymentPaused", condition(stored(), "Progressing"));
+    caches.put(new DeploymentBuilder(stored()).editSpec().withPaused(false).endSpec().build());
+    settle();
+    assertTrue(podImages().stream().allMatch("app:v2"::equals), "resumed: rolled out");
+  }
+
+  private static String condition(Deployment d, String type) {
+    return d.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow()
+        .getReason();
+  }
+}

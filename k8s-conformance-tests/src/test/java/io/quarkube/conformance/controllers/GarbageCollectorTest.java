@@ -1,0 +1,88 @@
+package io.quarkube.conformance.controllers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Kubectl;
+import io.quarkube.conformance.TestNamespace;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** ownerReferences and the three propagation policies, driven by stock kubectl's {@code --cascade}. */
+@ExtendWith(TestNamespace.class)
+class GarbageCollectorTest {
+  private final Kubectl kubectl = Kubectl.stock();
+  private final KubernetesClient client = Cluster.client();
+
+  private ConfigMap owner(String ns, String name) {
+    return client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+        .endMetadata().build()).create();
+  }
+
+  private void dependent(String ns, String name, ConfigMap owner) {
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+        .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid()).withBlockOwnerDeletion(true).endOwnerReference().endMetadata()
+        .build()).create();
+  }
+
+  private boolean gone(String ns, String name) {
+    return client.configMaps().inNamespace(ns).withName(name).get() == null;
+  }
+
+  @Test
+  void backgroundDeletionCollectsDependents(String ns) {
+    ConfigMap owner = owner(ns, "owner");
+    dependent(ns, "dep-1", owner);
+    dependent(ns, "dep-2", owner);
+    kubectl.run(new String[] {"delete", "configmap", "owner", "-n", ns}).ok();
+    Await.until(Duration.ofSeconds(30), "dependents collected", () -> gone(ns, "dep-1") && gone(ns, "dep-2"));
+  }
+
+  @Test
+  void orphanDeletionKeepsDependentsWithoutTheReference(String ns) {
+    ConfigMap owner = owner(ns, "owner");
+    dependent(ns, "dep", owner);
+    kubectl.run(new String[] {"delete", "configmap", "owner", "-n", ns, "--cascade=orphan"}).ok();
+    Await.until(Duration.ofSeconds(30), "owner gone", () -> gone(ns, "owner"));
+    ConfigMap dep = client.configMaps().inNamespace(ns).withName("dep").get();
+    assertNotNull(dep, "orphaned, not deleted");
+    assertTrue(dep.getMetadata().getOwnerReferences() == null || dep.getMetadata().getOwnerReferences().isEmpty());
+  }
+
+  @Test
+  void foregroundDeletionRemovesDependentsFirst(String ns) {
+    ConfigMap owner = owner(ns, "owner");
+    dependent(ns, "dep", owner);
+    kubectl.run(new String[] {"delete", "configmap", "owner", "-n", ns, "--cascade=foreground"}).ok();
+    Await.until(Duration.ofSeconds(30), "owner and dependent gone", () -> gone(ns, "owner") && gone(ns, "dep"));
+  }
+
+  @Test
+  void dependentOfAnOwnerThatNeverExistedIsCollected(String ns) {
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("stray")
+        .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName("nobody")
+        .withUid("00000000-0000-0000-0000-000000000000").endOwnerReference().endMetadata().build()).create();
+    Await.until(Duration.ofSeconds(30), "stray dependent collected", () -> gone(ns, "stray"));
+  }
+
+  @Test
+  void dependentWithALiveOwnerDropsOnlyTheGoneOwner(String ns) {
+    ConfigMap alive = owner(ns, "alive");
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("dep")
+        .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName("alive")
+        .withUid(alive.getMetadata().getUid()).endOwnerReference()
+        .addNewOwnerReference().withApiVersion("v1").withKind("ConfigMap").withName("nobody")
+        .withUid("00000000-0000-0000-0000-000000000001").endOwnerReference().endMetadata().build()).create();
+    Await.until(Duration.ofSeconds(30), "gone owner dropped", () -> client.configMaps().inNamespace(ns)
+        .withName("dep").get().getMetadata().getOwnerReferences().size() == 1);
+    assertEquals("alive", client.configMaps().inNamespace(ns).withName("dep").get().getMetadata()
+        .getOwnerReferences().get(0).getName());
+  }
+}

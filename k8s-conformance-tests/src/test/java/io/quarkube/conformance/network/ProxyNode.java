@@ -1,0 +1,160 @@
+package io.quarkube.conformance.network;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Cluster;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * Real pods on the cluster's one node for the service tests: HTTP servers that answer with their own host name,
+ * and one-shot client pods whose exit code is the result (so no exec/logs streaming is needed), plus a look at the
+ * proxy's nftables table of this cluster.
+ */
+final class ProxyNode {
+  static final Duration START = Duration.ofSeconds(90);
+
+  private ProxyNode() {}
+
+  static KubernetesClient client() {
+    return Cluster.client();
+  }
+
+  static String nodeName() {
+    try {
+      return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** busybox httpd on 8080 serving a page that holds the pod's host name (= its name). */
+  static Pod server(String ns, String name, Map<String, String> labels) {
+    return client().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
+        .endMetadata().withNewSpec().withNodeName(nodeName()).withTerminationGracePeriodSeconds(1L)
+        .addNewContainer().withName("httpd").withImage("busybox")
+        .withCommand("sh", "-c", "mkdir -p /tmp/www && hostname > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www")
+        .addNewPort().withName("http").withContainerPort(8080).endPort()
+        .endContainer().endSpec().build()).create();
+  }
+
+  /** What a client pod ended with; the log (when the cluster serves pods/log) only explains failures. */
+  record Result(int exitCode, String log) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + ", log:\n" + log;
+    }
+  }
+
+  /** Runs {@code script} once in a fresh pod and returns its exit code and log. */
+  static Result run(String ns, String name, String script) {
+    client().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+        .withNewSpec().withNodeName(nodeName()).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+        .addNewContainer().withName("client").withImage("busybox").withCommand("sh", "-c", script).endContainer()
+        .endSpec().build()).create();
+    await(Duration.ofSeconds(180), "client pod " + name + " finished", () -> {
+      Pod p = client().pods().inNamespace(ns).withName(name).get();
+      return p != null && p.getStatus() != null && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase());
+    });
+    Pod p = client().pods().inNamespace(ns).withName(name).get();
+    ContainerStatus s = p.getStatus().getContainerStatuses().get(0);
+    String log;
+    try {
+      log = client().pods().inNamespace(ns).withName(name).getLog();
+    } catch (RuntimeException e) {
+      log = "(no log: " + e.getMessage() + ")";
+    }
+    return new Result(s.getState().getTerminated().getExitCode(), log);
+  }
+
+  static void awaitRunning(String ns, String... names) {
+    for (String name : names) {
+      await(START, "pod " + ns + "/" + name + " running and ready", () -> {
+        Pod p = client().pods().inNamespace(ns).withName(name).get();
+        return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+            && p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
+            && c.getStatus().equals("True"));
+      });
+    }
+  }
+
+  /** Waits until the Service's EndpointSlices list {@code n} ready endpoints (the controller manager writes them). */
+  static void awaitReadyEndpoints(String ns, String service, int n) {
+    await(Duration.ofSeconds(60), n + " ready endpoints of " + ns + "/" + service, () -> readyEndpoints(ns, service) == n);
+  }
+
+  static long readyEndpoints(String ns, String service) {
+    long count = 0;
+    for (EndpointSlice s : client().discovery().v1().endpointSlices().inNamespace(ns)
+        .withLabel("kubernetes.io/service-name", service).list().getItems()) {
+      if (s.getEndpoints() != null) {
+        count += s.getEndpoints().stream().filter(e -> e.getConditions() == null
+            || !Boolean.FALSE.equals(e.getConditions().getReady())).count();
+      }
+    }
+    return count;
+  }
+
+  /** The proxy's table of this cluster: {@code quarkube_<first 8 hex of sha256(state dir)>_proxy}, as ./quarkube names it. */
+  static String table() {
+    String dir = System.getProperty("quarkube.state-dir");
+    if (dir == null || dir.isBlank() || dir.startsWith("${")) {
+      throw new IllegalStateException("set -Dquarkube.state-dir (./quarkube test does)");
+    }
+    try {
+      String real = Path.of(dir).toRealPath().toString();
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(real.getBytes(StandardCharsets.UTF_8));
+      return "quarkube_" + HexFormat.of().formatHex(hash).substring(0, 8) + "_proxy";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code nft list table ip <table>} of this cluster's proxy. */
+  static String rules() {
+    try {
+      Process p = new ProcessBuilder("nft", "list", "table", "ip", table()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError("nft list table ip " + table() + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void await(Duration timeout, String what, Supplier<Boolean> condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Boolean.TRUE.equals(condition.get())) {
+          return;
+        }
+        last = null;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, last);
+  }
+}

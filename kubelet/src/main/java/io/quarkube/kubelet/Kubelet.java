@@ -1,0 +1,250 @@
+package io.quarkube.kubelet;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.k8s.cri.runtime.v1.VersionResponse;
+import io.quarkube.client.KubeClients;
+import io.quarkube.client.events.ApiEventRecorder;
+import io.quarkube.kubelet.cgroups.PodCgroups;
+import io.quarkube.kubelet.config.KubeletConfig;
+import io.quarkube.kubelet.cri.CriClient;
+import io.quarkube.kubelet.images.ImageManager;
+import io.quarkube.kubelet.node.LeaseHeartbeat;
+import io.quarkube.kubelet.node.NodeFactsProvider;
+import io.quarkube.kubelet.node.NodeStatusManager;
+import io.quarkube.kubelet.pod.CrashBackoff;
+import io.quarkube.kubelet.pod.PodSource;
+import io.quarkube.kubelet.pod.PodSyncer;
+import io.quarkube.kubelet.pod.PodWorkers;
+import io.quarkube.kubelet.pod.Relister;
+import io.quarkube.kubelet.probes.ProbeManager;
+import io.quarkube.kubelet.probes.ProbeRunner;
+import io.quarkube.kubelet.runtime.EnvResolver;
+import io.quarkube.kubelet.runtime.PodDirs;
+import io.quarkube.kubelet.runtime.RuntimeInspector;
+import io.quarkube.kubelet.runtime.SandboxConfigs;
+import io.quarkube.kubelet.volumes.VolumeManager;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The kubelet: wires the parts together at startup and runs the periodic loops (relist, node status, lease).
+ * Everything it learns from the cluster comes from the API server; everything it does to containers goes through
+ * containerd's CRI. Stopping the kubelet leaves pods running; a new kubelet adopts them.
+ */
+@ApplicationScoped
+public class Kubelet {
+  private static final Logger LOG = Logger.getLogger(Kubelet.class);
+
+  @Inject
+  KubeletConfig config;
+
+  private volatile boolean started;
+  private String nodeName;
+  private KubernetesClient client;
+  private CriClient cri;
+  private ApiEventRecorder events;
+  private ScheduledExecutorService loops;
+  private ExecutorService stopper;
+  private PodSource pods;
+  private PodWorkers workers;
+  private Relister relister;
+  private NodeStatusManager nodeStatus;
+  private LeaseHeartbeat lease;
+  private PodDirs dirs;
+
+  void onStart(@Observes StartupEvent event) {
+    if (Boolean.getBoolean("quarkube.kubelet.disabled")) {
+      return; // tests of single parts start the application without a cluster
+    }
+    nodeName = config.nodeName().orElseGet(Kubelet::hostname).toLowerCase(Locale.ROOT);
+    client = KubeClients.fromSystemProperty();
+    cri = CriClient.connect(Path.of(config.containerdSocket()));
+    VersionResponse version = awaitRuntime();
+    String runtimeVersion = version.getRuntimeName() + "://" + version.getRuntimeVersion().replaceFirst("~.*", "");
+    LOG.infof("node %s, runtime %s (CRI %s) at %s", nodeName, runtimeVersion, version.getRuntimeApiVersion(),
+        config.containerdSocket());
+    events = new ApiEventRecorder(client, "kubelet", nodeName);
+    dirs = new PodDirs(Path.of(config.rootDir()));
+    NodeFactsProvider facts = new NodeFactsProvider(dirs.root(), config.maxPods());
+    String hostIp = facts.internalIp();
+    loops = Executors.newScheduledThreadPool(4, daemon("kubelet-loop"));
+    stopper = Executors.newCachedThreadPool(daemon("kubelet-stop"));
+    ImageManager images = new ImageManager(cri, client, config.registry(), config.allowRemoteRegistries());
+    RuntimeInspector inspector = new RuntimeInspector(cri);
+    relister = new Relister(inspector, this::changed, this::wantedUids, () -> pods != null && pods.hasSynced());
+
+    nodeStatus = new NodeStatusManager(client, nodeName, facts, config.port(), runtimeVersion,
+        config.podCidr().orElse(null), () -> relister.healthy() || relister.nanosSinceLastSuccess() < 30_000_000_000L,
+        images::list, events, config.nodeStatusReportPeriod(), Clock.systemUTC());
+    nodeStatus.register();
+    lease = new LeaseHeartbeat(client, nodeName, config.leaseDuration(), nodeStatus::node, Clock.systemUTC());
+    lease.run();
+
+    ProbeRunner probeRunner = new ProbeRunner(cri);
+    ProbeManager probes = new ProbeManager(probeRunner, loops, events, this::changed);
+    PodSyncer syncer = new PodSyncer(cri, client, events, images, new VolumeManager(client, dirs),
+        new PodCgroups(config.cgroupRoot()),
+        new SandboxConfigs(dirs, config.clusterDns(), config.clusterDomain()), dirs,
+        new EnvResolver(client, facts.allocatable()), probes, probeRunner, CrashBackoff.kubeletDefault(), stopper,
+        hostIp, Clock.systemUTC());
+    workers = new PodWorkers(syncer, uid -> pods.get(uid));
+    pods = new PodSource(client, nodeName, this::changed);
+    workers.start(config.podWorkers());
+    pods.start();
+
+    loops.scheduleWithFixedDelay(relister, 0, config.relistPeriod().toMillis(), TimeUnit.MILLISECONDS);
+    loops.scheduleWithFixedDelay(safely("lease", lease), lease.renewInterval().toMillis(),
+        lease.renewInterval().toMillis(), TimeUnit.MILLISECONDS);
+    long statusPeriod = config.nodeStatusUpdatePeriod().toMillis();
+    loops.scheduleWithFixedDelay(safely("node status", () -> nodeStatus.update(false)), statusPeriod, statusPeriod,
+        TimeUnit.MILLISECONDS);
+    started = true;
+    LOG.infof("kubelet started: node %s, pods from the API server, containers through %s", nodeName,
+        config.containerdSocket());
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    // Pods keep running: only the kubelet's own loops stop.
+    if (pods != null) {
+      pods.close();
+    }
+    if (workers != null) {
+      workers.close();
+    }
+    if (loops != null) {
+      loops.shutdownNow();
+    }
+    if (stopper != null) {
+      stopper.shutdownNow();
+    }
+    if (events != null) {
+      events.close();
+    }
+    if (cri != null) {
+      cri.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private VersionResponse awaitRuntime() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return cri.version();
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("containerd does not answer at " + config.containerdSocket() + ": "
+              + e.getMessage(), e);
+        }
+        LOG.infof("waiting for containerd at %s: %s", config.containerdSocket(), e.getMessage());
+        try {
+          TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(ie);
+        }
+      }
+    }
+  }
+
+  private void changed(String uid) {
+    if (workers != null) {
+      workers.enqueue(uid);
+    }
+  }
+
+  private Set<String> wantedUids() {
+    return pods == null ? Set.of() : new HashSet<>(pods.all().keySet());
+  }
+
+  private static Runnable safely(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warnf("%s failed: %s", what, e.toString());
+      }
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return System.getenv().getOrDefault("HOSTNAME", "localhost");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------- accessors
+
+  public boolean started() {
+    return started;
+  }
+
+  public boolean runtimeHealthy() {
+    return relister != null && relister.healthy();
+  }
+
+  public boolean leaseOk() {
+    return lease != null && lease.lastRenewOk();
+  }
+
+  public boolean podsSynced() {
+    return pods != null && pods.hasSynced();
+  }
+
+  public String nodeName() {
+    return nodeName;
+  }
+
+  public CriClient cri() {
+    return cri;
+  }
+
+  public PodSource pods() {
+    return pods;
+  }
+
+  public PodDirs dirs() {
+    return dirs;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Pod pod(String namespace, String name) {
+    return pods == null ? null : pods.byName(namespace, name).orElse(null);
+  }
+
+  Duration relistPeriod() {
+    return config.relistPeriod();
+  }
+}

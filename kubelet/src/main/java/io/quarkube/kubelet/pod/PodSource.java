@@ -1,0 +1,81 @@
+package io.quarkube.kubelet.pod;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The pods bound to this node, from a Fabric8 informer on {@code spec.nodeName=<node>}; every change hands the pod's
+ * UID to the workers. Pods are looked up by UID (the runtime knows only UIDs).
+ */
+public final class PodSource implements AutoCloseable {
+  private final KubernetesClient client;
+  private final String nodeName;
+  private final Consumer<String> changed;
+  private final Map<String, Pod> byUid = new ConcurrentHashMap<>();
+  private SharedIndexInformer<Pod> informer;
+
+  public PodSource(KubernetesClient client, String nodeName, Consumer<String> changed) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.changed = changed;
+  }
+
+  public void start() {
+    informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {
+            put(pod);
+          }
+
+          @Override
+          public void onUpdate(Pod old, Pod pod) {
+            put(pod);
+          }
+
+          @Override
+          public void onDelete(Pod pod, boolean finalStateUnknown) {
+            String uid = pod.getMetadata().getUid();
+            byUid.remove(uid);
+            changed.accept(uid);
+          }
+        }, 0);
+  }
+
+  private void put(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    byUid.put(uid, pod);
+    changed.accept(uid);
+  }
+
+  public boolean hasSynced() {
+    return informer != null && informer.hasSynced();
+  }
+
+  /** The pod with this UID as the API server last told, or null. */
+  public Pod get(String uid) {
+    return byUid.get(uid);
+  }
+
+  public Optional<Pod> byName(String namespace, String name) {
+    return byUid.values().stream().filter(p -> p.getMetadata().getNamespace().equals(namespace)
+        && p.getMetadata().getName().equals(name)).findFirst();
+  }
+
+  public Map<String, Pod> all() {
+    return Map.copyOf(byUid);
+  }
+
+  @Override
+  public void close() {
+    if (informer != null) {
+      informer.close();
+    }
+  }
+}

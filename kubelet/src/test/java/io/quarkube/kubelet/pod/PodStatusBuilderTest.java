@@ -1,0 +1,51 @@
+package io.quarkube.kubelet.pod;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Upstream's getPhase table. */
+class PodStatusBuilderTest {
+  private static final Pod POD = new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec()
+      .addNewContainer().withName("a").endContainer().endSpec().build();
+
+  private static ContainerStatus running() {
+    return new ContainerStatusBuilder().withName("a").withNewState().withNewRunning().endRunning().endState().build();
+  }
+
+  private static ContainerStatus exited(int code) {
+    return new ContainerStatusBuilder().withName("a").withNewState().withNewTerminated().withExitCode(code)
+        .endTerminated().endState().build();
+  }
+
+  private static ContainerStatus waiting(boolean crashed) {
+    ContainerStatusBuilder b = new ContainerStatusBuilder().withName("a").withNewState().withNewWaiting()
+        .withReason(crashed ? "CrashLoopBackOff" : "ContainerCreating").endWaiting().endState();
+    if (crashed) {
+      b.withNewLastState().withNewTerminated().withExitCode(1).endTerminated().endLastState();
+    }
+    return b.build();
+  }
+
+  private static String phase(ContainerStatus s, String policy) {
+    return PodStatusBuilder.phase(POD, List.of(), List.of(s), policy, true);
+  }
+
+  @Test
+  void phases() {
+    assertEquals("Pending", phase(waiting(false), "Always"));
+    assertEquals("Running", phase(running(), "Never"));
+    assertEquals("Running", phase(waiting(true), "Always"));
+    assertEquals("Running", phase(exited(1), "Always"));
+    assertEquals("Succeeded", phase(exited(0), "Never"));
+    assertEquals("Succeeded", phase(exited(0), "OnFailure"));
+    assertEquals("Failed", phase(exited(2), "Never"));
+    assertEquals("Running", phase(exited(2), "OnFailure"));
+    assertEquals("Pending", PodStatusBuilder.phase(POD, List.of(), List.of(running()), "Always", false));
+  }
+}

@@ -1,0 +1,365 @@
+package io.quarkube.proxy.app;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkube.client.KubeClients;
+import io.quarkube.proxy.dns.ClusterView;
+import io.quarkube.proxy.dns.DnsAnswerer;
+import io.quarkube.proxy.dns.DnsServer;
+import io.quarkube.proxy.nft.Nft;
+import io.quarkube.proxy.rules.LocalRedirect;
+import io.quarkube.proxy.rules.RuleGenerator;
+import io.quarkube.proxy.rules.RuleOptions;
+import io.quarkube.proxy.rules.ServiceModel;
+import io.quarkube.proxy.sync.BoundedFrequencyRunner;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * The proxy's life (upstream's kube-proxy in nftables mode, with cluster DNS in the same process): informers on
+ * Services and EndpointSlices; every change asks the {@link BoundedFrequencyRunner} for a sync that regenerates the
+ * proxy's table and applies it in one nft transaction. Its own table is removed on start (stale rules of an earlier
+ * run) and on shutdown. The DNS server answers from the same caches; the {@code kube-system/kube-dns} Service with
+ * the fixed DNS ClusterIP is created if missing, and its IP redirected to the DNS server's port on this host.
+ */
+@ApplicationScoped
+public class ServiceProxy {
+  private static final Logger LOG = Logger.getLogger(ServiceProxy.class);
+
+  @ConfigProperty(name = "quarkube.proxy.enabled", defaultValue = "true")
+  boolean enabled;
+  @ConfigProperty(name = "quarkube.proxy.table", defaultValue = "quarkube-proxy")
+  String table;
+  @ConfigProperty(name = "quarkube.proxy.pod-cidr")
+  Optional<String> podCidr;
+  @ConfigProperty(name = "quarkube.proxy.pod-interface")
+  Optional<String> podInterface;
+  @ConfigProperty(name = "quarkube.proxy.min-sync-period", defaultValue = "250ms")
+  Duration minSyncPeriod;
+  @ConfigProperty(name = "quarkube.proxy.sync-period", defaultValue = "30s")
+  Duration syncPeriod;
+  @ConfigProperty(name = "quarkube.proxy.nft-command", defaultValue = "nft")
+  List<String> nftCommand;
+  @ConfigProperty(name = "quarkube.dns.enabled", defaultValue = "true")
+  boolean dnsEnabled;
+  @ConfigProperty(name = "quarkube.dns.service-ip", defaultValue = "10.96.0.10")
+  String dnsServiceIp;
+  @ConfigProperty(name = "quarkube.dns.port", defaultValue = "10053")
+  int dnsPort;
+  @ConfigProperty(name = "quarkube.dns.bind-address", defaultValue = "0.0.0.0")
+  String dnsBind;
+  @ConfigProperty(name = "quarkube.dns.domain", defaultValue = "cluster.local")
+  String dnsDomain;
+  @ConfigProperty(name = "quarkube.dns.ttl", defaultValue = "5")
+  long dnsTtl;
+  /** host[:port] of a resolver for names outside the cluster domain; none (the default): they are refused. */
+  @ConfigProperty(name = "quarkube.dns.upstream")
+  Optional<String> dnsUpstream;
+
+  @Inject
+  MeterRegistry meters;
+
+  private KubernetesClient client;
+  private SharedIndexInformer<Service> services;
+  private SharedIndexInformer<EndpointSlice> slices;
+  private BoundedFrequencyRunner runner;
+  private Nft nft;
+  private DnsServer dns;
+  private Timer syncTimer;
+  private volatile boolean started;
+  private volatile boolean synced;
+  private volatile long lastSyncMillis;
+  private volatile int rulesCount;
+  private volatile String lastScript = "";
+  private volatile String lastError;
+  private Thread starter;
+
+  void onStart(@Observes StartupEvent event) {
+    if (!enabled) {
+      return;
+    }
+    nft = new Nft(nftCommand);
+    syncTimer = Timer.builder("kubeproxy.sync.proxy.rules.duration")
+        .description("SyncProxyRules latency: generating and applying the proxy's nftables table")
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+        .register(meters);
+    Gauge.builder("kubeproxy.sync.proxy.rules.nftables.rules", () -> rulesCount)
+        .description("Rules and verdict-map elements in the proxy's table after the last sync").register(meters);
+    Gauge.builder("kubeproxy.sync.proxy.rules.last.timestamp.seconds", () -> lastSyncMillis / 1000.0)
+        .description("When the last successful sync finished").register(meters);
+    checkBridgeNetfilter();
+    // Whatever an earlier run left (a crash skips the shutdown cleanup) goes first.
+    nft.apply(RuleGenerator.deleteTable(table));
+    client = KubeClients.fromSystemProperty();
+    long resync = TimeUnit.MINUTES.toMillis(10);
+    ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Object obj) {
+        requestSync();
+      }
+
+      @Override
+      public void onUpdate(Object oldObj, Object newObj) {
+        requestSync();
+      }
+
+      @Override
+      public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+        requestSync();
+      }
+    };
+    services = client.services().inAnyNamespace().inform(cast(onChange), resync);
+    slices = client.discovery().v1().endpointSlices().inAnyNamespace().inform(cast(onChange), resync);
+    runner = new BoundedFrequencyRunner("proxy-sync", this::sync, minSyncPeriod, syncPeriod);
+    starter = new Thread(this::startWhenSynced, "proxy-start");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> h) {
+    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  }
+
+  /** Rules are written only from complete caches (a partial list would drop rules of services not seen yet). */
+  private void startWhenSynced() {
+    try {
+      services.hasSynced();
+      while (!(services.hasSynced() && slices.hasSynced())) {
+        Thread.sleep(50);
+      }
+      if (dnsEnabled) {
+        startDns();
+      }
+      started = true;
+      runner.start();
+      if (dnsEnabled) {
+        ensureDnsService();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | IOException e) {
+      lastError = e.getMessage();
+      LOG.errorf(e, "the proxy could not start");
+    }
+  }
+
+  private void requestSync() {
+    if (started) {
+      runner.request();
+    }
+  }
+
+  void sync() {
+    long t0 = System.nanoTime();
+    List<LocalRedirect> redirects = redirects();
+    Set<String> skip = new HashSet<>();
+    for (LocalRedirect r : redirects) {
+      skip.add(r.ip() + " . " + r.protocol() + " . " + r.port());
+    }
+    var ruleset = RuleGenerator.generate(ServiceModel.build(services.getStore().list(), slices.getStore().list(), skip),
+        redirects, new RuleOptions(table, podCidr, podInterface));
+    // Every run applies the whole table, even when nothing changed: that is what repairs rules someone else removed.
+    try {
+      nft.apply(ruleset.script());
+      lastError = null;
+    } catch (Nft.NftException e) {
+      lastError = e.getMessage();
+      throw e;
+    }
+    long took = System.nanoTime() - t0;
+    syncTimer.record(took, TimeUnit.NANOSECONDS);
+    rulesCount = ruleset.rules() + ruleset.elements();
+    lastSyncMillis = System.currentTimeMillis();
+    if (!ruleset.script().equals(lastScript)) {
+      LOG.infof("synced %d rules, %d map elements in %.1f ms", ruleset.rules(), ruleset.elements(), took / 1e6);
+    }
+    lastScript = ruleset.script();
+    synced = true;
+  }
+
+  private List<LocalRedirect> redirects() {
+    if (!dnsEnabled) {
+      return List.of();
+    }
+    int port = dns == null ? dnsPort : dns.port();
+    return List.of(new LocalRedirect(dnsServiceIp, "udp", 53, port), new LocalRedirect(dnsServiceIp, "tcp", 53, port));
+  }
+
+  private void startDns() throws IOException {
+    Optional<UnaryOperator<Message>> upstream = dnsUpstream.filter(s -> !s.isBlank()).map(this::forwarder);
+    ClusterView view = new ClusterView() {
+      @Override
+      public Service service(String namespace, String name) {
+        return services.getStore().getByKey(namespace + "/" + name);
+      }
+
+      @Override
+      public List<EndpointSlice> slices(String namespace, String service) {
+        List<EndpointSlice> result = new ArrayList<>();
+        for (EndpointSlice s : slices.getStore().list()) {
+          if (namespace.equals(s.getMetadata().getNamespace()) && s.getMetadata().getLabels() != null
+              && service.equals(s.getMetadata().getLabels().get(ServiceModel.SERVICE_NAME_LABEL))) {
+            result.add(s);
+          }
+        }
+        return result;
+      }
+
+      @Override
+      public Collection<Service> services() {
+        return services.getStore().list();
+      }
+    };
+    dns = new DnsServer(new DnsAnswerer(view, dnsDomain, dnsTtl, upstream), dnsBind, dnsPort);
+    dns.start();
+    Gauge.builder("quarkube.dns.queries", dns, DnsServer::queries).description("DNS queries received")
+        .register(meters);
+    LOG.infof("cluster DNS on %s:%d (udp, tcp) for %s, service IP %s; other names: %s", dnsBind, dns.port(),
+        dnsDomain, dnsServiceIp, upstream.isPresent() ? "forwarded to " + dnsUpstream.get() : "refused");
+  }
+
+  private UnaryOperator<Message> forwarder(String hostPort) {
+    try {
+      String[] hp = hostPort.split(":");
+      SimpleResolver resolver = new SimpleResolver(hp[0]);
+      if (hp.length > 1) {
+        resolver.setPort(Integer.parseInt(hp[1]));
+      }
+      resolver.setTimeout(Duration.ofSeconds(3));
+      return query -> {
+        try {
+          return resolver.send(query);
+        } catch (IOException e) {
+          return null;
+        }
+      };
+    } catch (IOException e) {
+      throw new IllegalArgumentException("bad quarkube.dns.upstream " + hostPort, e);
+    }
+  }
+
+  /**
+   * kube-system/kube-dns with the fixed DNS ClusterIP: {@code ./quarkube up} creates it with the admin identity (as
+   * kubeadm's DNS addon does; system:kube-proxy may only list and watch Services). The proxy tries once itself in case
+   * its identity may, and otherwise only says what is wrong; its rules redirect the DNS IP either way.
+   */
+  private void ensureDnsService() {
+    Service existing = services.getStore().getByKey("kube-system/kube-dns");
+    if (existing != null) {
+      if (!dnsServiceIp.equals(existing.getSpec().getClusterIP())) {
+        LOG.warnf("Service kube-system/kube-dns has clusterIP %s, not %s (what pods are told)",
+            existing.getSpec().getClusterIP(), dnsServiceIp);
+      }
+      return;
+    }
+    Service wanted = new ServiceBuilder().withNewMetadata().withName("kube-dns").withNamespace("kube-system")
+        .addToLabels("k8s-app", "kube-dns").addToLabels("kubernetes.io/name", "QuarkubeDNS")
+        .addToLabels("kubernetes.io/cluster-service", "true").endMetadata()
+        .withNewSpec().withClusterIP(dnsServiceIp)
+        .addNewPort().withName("dns").withProtocol("UDP").withPort(53).withNewTargetPort(53).endPort()
+        .addNewPort().withName("dns-tcp").withProtocol("TCP").withPort(53).withNewTargetPort(53).endPort()
+        .endSpec().build();
+    try {
+      client.resource(wanted).create();
+      LOG.infof("created Service kube-system/kube-dns with clusterIP %s", dnsServiceIp);
+    } catch (KubernetesClientException e) {
+      LOG.infof("Service kube-system/kube-dns is not there yet and this identity cannot create it (HTTP %d); "
+          + "./quarkube up creates it", e.getCode());
+    }
+  }
+
+  /** Pod-to-service-to-pod on one bridge needs bridged packets to pass netfilter (upstream needs the same). */
+  private void checkBridgeNetfilter() {
+    Path sysctl = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+    try {
+      if (!Files.exists(sysctl) || !Files.readString(sysctl).trim().equals("1")) {
+        LOG.warn("net.bridge.bridge-nf-call-iptables is not 1: a pod reaching a service whose endpoint is on the "
+            + "same bridge gets replies it cannot match (load br_netfilter and set the sysctl)");
+      }
+    } catch (IOException e) {
+      LOG.debugf("cannot read %s: %s", sysctl, e.getMessage());
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (!enabled) {
+      return;
+    }
+    boolean wasStarted = started;
+    started = false;
+    if (starter != null) {
+      starter.interrupt();
+    }
+    if (runner != null) {
+      runner.stop();
+    }
+    if (services != null) {
+      services.stop();
+    }
+    if (slices != null) {
+      slices.stop();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+    try {
+      nft.apply(RuleGenerator.deleteTable(table));
+      LOG.infof("removed table ip %s%s", table, wasStarted ? "" : " (never synced)");
+    } catch (RuntimeException e) {
+      LOG.errorf("could not remove table ip %s: %s", table, e.getMessage());
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  public boolean started() {
+    return started;
+  }
+
+  public boolean synced() {
+    return synced;
+  }
+
+  public long lastSyncMillis() {
+    return lastSyncMillis;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public Duration syncPeriod() {
+    return syncPeriod;
+  }
+}

@@ -1,0 +1,72 @@
+package io.quarkube.scheduler.app;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkube.scheduler.core.SchedulerMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scheduler's Prometheus metrics, named after upstream's: {@code scheduler_schedule_attempts_total{result,
+ * profile}}, {@code scheduler_scheduling_attempt_duration_seconds}, {@code scheduler_e2e_scheduling_duration_seconds}
+ * (queue entry to binding), {@code scheduler_pod_scheduling_attempts}, {@code scheduler_preemption_*}; the queue
+ * depth {@code scheduler_pending_pods{queue}} is registered by the app.
+ */
+final class MicrometerMetrics implements SchedulerMetrics {
+  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(4),
+      Duration.ofMillis(8), Duration.ofMillis(16), Duration.ofMillis(32), Duration.ofMillis(64),
+      Duration.ofMillis(128), Duration.ofMillis(256), Duration.ofMillis(512), Duration.ofSeconds(1),
+      Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(16),
+      Duration.ofSeconds(32), Duration.ofSeconds(64)};
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Timer> attemptDurations = new ConcurrentHashMap<>();
+  private final Map<String, Timer> e2e = new ConcurrentHashMap<>();
+  private final DistributionSummary podAttempts;
+  private final Counter preemptionAttempts;
+  private final DistributionSummary preemptionVictims;
+
+  MicrometerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.podAttempts = DistributionSummary.builder("scheduler.pod.scheduling.attempts")
+        .description("Number of attempts to successfully schedule a pod.")
+        .serviceLevelObjectives(1, 2, 4, 8, 16).register(registry);
+    this.preemptionAttempts = Counter.builder("scheduler.preemption.attempts")
+        .description("Total preemption attempts in the cluster till now").register(registry);
+    this.preemptionVictims = DistributionSummary.builder("scheduler.preemption.victims")
+        .description("Number of selected preemption victims").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+        .register(registry);
+  }
+
+  @Override
+  public void attempt(String profile, String result, long durationNanos) {
+    String key = profile + "\u0000" + result;
+    attempts.computeIfAbsent(key, k -> Counter.builder("scheduler.schedule.attempts")
+        .description("Number of attempts to schedule pods, by the result.")
+        .tag("profile", profile).tag("result", result).register(registry)).increment();
+    attemptDurations.computeIfAbsent(key, k -> Timer.builder("scheduler.scheduling.attempt.duration")
+        .description("Scheduling attempt latency (scheduling algorithm + binding)")
+        .tag("profile", profile).tag("result", result).serviceLevelObjectives(BUCKETS).register(registry))
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void podScheduled(String profile, long e2eNanos, int attempts) {
+    e2e.computeIfAbsent(profile, k -> Timer.builder("scheduler.e2e.scheduling.duration")
+        .description("E2e scheduling latency: from the pod entering the queue to its binding being written")
+        .tag("profile", profile).serviceLevelObjectives(BUCKETS).register(registry))
+        .record(e2eNanos, TimeUnit.NANOSECONDS);
+    podAttempts.record(attempts);
+  }
+
+  @Override
+  public void preemption(int victims) {
+    preemptionAttempts.increment();
+    preemptionVictims.record(victims);
+  }
+}
