@@ -183,6 +183,8 @@ class KubectlWritePathsTest {
             served: true
             storage: true
             subresources: {status: {}}
+            additionalPrinterColumns:
+            - {name: Size, type: integer, jsonPath: .spec.size}
             schema:
               openAPIV3Schema:
                 type: object
@@ -190,15 +192,24 @@ class KubectlWritePathsTest {
                   spec:
                     type: object
                     properties:
-                      size: {type: integer}
+                      size: {type: integer, default: 1, maximum: 10}
         """;
     kubectl.runWithInput(crd, "apply", "-f", "-").ok();
     try {
       kubectl.run("wait", "--for=condition=Established", "crd/gadgets.e2e.quarkube.io", "--timeout=30s").ok();
       String cr = "apiVersion: e2e.quarkube.io/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {size: 3}\n";
       awaitOk(() -> kubectl.runWithInput(cr, "apply", "-n", ns, "-f", "-"));
+      kubectl.runWithInput("apiVersion: e2e.quarkube.io/v1\nkind: Gadget\nmetadata: {name: g2}\nspec: {}\n",
+          "create", "-n", ns, "-f", "-").ok();
       String list = kubectl.run("get", "gadgets", "-n", ns).ok().out();
-      assertTrue(list.contains("g1"), list);
+      assertTrue(list.contains("SIZE") && list.lines().anyMatch(l -> l.startsWith("g1") && l.contains("3"))
+          && list.lines().anyMatch(l -> l.startsWith("g2") && l.contains("1")), list);
+      String tooBig = kubectl.runWithInput("apiVersion: e2e.quarkube.io/v1\nkind: Gadget\nmetadata: {name: g3}\n"
+          + "spec: {size: 50}\n", "create", "-n", ns, "-f", "-").fails().err();
+      assertTrue(tooBig.contains("spec.size") && tooBig.contains("10"), tooBig);
+      String unknown = kubectl.runWithInput("apiVersion: e2e.quarkube.io/v1\nkind: Gadget\nmetadata: {name: g4}\n"
+          + "spec: {colour: red}\n", "create", "-n", ns, "-f", "-").fails().err();
+      assertTrue(unknown.contains("unknown field \"spec.colour\""), unknown);
     } finally {
       kubectl.run("delete", "crd", "gadgets.e2e.quarkube.io").ok();
     }

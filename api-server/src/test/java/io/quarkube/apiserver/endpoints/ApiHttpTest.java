@@ -79,6 +79,8 @@ class ApiHttpTest {
     given().contentType("application/json").body(big).post(path).then().statusCode(413)
         .body("reason", equalTo("RequestEntityTooLarge"));
     given().get("/api/v1/namespaces/" + ns + "/nothings").then().statusCode(404);
+    given().contentType("application/json").body("{}").post(path + "/named").then().statusCode(405)
+        .body("reason", equalTo("MethodNotAllowed"));
     given().contentType("application/json").body("{\"metadata\":{\"name\":\"x\"}}")
         .post("/api/v1/namespaces/missing-" + ns + "/configmaps").then().statusCode(404)
         .body("message", containsString("namespaces \"missing-" + ns + "\" not found"));

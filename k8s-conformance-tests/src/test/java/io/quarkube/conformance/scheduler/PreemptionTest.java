@@ -54,10 +54,11 @@ class PreemptionTest {
   @Test
   void preemptionPolicyNeverWaits(String ns) {
     sim.priorityClass("low", 100);
+    sim.priorityClass("polite", 1000, "Never");
     sim.create("only", "1", "4Gi");
     sim.create(sim.pod(ns, "low", "1").editSpec().withPriorityClassName(sim.group + "-low").endSpec());
     sim.awaitBound(ns, "low");
-    sim.create(sim.pod(ns, "polite", "1").editSpec().withPriority(1000).withPreemptionPolicy("Never").endSpec());
+    sim.create(sim.pod(ns, "polite", "1").editSpec().withPriorityClassName(sim.group + "-polite").endSpec());
     String msg = sim.awaitUnschedulable(ns, "polite");
     assertTrue(msg.endsWith("preemption: not eligible due to preemptionPolicy=Never."), msg);
     assertEquals(null, sim.get(ns, "low").getMetadata().getDeletionTimestamp());

@@ -96,10 +96,16 @@ final class SimNodes implements AutoCloseable {
   }
 
   void priorityClass(String name, int value) {
+    priorityClass(name, value, null);
+  }
+
+  /** A PriorityClass of this test group; the Priority admission plugin copies its value and policy into pods. */
+  void priorityClass(String name, int value, String preemptionPolicy) {
     String full = group + "-" + name;
     priorityClasses.add(full);
     client.scheduling().v1().priorityClasses().resource(new io.fabric8.kubernetes.api.model.scheduling.v1
-        .PriorityClassBuilder().withNewMetadata().withName(full).endMetadata().withValue(value).build()).create();
+        .PriorityClassBuilder().withNewMetadata().withName(full).endMetadata().withValue(value)
+        .withPreemptionPolicy(preemptionPolicy).build()).create();
   }
 
   Pod get(String ns, String name) {

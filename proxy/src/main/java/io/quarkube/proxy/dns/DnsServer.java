@@ -40,10 +40,26 @@ public final class DnsServer implements AutoCloseable {
   public DnsServer(DnsAnswerer answerer, String bindAddress, int port) throws IOException {
     this.answerer = answerer;
     InetAddress bind = InetAddress.getByName(bindAddress);
-    this.udp = new DatagramSocket(new InetSocketAddress(bind, port));
-    this.tcp = new ServerSocket();
-    this.tcp.setReuseAddress(true);
-    this.tcp.bind(new InetSocketAddress(bind, udp.getLocalPort()), 128);
+    // UDP and TCP share one port number. With port 0 the number UDP drew may be taken for TCP: draw again.
+    DatagramSocket udpSocket = null;
+    ServerSocket tcpSocket = null;
+    for (int attempt = 0; tcpSocket == null; attempt++) {
+      udpSocket = new DatagramSocket(new InetSocketAddress(bind, port));
+      ServerSocket candidate = new ServerSocket();
+      candidate.setReuseAddress(true);
+      try {
+        candidate.bind(new InetSocketAddress(bind, udpSocket.getLocalPort()), 128);
+        tcpSocket = candidate;
+      } catch (IOException e) {
+        candidate.close();
+        udpSocket.close();
+        if (port != 0 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+    this.udp = udpSocket;
+    this.tcp = tcpSocket;
     this.workers = new ThreadPoolExecutor(2, 16, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
       Thread t = new Thread(r, "dns-worker");
       t.setDaemon(true);
