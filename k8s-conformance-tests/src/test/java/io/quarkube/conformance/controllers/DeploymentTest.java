@@ -37,6 +37,7 @@ class DeploymentTest {
           metadata:
             labels: {app: web}
           spec:
+            schedulerName: quarkube-e2e-unscheduled
             containers:
             - name: app
               image: registry.local/app:v1

@@ -24,7 +24,7 @@ class EndpointsTest {
 
   private void pod(String ns, String name, int port) {
     client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("app", "web")
-        .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("registry.local/app:1").addNewPort()
+        .endMetadata().withNewSpec().withSchedulerName("quarkube-e2e-unscheduled").addNewContainer().withName("c").withImage("registry.local/app:1").addNewPort()
         .withName("http").withContainerPort(port).endPort().endContainer().endSpec().build()).create();
   }
 

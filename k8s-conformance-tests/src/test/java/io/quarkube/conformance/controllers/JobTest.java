@@ -34,6 +34,7 @@ class JobTest {
           parallelism: 2
           template:
             spec:
+              schedulerName: quarkube-e2e-unscheduled
               restartPolicy: Never
               containers: [{name: c, image: registry.local/app:1}]
         """, new String[] {"apply", "-n", ns, "-f", "-"}).ok();

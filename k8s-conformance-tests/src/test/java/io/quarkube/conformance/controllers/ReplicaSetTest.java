@@ -30,7 +30,7 @@ class ReplicaSetTest {
     Await.defaultServiceAccount(client, ns);
     // An orphan with matching labels, made first: the ReplicaSet adopts it and creates only two more.
     client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("orphan")
-        .addToLabels("app", "rs").endMetadata().withNewSpec().addNewContainer().withName("c")
+        .addToLabels("app", "rs").endMetadata().withNewSpec().withSchedulerName("quarkube-e2e-unscheduled").addNewContainer().withName("c")
         .withImage("registry.local/app:1").endContainer().endSpec().build()).create();
     kubectl.runWithInput("""
         apiVersion: apps/v1
@@ -41,7 +41,7 @@ class ReplicaSetTest {
           selector: {matchLabels: {app: rs}}
           template:
             metadata: {labels: {app: rs}}
-            spec: {containers: [{name: c, image: registry.local/app:1}]}
+            spec: {schedulerName: quarkube-e2e-unscheduled, containers: [{name: c, image: registry.local/app:1}]}
         """, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
     Await.until(Duration.ofSeconds(30), "3 pods", () -> active(ns, "rs").size() == 3);
     ReplicaSet rs = client.apps().replicaSets().inNamespace(ns).withName("rs").get();
@@ -80,7 +80,7 @@ class ReplicaSetTest {
           selector: {app: rc}
           template:
             metadata: {labels: {app: rc}}
-            spec: {containers: [{name: c, image: registry.local/app:1}]}
+            spec: {schedulerName: quarkube-e2e-unscheduled, containers: [{name: c, image: registry.local/app:1}]}
         """, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
     Await.until(Duration.ofSeconds(30), "2 pods", () -> active(ns, "rc").size() == 2);
     client.pods().inNamespace(ns).withName(active(ns, "rc").get(0).getMetadata().getName()).delete();

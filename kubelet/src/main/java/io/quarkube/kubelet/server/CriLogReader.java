@@ -55,7 +55,10 @@ final class CriLogReader {
       return;
     }
     try (channel) {
-      long start = options.tailLines() == null ? 0 : tailStart(file, options.tailLines());
+      // Without follow, the log is what the file held when the request came: lines written meanwhile would
+      // make --tail=N print more than N lines.
+      long end = options.follow() ? Long.MAX_VALUE : channel.size();
+      long start = options.tailLines() == null ? 0 : tailStart(file, options.tailLines(), channel.size());
       channel.position(start);
       ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
       ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -63,6 +66,13 @@ final class CriLogReader {
       boolean lastPass = false;
       while (true) {
         buf.clear();
+        long left = end - channel.position();
+        if (left <= 0) {
+          return;
+        }
+        if (left < buf.capacity()) {
+          buf.limit((int) left);
+        }
         int n = channel.read(buf);
         if (n > 0) {
           buf.flip();
@@ -148,10 +158,9 @@ final class CriLogReader {
     return sink.write(bytes);
   }
 
-  /** Where the last {@code lines} lines of the file start (scanning back from its end). */
-  static long tailStart(Path file, long lines) throws IOException {
+  /** Where the last {@code lines} lines of the file's first {@code length} bytes start (scanning back). */
+  static long tailStart(Path file, long lines, long length) throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      long length = f.length();
       if (lines <= 0) {
         return length;
       }
