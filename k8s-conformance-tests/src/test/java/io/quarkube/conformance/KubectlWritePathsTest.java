@@ -35,6 +35,7 @@ class KubectlWritePathsTest {
             metadata:
               labels: {app: web}
             spec:
+              schedulerName: quarkube-e2e-unscheduled
               containers:
               - name: app
                 image: %s
@@ -151,7 +152,10 @@ class KubectlWritePathsTest {
     assertEquals(1, diff.exitCode(), diff.out() + diff.err());
     assertTrue(diff.out().contains("img:2"), diff.out());
     kubectl.runWithInput(deployment("img:2", true), "replace", "-n", ns, "-f", "-").ok();
-    assertEquals(0, kubectl.runWithInput(deployment("img:2", true), "diff", "-n", ns, "-f", "-").exitCode());
+    // The deployment controller writes status after the replace; diff compares against a settled object.
+    awaitSettled(ns, "web");
+    Kubectl.Result same = kubectl.runWithInput(deployment("img:2", true), "diff", "-n", ns, "-f", "-");
+    assertEquals(0, same.exitCode(), same.out());
     kubectl.run("create", "configmap", "a", "-n", ns).ok();
     kubectl.run("label", "cm", "a", "app=x", "-n", ns).ok();
     kubectl.run("create", "configmap", "b", "-n", ns).ok();
@@ -228,6 +232,24 @@ class KubectlWritePathsTest {
     other.run("delete", "cm", "cm", "-n", ns).ok();
     assertEquals(List.of(), Cluster.client().configMaps().inNamespace(ns).list().getItems().stream()
         .filter(c -> c.getMetadata().getName().equals("cm")).toList());
+  }
+
+  private static void awaitSettled(String ns, String name) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      Deployment d = Cluster.client().apps().deployments().inNamespace(ns).withName(name).get();
+      if (d.getStatus() != null && java.util.Objects.equals(d.getStatus().getObservedGeneration(),
+          d.getMetadata().getGeneration())) {
+        String rv = d.getMetadata().getResourceVersion();
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+        if (rv.equals(Cluster.client().apps().deployments().inNamespace(ns).withName(name).get().getMetadata()
+            .getResourceVersion())) {
+          return;
+        }
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+    }
+    throw new AssertionError("deployment " + name + " never settled");
   }
 
   private static void awaitOk(java.util.function.Supplier<Kubectl.Result> action) {

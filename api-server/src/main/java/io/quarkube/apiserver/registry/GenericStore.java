@@ -319,6 +319,7 @@ public final class GenericStore<T extends HasMetadata> {
           hooks.afterDelete(updated);
           return updated;
         }
+        // Serialized again: a begin hook may have filled fields (a Service's ClusterIP or NodePorts).
         long rev = storage.update(key, Json.bytes(withoutResourceVersion(updated)), stored.modRevision());
         updated.getMetadata().setResourceVersion(Long.toString(rev));
         written = true;

@@ -183,7 +183,7 @@ class OpenApiV2HttpTest {
       if (condition.test(doc)) {
         return doc;
       }
-      Thread.sleep(100);
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     } while (System.nanoTime() < deadline);
     throw new AssertionError("the document did not change in 20 s");
   }
