@@ -1,0 +1,48 @@
+package io.quarkube.conformance.node;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.TestNamespace;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code pods/eviction}: a PodDisruptionBudget with no disruption left answers 429; without one the pod goes. */
+@ExtendWith(TestNamespace.class)
+class EvictionTest {
+  private final KubernetesClient client = RealNode.client();
+
+  private void runningPod(String ns, String name, String app) {
+    client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("app", app)
+        .endMetadata().withNewSpec().withNodeName(RealNode.name()).withTerminationGracePeriodSeconds(1L)
+        .addNewContainer().withName("c").withImage("busybox").withCommand("sleep", "3600").endContainer()
+        .endSpec().build()).create();
+    RealNode.awaitPhase(ns, name, "Running", Duration.ofSeconds(60));
+  }
+
+  @Test
+  void budgetWithoutDisruptionsBlocksEvictionOthersAreEvicted(String ns) {
+    runningPod(ns, "guarded", "guarded");
+    runningPod(ns, "free", "free");
+    // No PDB controller has computed disruptionsAllowed yet, so the budget allows none: eviction must wait.
+    client.policy().v1().podDisruptionBudget().inNamespace(ns).resource(new PodDisruptionBudgetBuilder()
+        .withNewMetadata().withName("keep").endMetadata().withNewSpec().withMinAvailable(
+            new io.fabric8.kubernetes.api.model.IntOrString(1)).withNewSelector().addToMatchLabels("app", "guarded")
+        .endSelector().endSpec().build()).create();
+    var eviction = new EvictionBuilder().withNewMetadata().withName("guarded").withNamespace(ns).endMetadata()
+        .build();
+    // Fabric8 answers false exactly when the server says 429 TooManyRequests (a budget blocks), as kubectl drain
+    // retries on it; any other error would throw.
+    assertFalse(client.pods().inNamespace(ns).withName("guarded").evict(eviction));
+    assertTrue(client.pods().inNamespace(ns).withName("guarded").get().getMetadata().getDeletionTimestamp() == null);
+
+    assertTrue(client.pods().inNamespace(ns).withName("free").evict());
+    RealNode.await(Duration.ofSeconds(60), "the evicted pod is gone",
+        () -> client.pods().inNamespace(ns).withName("free").get() == null);
+  }
+}
