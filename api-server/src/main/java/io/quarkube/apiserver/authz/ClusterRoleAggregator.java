@@ -2,7 +2,7 @@ package io.quarkube.apiserver.authz;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.quarkube.apiserver.selection.LabelSelectors;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.quarkube.apiserver.errors.ApiException;
@@ -105,34 +105,9 @@ public final class ClusterRoleAggregator {
     return out;
   }
 
+  /** Aggregation selects nothing with an empty selector (upstream skips it), unlike workload selectors. */
   public static boolean matches(LabelSelector s, Map<String, String> labels) {
-    Map<String, String> l = labels == null ? Map.of() : labels;
-    if (s == null) {
-      return false;
-    }
-    if (s.getMatchLabels() != null) {
-      for (var e : s.getMatchLabels().entrySet()) {
-        if (!e.getValue().equals(l.get(e.getKey()))) {
-          return false;
-        }
-      }
-    }
-    for (LabelSelectorRequirement r : s.getMatchExpressions() == null ? List.<LabelSelectorRequirement>of()
-        : s.getMatchExpressions()) {
-      List<String> values = r.getValues() == null ? List.of() : r.getValues();
-      boolean ok = switch (r.getOperator()) {
-        case "In" -> l.containsKey(r.getKey()) && values.contains(l.get(r.getKey()));
-        case "NotIn" -> !l.containsKey(r.getKey()) || !values.contains(l.get(r.getKey()));
-        case "Exists" -> l.containsKey(r.getKey());
-        case "DoesNotExist" -> !l.containsKey(r.getKey());
-        default -> false;
-      };
-      if (!ok) {
-        return false;
-      }
-    }
-    return (s.getMatchLabels() != null && !s.getMatchLabels().isEmpty())
-        || (s.getMatchExpressions() != null && !s.getMatchExpressions().isEmpty());
+    return s != null && !LabelSelectors.isEmpty(s) && LabelSelectors.matches(s, labels);
   }
 
   private static List<PolicyRule> nn(List<PolicyRule> l) {

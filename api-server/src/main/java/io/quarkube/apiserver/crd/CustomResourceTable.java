@@ -1,9 +1,11 @@
 package io.quarkube.apiserver.crd;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.table.TableConverter;
 import io.quarkube.machinery.jsonpath.PrinterColumn;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,13 +47,9 @@ public final class CustomResourceTable {
       ArrayNode cells = row.putArray("cells");
       cells.add(obj.path("metadata").path("name").asText());
       columns.forEach(c -> cells.add(c.cell(obj, now)));
-      if ("Object".equals(includeObject)) {
-        row.set("object", obj);
-      } else if (!"None".equals(includeObject)) {
-        ObjectNode partial = row.putObject("object");
-        partial.put("kind", "PartialObjectMetadata");
-        partial.put("apiVersion", "meta.k8s.io/v1");
-        partial.set("metadata", obj.get("metadata"));
+      JsonNode object = TableConverter.rowObject(obj, includeObject);
+      if (object != null) {
+        row.set("object", object);
       }
     }
     return table;

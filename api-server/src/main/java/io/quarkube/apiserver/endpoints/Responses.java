@@ -42,7 +42,7 @@ public final class Responses {
       return;
     }
     if (out == MediaTypes.Output.PARTIAL_METADATA && obj instanceof HasMetadata) {
-      write(ctx, code, MediaTypes.JSON, partialMetadata(tree));
+      write(ctx, code, MediaTypes.JSON, TableConverter.partialMetadata(tree));
       return;
     }
     write(ctx, code, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, tree);
@@ -73,7 +73,7 @@ public final class Responses {
     }
     ArrayNode array = list.putArray("items");
     for (ObjectNode item : items) {
-      array.add(partial ? partialMetadata(item) : item);
+      array.add(partial ? TableConverter.partialMetadata(item) : item);
     }
     write(ctx, 200, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, list);
   }
@@ -135,13 +135,5 @@ public final class Responses {
   public static String includeObject(RoutingContext ctx) {
     String v = ctx.queryParams().get("includeObject");
     return v == null || v.isEmpty() ? "Metadata" : v;
-  }
-
-  static ObjectNode partialMetadata(ObjectNode obj) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("kind", "PartialObjectMetadata");
-    n.put("apiVersion", "meta.k8s.io/v1");
-    n.set("metadata", obj.get("metadata"));
-    return n;
   }
 }

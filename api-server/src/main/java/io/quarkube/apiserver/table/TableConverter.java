@@ -90,14 +90,22 @@ public final class TableConverter {
     }
   }
 
-  /** What a row carries: nothing, the object's metadata as PartialObjectMetadata, or the whole object. */
-  private static JsonNode rowObject(ObjectNode o, String includeObject) {
+  /**
+   * What a row carries: nothing, the object's metadata as PartialObjectMetadata, or the whole object. Shared with
+   * the custom-resource tables.
+   */
+  public static JsonNode rowObject(ObjectNode o, String includeObject) {
     if (INCLUDE_NONE.equals(includeObject)) {
       return null;
     }
     if (INCLUDE_OBJECT.equals(includeObject)) {
       return o.deepCopy();
     }
+    return partialMetadata(o);
+  }
+
+  /** {@code meta.k8s.io/v1 PartialObjectMetadata}: the object's metadata alone. */
+  public static ObjectNode partialMetadata(ObjectNode o) {
     ObjectNode partial = Json.MAPPER.createObjectNode();
     partial.put("kind", "PartialObjectMetadata");
     partial.put("apiVersion", "meta.k8s.io/v1");

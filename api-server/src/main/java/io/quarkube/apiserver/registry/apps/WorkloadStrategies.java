@@ -2,7 +2,6 @@ package io.quarkube.apiserver.registry.apps;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -17,6 +16,7 @@ import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.registry.Strategy;
 import io.quarkube.apiserver.registry.core.PodSpecDefaults;
 import io.quarkube.apiserver.registry.core.PodSpecValidator;
+import io.quarkube.apiserver.selection.LabelSelectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -323,8 +323,7 @@ public final class WorkloadStrategies {
   }
 
   static void selectorAndTemplate(LabelSelector selector, PodTemplateSpec template, List<FieldError> errors) {
-    if (selector == null || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()))) {
+    if (selector == null || LabelSelectors.isEmpty(selector)) {
       errors.add(FieldError.required("spec.selector", ""));
       return;
     }
@@ -338,38 +337,10 @@ public final class WorkloadStrategies {
     }
     Map<String, String> labels = template.getMetadata() == null || template.getMetadata().getLabels() == null
         ? Map.of() : template.getMetadata().getLabels();
-    if (!selects(selector, labels)) {
+    if (!LabelSelectors.matches(selector, labels)) {
       errors.add(FieldError.invalid("spec.template.metadata.labels", labels.toString(),
           "`selector` does not match template `labels`"));
     }
     PodSpecValidator.validate(template.getSpec(), "spec.template.spec", errors);
-  }
-
-  /** A metav1.LabelSelector applied to labels (matchLabels and matchExpressions). */
-  public static boolean selects(LabelSelector selector, Map<String, String> labels) {
-    if (selector.getMatchLabels() != null) {
-      for (var e : selector.getMatchLabels().entrySet()) {
-        if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
-          return false;
-        }
-      }
-    }
-    if (selector.getMatchExpressions() != null) {
-      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
-        String v = labels.get(r.getKey());
-        List<String> values = r.getValues() == null ? List.of() : r.getValues();
-        boolean ok = switch (r.getOperator()) {
-          case "In" -> v != null && values.contains(v);
-          case "NotIn" -> v == null || !values.contains(v);
-          case "Exists" -> v != null;
-          case "DoesNotExist" -> v == null;
-          default -> false;
-        };
-        if (!ok) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }

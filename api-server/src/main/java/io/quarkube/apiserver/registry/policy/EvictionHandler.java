@@ -14,7 +14,7 @@ import io.quarkube.apiserver.registry.DeleteOptions;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.Registry;
-import io.quarkube.apiserver.registry.apps.WorkloadStrategies;
+import io.quarkube.apiserver.selection.LabelSelectors;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -102,7 +102,7 @@ public class EvictionHandler implements ExtensionHandler {
     }
     var labels = pod.getMetadata().getLabels() == null ? java.util.Map.<String, String>of()
         : pod.getMetadata().getLabels();
-    return WorkloadStrategies.selects(selector, labels);
+    return LabelSelectors.matches(selector, labels);
   }
 
   private static ApiException tooManyRequests(PodDisruptionBudget pdb) {
