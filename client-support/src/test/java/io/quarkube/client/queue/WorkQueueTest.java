@@ -113,8 +113,11 @@ class WorkQueueTest {
   void addAfterOfAnItemAlreadyQueuedDoesNotDuplicateIt() throws Exception {
     try (WorkQueue<String> q = WorkQueue.withDefaultBackoff("t")) {
       q.add("a");
-      q.addAfter("a", Duration.ofMillis(1));
+      // Long enough that the get() below always runs first: a delayed add that fires while "a" still waits in the
+      // queue is (rightly) absorbed, which would make this test depend on scheduling.
+      q.addAfter("a", Duration.ofMillis(300));
       assertEquals("a", q.get());
+      assertEquals(0, q.length(), "one copy only");
       q.done("a");
       // The delayed add fires later and queues it once more (it was asked for), then nothing else.
       assertEquals("a", q.poll(WAIT));
