@@ -102,7 +102,7 @@ class WorkQueueTest {
       q.addAfter("x", Duration.ofMillis(10));
       assertEquals("x", q.poll(WAIT), "the shorter delay replaced the hour");
       q.done("x");
-      q.addAfter("y", Duration.ofMillis(5));
+      q.addAfter("y", Duration.ofMillis(200));
       q.addAfter("y", Duration.ofHours(1)); // later: ignored
       assertEquals("y", q.poll(WAIT));
       assertEquals(0, q.waitingCount());
