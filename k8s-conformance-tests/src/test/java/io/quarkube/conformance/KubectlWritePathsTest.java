@@ -186,7 +186,9 @@ class KubectlWritePathsTest {
           - name: v1
             served: true
             storage: true
-            subresources: {status: {}}
+            subresources:
+              status: {}
+              scale: {specReplicasPath: .spec.size, statusReplicasPath: .status.count}
             additionalPrinterColumns:
             - {name: Size, type: integer, jsonPath: .spec.size}
             schema:
@@ -196,7 +198,7 @@ class KubectlWritePathsTest {
                   spec:
                     type: object
                     properties:
-                      size: {type: integer, default: 1, maximum: 10}
+                      size: {type: integer, default: 1, maximum: 10, description: How big the gadget is.}
         """;
     kubectl.runWithInput(crd, "apply", "-f", "-").ok();
     try {
@@ -205,9 +207,16 @@ class KubectlWritePathsTest {
       awaitOk(() -> kubectl.runWithInput(cr, "apply", "-n", ns, "-f", "-"));
       kubectl.runWithInput("apiVersion: e2e.quarkube.io/v1\nkind: Gadget\nmetadata: {name: g2}\nspec: {}\n",
           "create", "-n", ns, "-f", "-").ok();
+      // kubectl explain reads the CRD's own schema from the group version's OpenAPI v3 document
+      String explained = kubectl.run("explain", "gadgets.spec").ok().out();
+      assertTrue(explained.contains("size") && explained.contains("<integer>")
+          && explained.contains("How big the gadget is."), explained);
       String list = kubectl.run("get", "gadgets", "-n", ns).ok().out();
       assertTrue(list.contains("SIZE") && list.lines().anyMatch(l -> l.startsWith("g1") && l.contains("3"))
           && list.lines().anyMatch(l -> l.startsWith("g2") && l.contains("1")), list);
+      // the scale subresource reads and writes the CRD's own paths
+      kubectl.run("scale", "gadget", "g1", "-n", ns, "--replicas=7").ok();
+      assertEquals("7", kubectl.run("get", "gadget", "g1", "-n", ns, "-o", "jsonpath={.spec.size}").ok().out().trim());
       String tooBig = kubectl.runWithInput("apiVersion: e2e.quarkube.io/v1\nkind: Gadget\nmetadata: {name: g3}\n"
           + "spec: {size: 50}\n", "create", "-n", ns, "-f", "-").fails().err();
       assertTrue(tooBig.contains("spec.size") && tooBig.contains("10"), tooBig);

@@ -147,8 +147,11 @@ public class CustomResourceDefinitions {
           "Namespaced".equals(spec.getScope()), names.getShortNames() == null ? List.of() : names.getShortNames(),
           names.getCategories() == null ? List.of() : names.getCategories(), Set.copyOf(subresources),
           GenericKubernetesResource.class, spec.getGroup() + "/" + names.getPlural(), ResourceDefinition.VERBS);
-      registry.register(def, new CustomResourceStrategy(v));
+      // The extras first: registering the store bumps the catalog generation, which rebuilds the documents.
       CustomResourceColumns.register(def, v.getAdditionalPrinterColumns());
+      CustomResourceOpenApiSchemas.register(def, v);
+      CustomResourceScales.register(def, v);
+      registry.register(def, new CustomResourceStrategy(v));
       now.add(def);
     }
     List<ResourceDefinition> before = served.put(name, now);
@@ -156,6 +159,9 @@ public class CustomResourceDefinitions {
       for (ResourceDefinition old : before) {
         if (now.stream().noneMatch(d -> d.version().equals(old.version()))) {
           registry.unregister(old);
+          CustomResourceColumns.unregister(old);
+          CustomResourceOpenApiSchemas.unregister(old);
+          CustomResourceScales.unregister(old);
         }
       }
     }
@@ -166,6 +172,8 @@ public class CustomResourceDefinitions {
     if (defs != null) {
       defs.forEach(registry::unregister);
       defs.forEach(CustomResourceColumns::unregister);
+      defs.forEach(CustomResourceOpenApiSchemas::unregister);
+      defs.forEach(CustomResourceScales::unregister);
     }
   }
 

@@ -19,12 +19,14 @@ public final class MediaTypes {
     JSON,
     YAML,
     TABLE,
-    PARTIAL_METADATA
+    PARTIAL_METADATA,
+    /** Kubernetes' protobuf envelope; kinds without a message type are answered in JSON, as upstream does for CRs. */
+    PROTOBUF
   }
 
   /**
    * Picks the first acceptable form in the client's order: kubectl get asks for {@code as=Table} first and JSON as a
-   * fallback; typed clients ask for protobuf first and JSON second, and get JSON.
+   * fallback; typed clients ask for protobuf first and JSON second.
    */
   public static Output output(String accept) {
     if (accept == null || accept.isBlank()) {
@@ -50,6 +52,9 @@ public final class MediaTypes {
       }
       if (type.equals(YAML)) {
         return Output.YAML;
+      }
+      if (type.equals(PROTOBUF) && !p.contains("stream=")) {
+        return Output.PROTOBUF;
       }
     }
     return Output.JSON;

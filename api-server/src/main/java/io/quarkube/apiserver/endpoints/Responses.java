@@ -13,6 +13,8 @@ import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.registry.ListPage;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.table.TableConverter;
+import io.quarkube.proto.kube.KubeProtobuf;
+import io.quarkube.proto.kube.KubeProtobufException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -45,7 +47,7 @@ public final class Responses {
       write(ctx, code, MediaTypes.JSON, TableConverter.partialMetadata(tree));
       return;
     }
-    write(ctx, code, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, tree);
+    encoded(ctx, code, out, tree);
   }
 
   public void list(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
@@ -75,7 +77,26 @@ public final class Responses {
     for (ObjectNode item : items) {
       array.add(partial ? TableConverter.partialMetadata(item) : item);
     }
-    write(ctx, 200, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, list);
+    encoded(ctx, 200, out, list);
+  }
+
+  /** An object or list in the asked form: YAML, protobuf when its kind has a message type, else JSON. */
+  private void encoded(RoutingContext ctx, int code, MediaTypes.Output out, ObjectNode body) {
+    if (out == MediaTypes.Output.PROTOBUF
+        && KubeProtobuf.canEncode(body.path("apiVersion").asText(null), body.path("kind").asText(null))) {
+      byte[] bytes;
+      try {
+        bytes = KubeProtobuf.encode(body);
+      } catch (KubeProtobufException e) {
+        // a value the message cannot hold: JSON still carries it, and the client accepts JSON too
+        write(ctx, code, MediaTypes.JSON, body);
+        return;
+      }
+      ctx.response().setStatusCode(code).putHeader("Content-Type", MediaTypes.PROTOBUF)
+          .putHeader("Cache-Control", "no-cache, private").end(Buffer.buffer(bytes));
+      return;
+    }
+    write(ctx, code, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, body);
   }
 
   /** A {@code Status} of kind Success, as upstream answers e.g. a binding. */

@@ -13,14 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code scale} subresource: an {@code autoscaling/v1 Scale} view of {@code spec.replicas}, the status replica
- * count and the selector, over the same stored object.
+ * The {@code scale} subresource: an {@code autoscaling/v1 Scale} view of the desired and current replica counts and
+ * the selector, over the same stored object ({@code spec.replicas} and friends for built-in kinds, the CRD's paths for
+ * custom resources).
  */
 final class Scales {
   private Scales() {}
 
   static ObjectNode toScale(ResourceDefinition def, HasMetadata obj) {
     ObjectNode tree = Json.tree(obj);
+    ScalePaths paths = ScalePaths.of(def);
     ObjectNode scale = Json.MAPPER.createObjectNode();
     scale.put("kind", "Scale");
     scale.put("apiVersion", "autoscaling/v1");
@@ -31,10 +33,11 @@ final class Scales {
         meta.set(f, m.get(f));
       }
     }
-    scale.putObject("spec").put("replicas", tree.path("spec").path("replicas").asInt(0));
+    scale.putObject("spec").put("replicas", ScalePaths.get(tree, paths.specReplicas()).asInt(0));
     ObjectNode status = scale.putObject("status");
-    status.put("replicas", tree.path("status").path("replicas").asInt(0));
-    String selector = selectorString(tree.path("spec").path("selector"));
+    status.put("replicas", ScalePaths.get(tree, paths.statusReplicas()).asInt(0));
+    String selector = paths.labelSelector() == null ? selectorString(tree.path("spec").path("selector"))
+        : ScalePaths.get(tree, paths.labelSelector()).asText("");
     if (!selector.isEmpty()) {
       status.put("selector", selector);
     }
@@ -63,7 +66,7 @@ final class Scales {
 
   private static HasMetadata withReplicas(ResourceDefinition def, HasMetadata current, int replicas) {
     ObjectNode tree = Json.tree(current);
-    ((ObjectNode) tree.with("spec")).put("replicas", replicas);
+    ScalePaths.set(tree, ScalePaths.of(def).specReplicas(), replicas);
     return Json.convert(tree, def.type());
   }
 

@@ -2,6 +2,7 @@ package io.quarkube.apiserver.openapi;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkube.apiserver.crd.CustomResourceOpenApiSchemas;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
@@ -114,11 +115,20 @@ public final class OpenApiDocuments {
   private static ObjectNode groupVersionDocument(SchemaHints hints, String group, String version,
       List<ResourceDefinition> defs) {
     SchemaGenerator schemas = new SchemaGenerator(hints);
-    ObjectNode paths = new PathGenerator(schemas, group, version).paths(defs);
-    for (ResourceDefinition d : defs) {
+    List<ResourceDefinition> builtIn = defs.stream().filter(d -> !CustomResourceDocs.isCustom(d)).toList();
+    ObjectNode paths = new PathGenerator(schemas, group, version).paths(builtIn);
+    for (ResourceDefinition d : builtIn) {
       schemas.setKinds(SchemaNames.of(d.type()), kinds(gvk(d.group(), d.version(), d.kind())));
       schemas.setKinds(SchemaNames.of(d.type()) + "List", kinds(gvk(d.group(), d.version(), d.listKind())));
     }
+    for (ResourceDefinition d : defs) {
+      if (CustomResourceDocs.isCustom(d)) {
+        customResource(schemas, paths, d);
+      }
+    }
+    // the generic object only stood in for the custom kinds while their paths were made
+    schemas.schemas().remove(CustomResourceDocs.GENERIC);
+    schemas.schemas().remove(CustomResourceDocs.GENERIC_LIST);
     schemas.setKinds("io.k8s.api.autoscaling.v1.Scale", kinds(gvk("autoscaling", "v1", "Scale")));
     schemas.setKinds("io.k8s.api.policy.v1.Eviction", kinds(gvk("policy", "v1", "Eviction")));
     schemas.setKinds("io.k8s.api.authentication.v1.TokenRequest",
@@ -132,6 +142,18 @@ public final class OpenApiDocuments {
       schemas.setKinds(SchemaNames.META + meta, gvks);
     }
     return document(paths, schemas);
+  }
+
+  /** A custom resource version's paths, and its schemas made from the CRD's structural schema. */
+  private static void customResource(SchemaGenerator schemas, ObjectNode paths, ResourceDefinition d) {
+    paths.setAll(CustomResourceDocs.paths(schemas, d));
+    String name = CustomResourceDocs.name(d);
+    schemas.put(name, CustomResourceDocs.objectSchema(d, CustomResourceOpenApiSchemas.of(d)));
+    schemas.setKinds(name, kinds(gvk(d.group(), d.version(), d.kind())));
+    schemas.put(name + "List", CustomResourceDocs.listSchema(d));
+    schemas.setKinds(name + "List", kinds(gvk(d.group(), d.version(), d.listKind())));
+    schemas.add(io.fabric8.kubernetes.api.model.ObjectMeta.class);
+    schemas.add(io.fabric8.kubernetes.api.model.ListMeta.class);
   }
 
   /** An OpenAPI 3.0 document of these paths and schemas, as upstream lays it out. */

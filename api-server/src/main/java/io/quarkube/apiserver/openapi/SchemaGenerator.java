@@ -80,6 +80,11 @@ final class SchemaGenerator {
     return name;
   }
 
+  /** Adds a schema that no model class describes (a custom resource's), replacing one of the same name. */
+  void put(String name, ObjectNode schema) {
+    schemas.put(name, schema);
+  }
+
   /** A reference to a named schema. */
   static ObjectNode ref(String name) {
     ObjectNode n = Json.MAPPER.createObjectNode();

@@ -3,7 +3,6 @@ package io.quarkube.apiserver.openapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
@@ -31,8 +30,8 @@ import java.util.TreeMap;
 final class SwaggerDocument {
   static final String DEFINITIONS = "#/definitions/";
   private static final String V3_SCHEMAS = "#/components/schemas/";
-  private static final String GENERIC = SchemaNames.of(GenericKubernetesResource.class);
-  private static final String GENERIC_LIST = GENERIC + "List";
+  private static final String GENERIC = CustomResourceDocs.GENERIC;
+  private static final String GENERIC_LIST = CustomResourceDocs.GENERIC_LIST;
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch");
   /** The meta kinds every group version speaks, whose definitions list a kind per group version. */
   private static final List<String> SHARED_META = List.of("DeleteOptions", "Status", "WatchEvent");
@@ -103,7 +102,7 @@ final class SwaggerDocument {
   private void groupVersion(String group, String version, List<ResourceDefinition> defs) {
     List<ResourceDefinition> builtIn = new ArrayList<>();
     for (ResourceDefinition d : defs) {
-      if (d.type() == GenericKubernetesResource.class) {
+      if (CustomResourceDocs.isCustom(d)) {
         customResource(d);
       } else {
         builtIn.add(d);
@@ -124,64 +123,19 @@ final class SwaggerDocument {
   }
 
   /**
-   * A custom resource's paths, made by the same generator, with the generic object schema swapped for a
-   * definition of the resource's own.
+   * A custom resource's paths and schemas. Swagger 2.0 cannot say all that a structural schema says (nullable,
+   * anyOf, int-or-string), so its definitions keep every field, as upstream's v2 publishing of CRDs degrades to;
+   * the v3 documents carry the real schema.
    */
   private void customResource(ResourceDefinition d) {
-    String name = customName(d.group(), d.version(), d.kind());
-    String list = name + "List";
-    ObjectNode paths = new PathGenerator(schemas, d.group(), d.version()).paths(List.of(d));
-    String text = paths.toString().replace(V3_SCHEMAS + GENERIC_LIST + "\"", V3_SCHEMAS + list + "\"")
-        .replace(V3_SCHEMAS + GENERIC + "\"", V3_SCHEMAS + name + "\"");
-    v3Paths.setAll((ObjectNode) parse(text));
-
-    ObjectNode object = Json.MAPPER.createObjectNode();
-    object.put("description", d.kind() + " is a custom resource of " + d.apiVersion() + ".");
-    object.put("type", "object");
-    ObjectNode props = object.putObject("properties");
-    typeMeta(props);
-    metadata(props, SchemaNames.META + "ObjectMeta", "Standard object's metadata.");
-    object.put("x-kubernetes-preserve-unknown-fields", true);
-    extraSchemas.put(name, object);
+    String name = CustomResourceDocs.name(d);
+    v3Paths.setAll(CustomResourceDocs.paths(schemas, d));
+    extraSchemas.put(name, CustomResourceDocs.objectSchema(d, java.util.Optional.empty()));
     kind(name, d.group(), d.version(), d.kind());
-
-    ObjectNode listSchema = Json.MAPPER.createObjectNode();
-    listSchema.put("description", d.listKind() + " is a list of " + d.kind() + ".");
-    listSchema.put("type", "object");
-    listSchema.putArray("required").add("items");
-    ObjectNode lp = listSchema.putObject("properties");
-    typeMeta(lp);
-    ObjectNode items = lp.putObject("items");
-    items.put("description", "The " + d.kind() + " objects of the list.");
-    items.put("type", "array");
-    items.putObject("items").put("$ref", V3_SCHEMAS + name);
-    metadata(lp, SchemaNames.META + "ListMeta", "Standard list metadata.");
-    extraSchemas.put(list, listSchema);
-    kind(list, d.group(), d.version(), d.listKind());
+    extraSchemas.put(name + "List", CustomResourceDocs.listSchema(d));
+    kind(name + "List", d.group(), d.version(), d.listKind());
     schemas.add(io.fabric8.kubernetes.api.model.ListMeta.class);
     schemas.add(io.fabric8.kubernetes.api.model.ObjectMeta.class);
-  }
-
-  private static void typeMeta(ObjectNode props) {
-    props.putObject("apiVersion").put("description", "The versioned schema of this representation of the object.")
-        .put("type", "string");
-    props.putObject("kind").put("description", "The REST resource this object represents.").put("type", "string");
-  }
-
-  private static void metadata(ObjectNode props, String schema, String description) {
-    ObjectNode m = props.putObject("metadata");
-    m.putArray("allOf").addObject().put("$ref", V3_SCHEMAS + schema);
-    m.put("description", description);
-  }
-
-  /** Upstream's definition name of a custom kind: the group's labels reversed, then version and kind. */
-  static String customName(String group, String version, String kind) {
-    String[] labels = group.split("\\.");
-    StringBuilder b = new StringBuilder();
-    for (int i = labels.length - 1; i >= 0; i--) {
-      b.append(labels[i]).append('.');
-    }
-    return b.append(version).append('.').append(kind).toString();
   }
 
   private void kind(String schema, String group, String version, String kind) {

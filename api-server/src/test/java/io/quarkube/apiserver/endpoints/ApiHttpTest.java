@@ -44,6 +44,30 @@ class ApiHttpTest {
   }
 
   @Test
+  void protobufIsAnsweredWhenAskedForFirst() {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    given().contentType("application/json")
+        .body("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"p\"},\"data\":{\"k\":\"v\"}}")
+        .post(path).then().statusCode(201);
+    String typed = "application/vnd.kubernetes.protobuf, */*";
+    var one = given().accept(typed).get(path + "/p").then().statusCode(200)
+        .header("Content-Type", "application/vnd.kubernetes.protobuf").extract().asByteArray();
+    var decoded = io.quarkube.proto.kube.KubeProtobuf.decode(one);
+    assertEquals("ConfigMap", decoded.path("kind").asText());
+    assertEquals("v", decoded.at("/data/k").asText());
+    var list = io.quarkube.proto.kube.KubeProtobuf.decode(given().accept(typed).get(path).then().statusCode(200)
+        .header("Content-Type", "application/vnd.kubernetes.protobuf").extract().asByteArray());
+    assertEquals("ConfigMapList", list.path("kind").asText());
+    assertEquals("p", list.at("/items/0/metadata/name").asText());
+    // JSON first still gets JSON; a Table request is never protobuf
+    given().accept("application/json, application/vnd.kubernetes.protobuf").get(path + "/p").then()
+        .statusCode(200).header("Content-Type", "application/json").body("data.k", equalTo("v"));
+    given().accept("application/json;as=Table;v=v1;g=meta.k8s.io, application/json").get(path).then()
+        .statusCode(200).body("kind", equalTo("Table"));
+  }
+
+  @Test
   void createGetUpdateConflictDelete() {
     String ns = namespace();
     String path = "/api/v1/namespaces/" + ns + "/configmaps";

@@ -154,6 +154,58 @@ class OpenApiDocumentsTest {
   }
 
   @Test
+  void customResourcesOfOneGroupVersionEachGetTheirOwnSchema() throws Exception {
+    ResourceCatalog catalog = ResourceCatalog.builtIn();
+    ResourceDefinition crontabs = custom("crontabs", "CronTab");
+    ResourceDefinition gadgets = custom("gadgets", "Gadget");
+    var version = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        name: v1
+        served: true
+        storage: true
+        schema:
+          openAPIV3Schema:
+            type: object
+            description: A CronTab runs a command on a schedule.
+            properties:
+              spec:
+                type: object
+                properties:
+                  cronSpec: {type: string, description: When it runs.}
+                  replicas: {type: integer, default: 1}
+        """, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion.class);
+    io.quarkube.apiserver.crd.CustomResourceOpenApiSchemas.register(crontabs, version);
+    catalog.register(crontabs);
+    catalog.register(gadgets);
+    ObjectNode doc = new OpenApiDocuments(catalog).v3GroupVersion("apis/stable.example.com/v1").orElseThrow();
+    JsonNode schemas = doc.at("/components/schemas");
+    JsonNode cronTab = schemas.path("com.example.stable.v1.CronTab");
+    assertEquals("A CronTab runs a command on a schedule.", cronTab.path("description").asText());
+    assertEquals("When it runs.", cronTab.at("/properties/spec/properties/cronSpec/description").asText());
+    assertEquals("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+        cronTab.at("/properties/metadata/allOf/0/$ref").asText());
+    assertEquals("[{\"group\":\"stable.example.com\",\"kind\":\"CronTab\",\"version\":\"v1\"}]",
+        cronTab.path("x-kubernetes-group-version-kind").toString());
+    JsonNode gadget = schemas.path("com.example.stable.v1.Gadget");
+    assertTrue(gadget.path("x-kubernetes-preserve-unknown-fields").asBoolean(), "no schema: keeps every field");
+    assertEquals("Gadget", gadget.at("/x-kubernetes-group-version-kind/0/kind").asText());
+    assertFalse(schemas.has("io.k8s.api.core.v1.GenericKubernetesResource"));
+    assertEquals("#/components/schemas/com.example.stable.v1.Gadget", doc.at("/paths/"
+        + "~1apis~1stable.example.com~1v1~1namespaces~1{namespace}~1gadgets~1{name}/get/responses/200/content/"
+        + "application~1json/schema/$ref").asText());
+    List<String> refs = new ArrayList<>();
+    collectRefs(doc, refs);
+    for (String ref : refs) {
+      assertTrue(schemas.has(ref.substring("#/components/schemas/".length())), ref);
+    }
+  }
+
+  private static ResourceDefinition custom(String plural, String kind) {
+    return new ResourceDefinition("stable.example.com", "v1", plural, kind.toLowerCase(), kind, true, List.of(),
+        List.of(), Set.of("status"), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class,
+        "stable.example.com/" + plural, ResourceDefinition.VERBS);
+  }
+
+  @Test
   void groupDocumentsNameTheirKinds() {
     JsonNode schemas = DOCS.v3GroupVersion("apis/apps/v1").orElseThrow().at("/components/schemas");
     assertEquals("[{\"group\":\"apps\",\"kind\":\"Deployment\",\"version\":\"v1\"}]",

@@ -314,8 +314,8 @@ class OpenApiV2DocumentsTest {
 
   @Test
   void customNamesReverseTheGroup() {
-    assertEquals("com.example.stable.v1.CronTab", SwaggerDocument.customName("stable.example.com", "v1", "CronTab"));
-    assertEquals("io.cert-manager.v1.Certificate", SwaggerDocument.customName("cert-manager.io", "v1",
+    assertEquals("com.example.stable.v1.CronTab", CustomResourceDocs.name("stable.example.com", "v1", "CronTab"));
+    assertEquals("io.cert-manager.v1.Certificate", CustomResourceDocs.name("cert-manager.io", "v1",
         "Certificate"));
   }
 

@@ -1,0 +1,102 @@
+package io.quarkube.apiserver.openapi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The OpenAPI of one served custom resource version, shared by the v3 documents and the v2 one: its paths, made by the
+ * built-in path generator with the generic object schema swapped for the resource's own, and its object and list
+ * schemas under upstream's names ({@code com.example.stable.v1.CronTab} for group {@code stable.example.com}).
+ */
+final class CustomResourceDocs {
+  static final String GENERIC = SchemaNames.of(GenericKubernetesResource.class);
+  static final String GENERIC_LIST = GENERIC + "List";
+  private static final String REF = "#/components/schemas/";
+
+  private CustomResourceDocs() {}
+
+  static boolean isCustom(ResourceDefinition d) {
+    return d.type() == GenericKubernetesResource.class;
+  }
+
+  /** Upstream's definition name of a custom kind: the group's labels reversed, then version and kind. */
+  static String name(ResourceDefinition d) {
+    return name(d.group(), d.version(), d.kind());
+  }
+
+  static String name(String group, String version, String kind) {
+    String[] labels = group.split("\\.");
+    StringBuilder b = new StringBuilder();
+    for (int i = labels.length - 1; i >= 0; i--) {
+      b.append(labels[i]).append('.');
+    }
+    return b.append(version).append('.').append(kind).toString();
+  }
+
+  /** The resource's v3 paths, referring to its own schemas instead of the generic object's. */
+  static ObjectNode paths(SchemaGenerator schemas, ResourceDefinition d) {
+    String name = name(d);
+    ObjectNode paths = new PathGenerator(schemas, d.group(), d.version()).paths(List.of(d));
+    String text = paths.toString().replace(REF + GENERIC_LIST + "\"", REF + name + "List\"")
+        .replace(REF + GENERIC + "\"", REF + name + "\"");
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot re-read generated paths", e);
+    }
+  }
+
+  /**
+   * The object schema: the CRD version's {@code openAPIV3Schema} when it has one, with {@code apiVersion},
+   * {@code kind} and {@code metadata} as upstream publishes them (metadata always the full ObjectMeta); without one,
+   * an object that keeps every field.
+   */
+  static ObjectNode objectSchema(ResourceDefinition d, Optional<ObjectNode> crdSchema) {
+    ObjectNode object = crdSchema.orElseGet(() -> {
+      ObjectNode open = Json.MAPPER.createObjectNode();
+      open.put("x-kubernetes-preserve-unknown-fields", true);
+      return open;
+    });
+    if (!object.has("description")) {
+      object.put("description", d.kind() + " is a custom resource of " + d.apiVersion() + ".");
+    }
+    object.put("type", "object");
+    ObjectNode props = object.has("properties") ? (ObjectNode) object.get("properties")
+        : object.putObject("properties");
+    typeMeta(props);
+    metadata(props, SchemaNames.META + "ObjectMeta", "Standard object's metadata.");
+    return object;
+  }
+
+  static ObjectNode listSchema(ResourceDefinition d) {
+    ObjectNode list = Json.MAPPER.createObjectNode();
+    list.put("description", d.listKind() + " is a list of " + d.kind() + ".");
+    list.put("type", "object");
+    list.putArray("required").add("items");
+    ObjectNode props = list.putObject("properties");
+    typeMeta(props);
+    ObjectNode items = props.putObject("items");
+    items.put("description", "The " + d.kind() + " objects of the list.");
+    items.put("type", "array");
+    items.putObject("items").put("$ref", REF + name(d));
+    metadata(props, SchemaNames.META + "ListMeta", "Standard list metadata.");
+    return list;
+  }
+
+  private static void typeMeta(ObjectNode props) {
+    props.putObject("apiVersion").put("description", "APIVersion defines the versioned schema of this "
+        + "representation of an object.").put("type", "string");
+    props.putObject("kind").put("description", "Kind is a string value representing the REST resource this "
+        + "object represents.").put("type", "string");
+  }
+
+  private static void metadata(ObjectNode props, String schema, String description) {
+    ObjectNode m = props.putObject("metadata");
+    m.putArray("allOf").addObject().put("$ref", REF + schema);
+    m.put("description", description);
+  }
+}
