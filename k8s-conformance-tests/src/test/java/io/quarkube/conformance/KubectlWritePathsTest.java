@@ -151,7 +151,10 @@ class KubectlWritePathsTest {
     Kubectl.Result diff = kubectl.runWithInput(deployment("img:2", true), "diff", "-n", ns, "-f", "-");
     assertEquals(1, diff.exitCode(), diff.out() + diff.err());
     assertTrue(diff.out().contains("img:2"), diff.out());
-    kubectl.runWithInput(deployment("img:2", true), "replace", "-n", ns, "-f", "-").ok();
+    // replace reads the live resourceVersion and PUTs with it: a controller's status write in between is a 409
+    // (as upstream), so settle first and retry the race
+    awaitSettled(ns, "web");
+    awaitOk(() -> kubectl.runWithInput(deployment("img:2", true), "replace", "-n", ns, "-f", "-"));
     // The deployment controller writes status after the replace; diff compares against a settled object.
     awaitSettled(ns, "web");
     Kubectl.Result same = kubectl.runWithInput(deployment("img:2", true), "diff", "-n", ns, "-f", "-");

@@ -59,10 +59,10 @@ class LeaderElectionTest {
     int portA = freePort();
     int portB = freePort();
     Process a = startManager("a-" + leaseName, portA);
-    Await.until(Duration.ofSeconds(60), "manager A leads",
+    Await.until(Duration.ofSeconds(180), "manager A leads",
         () -> holder() != null && holder().equals("a-" + leaseName));
     Process b = startManager("b-" + leaseName, portB);
-    Await.until(Duration.ofSeconds(60), "manager B up (standby)", () -> get(portB, "/healthz").contains("ok"));
+    Await.until(Duration.ofSeconds(180), "manager B up (standby)", () -> get(portB, "/healthz").contains("ok"));
     assertTrue(holder().equals("a-" + leaseName), "B does not take a held Lease");
     assertTrue(get(portB, "/metrics").contains("leader_election_master_status{name=\"" + leaseName + "\"} 0.0"),
         "B is a standby");

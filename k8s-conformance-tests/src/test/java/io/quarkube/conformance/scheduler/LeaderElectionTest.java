@@ -59,7 +59,7 @@ class LeaderElectionTest {
         "-Dquarkube.scheduler.config=" + config, "-Dquarkus.http.port=" + port, "-jar", jar.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(p);
-    SimNodes.await(Duration.ofSeconds(60), name + " ready on port " + port + " (log " + log + ")", () -> {
+    SimNodes.await(Duration.ofSeconds(180), name + " ready on port " + port + " (log " + log + ")", () -> {
       if (!p.isAlive()) {
         throw new IllegalStateException(name + " exited; see " + log);
       }
