@@ -148,9 +148,7 @@ public class CustomResourceDefinitions {
           names.getCategories() == null ? List.of() : names.getCategories(), Set.copyOf(subresources),
           GenericKubernetesResource.class, spec.getGroup() + "/" + names.getPlural(), ResourceDefinition.VERBS);
       // The extras first: registering the store bumps the catalog generation, which rebuilds the documents.
-      CustomResourceColumns.register(def, v.getAdditionalPrinterColumns());
-      CustomResourceOpenApiSchemas.register(def, v);
-      CustomResourceScales.register(def, v);
+      ServedVersions.register(def, v);
       registry.register(def, new CustomResourceStrategy(v));
       now.add(def);
     }
@@ -159,9 +157,7 @@ public class CustomResourceDefinitions {
       for (ResourceDefinition old : before) {
         if (now.stream().noneMatch(d -> d.version().equals(old.version()))) {
           registry.unregister(old);
-          CustomResourceColumns.unregister(old);
-          CustomResourceOpenApiSchemas.unregister(old);
-          CustomResourceScales.unregister(old);
+          ServedVersions.unregister(old);
         }
       }
     }
@@ -171,9 +167,7 @@ public class CustomResourceDefinitions {
     List<ResourceDefinition> defs = served.remove(crdName);
     if (defs != null) {
       defs.forEach(registry::unregister);
-      defs.forEach(CustomResourceColumns::unregister);
-      defs.forEach(CustomResourceOpenApiSchemas::unregister);
-      defs.forEach(CustomResourceScales::unregister);
+      defs.forEach(ServedVersions::unregister);
     }
   }
 

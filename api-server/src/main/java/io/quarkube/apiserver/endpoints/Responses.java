@@ -145,7 +145,7 @@ public final class Responses {
   /** Built-in printers for built-in kinds; a CRD's printer columns for custom resources. */
   private ObjectNode table(ResourceDefinition def, List<ObjectNode> items, String rv, String cont,
       String includeObject) {
-    var columns = io.quarkube.apiserver.crd.CustomResourceColumns.of(def);
+    var columns = io.quarkube.apiserver.crd.ServedVersions.columns(def);
     if (columns.isPresent()) {
       return io.quarkube.apiserver.crd.CustomResourceTable.toTable(columns.get(), items, rv, cont, includeObject,
           clock.instant());

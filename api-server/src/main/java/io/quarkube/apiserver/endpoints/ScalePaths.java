@@ -3,7 +3,7 @@ package io.quarkube.apiserver.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkube.apiserver.crd.CustomResourceScales;
+import io.quarkube.apiserver.crd.ServedVersions;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +19,7 @@ record ScalePaths(List<String> specReplicas, List<String> statusReplicas, List<S
       new ScalePaths(List.of("spec", "replicas"), List.of("status", "replicas"), null);
 
   static ScalePaths of(ResourceDefinition def) {
-    return CustomResourceScales.of(def)
+    return ServedVersions.scale(def)
         .map(s -> new ScalePaths(parse(s.getSpecReplicasPath()), parse(s.getStatusReplicasPath()),
             s.getLabelSelectorPath() == null ? List.of() : parse(s.getLabelSelectorPath())))
         .orElse(BUILT_IN);

@@ -2,7 +2,7 @@ package io.quarkube.apiserver.openapi;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkube.apiserver.crd.CustomResourceOpenApiSchemas;
+import io.quarkube.apiserver.crd.ServedVersions;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
@@ -148,7 +148,7 @@ public final class OpenApiDocuments {
   private static void customResource(SchemaGenerator schemas, ObjectNode paths, ResourceDefinition d) {
     paths.setAll(CustomResourceDocs.paths(schemas, d));
     String name = CustomResourceDocs.name(d);
-    schemas.put(name, CustomResourceDocs.objectSchema(d, CustomResourceOpenApiSchemas.of(d)));
+    schemas.put(name, CustomResourceDocs.objectSchema(d, ServedVersions.openApiSchema(d)));
     schemas.setKinds(name, kinds(gvk(d.group(), d.version(), d.kind())));
     schemas.put(name + "List", CustomResourceDocs.listSchema(d));
     schemas.setKinds(name + "List", kinds(gvk(d.group(), d.version(), d.listKind())));

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.quarkube.apiserver.crd.CustomResourceScales;
+import io.quarkube.apiserver.crd.ServedVersions;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
@@ -35,7 +35,7 @@ class ScalesTest {
     ResourceDefinition widgets = new ResourceDefinition("e.example.com", "v1", "widgets", "widget", "Widget", true,
         List.of(), List.of(), Set.of("scale"), GenericKubernetesResource.class, "e.example.com/widgets",
         ResourceDefinition.VERBS);
-    CustomResourceScales.register(widgets, Serialization.unmarshal("""
+    ServedVersions.register(widgets, Serialization.unmarshal("""
         name: v1
         subresources:
           scale: {specReplicasPath: .spec.size.wanted, statusReplicasPath: .status.count,

@@ -173,7 +173,7 @@ class OpenApiDocumentsTest {
                   cronSpec: {type: string, description: When it runs.}
                   replicas: {type: integer, default: 1}
         """, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion.class);
-    io.quarkube.apiserver.crd.CustomResourceOpenApiSchemas.register(crontabs, version);
+    io.quarkube.apiserver.crd.ServedVersions.register(crontabs, version);
     catalog.register(crontabs);
     catalog.register(gadgets);
     ObjectNode doc = new OpenApiDocuments(catalog).v3GroupVersion("apis/stable.example.com/v1").orElseThrow();
