@@ -147,6 +147,12 @@ public class SecurityChain {
     validatingWebhooks.stop();
   }
 
+  /** Whether the authorizer's caches (RBAC, node graph) and the webhook configurations hold their first list. */
+  public boolean cachesSynced() {
+    return rbacCaches.awaitSynced(Duration.ZERO) && nodeGraph.awaitSynced(Duration.ZERO)
+        && mutatingWebhooks.awaitSynced(Duration.ZERO) && validatingWebhooks.awaitSynced(Duration.ZERO);
+  }
+
   /** Fail closed until the default roles exist and the caches hold them (at most 30 s per request). */
   private boolean awaitReady() {
     if (ready) {
