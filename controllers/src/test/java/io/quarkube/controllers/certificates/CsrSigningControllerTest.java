@@ -103,7 +103,7 @@ class CsrSigningControllerTest {
     assertEquals(List.of("update-status CertificateSigningRequest alice"), writer.actions());
     X509Certificate cert = issued(get("alice"));
     cert.verify(ca.ca().getPublicKey());
-    assertEquals("CN=alice,O=devs", cert.getSubjectX500Principal().getName());
+    assertEquals("O=devs,CN=alice", cert.getSubjectX500Principal().getName(), "the request's subject");
     assertEquals(NOW.minus(Duration.ofMinutes(5)), cert.getNotBefore().toInstant());
     assertEquals(NOW.plusSeconds(3600), cert.getNotAfter().toInstant());
     assertEquals(List.of("1.3.6.1.5.5.7.3.2"), cert.getExtendedKeyUsage(), "client auth");
