@@ -1,8 +1,12 @@
 package io.quarkube.apiserver.admission;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 
-/** The admission stage of the request chain: every plugin in order, the first refusal wins. */
+/**
+ * The admission stage of the request chain: every plugin in order, the first refusal wins. Most plugins change the
+ * object in place; a mutating webhook returns a new one, which the later plugins see and the caller stores.
+ */
 public final class AdmissionChain {
   private final List<AdmissionPlugin> plugins;
 
@@ -10,10 +14,16 @@ public final class AdmissionChain {
     this.plugins = List.copyOf(plugins);
   }
 
-  public void admit(AdmissionRequest request) {
+  /** Runs the plugins and returns the object to store (the request's own, or the one a plugin replaced it with). */
+  public HasMetadata admit(AdmissionRequest request) {
+    AdmissionRequest current = request;
     for (AdmissionPlugin p : plugins) {
-      p.admit(request);
+      HasMetadata next = p.mutate(current);
+      if (next != current.object()) {
+        current = current.withObject(next);
+      }
     }
+    return current.object();
   }
 
   public List<String> names() {

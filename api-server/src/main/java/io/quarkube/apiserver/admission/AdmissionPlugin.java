@@ -1,5 +1,7 @@
 package io.quarkube.apiserver.admission;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
 /**
  * One admission controller. It may change the object (mutating) and refuses a request by throwing an
  * {@code ApiException}; plugins run in the order of {@link AdmissionChain}.
@@ -8,4 +10,13 @@ public interface AdmissionPlugin {
   String name();
 
   void admit(AdmissionRequest request);
+
+  /**
+   * Admits and returns the object the request goes on with: the same instance for plugins that change it in
+   * place, a new one for those that rebuild it (mutating webhooks apply a JSON patch to its serialized form).
+   */
+  default HasMetadata mutate(AdmissionRequest request) {
+    admit(request);
+    return request.object();
+  }
 }

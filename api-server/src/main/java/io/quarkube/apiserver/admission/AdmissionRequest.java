@@ -8,6 +8,10 @@ import io.quarkube.apiserver.resource.ResourceDefinition;
 public record AdmissionRequest(Operation operation, ResourceDefinition resource, String namespace, String name,
     String subresource, HasMetadata object, UserInfo user, boolean dryRun) {
 
+  public AdmissionRequest withObject(HasMetadata replaced) {
+    return new AdmissionRequest(operation, resource, namespace, name, subresource, replaced, user, dryRun);
+  }
+
   public enum Operation {
     CREATE,
     UPDATE,

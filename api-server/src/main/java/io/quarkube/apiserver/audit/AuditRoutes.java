@@ -32,8 +32,8 @@ import org.jboss.logging.Logger;
 /**
  * The audit backend: every request that the policy does not level at None leaves one audit.k8s.io/v1 {@code Event}
  * (stage ResponseComplete) in the audit log, with who (and whom they impersonated), what, the outcome, the
- * authorization decision and, from level Request on, the request body. Response bodies are not captured (the
- * RequestResponse level records what Request does).
+ * authorization decision, from level Request on the request body ({@code requestObject}) and at RequestResponse
+ * the response body ({@code responseObject}, the object or Status as written to the client).
  */
 @ApplicationScoped
 public class AuditRoutes {
@@ -163,11 +163,22 @@ public class AuditRoutes {
     ObjectNode status = e.putObject("responseStatus");
     status.putObject("metadata");
     status.put("code", ctx.response().getStatusCode());
+    JsonNode response = ctx.get(RequestContexts.RESPONSE_OBJECT);
+    if (response != null && "Status".equals(response.path("kind").asText())) {
+      for (String field : List.of("status", "message", "reason")) {
+        if (response.hasNonNull(field)) {
+          status.set(field, response.get(field));
+        }
+      }
+    }
     if (level.atLeast(AuditLevel.Request)) {
       JsonNode body = requestBody(ctx);
       if (body != null) {
         e.set("requestObject", body);
       }
+    }
+    if (level.atLeast(AuditLevel.RequestResponse) && response != null) {
+      e.set("responseObject", response);
     }
     Instant start = ctx.get(START);
     e.put("requestReceivedTimestamp", MICROS.format(start == null ? Instant.now() : start));

@@ -98,17 +98,43 @@ public class ApiRoutes {
       resources.handle(ctx, info, user);
     }), false);
     discovery.install(router, this);
+    guardMetrics(router);
   }
 
   /**
-   * For routes installed outside this package (OpenAPI v2): runs the handler after authentication, with Status
-   * errors, metrics and failure logging as {@link #serve}.
+   * For routes installed outside this package (OpenAPI v2): runs the handler after authentication and the
+   * authorization of the path, with Status errors, metrics and failure logging as {@link #serve}.
    */
   public void serveAuthenticated(RoutingContext ctx, Runnable handler) {
     serve(ctx, () -> {
-      authenticate(ctx);
+      authenticatePath(ctx);
       handler.run();
     });
+  }
+
+  /**
+   * Authenticates a request for a non-resource URL ({@code /api}, {@code /openapi/v3}, {@code /metrics}...) and
+   * authorizes {@code get} on its path, as upstream does: system:discovery (bound to every authenticated user)
+   * covers discovery and OpenAPI, {@code /metrics} needs system:monitoring or a role naming it.
+   */
+  public UserInfo authenticatePath(RoutingContext ctx) {
+    UserInfo user = authenticate(ctx);
+    String verb = ctx.request().method() == HttpMethod.HEAD ? "get" : ctx.request().method().name().toLowerCase();
+    SecurityChain.current().authorizer().check(io.quarkube.apiserver.authz.Attributes.nonResource(user, verb,
+        ctx.request().path()));
+    return user;
+  }
+
+  /** Guards {@code /metrics} (served by Micrometer's own route) with {@link #authenticatePath}. */
+  private void guardMetrics(Router router) {
+    router.route("/metrics").order(-8).blockingHandler(ctx -> {
+      try {
+        authenticatePath(ctx);
+        ctx.next();
+      } catch (ApiException e) {
+        responses.error(ctx, e);
+      }
+    }, false);
   }
 
   /** Runs one request with Status errors, metrics and a log line for failures. */

@@ -49,7 +49,7 @@ public class DiscoveryRoutes {
     warm.setDaemon(true);
     warm.start();
     router.get("/api").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       String v = DiscoveryDocuments.aggregatedVersion(ctx.request().getHeader("Accept")).orElse(null);
       if (v != null) {
         writeAggregated(ctx, api, current().discovery().aggregatedDiscovery(true, v), v);
@@ -58,7 +58,7 @@ public class DiscoveryRoutes {
       }
     }), false);
     router.get("/apis").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       String v = DiscoveryDocuments.aggregatedVersion(ctx.request().getHeader("Accept")).orElse(null);
       if (v != null) {
         writeAggregated(ctx, api, current().discovery().aggregatedDiscovery(false, v), v);
@@ -67,27 +67,27 @@ public class DiscoveryRoutes {
       }
     }), false);
     router.get("/api/v1").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       api.responses().write(ctx, 200, MediaTypes.JSON, current().discovery().apiResourceList("", "v1").orElseThrow());
     }), false);
     router.getWithRegex("^/apis/([^/]+)/?$").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       ObjectNode doc = current().discovery().apiGroup(ctx.pathParam("param0"))
           .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
       api.responses().write(ctx, 200, MediaTypes.JSON, doc);
     }), false);
     router.getWithRegex("^/apis/([^/]+)/([^/]+)/?$").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       ObjectNode doc = current().discovery().apiResourceList(ctx.pathParam("param0"), ctx.pathParam("param1"))
           .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));
       api.responses().write(ctx, 200, MediaTypes.JSON, doc);
     }), false);
     router.get("/openapi/v3").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       api.responses().write(ctx, 200, MediaTypes.JSON, current().openApi().v3Index());
     }), false);
     router.getWithRegex("^/openapi/v3/(.+)$").blockingHandler(ctx -> api.serve(ctx, () -> {
-      api.authenticate(ctx);
+      api.authenticatePath(ctx);
       String path = ctx.pathParam("param0");
       byte[] doc = current().openApi().v3GroupVersionJson(path)
           .orElseThrow(() -> ApiException.notFoundPath(ctx.request().path()));

@@ -156,9 +156,9 @@ public final class ResourceHandler {
       throw ApiException.methodNotSupported(def.group(), def.resource(), "create");
     }
     JsonNode body = bodies.decode(ctx);
-    HasMetadata obj = bodies.toObject(body, def, ctx, store.strategy());
-    admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), obj.getMetadata() == null ? null
-        : obj.getMetadata().getName(), null, obj, user, dryRun));
+    HasMetadata decoded = bodies.toObject(body, def, ctx, store.strategy());
+    HasMetadata obj = admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(),
+        decoded.getMetadata() == null ? null : decoded.getMetadata().getName(), null, decoded, user, dryRun));
     HasMetadata created = store.create(info.namespace(), obj, dryRun, fieldManager(ctx));
     responses.object(ctx, 201, created, def);
   }
@@ -175,9 +175,8 @@ public final class ResourceHandler {
       responses.object(ctx, 200, Scales.toScale(def, updated), def);
       return;
     }
-    HasMetadata obj = bodies.toObject(body, def, ctx, store.strategy());
-    admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, obj, user,
-        dryRun));
+    HasMetadata obj = admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(),
+        sub, bodies.toObject(body, def, ctx, store.strategy()), user, dryRun));
     HasMetadata updated;
     if ("finalize".equals(sub)) {
       updated = store.guaranteedUpdate(info.namespace(), info.name(), obj.getMetadata().getResourceVersion(), sub,
@@ -210,9 +209,8 @@ public final class ResourceHandler {
         fieldManager(ctx), current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
       HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
-      admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next, user,
-          dryRun));
-      return next;
+      return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
+          user, dryRun));
     });
     responses.object(ctx, 200, updated, def);
   }
@@ -240,9 +238,9 @@ public final class ResourceHandler {
               + ") does not match the name on the URL (" + info.name() + ")");
         }
         obj.getMetadata().setName(info.name());
-        admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(), info.name(), null, obj, user,
-            dryRun));
-        responses.object(ctx, 201, store.create(info.namespace(), obj, dryRun, null), def);
+        HasMetadata admitted = admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(),
+            info.name(), null, obj, user, dryRun));
+        responses.object(ctx, 201, store.create(info.namespace(), admitted, dryRun, null), def);
         return;
       }
       HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, null,
@@ -251,9 +249,8 @@ public final class ResourceHandler {
                 def.apiVersion(), sub == null ? "" : sub, clock.instant(), schema,
                 io.quarkube.machinery.apply.FieldSet.empty());
             HasMetadata next = bodies.toObject(result.object(), def, ctx, store.strategy());
-            admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
-                user, dryRun));
-            return next;
+            return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub,
+                next, user, dryRun));
           });
       responses.object(ctx, 200, updated, def);
     } catch (io.quarkube.machinery.apply.ApplyException e) {

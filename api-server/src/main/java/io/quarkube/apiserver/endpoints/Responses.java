@@ -134,6 +134,7 @@ public final class Responses {
       throw new IllegalStateException(ex);
     }
     r.setStatusCode(code).putHeader("Content-Type", contentType).putHeader("Cache-Control", "no-cache, private");
+    ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT, body); // a reference, for the audit log
     r.end(Buffer.buffer(bytes));
   }
 

@@ -1,16 +1,20 @@
 package io.quarkube.apiserver.health;
 
+import io.quarkube.apiserver.bootstrap.RbacBootstrap;
 import io.quarkube.apiserver.bootstrap.SystemNamespaces;
 import io.quarkube.apiserver.crd.CustomResourceDefinitions;
+import io.quarkube.apiserver.security.SecurityChain;
 import io.quarkube.apiserver.storage.Storage;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 
 /**
  * {@code /livez}, {@code /readyz}, {@code /healthz} (open to everyone, as upstream's system:public-info-viewer allows)
- * and {@code /version}. Ready means etcd answers and the system namespaces exist.
+ * and {@code /version}. Ready means etcd answers, the system namespaces and the default RBAC policy exist, and the
+ * authorizer's and CRD caches hold their first list.
  */
 @ApplicationScoped
 public class HealthRoutes {
@@ -28,48 +32,38 @@ public class HealthRoutes {
         "platform": "linux/amd64"
       }""";
 
-  private final Storage storage;
-  private final SystemNamespaces bootstrap;
-  private final CustomResourceDefinitions crds;
+  private final ReadinessChecks checks;
 
-  public HealthRoutes(Storage storage, SystemNamespaces bootstrap, CustomResourceDefinitions crds) {
-    this.storage = storage;
-    this.bootstrap = bootstrap;
-    this.crds = crds;
+  public HealthRoutes(Storage storage, SystemNamespaces bootstrap, CustomResourceDefinitions crds,
+      RbacBootstrap rbac, SecurityChain security) {
+    // Upstream's names; a request that arrives before the default roles and the authorizer's caches are in would
+    // be refused (fail closed), so the server is not ready until then.
+    this.checks = new ReadinessChecks(List.of(
+        new ReadinessChecks.Check("ping", () -> null),
+        new ReadinessChecks.Check("etcd", () -> {
+          storage.currentRevision();
+          return null;
+        }),
+        new ReadinessChecks.Check("informer-sync", () -> security.cachesSynced() ? null : "not finished"),
+        new ReadinessChecks.Check("poststarthook/system-namespaces", () -> bootstrap.done() ? null : "not finished"),
+        new ReadinessChecks.Check("poststarthook/rbac/bootstrap-roles", () -> rbac.done() ? null : "not finished"),
+        new ReadinessChecks.Check("poststarthook/scheduling/bootstrap-system-priority-classes",
+            () -> rbac.done() ? null : "not finished"),
+        new ReadinessChecks.Check("poststarthook/crd-informer-synced", () -> crds.synced() ? null : "not finished")));
   }
 
   void install(@Observes Router router) {
     router.get("/livez").handler(ctx -> ok(ctx, "ok"));
-    router.get("/healthz").blockingHandler(this::readiness, false);
-    router.get("/readyz").blockingHandler(this::readiness, false);
+    router.get("/healthz").blockingHandler(ctx -> probe(ctx, "healthz"), false);
+    router.get("/readyz").blockingHandler(ctx -> probe(ctx, "readyz"), false);
     router.get("/version").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(VERSION_JSON));
   }
 
-  private void readiness(RoutingContext ctx) {
-    String failure = null;
-    try {
-      storage.currentRevision();
-    } catch (RuntimeException e) {
-      failure = "[-]etcd failed: " + e.getMessage();
-    }
-    if (failure == null && !bootstrap.done()) {
-      failure = "[-]poststarthook/system-namespaces failed: not finished";
-    }
-    if (failure == null && !crds.synced()) {
-      failure = "[-]poststarthook/crd-informer-synced failed: not finished";
-    }
-    if (failure != null) {
-      ctx.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end(failure + "\nreadyz check failed\n");
-      return;
-    }
-    if (ctx.queryParams().contains("verbose")) {
-      ok(ctx, "[+]ping ok\n[+]etcd ok\n[+]poststarthook/system-namespaces ok\n"
-          + "[+]poststarthook/crd-informer-synced ok\nreadyz check passed");
-    } else {
-      ok(ctx, "ok");
-    }
+  private void probe(RoutingContext ctx, String endpoint) {
+    ReadinessChecks.Result r = checks.run(endpoint, ctx.queryParams().contains("verbose"));
+    ctx.response().setStatusCode(r.code()).putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("X-Content-Type-Options", "nosniff").end(r.body());
   }
 
   private static void ok(RoutingContext ctx, String body) {

@@ -61,6 +61,10 @@ public final class Registry {
     m.put("batch/jobs", WorkloadStrategies.jobs());
     m.put("batch/cronjobs", WorkloadStrategies.cronJobs());
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
+    m.put("admissionregistration.k8s.io/mutatingwebhookconfigurations",
+        io.quarkube.apiserver.registry.admissionregistration.WebhookConfigurationStrategy.mutating());
+    m.put("admissionregistration.k8s.io/validatingwebhookconfigurations",
+        io.quarkube.apiserver.registry.admissionregistration.WebhookConfigurationStrategy.validating());
     for (String rbac : new String[] {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}) {
       m.put("rbac.authorization.k8s.io/" + rbac, new DefaultStrategy<>(NameRule.PATH_SEGMENT));
     }

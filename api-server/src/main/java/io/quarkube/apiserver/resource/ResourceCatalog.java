@@ -166,6 +166,15 @@ public final class ResourceCatalog {
     // scheduling.k8s.io/v1
     d.add(def("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", cluster(), PriorityClass.class,
         "priorityclasses", List.of("pc")));
+    // admissionregistration.k8s.io/v1: the webhooks the admission chain calls
+    d.add(def("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration", cluster(),
+        io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class,
+        "mutatingwebhookconfigurations", List.of()).withCategories("api-extensions"));
+    d.add(def("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",
+        "ValidatingWebhookConfiguration", cluster(),
+        io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration.class,
+        "validatingwebhookconfigurations", List.of()).withCategories("api-extensions"));
     // apiextensions.k8s.io/v1: CustomResourceDefinitions; their custom resources are registered at run time.
     d.add(def("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", cluster(),
         io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class,

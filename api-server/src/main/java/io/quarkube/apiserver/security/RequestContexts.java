@@ -14,6 +14,8 @@ public final class RequestContexts {
   public static final String DECISION = "quarkube.authz.decision";
   public static final String REASON = "quarkube.authz.reason";
   public static final String AUDIT_ANNOTATIONS = "quarkube.audit.annotations";
+  /** The body of the response as written (a JSON tree), for audit events at level RequestResponse. */
+  public static final String RESPONSE_OBJECT = "quarkube.audit.response";
 
   private static final ThreadLocal<RoutingContext> CURRENT = new ThreadLocal<>();
 

@@ -12,6 +12,8 @@ import io.quarkube.apiserver.admission.PodSecurityAdmission;
 import io.quarkube.apiserver.admission.PriorityAdmission;
 import io.quarkube.apiserver.admission.ResourceQuotaAdmission;
 import io.quarkube.apiserver.admission.ServiceAccountAdmission;
+import io.quarkube.apiserver.admission.webhook.WebhookAdmission;
+import io.quarkube.apiserver.admission.webhook.WebhookConfigurations;
 import io.quarkube.apiserver.auth.AuthenticationChain;
 import io.quarkube.apiserver.auth.Authenticator;
 import io.quarkube.apiserver.auth.BootstrapTokens;
@@ -53,15 +55,20 @@ import org.jboss.logging.Logger;
 @io.quarkus.arc.Unremovable
 public class SecurityChain {
   private static final Logger LOG = Logger.getLogger(SecurityChain.class);
-  /** Upstream's default plugins (as far as they exist here), mutating ones first, ResourceQuota last. */
+  /**
+   * Upstream's default plugins (as far as they exist here), mutating ones first, ResourceQuota last. The chain runs
+   * each plugin once (upstream runs all mutations, then all validations), so the webhooks sit where upstream's
+   * phases put them: mutating webhooks after the built-in mutations, validating webhooks after the checks.
+   */
   static final List<String> DEFAULT_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
-      "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "PodSecurity",
-      "RBACEscalationPrevention", "ResourceQuota");
+      "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "MutatingAdmissionWebhook",
+      "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook", "ResourceQuota");
   static final List<String> ALL_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "AlwaysPullImages",
-      "PodSecurity", "RBACEscalationPrevention", "ResourceQuota");
+      "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook",
+      "ResourceQuota");
 
   private final ServiceAccountTokens serviceAccountTokens;
   private final RbacCaches rbacCaches;
@@ -72,6 +79,8 @@ public class SecurityChain {
   private final AdmissionChain admission;
   private final RbacBootstrap bootstrap;
   private final ClusterRoleAggregator aggregator;
+  private final WebhookConfigurations mutatingWebhooks;
+  private final WebhookConfigurations validatingWebhooks;
   private volatile boolean ready;
 
   public SecurityChain(Registry registry, SecurityConfig config, Clock clock, RbacBootstrap bootstrap) {
@@ -93,6 +102,8 @@ public class SecurityChain {
         List.of(serviceAccountTokens, new BootstrapTokens(registry, clock)), audiences,
         config.authentication().anonymous(), config.authentication().insecureTestUser(),
         new Impersonation(authorizer));
+    mutatingWebhooks = WebhookConfigurations.mutating(registry).start();
+    validatingWebhooks = WebhookConfigurations.validating(registry).start();
     admission = new AdmissionChain(plugins(config, registry, clock));
     LOG.infof("authentication: x509, service-account tokens (issuer %s), bootstrap tokens%s; authorization: "
         + "Node,RBAC", config.serviceAccount().issuer(), config.authentication().anonymous() ? ", anonymous" : "");
@@ -132,6 +143,14 @@ public class SecurityChain {
     rbacCaches.stop();
     nodeGraph.stop();
     aggregator.stop();
+    mutatingWebhooks.stop();
+    validatingWebhooks.stop();
+  }
+
+  /** Whether the authorizer's caches (RBAC, node graph) and the webhook configurations hold their first list. */
+  public boolean cachesSynced() {
+    return rbacCaches.awaitSynced(Duration.ZERO) && nodeGraph.awaitSynced(Duration.ZERO)
+        && mutatingWebhooks.awaitSynced(Duration.ZERO) && validatingWebhooks.awaitSynced(Duration.ZERO);
   }
 
   /** Fail closed until the default roles exist and the caches hold them (at most 30 s per request). */
@@ -171,6 +190,8 @@ public class SecurityChain {
         case "PodSecurity" -> new PodSecurityAdmission(registry);
         case "RBACEscalationPrevention" -> new RbacEscalationGuard(authorizer, rbacRules, registry);
         case "ResourceQuota" -> new ResourceQuotaAdmission(registry, clock);
+        case "MutatingAdmissionWebhook" -> WebhookAdmission.mutating(mutatingWebhooks, registry);
+        case "ValidatingAdmissionWebhook" -> WebhookAdmission.validating(validatingWebhooks, registry);
         default -> throw new IllegalStateException(name);
       });
     }

@@ -258,6 +258,60 @@ class SecurityHttpTest {
   }
 
   @Test
+  void readyzListsTheRbacBootstrapAndCacheChecks() {
+    Await.until("ready", () -> given().get("/readyz").statusCode() == 200);
+    given().get("/readyz?verbose").then().statusCode(200)
+        .body(containsString("[+]informer-sync ok\n"))
+        .body(containsString("[+]poststarthook/rbac/bootstrap-roles ok\n"))
+        .body(containsString("readyz check passed"));
+  }
+
+  @Test
+  void nonResourceUrlsFollowTheDiscoveryAndMonitoringRoles() {
+    for (String path : new String[] {"/api", "/apis", "/api/v1", "/apis/apps/v1", "/openapi/v3", "/openapi/v2"}) {
+      as("dora").get(path).then().statusCode(200);
+    }
+    as("dora").get("/metrics").then().statusCode(403)
+        .body("reason", equalTo("Forbidden"))
+        .body("message", equalTo("forbidden: User \"dora\" cannot get path \"/metrics\""));
+    as("mona", "system:monitoring").get("/metrics").then().statusCode(200)
+        .body(containsString("apiserver_request_total"));
+    given().get("/metrics").then().statusCode(200);
+  }
+
+  @Test
+  void auditRecordsRequestAndResponseBodiesAtRequestResponse() throws Exception {
+    String ns = namespace();
+    String template = "{\"metadata\":{\"name\":\"audited\"},\"template\":{\"spec\":{\"containers\":"
+        + "[{\"name\":\"c\",\"image\":\"busybox\"}]}}}";
+    String uid = post("/api/v1/namespaces/" + ns + "/podtemplates", template).then().statusCode(201).extract()
+        .path("metadata.uid");
+    post("/api/v1/namespaces/" + ns + "/podtemplates", template).then().statusCode(409);
+    java.nio.file.Path log = java.nio.file.Path.of("target/test-audit/audit.log");
+    java.util.function.Supplier<java.util.List<String>> events = () -> {
+      try {
+        return java.nio.file.Files.readString(log).lines().filter(l -> l.contains("\"namespace\":\"" + ns + "\"")
+            && l.contains("\"resource\":\"podtemplates\"")).toList();
+      } catch (java.io.IOException e) {
+        return java.util.List.of();
+      }
+    };
+    Await.until("both audit events", () -> events.get().size() == 2);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var created = json.readTree(events.get().stream().filter(l -> l.contains("\"code\":201")).findFirst()
+        .orElseThrow());
+    assertEquals("RequestResponse", created.path("level").asText());
+    assertEquals("audited", created.path("requestObject").path("metadata").path("name").asText());
+    assertTrue(created.path("requestObject").path("metadata").path("uid").isMissingNode(), "the request as sent");
+    assertEquals(uid, created.path("responseObject").path("metadata").path("uid").asText(), "the stored object");
+    var conflict = json.readTree(events.get().stream().filter(l -> l.contains("\"code\":409")).findFirst()
+        .orElseThrow());
+    assertEquals("Status", conflict.path("responseObject").path("kind").asText());
+    assertEquals("AlreadyExists", conflict.path("responseStatus").path("reason").asText());
+    assertEquals("Failure", conflict.path("responseStatus").path("status").asText());
+  }
+
+  @Test
   void nodeCertificateRequestsCarryTheRequesterAndNeedAnApprover() throws Exception {
     var g = java.security.KeyPairGenerator.getInstance("EC");
     g.initialize(256);

@@ -1,5 +1,7 @@
 package io.quarkube.controllers.manager;
 
+import io.quarkube.controllers.certificates.CsrApprovingController;
+import io.quarkube.controllers.certificates.CsrSigningController;
 import io.quarkube.controllers.deployment.DeploymentController;
 import io.quarkube.controllers.endpoints.EndpointSliceController;
 import io.quarkube.controllers.endpoints.EndpointsController;
@@ -28,6 +30,8 @@ public final class KnownControllers {
         new ControllerDescriptor(DeploymentController.NAME, true, DeploymentController::new),
         new ControllerDescriptor(EndpointsController.NAME, true, EndpointsController::new),
         new ControllerDescriptor(EndpointSliceController.NAME, true, EndpointSliceController::new),
-        new ControllerDescriptor(JobController.NAME, true, JobController::new));
+        new ControllerDescriptor(JobController.NAME, true, JobController::new),
+        new ControllerDescriptor(CsrApprovingController.NAME, true, CsrApprovingController::new),
+        new ControllerDescriptor(CsrSigningController.NAME, true, CsrSigningController::create));
   }
 }

@@ -100,6 +100,21 @@ class AuthorizationTest {
     assertTrue(wrong.isEmpty(), String.join("\n", wrong));
   }
 
+  @Test
+  void nonResourceUrlsNeedTheirRolesAndReadyzListsItsChecks() {
+    // system:discovery is bound to every authenticated user; /metrics only to system:monitoring (and admins).
+    kubectl.run("get", "--raw", "/api", "--as", "e2e-nobody").ok();
+    kubectl.run("get", "--raw", "/openapi/v3", "--as", "e2e-nobody").ok();
+    Kubectl.Result metrics = kubectl.run("get", "--raw", "/metrics", "--as", "e2e-nobody").fails();
+    assertTrue(metrics.err().contains("forbidden: User \"e2e-nobody\" cannot get path \"/metrics\""),
+        metrics.err());
+    assertTrue(kubectl.run("get", "--raw", "/metrics", "--as", "e2e-monitor", "--as-group", "system:monitoring")
+        .ok().out().contains("apiserver_request_total"));
+    String readyz = kubectl.run("get", "--raw", "/readyz?verbose").ok().out();
+    assertTrue(readyz.contains("[+]poststarthook/rbac/bootstrap-roles ok") && readyz.contains("[+]informer-sync ok")
+        && readyz.contains("readyz check passed"), readyz);
+  }
+
   /** can-i's answer; a "no" where "yes" is due is asked again briefly (a new binding reaches the cache). */
   private String answer(String expected, String... args) {
     String answer = "";

@@ -1,0 +1,245 @@
+package io.quarkube.apiserver.admission.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkube.apiserver.security.Await;
+import io.quarkube.testing.EtcdTestResource;
+import io.quarkube.testing.FreePorts;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Admission webhooks against a real etcd and a real HTTPS webhook server (Vert.x, certificate from a test CA):
+ * configuration defaults and validation, mutation by JSON patch, denial with the webhook's message, warnings,
+ * namespace and object selectors, oldObject on update, failurePolicy with the server down, service references
+ * routed to an EndpointSlice address, and requests on the configurations themselves never being sent to webhooks.
+ */
+@QuarkusTest
+@QuarkusTestResource(EtcdTestResource.class)
+class WebhookHttpTest {
+  private static final String ADMISSION = "/apis/admissionregistration.k8s.io/v1/";
+  private static TestWebhookServer hook;
+
+  @BeforeAll
+  static void startWebhook() throws Exception {
+    hook = new TestWebhookServer();
+  }
+
+  @AfterAll
+  static void stopWebhook() {
+    hook.close();
+  }
+
+  private static Response post(String path, String body) {
+    return given().contentType("application/json").body(body).post(path);
+  }
+
+  private static String namespace(String labelValue) {
+    String ns = "wh-" + UUID.randomUUID().toString().substring(0, 8);
+    post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\",\"labels\":{\"webhook-test\":\"" + labelValue
+        + "\"}}}").then().statusCode(201);
+    return ns;
+  }
+
+  /** A configuration with one webhook on ConfigMaps. */
+  private static String configuration(String kind, String name, String clientConfig, String extra) {
+    return """
+        {"apiVersion":"admissionregistration.k8s.io/v1","kind":"%s","metadata":{"name":"%s"},
+         "webhooks":[{"name":"%s.quarkube.io","clientConfig":%s,
+           "rules":[{"operations":["CREATE","UPDATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}],
+           "sideEffects":"None","admissionReviewVersions":["v1"]%s}]}"""
+        .formatted(kind, name, name, clientConfig, extra);
+  }
+
+  private static String url(String path) {
+    return "{\"url\":\"https://127.0.0.1:" + hook.port() + path + "\",\"caBundle\":\"" + hook.caBundle() + "\"}";
+  }
+
+  private static Response configMap(String ns, String name, String data, boolean dryRun) {
+    return given().contentType("application/json").queryParam("dryRun", dryRun ? "All" : null)
+        .body("{\"metadata\":{\"name\":\"" + name + "\"},\"data\":" + data + "}")
+        .post("/api/v1/namespaces/" + ns + "/configmaps");
+  }
+
+  private static void delete(String resource, String name) {
+    given().delete(ADMISSION + resource + "/" + name);
+  }
+
+  @Test
+  void configurationsGetUpstreamsDefaultsAndAreValidated() {
+    post(ADMISSION + "mutatingwebhookconfigurations", configuration("MutatingWebhookConfiguration", "defaults",
+        "{\"service\":{\"namespace\":\"x\",\"name\":\"y\"}}", "")).then().statusCode(201)
+        .body("webhooks[0].failurePolicy", equalTo("Fail"))
+        .body("webhooks[0].matchPolicy", equalTo("Equivalent"))
+        .body("webhooks[0].timeoutSeconds", equalTo(10))
+        .body("webhooks[0].reinvocationPolicy", equalTo("Never"))
+        .body("webhooks[0].namespaceSelector.size()", equalTo(0))
+        .body("webhooks[0].objectSelector.size()", equalTo(0))
+        .body("webhooks[0].rules[0].scope", equalTo("*"))
+        .body("webhooks[0].clientConfig.service.port", equalTo(443));
+    delete("mutatingwebhookconfigurations", "defaults");
+    String body = """
+        {"metadata":{"name":"bad"},"webhooks":[{"name":"short","clientConfig":{"url":"http://127.0.0.1/x"},
+          "rules":[{"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}],
+          "admissionReviewVersions":["v2"],"timeoutSeconds":31}]}""";
+    post(ADMISSION + "validatingwebhookconfigurations", body).then().statusCode(422)
+        .body("reason", equalTo("Invalid"))
+        .body("message", containsString("webhooks[0].name: Invalid value: \"short\": should be a domain with at "
+            + "least three segments separated by dots"))
+        .body("message", containsString("webhooks[0].rules[0].operations: Required value"))
+        .body("message", containsString("webhooks[0].sideEffects: Required value"))
+        .body("message", containsString("webhooks[0].timeoutSeconds: Invalid value: 31"))
+        .body("message", containsString("must include at least one of v1, v1beta1"))
+        .body("message", containsString("webhooks[0].clientConfig.url: Invalid value: \"http://127.0.0.1/x\": "
+            + "'https' is the only allowed URL scheme"));
+    post(ADMISSION + "validatingwebhookconfigurations", configuration("ValidatingWebhookConfiguration", "both",
+        "{\"url\":\"https://a/\",\"service\":{\"namespace\":\"x\",\"name\":\"y\"}}", "")).then().statusCode(422)
+        .body("message", containsString("webhooks[0].clientConfig: Required value: exactly one of url or service "
+            + "is required"));
+  }
+
+  @Test
+  void webhooksMutateDenyAndWarnInSelectedNamespaces() {
+    String selected = namespace("on");
+    String other = namespace("off");
+    String selector = ",\"namespaceSelector\":{\"matchLabels\":{\"webhook-test\":\"on\"}}";
+    post(ADMISSION + "mutatingwebhookconfigurations", configuration("MutatingWebhookConfiguration", "mutate",
+        url("/mutate"), selector)).then().statusCode(201);
+    post(ADMISSION + "validatingwebhookconfigurations", configuration("ValidatingWebhookConfiguration", "validate",
+        url("/validate"), selector)).then().statusCode(201);
+    try {
+      Await.until("the webhooks are called", () -> "yes".equals(configMap(selected, "probe", "{\"forbidden\":\"x\"}",
+          false).statusCode() == 403 ? "yes" : null) && "yes".equals(configMap(selected, "probe2", "{}", true)
+          .then().extract().path("metadata.labels.mutated")));
+
+      configMap(selected, "cm", "{\"a\":\"b\"}", false).then().statusCode(201)
+          .body("metadata.labels.mutated", equalTo("yes"));
+      JsonNode request = hook.lastReview.get("/mutate").path("request");
+      assertEquals("CREATE", request.path("operation").asText());
+      assertEquals("ConfigMap", request.path("kind").path("kind").asText());
+      assertEquals("configmaps", request.path("resource").path("resource").asText());
+      assertEquals(selected, request.path("namespace").asText());
+      assertEquals("cm", request.path("name").asText());
+      assertEquals("b", request.path("object").path("data").path("a").asText());
+      assertEquals("CreateOptions", request.path("options").path("kind").asText());
+      assertFalse(request.path("userInfo").path("username").asText().isEmpty());
+      assertTrue(request.path("oldObject").isMissingNode());
+
+      // the validating webhook sees the mutated object, and an update carries the stored one as oldObject
+      assertEquals("yes", hook.lastReview.get("/validate").path("request").path("object").path("metadata")
+          .path("labels").path("mutated").asText());
+      given().contentType("application/merge-patch+json").body("{\"data\":{\"a\":\"c\"}}")
+          .patch("/api/v1/namespaces/" + selected + "/configmaps/cm").then().statusCode(200)
+          .body("metadata.labels.mutated", equalTo("yes"));
+      request = hook.lastReview.get("/mutate").path("request");
+      assertEquals("UPDATE", request.path("operation").asText());
+      assertEquals("b", request.path("oldObject").path("data").path("a").asText());
+      assertEquals("c", request.path("object").path("data").path("a").asText());
+
+      configMap(selected, "denied", "{\"forbidden\":\"x\"}", false).then().statusCode(403)
+          .body("reason", equalTo("Forbidden"))
+          .body("message", equalTo("admission webhook \"validate.quarkube.io\" denied the request: the configmap "
+              + "contains unwanted key \"forbidden\""));
+      given().get("/api/v1/namespaces/" + selected + "/configmaps/denied").then().statusCode(404);
+      configMap(selected, "warned", "{\"warn\":\"x\"}", false).then().statusCode(201)
+          .header("Warning", containsString("key warn is deprecated"));
+
+      configMap(other, "cm", "{\"forbidden\":\"x\"}", false).then().statusCode(201)
+          .body("metadata.labels", nullValue());
+    } finally {
+      delete("mutatingwebhookconfigurations", "mutate");
+      delete("validatingwebhookconfigurations", "validate");
+    }
+  }
+
+  @Test
+  void failurePolicyDecidesWhenTheWebhookIsDown() {
+    String ns = namespace("down");
+    int closed = FreePorts.one();
+    String down = "{\"url\":\"https://127.0.0.1:" + closed + "/\",\"caBundle\":\"" + hook.caBundle() + "\"}";
+    post(ADMISSION + "validatingwebhookconfigurations", configuration("ValidatingWebhookConfiguration", "down",
+        down, ",\"namespaceSelector\":{\"matchLabels\":{\"webhook-test\":\"down\"}}")).then().statusCode(201);
+    try {
+      Await.until("the webhook fails the request", () -> configMap(ns, "probe", "{}", true).statusCode() == 500);
+      configMap(ns, "cm", "{}", false).then().statusCode(500)
+          .body("reason", equalTo("InternalError"))
+          .body("message", containsString("failed calling webhook \"down.quarkube.io\": failed to call webhook: "
+              + "Post \"https://127.0.0.1:" + closed + "/?timeout=10s\": "));
+      given().contentType("application/json-patch+json")
+          .body("[{\"op\":\"replace\",\"path\":\"/webhooks/0/failurePolicy\",\"value\":\"Ignore\"}]")
+          .patch(ADMISSION + "validatingwebhookconfigurations/down").then().statusCode(200);
+      Await.until("failurePolicy Ignore lets requests through",
+          () -> configMap(ns, "probe", "{}", true).statusCode() == 201);
+      configMap(ns, "cm", "{}", false).then().statusCode(201);
+    } finally {
+      delete("validatingwebhookconfigurations", "down");
+    }
+  }
+
+  @Test
+  void serviceReferencesGoToAReadyEndpointWithTheServiceName() {
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"webhook-test\"}}")
+        .post("/api/v1/namespaces");
+    post("/api/v1/namespaces/webhook-test/services", """
+        {"metadata":{"name":"hook"},"spec":{"ports":[{"name":"https","port":443,"targetPort":%d}]}}"""
+        .formatted(hook.port())).then().statusCode(201);
+    post("/apis/discovery.k8s.io/v1/namespaces/webhook-test/endpointslices", """
+        {"metadata":{"name":"hook-1","labels":{"kubernetes.io/service-name":"hook"}},"addressType":"IPv4",
+         "endpoints":[{"addresses":["127.0.0.1"],"conditions":{"ready":true}}],
+         "ports":[{"name":"https","port":%d,"protocol":"TCP"}]}""".formatted(hook.port())).then().statusCode(201);
+    String service = "{\"service\":{\"namespace\":\"webhook-test\",\"name\":\"hook\",\"path\":\"/mutate\"},"
+        + "\"caBundle\":\"" + hook.caBundle() + "\"}";
+    post(ADMISSION + "mutatingwebhookconfigurations", configuration("MutatingWebhookConfiguration", "by-service",
+        service, ",\"objectSelector\":{\"matchLabels\":{\"by-service\":\"true\"}}")).then().statusCode(201);
+    String ns = namespace("service");
+    try {
+      Await.until("the service's endpoint is called", () -> "yes".equals(given().contentType("application/json")
+          .queryParam("dryRun", "All").body("{\"metadata\":{\"name\":\"cm\",\"labels\":{\"by-service\":\"true\"}}}")
+          .post("/api/v1/namespaces/" + ns + "/configmaps").then().extract().path("metadata.labels.mutated")));
+      configMap(ns, "unlabelled", "{}", false).then().statusCode(201).body("metadata.labels", nullValue());
+    } finally {
+      delete("mutatingwebhookconfigurations", "by-service");
+    }
+  }
+
+  @Test
+  void requestsOnWebhookConfigurationsAreNeverSentToWebhooks() {
+    String ns = namespace("skip");
+    String broken = """
+        {"metadata":{"name":"broken"},"webhooks":[{"name":"broken.quarkube.io","clientConfig":%s,
+          "rules":[{"operations":["*"],"apiGroups":["","admissionregistration.k8s.io"],"apiVersions":["*"],
+                    "resources":["configmaps","*"]}],
+          "objectSelector":{"matchLabels":{"skip-test":"true"}},
+          "sideEffects":"None","admissionReviewVersions":["v1"]}]}""".formatted(url("/wrong-uid"));
+    post(ADMISSION + "validatingwebhookconfigurations", broken).then().statusCode(201);
+    try {
+      Await.until("the broken webhook fails config maps", () -> given().contentType("application/json")
+          .queryParam("dryRun", "All").body("{\"metadata\":{\"name\":\"cm\",\"labels\":{\"skip-test\":\"true\"}}}")
+          .post("/api/v1/namespaces/" + ns + "/configmaps").statusCode() == 500);
+      given().contentType("application/json").queryParam("dryRun", "All")
+          .body("{\"metadata\":{\"name\":\"cm\",\"labels\":{\"skip-test\":\"true\"}}}")
+          .post("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(500)
+          .body("message", containsString("expected response.uid="));
+      post(ADMISSION + "mutatingwebhookconfigurations", """
+          {"metadata":{"name":"another","labels":{"skip-test":"true"}},"webhooks":[]}""").then().statusCode(201);
+      delete("mutatingwebhookconfigurations", "another");
+    } finally {
+      delete("validatingwebhookconfigurations", "broken");
+    }
+    given().get(ADMISSION + "validatingwebhookconfigurations").then().statusCode(200)
+        .body("items.metadata.name", org.hamcrest.Matchers.not(hasItem("broken")));
+  }
+}
