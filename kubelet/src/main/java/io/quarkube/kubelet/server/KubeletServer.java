@@ -95,6 +95,7 @@ public class KubeletServer {
     router.route().handler(ClientIdentity::require);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));
     router.get("/pods").blockingHandler(rc -> PodsHandler.handle(rc, kubelet), false);
+    router.get("/stats/summary").blockingHandler(new StatsHandler(kubelet, kubelet.nodeStats()), false);
     router.get("/containerLogs/:namespace/:pod/:container")
         .blockingHandler(new ContainerLogsHandler(locator, kubelet.cri()), false);
     StreamHandler exec = new StreamHandler(locator, kubelet.cri(), streams, vertx);
