@@ -55,7 +55,8 @@ public final class NodeStats {
     CpuSample b = last;
     long rate = 0;
     if (a != null && b != null && b.timeNanos() > a.timeNanos()) {
-      rate = (b.usageNanos() - a.usageNanos()) * 1_000_000_000L / (b.timeNanos() - a.timeNanos());
+      // in double: nanoseconds of CPU times 1e9 overflow a long after a few seconds of two busy cores
+      rate = (long) ((double) (b.usageNanos() - a.usageNanos()) * 1e9 / (b.timeNanos() - a.timeNanos()));
     }
     return new Cpu(usage, Math.max(0, rate));
   }
