@@ -23,6 +23,10 @@ import io.quarkube.kubelet.runtime.EnvResolver;
 import io.quarkube.kubelet.runtime.PodDirs;
 import io.quarkube.kubelet.runtime.RuntimeInspector;
 import io.quarkube.kubelet.runtime.SandboxConfigs;
+import io.quarkube.kubelet.staticpods.MirrorPods;
+import io.quarkube.kubelet.stats.NodeStats;
+import io.quarkube.kubelet.staticpods.StaticPodManifests;
+import io.quarkube.kubelet.staticpods.StaticPodSource;
 import io.quarkube.kubelet.volumes.VolumeManager;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +72,9 @@ public class Kubelet {
   private NodeStatusManager nodeStatus;
   private LeaseHeartbeat lease;
   private PodDirs dirs;
+  private StaticPodSource statics;
+  private NodeStats nodeStats;
+  private MirrorPods mirrors;
 
   void onStart(@Observes StartupEvent event) {
     if (Boolean.getBoolean("quarkube.kubelet.disabled")) {
@@ -87,7 +95,8 @@ public class Kubelet {
     stopper = Executors.newCachedThreadPool(daemon("kubelet-stop"));
     ImageManager images = new ImageManager(cri, client, config.registry(), config.allowRemoteRegistries());
     RuntimeInspector inspector = new RuntimeInspector(cri);
-    relister = new Relister(inspector, this::changed, this::wantedUids, () -> pods != null && pods.hasSynced());
+    relister = new Relister(inspector, this::changed, this::wantedUids, () -> pods != null && pods.hasSynced()
+        && statics != null && statics.hasSynced());
 
     nodeStatus = new NodeStatusManager(client, nodeName, facts, config.port(), runtimeVersion,
         config.podCidr().orElse(null), () -> relister.healthy() || relister.nanosSinceLastSuccess() < 30_000_000_000L,
@@ -103,10 +112,28 @@ public class Kubelet {
         new SandboxConfigs(dirs, config.clusterDns(), config.clusterDomain()), dirs,
         new EnvResolver(client, facts.allocatable()), probes, probeRunner, CrashBackoff.kubeletDefault(), stopper,
         hostIp, Clock.systemUTC());
-    workers = new PodWorkers(syncer, uid -> pods.get(uid));
+    // Static pods first: until their folder was read, their running containers would look like orphans.
+    statics = new StaticPodSource(Path.of(config.podManifestPath().orElse(dirs.root().resolve("manifests")
+        .toString())), nodeName, this::changed, Clock.systemUTC());
+    try {
+      java.nio.file.Files.createDirectories(statics.dir());
+    } catch (java.io.IOException e) {
+      LOG.warnf("cannot create the static pod folder %s: %s", statics.dir(), e.getMessage());
+    }
+    statics.refresh();
+    workers = new PodWorkers(syncer, this::desired);
     pods = new PodSource(client, nodeName, this::changed);
+    mirrors = new MirrorPods(client, nodeName, statics, pods::mirrors, this::changed);
+    syncer.statusTarget(p -> StaticPodManifests.isStatic(p) ? mirrors.mirrorOf(p) : p);
+    pods.onMirrorsChanged(() -> loops.execute(safely("mirror pods", mirrors::reconcile)));
     workers.start(config.podWorkers());
     pods.start();
+    loops.scheduleWithFixedDelay(safely("static pods", () -> {
+      statics.refresh();
+      if (pods.hasSynced()) {
+        mirrors.reconcile();
+      }
+    }), 1000, 1000, TimeUnit.MILLISECONDS);
 
     loops.scheduleWithFixedDelay(relister, 0, config.relistPeriod().toMillis(), TimeUnit.MILLISECONDS);
     loops.scheduleWithFixedDelay(safely("lease", lease), lease.renewInterval().toMillis(),
@@ -114,6 +141,8 @@ public class Kubelet {
     long statusPeriod = config.nodeStatusUpdatePeriod().toMillis();
     loops.scheduleWithFixedDelay(safely("node status", () -> nodeStatus.update(false)), statusPeriod, statusPeriod,
         TimeUnit.MILLISECONDS);
+    nodeStats = new NodeStats(dirs.root());
+    loops.scheduleWithFixedDelay(safely("node stats", nodeStats::sample), 0, 5, TimeUnit.SECONDS);
     started = true;
     LOG.infof("kubelet started: node %s, pods from the API server, containers through %s", nodeName,
         config.containerdSocket());
@@ -172,7 +201,17 @@ public class Kubelet {
   }
 
   private Set<String> wantedUids() {
-    return pods == null ? Set.of() : new HashSet<>(pods.all().keySet());
+    Set<String> wanted = pods == null ? new HashSet<>() : new HashSet<>(pods.all().keySet());
+    if (statics != null) {
+      wanted.addAll(statics.all().keySet());
+    }
+    return wanted;
+  }
+
+  /** The pod a UID stands for: a static pod from a manifest, else the API server's (null: neither has it). */
+  private Pod desired(String uid) {
+    Pod pod = statics.get(uid);
+    return pod != null ? pod : pods.get(uid);
   }
 
   private static Runnable safely(String what, Runnable task) {
@@ -232,6 +271,10 @@ public class Kubelet {
     return pods;
   }
 
+  public NodeStats nodeStats() {
+    return nodeStats;
+  }
+
   public PodDirs dirs() {
     return dirs;
   }
@@ -241,7 +284,25 @@ public class Kubelet {
   }
 
   public Pod pod(String namespace, String name) {
+    if (statics != null) {
+      Optional<Pod> p = statics.byName(namespace, name);
+      if (p.isPresent()) {
+        return p.get();
+      }
+    }
     return pods == null ? null : pods.byName(namespace, name).orElse(null);
+  }
+
+  /** Every pod this kubelet runs: the API server's and the static ones. */
+  public java.util.List<Pod> allPods() {
+    java.util.List<Pod> all = new java.util.ArrayList<>();
+    if (pods != null) {
+      all.addAll(pods.all().values());
+    }
+    if (statics != null) {
+      all.addAll(statics.all().values());
+    }
+    return all;
   }
 
   Duration relistPeriod() {

@@ -34,6 +34,10 @@ public record RequestInfo(String group, String version, String namespace, String
     String resource = parts.get(0);
     String name = parts.size() > 1 ? parts.get(1) : null;
     String subresource = parts.size() > 2 ? String.join("/", parts.subList(2, parts.size())) : null;
+    if (parts.size() > 3 && parts.get(2).equals("proxy")) {
+      // pods/x/proxy/<path>: the path is the proxy's, not part of the subresource (as upstream's RequestInfo).
+      subresource = "proxy";
+    }
     if (parts.get(0).equals("namespaces") && parts.size() >= 2) {
       name = parts.get(1);
     }

@@ -35,16 +35,45 @@ public final class PodCgroups {
     return root + "/kubepods" + (segment.isEmpty() ? "" : "/" + segment) + "/pod" + uid;
   }
 
-  /** Makes the pod's cgroup in the memory and cpu hierarchies (runc makes the rest on demand). */
+  /**
+   * Makes the pod's cgroup in the memory, cpu and pids hierarchies (runc makes the rest on demand) and sets the pod's
+   * limits there ({@link PodResources}), so the pod as a whole can never use more than its containers may together.
+   */
   public void create(Pod pod) {
     String parent = parentOf(pod);
-    for (String controller : List.of("memory", "cpu,cpuacct", "pids")) {
-      Path dir = CGROUP_FS.resolve(controller).resolve(parent.substring(1));
+    PodResources limits = PodResources.of(pod);
+    for (String controller : List.of("memory", "cpu", "pids")) {
+      // "cpu" is the hierarchy itself or a symlink to "cpu,cpuacct"; never make a hierarchy that is not mounted.
+      Path hierarchy = CGROUP_FS.resolve(controller);
+      if (!Files.isDirectory(hierarchy)) {
+        continue;
+      }
+      Path dir = hierarchy.resolve(parent.substring(1));
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {
         LOG.debugf("cannot create %s: %s", dir, e.getMessage());
+        continue;
       }
+      if (controller.equals("memory") && limits.memoryLimitBytes() != PodResources.UNLIMITED) {
+        write(dir.resolve("memory.limit_in_bytes"), limits.memoryLimitBytes());
+      } else if (controller.equals("cpu")) {
+        write(dir.resolve("cpu.shares"), limits.cpuShares());
+        if (limits.cpuQuota() != PodResources.UNLIMITED) {
+          write(dir.resolve("cpu.cfs_period_us"), PodResources.CPU_PERIOD);
+          write(dir.resolve("cpu.cfs_quota_us"), limits.cpuQuota());
+        }
+      }
+    }
+  }
+
+  private static void write(Path file, long value) {
+    try {
+      if (Files.exists(file)) {
+        Files.writeString(file, Long.toString(value));
+      }
+    } catch (IOException e) {
+      LOG.debugf("cannot write %s to %s: %s", value, file, e.getMessage());
     }
   }
 

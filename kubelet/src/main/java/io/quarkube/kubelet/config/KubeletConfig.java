@@ -73,6 +73,9 @@ public interface KubeletConfig {
   @WithDefault("cluster.local")
   String clusterDomain();
 
-  /** A folder of static pod manifests (read without the API server, shown there as mirror pods). */
-  Optional<String> staticPodPath();
+  /**
+   * Upstream's {@code --pod-manifest-path}: a folder of static pod manifests (run without the API server, shown there
+   * as mirror pods). Default: {@code <root-dir>/manifests}.
+   */
+  Optional<String> podManifestPath();
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkube.kubelet.staticpods.StaticPodManifests;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,9 @@ public final class PodSource implements AutoCloseable {
   private final String nodeName;
   private final Consumer<String> changed;
   private final Map<String, Pod> byUid = new ConcurrentHashMap<>();
+  /** Mirrors of static pods (namespace/name): shown, never run; {@code MirrorPods} keeps them. */
+  private final Map<String, Pod> mirrors = new ConcurrentHashMap<>();
+  private volatile Runnable mirrorsChanged = () -> { };
   private SharedIndexInformer<Pod> informer;
 
   public PodSource(KubernetesClient client, String nodeName, Consumer<String> changed) {
@@ -41,6 +45,11 @@ public final class PodSource implements AutoCloseable {
 
           @Override
           public void onDelete(Pod pod, boolean finalStateUnknown) {
+            if (StaticPodManifests.isMirror(pod)) {
+              mirrors.remove(mirrorKey(pod), pod);
+              mirrorsChanged.run();
+              return;
+            }
             String uid = pod.getMetadata().getUid();
             byUid.remove(uid);
             changed.accept(uid);
@@ -49,9 +58,28 @@ public final class PodSource implements AutoCloseable {
   }
 
   private void put(Pod pod) {
+    if (StaticPodManifests.isMirror(pod)) {
+      mirrors.put(mirrorKey(pod), pod);
+      mirrorsChanged.run();
+      return;
+    }
     String uid = pod.getMetadata().getUid();
     byUid.put(uid, pod);
     changed.accept(uid);
+  }
+
+  private static String mirrorKey(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  /** The mirror pods on this node by namespace/name. */
+  public Map<String, Pod> mirrors() {
+    return Map.copyOf(mirrors);
+  }
+
+  /** Called (on the informer's thread) whenever a mirror pod is added, changed or deleted. */
+  public void onMirrorsChanged(Runnable callback) {
+    this.mirrorsChanged = callback;
   }
 
   public boolean hasSynced() {

@@ -79,6 +79,10 @@ public final class PodSyncer {
   private final ExecutorService stopper;
   private final String hostIp;
   private final Clock clock;
+  /**
+   * Where a pod's status goes: the pod itself, or for a static pod its mirror in the API server (null: nowhere yet).
+   */
+  private volatile java.util.function.UnaryOperator<Pod> statusTarget = p -> p;
   /** Why each container of each pod waits (by pod uid, then container name), set when a start fails. */
   private final Map<String, Map<String, ContainerWaiting>> waiting = new ConcurrentHashMap<>();
 
@@ -102,6 +106,11 @@ public final class PodSyncer {
     this.stopper = stopper;
     this.hostIp = hostIp;
     this.clock = clock;
+  }
+
+  /** Static pods write their status to their mirror pods: this finds the mirror of a static pod. */
+  public void statusTarget(java.util.function.UnaryOperator<Pod> target) {
+    this.statusTarget = target;
   }
 
   /**
@@ -536,13 +545,19 @@ public final class PodSyncer {
 
   // ---------------------------------------------------------------------------------------------------- status
 
-  private PodStatus writeStatus(Pod pod, PodRuntime rt) {
-    String uid = pod.getMetadata().getUid();
+  private PodStatus writeStatus(Pod spec, PodRuntime rt) {
+    String uid = spec.getMetadata().getUid();
+    Pod target = statusTarget.apply(spec);
+    // A static pod's status is built on its mirror's last one (transition times) and written there.
+    Pod pod = target == spec ? spec : new io.fabric8.kubernetes.api.model.PodBuilder(spec)
+        .withStatus(target == null ? null : target.getStatus()).build();
     PodStatus status = PodStatusBuilder.build(pod, new PodStatusBuilder.Inputs(rt,
         waiting.getOrDefault(uid, Map.of()), this::terminationMessage, probes, hostIp, clock.instant()));
-    if (PodStatusBuilder.same(pod.getStatus(), status)) {
+    if (target == null || PodStatusBuilder.same(pod.getStatus(), status)) {
       return status;
     }
+    String objectUid = target.getMetadata().getUid();
+    pod = target;
     Pod copy = new io.fabric8.kubernetes.api.model.PodBuilder(pod).withStatus(status).build();
     try {
       client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
@@ -551,7 +566,7 @@ public final class PodSyncer {
         // Someone else wrote the pod meanwhile: write ours onto the fresh object (the status is the kubelet's).
         Pod fresh = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
             .get();
-        if (fresh != null && uid.equals(fresh.getMetadata().getUid())) {
+        if (fresh != null && objectUid.equals(fresh.getMetadata().getUid())) {
           fresh.setStatus(PodStatusBuilder.build(fresh, new PodStatusBuilder.Inputs(rt,
               waiting.getOrDefault(uid, Map.of()), this::terminationMessage, probes, hostIp, clock.instant())));
           try {

@@ -5,36 +5,23 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * Who is calling the kubelet API, from the TLS client certificate (the server already checked it chains to the
- * cluster CA). Upstream asks the API server with a SubjectAccessReview on {@code nodes/proxy}; here the callers that
- * may stream from containers are fixed: the API server's kubelet-client identity and cluster admins
- * ({@code system:masters}). Everyone else gets 403.
+ * Who is calling the kubelet API by the TLS client certificate (the handshake already checked it chains to the cluster
+ * CA): CN is the user, every O a group. {@link KubeletAuth} decides what such a caller may do.
  */
 final class ClientIdentity {
-  static final String APISERVER_CLIENT = "kube-apiserver-kubelet-client";
-  static final String MASTERS = "system:masters";
-
   private ClientIdentity() {}
 
-  record Subject(String user, List<String> groups) {}
-
-  static void require(RoutingContext rc) {
-    Subject subject = subject(rc);
-    if (subject == null) {
-      Errors.send(rc, 401, "Unauthorized", "Unauthorized");
-      return;
+  record Subject(String user, List<String> groups, String uid, Map<String, List<String>> extra) {
+    Subject(String user, List<String> groups) {
+      this(user, groups, null, null);
     }
-    if (!APISERVER_CLIENT.equals(subject.user()) && !subject.groups().contains(MASTERS)) {
-      Errors.send(rc, 403, "Forbidden", "User \"" + subject.user() + "\" is forbidden to use the kubelet API");
-      return;
-    }
-    rc.next();
   }
 
   static Subject subject(RoutingContext rc) {

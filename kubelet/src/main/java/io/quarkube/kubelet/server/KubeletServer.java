@@ -25,9 +25,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The kubelet's HTTPS API (upstream's port 10250): container logs, exec, attach and port-forward for the API server,
- * plus {@code /healthz} and {@code /pods}. Every request needs a client certificate signed by the cluster CA (anonymous
- * access is refused at the TLS handshake), and only the API server's kubelet-client identity or a cluster admin is let
- * through ({@link ClientIdentity}).
+ * plus {@code /healthz}, {@code /pods} and {@code /stats/summary}. Every request needs a client certificate signed by the
+ * cluster CA or a bearer token the API server accepts, and the API server's permission for what it asks
+ * ({@link KubeletAuth}: TokenReview, SubjectAccessReview on {@code nodes/proxy}, {@code nodes/stats}, ...).
  *
  * <p>It is a Vert.x server of its own rather than Quarkus' HTTP server, which serves health and metrics over plain
  * HTTP on loopback (upstream's 10248).
@@ -92,9 +92,11 @@ public class KubeletServer {
     streams = new StreamClients();
     ContainerLocator locator = new ContainerLocator(kubelet);
     Router router = Router.router(vertx);
-    router.route().handler(ClientIdentity::require);
+    KubeletAuth auth = new KubeletAuth(kubelet.client(), kubelet.nodeName(), vertx, java.time.Clock.systemUTC());
+    router.route().handler(auth::handle);
     router.get("/healthz").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end("ok"));
     router.get("/pods").blockingHandler(rc -> PodsHandler.handle(rc, kubelet), false);
+    router.get("/stats/summary").blockingHandler(new StatsHandler(kubelet, kubelet.nodeStats()), false);
     router.get("/containerLogs/:namespace/:pod/:container")
         .blockingHandler(new ContainerLogsHandler(locator, kubelet.cri()), false);
     StreamHandler exec = new StreamHandler(locator, kubelet.cri(), streams, vertx);
@@ -110,7 +112,8 @@ public class KubeletServer {
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certFile).setKeyPath(keyFile))
         .setTrustOptions(new PemTrustOptions().addCertPath(clientCaFile))
-        .setClientAuth(ClientAuth.REQUIRED)
+        // REQUEST, not REQUIRED: callers may authenticate with a bearer token instead (KubeletAuth).
+        .setClientAuth(ClientAuth.REQUEST)
         .setWebSocketSubProtocols(WEBSOCKET_PROTOCOLS)
         .setMaxWebSocketFrameSize(1 << 20)
         .setMaxWebSocketMessageSize(16 << 20)

@@ -11,8 +11,7 @@ final class PodsHandler {
   private PodsHandler() {}
 
   static void handle(RoutingContext rc, Kubelet kubelet) {
-    var pods = kubelet.pods() == null ? new ArrayList<io.fabric8.kubernetes.api.model.Pod>()
-        : new ArrayList<>(kubelet.pods().all().values());
+    var pods = new ArrayList<>(kubelet.allPods());
     rc.response().putHeader("Content-Type", "application/json")
         .end(Serialization.asJson(new PodListBuilder().withNewMetadata().endMetadata().withItems(pods).build()));
   }
