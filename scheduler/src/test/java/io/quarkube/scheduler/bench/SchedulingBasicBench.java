@@ -41,7 +41,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * ({@code scheduler/bench.sh} sets everything up):
  *
  * <pre>
- * mvn -pl scheduler test -Dtest=SchedulingBasicBench -Dbench.kubeconfig=STATE/admin.kubeconfig -Dbench.state-dir=STATE \
+ * mvn -pl scheduler test -Dtest=SchedulingBasicBench -Dbench.kubeconfig=STATE/admin.kubeconfig \
+ *     -Dbench.state-dir=STATE \
  *     -Dbench.nodes=500 -Dbench.pods=1000 [-Dbench.etcd=http://127.0.0.1:2379] [-Dbench.results=FILE]
  * </pre>
  *
@@ -82,7 +83,7 @@ class SchedulingBasicBench {
       List<Future<?>> fs = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         Node n = node(run + "-n" + i, run);
-        fs.add(pool.submit(() -> c.nodes().resource(n).create()));
+        fs.add(pool.submit(() -> createWithRetry(() -> c.nodes().resource(n).create())));
       }
       awaitAll(fs);
       System.out.printf("created %d nodes in %.1f s%n", nodes, (System.nanoTime() - t0) / 1e9);
@@ -118,7 +119,7 @@ class SchedulingBasicBench {
       fs.clear();
       for (int i = 0; i < pods; i++) {
         Pod p = pod(run, "p" + i);
-        fs.add(pool.submit(() -> c.pods().inNamespace(run).resource(p).create()));
+        fs.add(pool.submit(() -> createWithRetry(() -> c.pods().inNamespace(run).resource(p).create())));
       }
       awaitAll(fs);
       double created = (System.nanoTime() - start) / 1e9;
@@ -215,6 +216,25 @@ class SchedulingBasicBench {
         "-Dquarkube.scheduler.config=" + conf, "-Dquarkus.http.port=0", "-jar", jar.toString()));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(Path.of("target", "bench-scheduler.log").toFile()).start();
+  }
+
+  /**
+   * Creates, retrying when the connection drops (a loaded machine: the server's idle timeout can close a pooled
+   * connection just as a request goes out); "already exists" after a retry means the first attempt went through.
+   */
+  private static Object createWithRetry(java.util.function.Supplier<?> create) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return create.get();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (attempt > 1 && e.getCode() == 409) {
+          return null;
+        }
+        if (attempt >= 5 || e.getCode() != 0 && e.getCode() < 500 && e.getCode() != 429) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static void awaitAll(List<Future<?>> fs) throws Exception {
