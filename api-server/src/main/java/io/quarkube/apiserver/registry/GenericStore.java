@@ -3,6 +3,7 @@ package io.quarkube.apiserver.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.errors.FieldError;
@@ -16,6 +17,7 @@ import io.quarkube.apiserver.storage.StorageWatch;
 import io.quarkube.apiserver.storage.StorageWatchListener;
 import io.quarkube.apiserver.storage.StoredValue;
 import io.quarkube.apiserver.validation.ObjectMetaValidator;
+import java.lang.reflect.Method;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,6 +53,9 @@ public final class GenericStore<T extends HasMetadata> {
   private final Set<String> selectableFields;
   @SuppressWarnings("unchecked")
   private volatile StoreHooks<T> hooks = (StoreHooks<T>) StoreHooks.NONE;
+  private volatile Optional<Method> statusSetter;
+  private static final com.fasterxml.jackson.core.type.TypeReference<List<ManagedFieldsEntry>> MANAGED_FIELDS =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
   @SuppressWarnings("unchecked")
   public GenericStore(ResourceDefinition definition, Strategy<T> strategy, Storage storage, Clock clock) {
@@ -295,14 +300,15 @@ public final class GenericStore<T extends HasMetadata> {
           && !expectedResourceVersion.equals(old.getMetadata().getResourceVersion())) {
         throw conflict(name);
       }
-      T updated = transform.apply(copy(old));
+      // A second decode of the stored bytes is the transform's private copy (cheaper than serializing old again).
+      T updated = transform.apply(decode(stored));
       metadataOf(updated);
       updated.setApiVersion(definition.apiVersion());
       updated = prepareUpdate(updated, old, subresource);
       if (fieldManager != null) {
         updated = trackManagedFields(old, updated, fieldManager, subresource);
       }
-      byte[] bytes = Json.bytes(withoutResourceVersion(updated));
+      byte[] bytes = storedBytes(updated);
       if (Arrays.equals(bytes, stored.value())) {
         return old;
       }
@@ -319,8 +325,9 @@ public final class GenericStore<T extends HasMetadata> {
           hooks.afterDelete(updated);
           return updated;
         }
-        // Serialized again: a begin hook may have filled fields (a Service's ClusterIP or NodePorts).
-        long rev = storage.update(key, Json.bytes(withoutResourceVersion(updated)), stored.modRevision());
+        // Serialized again when hooks ran: a begin hook may have filled fields (a Service's ClusterIP or NodePorts).
+        long rev = storage.update(key, hooks == StoreHooks.NONE ? bytes : storedBytes(updated),
+            stored.modRevision());
         updated.getMetadata().setResourceVersion(Long.toString(rev));
         written = true;
         hooks.afterUpdate(updated, old);
@@ -414,7 +421,11 @@ public final class GenericStore<T extends HasMetadata> {
         before == null ? null : Json.tree(before), afterTree, manager, definition.apiVersion(), subresource,
         clock.instant(), strategy.applySchema(definition));
     managed.writeTo(afterTree);
-    return Json.convert(afterTree, type());
+    // writeTo changes only metadata.managedFields: convert that list instead of the whole object again.
+    JsonNode entries = afterTree.path("metadata").get("managedFields");
+    after.getMetadata().setManagedFields(entries == null || entries.isNull() ? null
+        : Json.MAPPER.convertValue(entries, MANAGED_FIELDS));
+    return after;
   }
 
   // ---------------------------------------------------------------- delete
@@ -436,7 +447,7 @@ public final class GenericStore<T extends HasMetadata> {
             "Precondition failed: ResourceVersion in precondition: " + options.preconditionResourceVersion()
                 + ", ResourceVersion in object meta: " + meta.getResourceVersion());
       }
-      T next = copy(current);
+      T next = decode(stored);
       ObjectMeta nextMeta = next.getMetadata();
       List<String> finalizers = new ArrayList<>(nullToEmpty(nextMeta.getFinalizers()));
       addPropagationFinalizer(finalizers, options.propagationPolicy());
@@ -468,7 +479,7 @@ public final class GenericStore<T extends HasMetadata> {
         } else {
           nextMeta.setDeletionGracePeriodSeconds(0L);
         }
-        byte[] bytes = Json.bytes(withoutResourceVersion(next));
+        byte[] bytes = storedBytes(next);
         if (Arrays.equals(bytes, stored.value()) || options.dryRun()) {
           return new DeleteResult<>(options.dryRun() ? next : current, false, 0);
         }
@@ -543,10 +554,13 @@ public final class GenericStore<T extends HasMetadata> {
   }
 
   private WatchEvent<T> translate(StorageEvent e, ListOptions filter) {
+    boolean everything = filter.labels().isEverything() && filter.fields().isEverything();
     T current = e.value() == null ? null : decode(e.value(), e.revision());
-    T previous = e.previous() == null ? null : decode(e.previous(), e.revision());
-    boolean nowMatches = current != null && matches(current, filter);
-    boolean wasMatching = previous != null && matches(previous, filter);
+    // Without a selector every object matches: the previous value is only needed to report a deletion.
+    T previous = e.previous() == null || everything && e.type() != StorageEvent.Type.DELETE ? null
+        : decode(e.previous(), e.revision());
+    boolean nowMatches = current != null && (everything || matches(current, filter));
+    boolean wasMatching = everything ? e.previous() != null : previous != null && matches(previous, filter);
     if (e.type() == StorageEvent.Type.DELETE) {
       return wasMatching ? new WatchEvent<>("DELETED", previous, e.revision()) : null;
     }
@@ -585,14 +599,19 @@ public final class GenericStore<T extends HasMetadata> {
     return obj;
   }
 
-  private T copy(T obj) {
-    return Json.read(Json.bytes(obj), type());
-  }
-
-  private T withoutResourceVersion(T obj) {
-    T c = copy(obj);
-    c.getMetadata().setResourceVersion(null);
-    return c;
+  /**
+   * The bytes stored in etcd: the object without its resourceVersion (etcd's revision is the version). The field is
+   * cleared for the serialization and put back, instead of serializing a copy.
+   */
+  private byte[] storedBytes(T obj) {
+    ObjectMeta meta = obj.getMetadata();
+    String rv = meta.getResourceVersion();
+    meta.setResourceVersion(null);
+    try {
+      return Json.bytes(obj);
+    } finally {
+      meta.setResourceVersion(rv);
+    }
   }
 
   private ObjectMeta metadataOf(T object) {
@@ -603,6 +622,17 @@ public final class GenericStore<T extends HasMetadata> {
   }
 
   private T withStatus(T object, JsonNode status) {
+    if (status == null || status.isNull()) {
+      Method clear = statusSetter();
+      if (clear != null) {
+        try {
+          clear.invoke(object, (Object) null);
+          return object;
+        } catch (ReflectiveOperationException e) {
+          // fall back to the tree below
+        }
+      }
+    }
     ObjectNode tree = Json.tree(object);
     if (status == null || status.isNull()) {
       tree.remove("status");
@@ -610,6 +640,27 @@ public final class GenericStore<T extends HasMetadata> {
       tree.set("status", status);
     }
     return Json.convert(tree, type());
+  }
+
+  /**
+   * The model's {@code setStatus}, to drop a status without a JSON round trip (null for types without a typed status,
+   * such as custom resources, whose status lives in the generic tree).
+   */
+  private Method statusSetter() {
+    Optional<Method> m = statusSetter;
+    if (m == null) {
+      Method found = null;
+      for (Method candidate : type().getMethods()) {
+        if (candidate.getName().equals("setStatus") && candidate.getParameterCount() == 1
+            && !candidate.getParameterTypes()[0].isPrimitive()) {
+          found = candidate;
+          break;
+        }
+      }
+      m = Optional.ofNullable(found);
+      statusSetter = m;
+    }
+    return m.orElse(null);
   }
 
   private JsonNode statusOf(T object) {

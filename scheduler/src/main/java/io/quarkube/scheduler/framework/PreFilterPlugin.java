@@ -34,5 +34,31 @@ public interface PreFilterPlugin extends Plugin {
     Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node);
 
     Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node);
+
+    /**
+     * Extensions for a plugin whose PreFilter state counts pods: adding a pod counts it once more (+1), removing it
+     * once less (-1). Both always succeed.
+     */
+    static Extensions counting(Counter counter) {
+      return new Extensions() {
+        @Override
+        public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node) {
+          counter.update(state, podToSchedule, podToAdd, node, 1);
+          return Status.SUCCESS;
+        }
+
+        @Override
+        public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node) {
+          counter.update(state, podToSchedule, podToRemove, node, -1);
+          return Status.SUCCESS;
+        }
+      };
+    }
+  }
+
+  /** Counts {@code pod} on {@code node} {@code delta} times more in the cycle's PreFilter state. */
+  @FunctionalInterface
+  interface Counter {
+    void update(CycleState state, PodInfo podToSchedule, PodInfo pod, NodeInfo node, int delta);
   }
 }

@@ -43,4 +43,25 @@ public interface ScorePlugin extends Plugin {
       scores[i] = reverse ? maxPriority - s : s;
     }
   }
+
+  /**
+   * A Score plugin normalized by upstream's DefaultNormalizeScore (scaled by the highest raw score), the helper
+   * NodeAffinity and TaintToleration share; {@link #reverseScores} when fewer is better.
+   */
+  interface DefaultNormalized extends ScorePlugin {
+    default boolean reverseScores() {
+      return false;
+    }
+
+    @Override
+    default boolean hasScoreExtensions() {
+      return true;
+    }
+
+    @Override
+    default Status normalizeScores(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {
+      defaultNormalize(MAX_NODE_SCORE, reverseScores(), scores);
+      return Status.SUCCESS;
+    }
+  }
 }

@@ -1,11 +1,14 @@
 package io.quarkube.scheduler.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,7 +16,9 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,167 +28,278 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Upstream scheduler_perf's SchedulingBasic against a running cluster: N simulated nodes (Node objects, no kubelet),
- * M pending pods, and the scheduler of the cluster doing its job. Prints pods scheduled per second (average over the
- * run, and the slowest 10-second window) and the scheduler's CPU and memory. A command, not a test: it asserts
- * nothing and only runs when asked:
+ * Upstream scheduler_perf's SchedulingBasic against a running API server and etcd: N simulated nodes (Node objects,
+ * no kubelet), M pending pods, then the scheduler. Prints pods scheduled per second (average, and the slowest
+ * 10-second window), the CPU the scheduler, API server and etcd used, and the same-minute baseline of raw etcd puts
+ * per second; writes the figures as JSON. A command, not a test: it asserts nothing and only runs when asked
+ * ({@code scheduler/bench.sh} sets everything up):
  *
  * <pre>
  * mvn -pl scheduler test -Dtest=SchedulingBasicBench -Dbench.kubeconfig=STATE/admin.kubeconfig \
- *     -Dbench.state-dir=STATE -Dbench.nodes=500 -Dbench.pods=1000 [-Dbench.start-scheduler=true]
+ *     -Dbench.state-dir=STATE \
+ *     -Dbench.nodes=500 -Dbench.pods=1000 [-Dbench.etcd=http://127.0.0.1:2379] [-Dbench.results=FILE]
  * </pre>
  *
- * With {@code bench.start-scheduler=true} the cluster must run without a scheduler
- * ({@code QUARKUBE_COMPONENTS=api-server ./quarkube up}): the bench creates all pods first, then starts the
- * scheduler jar itself, so the figure is the scheduler's (plus the API server's binding path), not the pod creation
- * rate; the clock starts at the first binding.
+ * By default the cluster must run without a scheduler ({@code QUARKUBE_COMPONENTS=api-server ./quarkube up}): the
+ * bench creates all pods first, then starts the scheduler jar itself, so the figure is the scheduler's plus the API
+ * server's binding path, not the pod creation rate; the clock starts at the first binding. With
+ * {@code -Dbench.start-scheduler=false} it measures the cluster's own scheduler while pods are being created.
  */
 @EnabledIfSystemProperty(named = "bench.kubeconfig", matches = ".+")
 class SchedulingBasicBench {
+  private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   @Test
   void schedulingBasic() throws Exception {
     int nodes = Integer.getInteger("bench.nodes", 500);
     int pods = Integer.getInteger("bench.pods", 1000);
     Path state = Path.of(System.getProperty("bench.state-dir", "."));
+    boolean own = Boolean.parseBoolean(System.getProperty("bench.start-scheduler", "true"));
+    String etcd = System.getProperty("bench.etcd", "");
     Config cfg = Config.fromKubeconfig(Files.readString(Path.of(System.getProperty("bench.kubeconfig"))));
     cfg.setOnlyHttpWatches(true);
-    cfg.setMaxConcurrentRequests(256);
-    cfg.setMaxConcurrentRequestsPerHost(256);
+    // A shared, loaded machine: generous timeouts, and few enough connections that TLS handshakes don't pile up.
+    cfg.setConnectionTimeout(60_000);
+    cfg.setRequestTimeout(120_000);
+    cfg.setMaxConcurrentRequests(32);
+    cfg.setMaxConcurrentRequestsPerHost(32);
     String run = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("benchmark", "SchedulingBasic");
+    out.put("time", Instant.now().toString());
+    out.put("nodes", nodes);
+    out.put("pods", pods);
+    out.put("cpus", Runtime.getRuntime().availableProcessors());
+    out.put("loadAverageBefore", loadAverage());
     try (KubernetesClient c = new KubernetesClientBuilder().withConfig(cfg).build()) {
-      ExecutorService pool = Executors.newFixedThreadPool(32);
+      ExecutorService pool = Executors.newFixedThreadPool(16);
       long t0 = System.nanoTime();
       List<Future<?>> fs = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         Node n = node(run + "-n" + i, run);
-        fs.add(pool.submit(() -> c.nodes().resource(n).create()));
+        fs.add(pool.submit(() -> createWithRetry(() -> c.nodes().resource(n).create())));
       }
-      for (Future<?> f : fs) {
-        f.get();
-      }
+      awaitAll(fs);
       System.out.printf("created %d nodes in %.1f s%n", nodes, (System.nanoTime() - t0) / 1e9);
       c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(run).endMetadata().build()).create();
+      // Pods need their service account; without the controller manager nobody else creates "default".
+      c.serviceAccounts().inNamespace(run).resource(new ServiceAccountBuilder().withNewMetadata().withName("default")
+          .endMetadata().build()).create();
 
       Set<String> bound = ConcurrentHashMap.newKeySet();
       long[] boundAt = new long[pods];
+      AtomicInteger boundCount = new AtomicInteger();
       var watch = c.pods().inNamespace(run).watch(new Watcher<Pod>() {
         @Override
         public void eventReceived(Action action, Pod pod) {
           if (pod.getSpec().getNodeName() != null && bound.add(pod.getMetadata().getName())) {
-            boundAt[bound.size() - 1] = System.nanoTime();
+            int i = boundCount.getAndIncrement();
+            if (i < boundAt.length) {
+              boundAt[i] = System.nanoTime();
+            }
           }
         }
 
         @Override
         public void onClose(WatcherException cause) {}
       });
-      boolean own = Boolean.getBoolean("bench.start-scheduler");
-      long cpu0 = own ? 0 : schedulerCpuTicks(state);
+      long apiPid = pid(state, "api-server");
+      long etcdPid = pid(state, "etcd");
+      long schedPid = own ? -1 : pid(state, "scheduler");
       long start = System.nanoTime();
+      long cpuSched0 = cpuTicks(schedPid);
+      long cpuApi0 = cpuTicks(apiPid);
+      long cpuEtcd0 = cpuTicks(etcdPid);
       fs.clear();
       for (int i = 0; i < pods; i++) {
         Pod p = pod(run, "p" + i);
-        fs.add(pool.submit(() -> c.pods().inNamespace(run).resource(p).create()));
+        fs.add(pool.submit(() -> createWithRetry(() -> c.pods().inNamespace(run).resource(p).create())));
       }
-      for (Future<?> f : fs) {
-        f.get();
-      }
+      awaitAll(fs);
       double created = (System.nanoTime() - start) / 1e9;
+      System.out.printf("created %d pods in %.1f s (%.0f/s)%n", pods, created, pods / created);
+      out.put("podCreatesPerSecond", round(pods / created));
+      if (!etcd.isEmpty()) {
+        double puts = EtcdBaseline.putsPerSecond(etcd, run, 3000);
+        System.out.printf("baseline: raw etcd puts (jetcd, 32 in flight, 1.5 KB) %.0f/s%n", puts);
+        out.put("etcdPutsPerSecondBefore", round(puts));
+      }
       Process scheduler = null;
       if (own) {
-        Path jar = Path.of(System.getProperty("user.dir"), "target/quarkus-app/quarkus-run.jar");
-        Path conf = Files.createTempFile("bench-scheduler", ".yaml");
-        Files.writeString(conf, "leaderElection:\n  leaderElect: false\n");
-        scheduler = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-            "-Dquarkube.kubeconfig=" + state.resolve("scheduler.kubeconfig"), "-Dquarkube.scheduler.config=" + conf,
-            "-Dquarkus.http.port=0", "-jar", jar.toString()).redirectErrorStream(true)
-            .redirectOutput(Path.of("target", "bench-scheduler.log").toFile()).start();
-        while (bound.isEmpty() && scheduler.isAlive()) {
+        scheduler = startScheduler(state);
+        schedPid = scheduler.pid();
+        while (boundCount.get() == 0 && scheduler.isAlive()) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         start = boundAt[0];
+        cpuSched0 = 0;
+        cpuApi0 = cpuTicks(apiPid);
+        cpuEtcd0 = cpuTicks(etcdPid);
       }
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (bound.size() < pods && System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(Integer.getInteger("bench.timeout-minutes", 30));
+      while (boundCount.get() < pods && System.nanoTime() < deadline && (scheduler == null || scheduler.isAlive())) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }
       long end = System.nanoTime();
-      long cpu1 = own ? cpuTicks(scheduler.pid()) : schedulerCpuTicks(state);
-      long rss = own ? rssMiB(scheduler.pid()) : schedulerRssMiB(state);
-      if (own) {
+      long cpuSched = cpuTicks(schedPid) - cpuSched0;
+      long cpuApi = cpuTicks(apiPid) - cpuApi0;
+      long cpuEtcd = cpuTicks(etcdPid) - cpuEtcd0;
+      long rss = rssMiB(schedPid);
+      if (scheduler != null) {
         scheduler.destroy();
+        scheduler.waitFor(30, TimeUnit.SECONDS);
       }
       watch.close();
-      int n = bound.size();
+      int n = Math.min(boundCount.get(), pods);
       double total = (end - start) / 1e9;
-      System.out.printf("created %d pods in %.1f s (%.0f/s)%n", pods, created, pods / created);
-      System.out.printf("scheduled %d/%d pods in %.1f s: %.0f pods/s on average%n", n, pods, total, n / total);
-      System.out.printf("slowest 10 s window: %s%n", slowestWindow(boundAt, n, start, end));
-      if (cpu0 >= 0 && cpu1 >= 0) {
-        System.out.printf("scheduler CPU: %.1f s (%.0f%% of one core); RSS %d MiB%n", (cpu1 - cpu0) / 100.0,
-            (cpu1 - cpu0) / total, rss);
+      double rate = n / total;
+      System.out.printf("scheduled %d/%d pods in %.1f s: %.0f pods/s on average%n", n, pods, total, rate);
+      double slowest = slowestWindow(boundAt, n, start, end);
+      System.out.printf("slowest 10 s window: %s%n", slowest < 0 ? String.format("n/a (the run took %.1f s)", total)
+          : String.format("%.0f pods/s", slowest));
+      System.out.printf("CPU during the run: scheduler %.1f s, API server %.1f s, etcd %.1f s (%.0f%%, %.0f%%, %.0f%% "
+          + "of one core); scheduler RSS %d MiB%n", cpuSched / 100.0, cpuApi / 100.0, cpuEtcd / 100.0,
+          cpuSched / total, cpuApi / total, cpuEtcd / total, rss);
+      out.put("scheduled", n);
+      out.put("seconds", round(total));
+      out.put("podsPerSecond", round(rate));
+      out.put("slowest10sWindowPodsPerSecond", slowest < 0 ? null : round(slowest));
+      out.put("schedulerCpuSeconds", cpuSched / 100.0);
+      out.put("apiServerCpuSeconds", cpuApi / 100.0);
+      out.put("etcdCpuSeconds", cpuEtcd / 100.0);
+      if (n > 0) {
+        out.put("cpuMillisPerPod", Map.of("scheduler", round(cpuSched * 10.0 / n), "apiServer",
+            round(cpuApi * 10.0 / n), "etcd", round(cpuEtcd * 10.0 / n)));
       }
+      out.put("schedulerRssMiB", rss);
+      if (!etcd.isEmpty()) {
+        double puts = EtcdBaseline.putsPerSecond(etcd, run, 3000);
+        System.out.printf("baseline after: raw etcd puts %.0f/s%n", puts);
+        out.put("etcdPutsPerSecondAfter", round(puts));
+        double base = ((Double) out.get("etcdPutsPerSecondBefore") + puts) / 2;
+        // Each pod costs the API server two writes (binding, Scheduled event): the machine's ceiling is base / 2.
+        System.out.printf("ratio: %.1f%% of the raw etcd put rate (%.1f%% of the two-writes-per-pod ceiling)%n",
+            100 * rate / base, 200 * rate / base);
+        out.put("ratioToEtcdPuts", round(rate / base));
+      }
+      out.put("loadAverageAfter", loadAverage());
       // Clean up: pods on nodes without kubelet need grace period 0.
       c.pods().inNamespace(run).withGracePeriod(0).delete();
       c.namespaces().withName(run).delete();
       c.nodes().withLabel("bench", run).delete();
       pool.shutdown();
     }
+    Path results = Path.of(System.getProperty("bench.results", "../bench-results/scheduler.json"));
+    Files.createDirectories(results.toAbsolutePath().getParent());
+    Files.writeString(results, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out)
+        + "\n");
+    System.out.println("wrote " + results.toAbsolutePath().normalize());
   }
 
-  private static String slowestWindow(long[] boundAt, int n, long start, long end) {
-    double span = (end - start) / 1e9;
-    if (span < 10) {
-      return String.format("n/a (the run took %.1f s)", span);
+  private static Process startScheduler(Path state) throws Exception {
+    Path jar = Path.of(System.getProperty("user.dir"), "target/quarkus-app/quarkus-run.jar");
+    Path conf = Files.createTempFile("bench-scheduler", ".yaml");
+    Files.writeString(conf, "leaderElection:\n  leaderElect: false\n");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g"));
+    String extra = System.getProperty("bench.scheduler-java-opts", "");
+    if (!extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-Dquarkube.kubeconfig=" + state.resolve("scheduler.kubeconfig"),
+        "-Dquarkube.scheduler.config=" + conf, "-Dquarkus.http.port=0", "-jar", jar.toString()));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(Path.of("target", "bench-scheduler.log").toFile()).start();
+  }
+
+  /**
+   * Creates, retrying when the connection drops (a loaded machine: the server's idle timeout can close a pooled
+   * connection just as a request goes out); "already exists" after a retry means the first attempt went through.
+   */
+  private static Object createWithRetry(java.util.function.Supplier<?> create) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return create.get();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (attempt > 1 && e.getCode() == 409) {
+          return null;
+        }
+        if (attempt >= 5 || e.getCode() != 0 && e.getCode() < 500 && e.getCode() != 429) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void awaitAll(List<Future<?>> fs) throws Exception {
+    for (Future<?> f : fs) {
+      f.get();
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  /** The lowest rate over any 10-second window (sliding by 1 s); -1 when the run was shorter. */
+  static double slowestWindow(long[] boundAt, int n, long start, long end) {
+    if (end - start < WINDOW_NANOS) {
+      return -1;
     }
     double worst = Double.MAX_VALUE;
-    for (long w = start; w + 10_000_000_000L <= end; w += 1_000_000_000L) {
+    for (long w = start; w + WINDOW_NANOS <= end; w += TimeUnit.SECONDS.toNanos(1)) {
       int count = 0;
       for (int i = 0; i < n; i++) {
-        if (boundAt[i] >= w && boundAt[i] < w + 10_000_000_000L) {
+        if (boundAt[i] >= w && boundAt[i] < w + WINDOW_NANOS) {
           count++;
         }
       }
       worst = Math.min(worst, count / 10.0);
     }
-    return String.format("%.0f pods/s", worst);
+    return worst;
   }
 
-  private static long schedulerCpuTicks(Path state) {
+  private static String loadAverage() {
     try {
-      return cpuTicks(Long.parseLong(Files.readString(state.resolve("run/scheduler.pid")).trim()));
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  private static long pid(Path state, String component) {
+    try {
+      return Long.parseLong(Files.readString(state.resolve("run/" + component + ".pid")).trim());
     } catch (Exception e) {
       return -1;
     }
   }
 
-  private static long cpuTicks(long pidNum) {
+  /** User + system CPU of a process in clock ticks (1/100 s); 0 when unknown. */
+  private static long cpuTicks(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
     try {
-      String pid = Long.toString(pidNum);
-      String[] f = Files.readString(Path.of("/proc", pid, "stat")).split("\\) ")[1].split(" ");
+      String[] f = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split("\\) ")[1].split(" ");
       return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     } catch (Exception e) {
-      return -1;
+      return 0;
     }
   }
 
-  private static long schedulerRssMiB(Path state) {
-    try {
-      return rssMiB(Long.parseLong(Files.readString(state.resolve("run/scheduler.pid")).trim()));
-    } catch (Exception e) {
+  private static long rssMiB(long pid) {
+    if (pid <= 0) {
       return -1;
     }
-  }
-
-  private static long rssMiB(long pidNum) {
     try {
-      String pid = Long.toString(pidNum);
-      for (String l : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+      for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (l.startsWith("VmRSS:")) {
           return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024;
         }

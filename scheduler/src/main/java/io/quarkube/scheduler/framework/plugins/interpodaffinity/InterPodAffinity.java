@@ -212,19 +212,8 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
 
   @Override
   public Extensions preFilterExtensions() {
-    return new Extensions() {
-      @Override
-      public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node) {
-        state.read(PRE_FILTER_KEY, PreFilterState.class).updateWithPod(podToSchedule, podToAdd, node, 1);
-        return Status.SUCCESS;
-      }
-
-      @Override
-      public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node) {
-        state.read(PRE_FILTER_KEY, PreFilterState.class).updateWithPod(podToSchedule, podToRemove, node, -1);
-        return Status.SUCCESS;
-      }
-    };
+    return Extensions.counting((state, podToSchedule, pod, node, delta) ->
+        state.read(PRE_FILTER_KEY, PreFilterState.class).updateWithPod(podToSchedule, pod, node, delta));
   }
 
   @Override

@@ -29,7 +29,7 @@ import java.util.Set;
  * the weights of the preferred terms the node matches. Args: {@code addedAffinity}, a node affinity enforced on
  * every pod of the profile.
  */
-public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin,
+public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin.DefaultNormalized,
     EnqueueExtensions {
   public static final String NAME = "NodeAffinity";
   public static final String ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
@@ -181,16 +181,6 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
     return total;
   }
 
-  @Override
-  public boolean hasScoreExtensions() {
-    return true;
-  }
-
-  @Override
-  public Status normalizeScores(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {
-    ScorePlugin.defaultNormalize(MAX_NODE_SCORE, false, scores);
-    return Status.SUCCESS;
-  }
 
   @Override
   public List<ClusterEvent> eventsToRegister() {

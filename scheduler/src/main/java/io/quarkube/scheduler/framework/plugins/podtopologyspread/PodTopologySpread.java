@@ -228,22 +228,10 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
 
   @Override
   public Extensions preFilterExtensions() {
-    return new Extensions() {
-      @Override
-      public Status addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node) {
-        update(state, podToSchedule, podToAdd, node, 1);
-        return Status.SUCCESS;
-      }
-
-      @Override
-      public Status removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node) {
-        update(state, podToSchedule, podToRemove, node, -1);
-        return Status.SUCCESS;
-      }
-    };
+    return Extensions.counting(PodTopologySpread::update);
   }
 
-  private static void update(CycleState state, PodInfo preemptor, PodInfo changed, NodeInfo node, long delta) {
+  private static void update(CycleState state, PodInfo preemptor, PodInfo changed, NodeInfo node, int delta) {
     PreFilterState s = state.readOrNull(PRE_FILTER_KEY, PreFilterState.class);
     if (s == null || node.node() == null || !changed.namespace().equals(preemptor.namespace())) {
       return;
@@ -256,7 +244,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
       if (!c.selector().matches(changed.labels()) || !c.includesNode(preemptor, node)) {
         continue;
       }
-      s.pairToMatchNum.merge(new TopologyPair(c.topologyKey(), labels.get(c.topologyKey())), delta, Long::sum);
+      s.pairToMatchNum.merge(new TopologyPair(c.topologyKey(), labels.get(c.topologyKey())), (long) delta, Long::sum);
     }
     s.recompute();
   }

@@ -19,7 +19,8 @@ import java.util.List;
  * Filter: a NoSchedule or NoExecute taint the pod does not tolerate keeps it off the node. Score: fewer
  * untolerated PreferNoSchedule taints is better.
  */
-public final class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
+public final class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin.DefaultNormalized,
+    EnqueueExtensions {
   public static final String NAME = "TaintToleration";
   private static final String STATE_KEY = "PreScore" + NAME;
 
@@ -79,15 +80,10 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
     return n;
   }
 
+  /** Fewer untolerated PreferNoSchedule taints is better. */
   @Override
-  public boolean hasScoreExtensions() {
+  public boolean reverseScores() {
     return true;
-  }
-
-  @Override
-  public Status normalizeScores(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {
-    ScorePlugin.defaultNormalize(MAX_NODE_SCORE, true, scores);
-    return Status.SUCCESS;
   }
 
   @Override
