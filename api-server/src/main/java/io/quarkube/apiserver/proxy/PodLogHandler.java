@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code GET pods/<name>/log}: finds the pod's node and streams the container's log from that node's kubelet
  * ({@code /containerLogs/<ns>/<pod>/<container>}), passing the PodLogOptions on. The answer is plain text, chunked,
  * and stays open with {@code follow=true} until the container stops or the client leaves (which closes the
- * connection to the kubelet too).
+ * connection to the kubelet too). A client that asks to upgrade gets the same stream over a WebSocket
+ * ({@link LogWebSocket}).
  */
 @Singleton
 public class PodLogHandler implements ExtensionHandler {
@@ -76,6 +77,10 @@ public class PodLogHandler implements ExtensionHandler {
     HttpServerResponse response = ctx.response();
     if (upstream.statusCode() != 200) {
       KubeletErrors.forward(ctx, upstream);
+      return;
+    }
+    if (LogWebSocket.wanted(ctx)) {
+      LogWebSocket.stream(ctx, upstream);
       return;
     }
     response.setChunked(true).putHeader("Content-Type", "text/plain");
