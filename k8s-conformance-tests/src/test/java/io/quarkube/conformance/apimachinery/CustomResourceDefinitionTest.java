@@ -17,11 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CustomResourceDefinitionTest {
   private final Kubectl kubectl = Kubectl.stock();
 
-  @Conformance("api-machinery.crd-lifecycle")
-  @Test
-  void customResourceInDiscoveryOpenApiAndExplain(String ns) {
-    String group = "e" + UUID.randomUUID().toString().substring(0, 6) + ".e2e.quarkube.io";
-    String crd = """
+  private static String crd(String group) {
+    return """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata:
@@ -46,7 +43,13 @@ class CustomResourceDefinitionTest {
                       size: {type: integer, description: How big the widget is., minimum: 1}
                       colour: {type: string, description: Its colour.}
         """.formatted(group, group);
-    kubectl.runWithInput(crd, "apply", "-f", "-").ok();
+  }
+
+  @Conformance("api-machinery.crd-lifecycle")
+  @Test
+  void customResourceInDiscoveryAndGoneWithItsDefinition(String ns) {
+    String group = "e" + UUID.randomUUID().toString().substring(0, 6) + ".e2e.quarkube.io";
+    kubectl.runWithInput(crd(group), "apply", "-f", "-").ok();
     try {
       kubectl.run("wait", "--for=condition=Established", "crd/widgets." + group, "--timeout=30s").ok();
       Api.await(Duration.ofSeconds(30), "widgets in aggregated discovery", () -> aggregatedHas(group));
@@ -60,6 +63,23 @@ class CustomResourceDefinitionTest {
       }
       assertTrue(listed, "/apis lists " + group);
 
+      kubectl.runWithInput("apiVersion: " + group + "/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 2}\n",
+          "create", "-n", ns, "-f", "-").ok();
+      assertEquals("2", kubectl.run("get", "wdg", "w1", "-n", ns, "-o", "jsonpath={.spec.size}").ok().out());
+    } finally {
+      kubectl.run("delete", "crd", "widgets." + group).ok();
+    }
+    Api.await(Duration.ofSeconds(30), "widgets gone from discovery", () -> !aggregatedHas(group)
+        && Api.get("/apis/" + group + "/v1", "application/json").code() == 404);
+  }
+
+  @Conformance("api-machinery.crd-openapi-explain")
+  @Test
+  void customResourceSchemaInOpenApiAndExplain() {
+    String group = "e" + UUID.randomUUID().toString().substring(0, 6) + ".e2e.quarkube.io";
+    kubectl.runWithInput(crd(group), "apply", "-f", "-").ok();
+    try {
+      kubectl.run("wait", "--for=condition=Established", "crd/widgets." + group, "--timeout=30s").ok();
       Api.await(Duration.ofSeconds(30), "OpenAPI v3 lists the group version", () -> Api.get("/openapi/v3",
           "application/json").json().path("paths").has("apis/" + group + "/v1"));
       JsonNode paths = Api.get("/openapi/v3", "application/json").json().path("paths");
@@ -79,14 +99,9 @@ class CustomResourceDefinitionTest {
       String field = kubectl.run("explain", "widgets.spec.size").ok().out();
       assertTrue(field.contains("How big the widget is.") && field.contains("integer"), field);
 
-      kubectl.runWithInput("apiVersion: " + group + "/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 2}\n",
-          "create", "-n", ns, "-f", "-").ok();
-      assertEquals("2", kubectl.run("get", "wdg", "w1", "-n", ns, "-o", "jsonpath={.spec.size}").ok().out());
     } finally {
       kubectl.run("delete", "crd", "widgets." + group).ok();
     }
-    Api.await(Duration.ofSeconds(30), "widgets gone from discovery", () -> !aggregatedHas(group)
-        && Api.get("/apis/" + group + "/v1", "application/json").code() == 404);
   }
 
   private static boolean aggregatedHas(String group) {
