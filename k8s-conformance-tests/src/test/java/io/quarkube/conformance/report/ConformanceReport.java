@@ -48,7 +48,10 @@ public final class ConformanceReport {
     idsWithTests.stream().filter(id -> !byId.containsKey(id)).forEach(unknown::add);
     results.forEach(r -> r.ids().stream().filter(id -> !byId.containsKey(id)).forEach(unknown::add));
     List<Line> lines = new ArrayList<>();
-    for (Behaviour b : catalogue.behaviours()) {
+    // Grouped by area in the areas' fixed order, the catalogue's order within an area.
+    List<Behaviour> ordered = new ArrayList<>(catalogue.behaviours());
+    ordered.sort(java.util.Comparator.comparingInt(b -> Catalogue.AREAS.indexOf(b.area())));
+    for (Behaviour b : ordered) {
       List<TestResult> mine = results.stream().filter(r -> r.ids().contains(b.id())).toList();
       lines.add(verdict(b, idsWithTests.contains(b.id()), mine));
     }

@@ -45,10 +45,20 @@ class ConformanceReportTest {
     ConformanceReport r = report();
     assertEquals(Map.of("node.a", Status.FAIL, "node.b", Status.FAIL, "node.c", Status.SKIP, "cli.d", Status.MISSING,
         "cli.e", Status.FAIL, "cli.f", Status.NOT_RUN, "cli.g", Status.PASS), statuses(r));
-    assertEquals("known: server lacks X", r.lines().get(4).note());
-    assertTrue(r.lines().get(6).note().contains("remove it"), "a pass of a known failure is pointed out");
+    Map<String, ConformanceReport.Line> byId = r.lines().stream().collect(Collectors.toMap(l -> l.behaviour().id(),
+        l -> l));
+    assertEquals("known: server lacks X", byId.get("cli.e").note());
+    assertTrue(byId.get("cli.g").note().contains("remove it"), "a pass of a known failure is pointed out");
     assertTrue(r.lines().get(0).note().startsWith("T.a2 [2] kubectl 1.33: boom"), r.lines().get(0).note());
     assertFalse(r.conformant());
+  }
+
+  @Test
+  void linesAreGroupedByAreaInTheFixedOrder() {
+    Catalogue mixed = new Catalogue(List.of(b("cli.x", "cli", null), b("node.y", "node", null),
+        b("cli.z", "cli", null)));
+    assertEquals(List.of("node.y", "cli.x", "cli.z"), ConformanceReport.of(mixed, Set.of(), List.of()).lines()
+        .stream().map(l -> l.behaviour().id()).toList());
   }
 
   @Test
