@@ -15,28 +15,44 @@ import java.util.concurrent.TimeUnit;
 /** Runs stock kubectl against the cluster under test and captures what it prints. */
 public final class Kubectl {
   private final String binary;
+  private final String version;
 
-  private Kubectl(String binary) {
+  private Kubectl(String binary, String version) {
     this.binary = binary;
+    this.version = version;
   }
 
   /** The machine's kubectl: a dispatcher that picks kubectl.1.NN by the server's minor version. */
   public static Kubectl stock() {
-    return new Kubectl("kubectl");
+    return new Kubectl("kubectl", "stock");
   }
 
   /** One of the versioned binaries that ship beside the real path of kubectl, e.g. {@code "1.27"}. */
   public static Kubectl version(String minor) {
-    return new Kubectl(versionedBinary(minor).toString());
+    return new Kubectl(versionedBinary(minor).toString(), minor);
   }
 
   public static Path versionedBinary(String version) {
+    return realPath().resolveSibling("kubectl." + version);
+  }
+
+  /** Where the {@code kubectl} on PATH really is (it is a symlink to the dispatcher beside the versioned ones). */
+  public static Path realPath() {
     try {
-      Path real = Path.of(which("kubectl")).toRealPath();
-      return real.resolveSibling("kubectl." + version);
+      return Path.of(which("kubectl")).toRealPath();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** "stock" for the dispatcher, else the version, e.g. "1.27". */
+  public String version() {
+    return version;
+  }
+
+  @Override
+  public String toString() {
+    return "kubectl " + version;
   }
 
   private static String which(String name) {

@@ -58,6 +58,7 @@ class KubectlObjectsTest {
               - containerPort: 80
       """;
 
+  @Conformance("cli.get-formats")
   @Test
   void createGetInEveryOutputFormat(String ns) {
     kubectl.runWithInput(CONFIGMAP, "create", "-n", ns, "-f", "-").ok();
@@ -76,6 +77,7 @@ class KubectlObjectsTest {
     assertTrue(kubectl.run("get", "cm", "-n", ns, "-l", "app=other").err().contains("No resources found"));
   }
 
+  @Conformance("cli.label")
   @Test
   void labelAnnotateDescribeAndDelete(String ns) {
     kubectl.runWithInput(CONFIGMAP, "apply", "-n", ns, "-f", "-").ok();
@@ -96,6 +98,7 @@ class KubectlObjectsTest {
     assertTrue(notFound.contains("Error from server (NotFound): configmaps \"settings\" not found"), notFound);
   }
 
+  @Conformance("cli.apply")
   @Test
   void createSubcommandsSendingProtobuf(String ns) {
     kubectl.run("create", "configmap", "plain", "-n", ns, "--from-literal=a=1").ok();
@@ -112,6 +115,7 @@ class KubectlObjectsTest {
     kubectl.run("delete", "namespace", other, "--wait=false").ok();
   }
 
+  @Conformance({"apps.scale-subresource", "cli.get-formats"})
   @Test
   void scaleADeployment(String ns) {
     kubectl.runWithInput(DEPLOYMENT, "create", "-n", ns, "-f", "-").ok();
@@ -124,6 +128,7 @@ class KubectlObjectsTest {
     assertTrue(all.contains("deployment.apps/web"), all);
   }
 
+  @Conformance("cli.get-formats")
   @Test
   void watchSeesAChange(String ns) throws Exception {
     kubectl.runWithInput(CONFIGMAP, "create", "-n", ns, "-f", "-").ok();
@@ -152,6 +157,7 @@ class KubectlObjectsTest {
     }
   }
 
+  @Conformance("api-machinery.finalizers")
   @Test
   void finalizersHoldDeletion(String ns) {
     String held = """
@@ -170,6 +176,7 @@ class KubectlObjectsTest {
     assertNull(Cluster.client().configMaps().inNamespace(ns).withName("held").get());
   }
 
+  @Conformance("api-machinery.validation-errors")
   @Test
   void malformedInputGetsAStatus(String ns) {
     String bad = kubectl.runWithInput("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"Bad_Name\"}}",
@@ -184,6 +191,7 @@ class KubectlObjectsTest {
     assertTrue(port.contains("spec.ports[0].port") && port.contains("must be between 1 and 65535"), port);
   }
 
+  @Conformance({"cli.api-versions", "cli.cluster-info"})
   @Test
   void discoveryCommands() {
     String resources = kubectl.run("api-resources").ok().out();

@@ -14,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every kubectl write path: create subcommands, apply (client- and server-side), edit, patch, diff, replace. */
 @ExtendWith(TestNamespace.class)
@@ -42,6 +41,7 @@ class KubectlWritePathsTest {
         """.formatted(withReplicas ? "  replicas: 2\n" : "", image);
   }
 
+  @Conformance("cli.apply")
   @Test
   void createSubcommands(String ns) {
     kubectl.run("create", "service", "clusterip", "svc", "--tcp=80:8080", "-n", ns).ok();
@@ -68,6 +68,7 @@ class KubectlWritePathsTest {
     }
   }
 
+  @Conformance("cli.apply")
   @Test
   void clientSideApplyIsIdempotentAndRemovesDroppedFields(String ns) {
     kubectl.runWithInput(deployment("img:1", true), "apply", "-n", ns, "-f", "-").ok();
@@ -84,6 +85,7 @@ class KubectlWritePathsTest {
     assertEquals(1, d.getSpec().getReplicas(), "replicas removed from the file falls back to the default");
   }
 
+  @Conformance({"api-machinery.server-side-apply", "cli.apply"})
   @Test
   void serverSideApply(String ns) {
     String out = kubectl.runWithInput(deployment("img:1", true), "apply", "--server-side", "-n", ns, "-f", "-")
@@ -105,6 +107,7 @@ class KubectlWritePathsTest {
         .getReplicas());
   }
 
+  @Conformance("cli.patch")
   @Test
   void patchesOfEveryType(String ns) {
     kubectl.runWithInput(deployment("img:1", true), "create", "-n", ns, "-f", "-").ok();
@@ -128,6 +131,7 @@ class KubectlWritePathsTest {
     assertTrue(bad.contains("the server rejected our request"), bad);
   }
 
+  @Conformance({"cli.diff", "cli.replace", "cli.apply"})
   @Test
   void editDiffReplaceAndDeleteBySelector(String ns) throws IOException {
     kubectl.runWithInput(deployment("img:1", true), "apply", "-n", ns, "-f", "-").ok();
@@ -167,6 +171,7 @@ class KubectlWritePathsTest {
     assertFalse(Cluster.client().configMaps().inNamespace(ns).withName("b").get() == null);
   }
 
+  @Conformance("api-machinery.field-validation")
   @Test
   void strictFieldValidationNamesTheUnknownField(String ns) {
     String err = kubectl.runWithInput(deployment("img:1", true).replace("replicas: 2", "replicass: 2"), "create",
@@ -174,6 +179,7 @@ class KubectlWritePathsTest {
     assertTrue(err.contains("unknown field \"spec.replicass\""), err);
   }
 
+  @Conformance("api-machinery.crd-lifecycle")
   @Test
   void customResourcesComeAndGoWithTheirDefinition(String ns) {
     String crd = """
@@ -232,10 +238,10 @@ class KubectlWritePathsTest {
     assertTrue(kubectl.run("get", "gadgets", "-n", ns).exitCode() != 0);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"1.27", "1.33"})
-  void olderAndNewerKubectlSmoke(String version, String ns) {
-    Kubectl other = Kubectl.version(version);
+  @Conformance("cli.kubectl-versions")
+  @ParameterizedTest(name = "{0}")
+  @KubectlVersions
+  void olderAndNewerKubectlSmoke(Kubectl other, String ns) {
     other.runWithInput(deployment("img:1", true), "apply", "-n", ns, "-f", "-").ok();
     other.run("create", "configmap", "cm", "--from-literal=a=b", "-n", ns).ok();
     String table = other.run("get", "deploy,cm", "-n", ns).ok().out();

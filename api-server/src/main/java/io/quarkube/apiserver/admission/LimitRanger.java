@@ -77,19 +77,24 @@ public final class LimitRanger implements AdmissionPlugin {
     if (pod.getSpec().getInitContainers() != null) {
       containers.addAll(pod.getSpec().getInitContainers());
     }
+    int initCount = containers.size();
     if (pod.getSpec().getContainers() != null) {
       containers.addAll(pod.getSpec().getContainers());
     }
     if ("Container".equals(item.getType())) {
+      List<String> notes = new ArrayList<>();
       Map<String, Quantity> defaults = new LinkedHashMap<>(nn(item.getDefault()));
       nn(item.getMax()).forEach(defaults::putIfAbsent);
       Map<String, Quantity> defaultRequests = new LinkedHashMap<>(nn(item.getDefaultRequest()));
       defaults.forEach(defaultRequests::putIfAbsent);
       nn(item.getMin()).forEach(defaultRequests::putIfAbsent);
-      for (Container c : containers) {
+      for (int i = 0; i < containers.size(); i++) {
+        Container c = containers.get(i);
         ResourceRequirements res = c.getResources() == null ? new ResourceRequirements() : c.getResources();
         Map<String, Quantity> limits = new LinkedHashMap<>(nn(res.getLimits()));
         Map<String, Quantity> requests = new LinkedHashMap<>(nn(res.getRequests()));
+        java.util.Set<String> requestsBefore = new java.util.HashSet<>(requests.keySet());
+        java.util.Set<String> limitsBefore = new java.util.HashSet<>(limits.keySet());
         defaults.forEach(limits::putIfAbsent);
         defaultRequests.forEach((k, v) -> {
           // A request defaulted above an explicit limit would be invalid: the limit wins, as upstream.
@@ -102,6 +107,24 @@ public final class LimitRanger implements AdmissionPlugin {
         res.setRequests(requests.isEmpty() ? null : requests);
         c.setResources(res);
         check("Container", item, requests, limits, errors);
+        String where = (i < initCount ? "init container " : "container ") + c.getName();
+        List<String> setRequests = requests.keySet().stream().filter(k -> !requestsBefore.contains(k)).sorted()
+            .toList();
+        List<String> setLimits = limits.keySet().stream().filter(k -> !limitsBefore.contains(k)).sorted().toList();
+        if (!setRequests.isEmpty()) {
+          notes.add(String.join(", ", setRequests) + " request for " + where);
+        }
+        if (!setLimits.isEmpty()) {
+          notes.add(String.join(", ", setLimits) + " limit for " + where);
+        }
+      }
+      if (!notes.isEmpty()) {
+        // What upstream's LimitRanger records on the pod so users can tell defaulted resources from their own.
+        if (pod.getMetadata().getAnnotations() == null) {
+          pod.getMetadata().setAnnotations(new LinkedHashMap<>());
+        }
+        pod.getMetadata().getAnnotations().put("kubernetes.io/limit-ranger", "LimitRanger plugin set: "
+            + String.join("; ", notes));
       }
     } else if ("Pod".equals(item.getType())) {
       Map<String, Quantity> requests = sum(containers, true);

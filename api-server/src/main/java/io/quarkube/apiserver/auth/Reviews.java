@@ -47,8 +47,9 @@ public final class Reviews {
   }
 
   public static void created(RoutingContext ctx, Responses responses, ObjectNode answer) {
-    responses.write(ctx, 201, MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.YAML
-        ? MediaTypes.YAML : MediaTypes.JSON, answer);
+    String accept = ctx.request().getHeader("Accept");
+    MediaTypes.Output out = MediaTypes.plainOutput(accept).orElseThrow(() -> ApiException.notAcceptable(accept));
+    responses.write(ctx, 201, out == MediaTypes.Output.YAML ? MediaTypes.YAML : MediaTypes.JSON, answer);
   }
 
   public static void requireCreate(ResourceDefinition def, io.quarkube.apiserver.endpoints.RequestInfo info) {

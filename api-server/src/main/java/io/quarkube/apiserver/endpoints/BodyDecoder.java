@@ -14,6 +14,9 @@ import java.util.List;
  * trees into the resource's Fabric8 model, refusing a body that names another kind.
  */
 public final class BodyDecoder {
+  /** Where {@link #decode} leaves the paths of keys a JSON body repeats, for field validation. */
+  private static final String DUPLICATES = "quarkube.duplicateFields";
+
   private final ProtobufBodies protobuf;
 
   public BodyDecoder(ProtobufBodies protobuf) {
@@ -30,7 +33,11 @@ public final class BodyDecoder {
       throw ApiException.badRequest("the request body is empty");
     }
     return switch (contentType) {
-      case MediaTypes.JSON -> Json.parse(body);
+      case MediaTypes.JSON -> {
+        JsonNode tree = Json.parse(body);
+        ctx.put(DUPLICATES, io.quarkube.apiserver.json.DuplicateFields.inJson(body));
+        yield tree;
+      }
       case MediaTypes.YAML, "application/x-yaml", "text/yaml" -> Json.parseYaml(body);
       case MediaTypes.PROTOBUF -> protobuf.decode(body);
       default -> throw ApiException.unsupportedMediaType(contentType);
@@ -51,9 +58,14 @@ public final class BodyDecoder {
   public HasMetadata toObject(JsonNode body, ResourceDefinition def, RoutingContext ctx,
       io.quarkube.apiserver.registry.Strategy<?> strategy) {
     if (body.isObject()) {
-      List<String> unknown = strategy.pruneUnknownFields((ObjectNode) body, def.type());
-      FieldValidation.of(ctx).report(ctx, def.kind(), def.version(),
-          unknown.stream().map(f -> "unknown field \"" + f + "\"").toList());
+      List<String> problems = new java.util.ArrayList<>();
+      List<String> duplicates = ctx.get(DUPLICATES);
+      if (duplicates != null) {
+        duplicates.forEach(f -> problems.add("duplicate field \"" + f + "\""));
+      }
+      strategy.pruneUnknownFields((ObjectNode) body, def.type())
+          .forEach(f -> problems.add("unknown field \"" + f + "\""));
+      FieldValidation.of(ctx).report(ctx, def.kind(), def.version(), problems);
     }
     return toObject(body, def);
   }

@@ -60,6 +60,31 @@ public final class MediaTypes {
     return Output.JSON;
   }
 
+  /**
+   * The form of an answer that has no Table or PartialObjectMetadata form (a review, a token request): the first
+   * plain JSON or YAML the client accepts; empty when it accepts only the forms this answer lacks, which upstream
+   * answers with 406 (its conformance test: a Table-only Accept on a SelfSubjectAccessReview).
+   */
+  public static java.util.Optional<Output> plainOutput(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return java.util.Optional.of(Output.JSON);
+    }
+    for (String part : accept.split(",")) {
+      String p = part.trim().toLowerCase(Locale.ROOT);
+      String type = p.split(";")[0].trim();
+      if (p.contains("as=")) {
+        continue;
+      }
+      if (type.equals(JSON) || type.equals("*/*") || type.equals("application/*") || type.equals(PROTOBUF)) {
+        return java.util.Optional.of(Output.JSON);
+      }
+      if (type.equals(YAML)) {
+        return java.util.Optional.of(Output.YAML);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The media type without parameters, lower case; JSON when absent. */
   public static String contentType(String header) {
     if (header == null || header.isBlank()) {

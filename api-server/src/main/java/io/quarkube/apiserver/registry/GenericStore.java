@@ -139,12 +139,17 @@ public final class GenericStore<T extends HasMetadata> {
     List<T> items = new ArrayList<>();
     String lastKey = null;
     boolean more;
+    Long remaining = null;
     try {
       while (true) {
         long batch = limit <= 0 ? 0 : Math.max(limit - items.size(), filtered ? 100 : 0);
         ListResult page = storage.list(prefix, startAfter, revision, batch);
         revision = page.revision();
         more = page.more();
+        if (!filtered && limit > 0) {
+          // As upstream: only an unfiltered list knows how many items follow (a selector could drop any of them).
+          remaining = page.count() - page.items().size();
+        }
         for (StoredValue v : page.items()) {
           T obj = decode(v);
           lastKey = v.key();
@@ -173,7 +178,8 @@ public final class GenericStore<T extends HasMetadata> {
     if (limit > 0 && more && lastKey != null) {
       next = new ContinueToken(revision, lastKey).encode(prefix);
     }
-    return new ListPage<>(items, revision, next, null);
+    return new ListPage<>(items, revision, next, next == null || remaining == null || remaining <= 0 ? null
+        : remaining);
   }
 
   public boolean matches(T obj, ListOptions options) {
@@ -391,7 +397,11 @@ public final class GenericStore<T extends HasMetadata> {
     return updated;
   }
 
-  /** A status write keeps everything but status (and managed fields) from the stored object, as upstream does. */
+  /**
+   * A status write keeps the stored spec and takes status (and managed fields) from the request, as upstream's status
+   * strategies do; like them it also takes the request's labels and annotations (upstream's "should patch a pod
+   * status" conformance test patches an annotation through {@code pods/status}).
+   */
   private T statusOnly(T updated, T old) {
     ObjectNode result = Json.tree(old);
     JsonNode status = Json.tree(updated).get("status");
@@ -402,6 +412,8 @@ public final class GenericStore<T extends HasMetadata> {
     }
     T merged = Json.convert(result, type());
     merged.getMetadata().setManagedFields(updated.getMetadata().getManagedFields());
+    merged.getMetadata().setLabels(updated.getMetadata().getLabels());
+    merged.getMetadata().setAnnotations(updated.getMetadata().getAnnotations());
     return merged;
   }
 

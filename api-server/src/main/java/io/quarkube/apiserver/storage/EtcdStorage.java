@@ -107,7 +107,7 @@ public final class EtcdStorage implements Storage {
       items.add(stored(kvp));
     }
     long at = revision > 0 ? revision : r.getHeader().getRevision();
-    return new ListResult(items, at, r.isMore());
+    return new ListResult(items, at, r.isMore(), r.getCount());
   }
 
   @Override

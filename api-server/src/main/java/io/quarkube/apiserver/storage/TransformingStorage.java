@@ -78,7 +78,7 @@ public final class TransformingStorage implements Storage {
     for (StoredValue v : r.items()) {
       items.add(in(v));
     }
-    return new ListResult(items, r.revision(), r.more());
+    return new ListResult(items, r.revision(), r.more(), r.count());
   }
 
   @Override

@@ -139,10 +139,13 @@ class GenericStoreTest {
     assertEquals(10, created.getSpec().getRevisionHistoryLimit());
 
     Deployment withStatus = new DeploymentBuilder(created).withNewStatus().withReplicas(2).endStatus()
-        .editSpec().withReplicas(5).endSpec().build();
+        .editSpec().withReplicas(5).endSpec().editMetadata().addToAnnotations("patchedstatus", "true")
+        .endMetadata().build();
     Deployment afterStatus = (Deployment) deployments.update(ns, "web", withStatus, "status", false);
     assertEquals(2, afterStatus.getStatus().getReplicas());
     assertEquals(2, afterStatus.getSpec().getReplicas(), "status writes leave spec alone");
+    assertEquals("true", afterStatus.getMetadata().getAnnotations().get("patchedstatus"),
+        "status writes keep the request's annotations, as upstream");
     assertEquals(1L, afterStatus.getMetadata().getGeneration());
 
     Deployment specChange = new DeploymentBuilder(afterStatus).editSpec().withReplicas(3).endSpec()
@@ -208,6 +211,9 @@ class GenericStoreTest {
         FieldSelector.everything(), 3, null, null, null));
     assertEquals(3, page1.items().size());
     assertNotNull(page1.continueToken());
+    assertEquals(4L, page1.remainingItemCount(), "an unfiltered page says how many items follow");
+    assertNull(cms.list(ns, new ListOptions(LabelSelector.parse("parity=even"), FieldSelector.everything(), 2,
+        null, null, null)).remainingItemCount(), "a filtered one cannot know");
     cms.create(ns, configMap("item-9", Map.of()), false); // after the snapshot: must not show up
     List<String> names = new ArrayList<>();
     page1.items().forEach(i -> names.add(i.getMetadata().getName()));
@@ -218,6 +224,7 @@ class GenericStoreTest {
       next.items().forEach(i -> names.add(i.getMetadata().getName()));
       assertEquals(page1.resourceVersion(), next.resourceVersion());
       token = next.continueToken();
+      assertEquals(token == null ? null : Long.valueOf(7 - names.size()), next.remainingItemCount());
     }
     assertEquals(List.of("item-0", "item-1", "item-2", "item-3", "item-4", "item-5", "item-6"), names);
   }

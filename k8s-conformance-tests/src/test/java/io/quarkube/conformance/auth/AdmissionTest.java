@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ class AdmissionTest {
     }
   }
 
+  @Conformance({"auth.admission", "api-machinery.namespace-deletion"})
   @Test
   void nothingIsCreatedInATerminatingNamespace() {
     String ns = "e2e-terminating-" + UUID.randomUUID().toString().substring(0, 6);
@@ -68,6 +70,7 @@ class AdmissionTest {
     }
   }
 
+  @Conformance({"api-machinery.resource-quota", "auth.admission"})
   @Test
   void tenConcurrentCreatesNeverExceedTheQuota(String ns) throws Exception {
     kubectl.run("create", "quota", "q", "--hard=pods=3,configmaps=20", "-n", ns).ok();
@@ -102,6 +105,7 @@ class AdmissionTest {
     assertTrue(described.matches("(?s).*pods\\s+3\\s+3.*"), described);
   }
 
+  @Conformance("auth.admission")
   @Test
   void restrictedPodSecurityRejectsAPrivilegedPod(String ns) {
     kubectl.run("label", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted").ok();
@@ -118,6 +122,7 @@ class AdmissionTest {
     assertTrue(warned.err().contains("Warning: would violate PodSecurity \"restricted:latest\""), warned.err());
   }
 
+  @Conformance("auth.admission")
   @Test
   void secretsAreNotReadableInRawEtcd(String ns) throws Exception {
     kubectl.run("create", "secret", "generic", "db", "--from-literal=password=s3cr3t-e2e-value", "-n", ns).ok();
@@ -130,6 +135,7 @@ class AdmissionTest {
     assertFalse(raw.contains(java.util.Base64.getEncoder().encodeToString("s3cr3t-e2e-value".getBytes())));
   }
 
+  @Conformance("auth.admission")
   @Test
   void theAuditLogRecordsWhoDidWhat(String ns) throws Exception {
     kubectl.run("create", "configmap", "audited", "-n", ns).ok();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.net.URI;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthenticationTest {
   private static final String UNAUTHORIZED = "error: You must be logged in to the server (Unauthorized)";
 
+  @Conformance("auth.authentication")
   @Test
   void anonymousIsRefusedButHealthAndVersionStayOpen(@TempDir Path dir) throws Exception {
     var http = Identities.anonymousHttp();
@@ -67,6 +69,7 @@ class AuthenticationTest {
     assertTrue(r.err().contains(UNAUTHORIZED), r.err());
   }
 
+  @Conformance("auth.token-request")
   @Test
   void createdTokensWorkUntilTheAccountIsDeleted(String ns, @TempDir Path dir) throws Exception {
     Kubectl k = Kubectl.stock();
@@ -114,6 +117,7 @@ class AuthenticationTest {
     return header + "." + claims + "." + b64.encodeToString(s.sign());
   }
 
+  @Conformance("auth.authentication")
   @Test
   void whoamiTellsTheAdminWhoTheyAre() {
     String out = Kubectl.stock().run("auth", "whoami").ok().out();

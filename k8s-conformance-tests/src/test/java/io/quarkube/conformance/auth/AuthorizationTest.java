@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.io.IOException;
@@ -40,6 +41,7 @@ class AuthorizationTest {
     return new Case(expected ? "yes" : "no", args);
   }
 
+  @Conformance("cli.auth-can-i")
   @Test
   void canIMatchesUpstreamForTheDefaultRoles(String ns) {
     kubectl.run("create", "rolebinding", "viewer", "--clusterrole=view", "--user=viewer", "-n", ns).ok();
@@ -130,6 +132,7 @@ class AuthorizationTest {
     return answer;
   }
 
+  @Conformance("cli.auth-can-i")
   @Test
   void canIListShowsTheRulesAndForbiddenCarriesUpstreamsMessage(String ns) {
     String list = kubectl.run("auth", "can-i", "--list", "-n", ns, "--as", "bob").ok().out();
@@ -145,6 +148,7 @@ class AuthorizationTest {
         + "held"), escalate.err());
   }
 
+  @Conformance("auth.node-authorizer")
   @Test
   void aKubeletTouchesOnlyItsOwnNodeAndPods(String ns) throws IOException {
     Path kubelet = Identities.kubeconfig("kubelet");
@@ -185,6 +189,7 @@ class AuthorizationTest {
     }
   }
 
+  @Conformance("auth.component-identities")
   @Test
   void everyComponentRunsAsItsOwnLeastPrivilegeIdentity() throws IOException {
     Map<String, String> users = Map.of("scheduler", "system:kube-scheduler", "controllers",

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -70,6 +71,7 @@ class DeploymentTest {
     });
   }
 
+  @Conformance({"apps.deployment-lifecycle", "apps.deployment-rolling-update", "apps.rollout-undo-history", "apps.scale-subresource", "api-machinery.gc-background"})
   @Test
   void scaleRollOutUndoAndCascade(String ns) {
     kubectl.runWithInput(WEB, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
@@ -99,6 +101,7 @@ class DeploymentTest {
         client.apps().replicaSets().inNamespace(ns).list().getItems().isEmpty() && pods(ns).isEmpty());
   }
 
+  @Conformance("api-machinery.gc-orphan")
   @Test
   void orphanCascadeKeepsReplicaSetsAndPods(String ns) {
     kubectl.runWithInput(WEB, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
@@ -113,6 +116,7 @@ class DeploymentTest {
     assertEquals(4, activeImages(ns).size(), "pods kept");
   }
 
+  @Conformance("apps.deployment-recreate")
   @Test
   void recreateReplacesAllPods(String ns) {
     kubectl.runWithInput(WEB.replace("type: RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 1}",

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -42,6 +43,7 @@ class EndpointsTest {
         .list().getItems();
   }
 
+  @Conformance("network.endpoints-ready-pods")
   @Test
   void endpointsAndSlicesFollowReadyPods(String ns) {
     kubectl.runWithInput("""

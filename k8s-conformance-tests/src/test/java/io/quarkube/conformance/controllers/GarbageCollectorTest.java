@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -36,6 +37,7 @@ class GarbageCollectorTest {
     return client.configMaps().inNamespace(ns).withName(name).get() == null;
   }
 
+  @Conformance("api-machinery.gc-background")
   @Test
   void backgroundDeletionCollectsDependents(String ns) {
     ConfigMap owner = owner(ns, "owner");
@@ -45,6 +47,7 @@ class GarbageCollectorTest {
     Await.until(Duration.ofSeconds(30), "dependents collected", () -> gone(ns, "dep-1") && gone(ns, "dep-2"));
   }
 
+  @Conformance("api-machinery.gc-orphan")
   @Test
   void orphanDeletionKeepsDependentsWithoutTheReference(String ns) {
     ConfigMap owner = owner(ns, "owner");
@@ -56,6 +59,7 @@ class GarbageCollectorTest {
     assertTrue(dep.getMetadata().getOwnerReferences() == null || dep.getMetadata().getOwnerReferences().isEmpty());
   }
 
+  @Conformance("api-machinery.gc-foreground")
   @Test
   void foregroundDeletionRemovesDependentsFirst(String ns) {
     ConfigMap owner = owner(ns, "owner");
@@ -64,6 +68,7 @@ class GarbageCollectorTest {
     Await.until(Duration.ofSeconds(30), "owner and dependent gone", () -> gone(ns, "owner") && gone(ns, "dep"));
   }
 
+  @Conformance("api-machinery.gc-background")
   @Test
   void dependentOfAnOwnerThatNeverExistedIsCollected(String ns) {
     client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("stray")
@@ -72,6 +77,7 @@ class GarbageCollectorTest {
     Await.until(Duration.ofSeconds(30), "stray dependent collected", () -> gone(ns, "stray"));
   }
 
+  @Conformance("api-machinery.gc-background")
   @Test
   void dependentWithALiveOwnerDropsOnlyTheGoneOwner(String ns) {
     ConfigMap alive = owner(ns, "alive");

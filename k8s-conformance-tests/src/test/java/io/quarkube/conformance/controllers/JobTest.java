@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -23,6 +24,7 @@ class JobTest {
   private final Kubectl kubectl = Kubectl.stock();
   private final KubernetesClient client = Cluster.client();
 
+  @Conformance("apps.job-completes")
   @Test
   void fiveCompletionsTwoInParallel(String ns) {
     kubectl.runWithInput("""

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -40,6 +41,7 @@ class LeaderElectionTest {
     }
   }
 
+  @Conformance("apps.controller-manager-leader-election")
   @Test
   void clusterManagerHoldsAndRenewsItsLease() {
     Await.until(Duration.ofSeconds(30), "Lease kube-system/kube-controller-manager held", () -> {
@@ -53,6 +55,7 @@ class LeaderElectionTest {
             .getRenewTime().isAfter(first));
   }
 
+  @Conformance("apps.controller-manager-leader-election")
   @Test
   void standbyTakesOverWithinTheLeaseDuration() throws Exception {
     leaseName = "e2e-handover-" + UUID.randomUUID().toString().substring(0, 6);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import java.time.Duration;
 import java.util.UUID;
@@ -15,6 +16,7 @@ class NamespaceDeletionTest {
   private final Kubectl kubectl = Kubectl.stock();
   private final KubernetesClient client = Cluster.client();
 
+  @Conformance("api-machinery.namespace-deletion")
   @Test
   void deletingANamespaceRemovesTwentyObjectsOfEightKinds() {
     String ns = "e2e-nsdel-" + UUID.randomUUID().toString().substring(0, 6);

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -25,6 +26,7 @@ class ReplicaSetTest {
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
   }
 
+  @Conformance({"apps.replicaset-adoption", "apps.scale-subresource"})
   @Test
   void replicaSetAdoptsScalesAndReportsReadiness(String ns) {
     Await.defaultServiceAccount(client, ns);
@@ -69,6 +71,7 @@ class ReplicaSetTest {
     });
   }
 
+  @Conformance("apps.replication-controller")
   @Test
   void replicationControllerKeepsItsPods(String ns) {
     kubectl.runWithInput("""

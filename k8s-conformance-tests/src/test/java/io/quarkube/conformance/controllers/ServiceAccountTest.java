@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServiceAccountTest {
   private final KubernetesClient client = Cluster.client();
 
+  @Conformance("auth.root-ca-configmap")
   @Test
   void newNamespaceGetsDefaultAccountAndRootCa(String ns) {
     Await.until(Duration.ofSeconds(30), "default ServiceAccount in " + ns,
@@ -29,6 +31,7 @@ class ServiceAccountTest {
     assertEquals(ca.strip(), cm.getData().get("ca.crt").strip(), "the cluster CA of the kubeconfig");
   }
 
+  @Conformance("auth.root-ca-configmap")
   @Test
   void deletedDefaultsComeBack(String ns) {
     Await.until(Duration.ofSeconds(30), "defaults in " + ns,

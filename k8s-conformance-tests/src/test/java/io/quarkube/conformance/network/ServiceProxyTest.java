@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +39,7 @@ class ServiceProxyTest {
     return "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + host + " 80 | tail -n 1";
   }
 
+  @Conformance("network.service-reachable")
   @Test
   void clusterIpNodePortAndDnsNameReachEveryReadyPod(String ns) throws Exception {
     Map<String, String> app = Map.of("app", "web");
@@ -77,6 +79,7 @@ class ServiceProxyTest {
         () -> !ProxyNode.rules().contains("dnat to " + goneIp + ":8080"));
   }
 
+  @Conformance("network.service-rules")
   @Test
   void serviceWithoutEndpointsIsRefusedAtOnce(String ns) {
     Service empty = service(ns, "empty", "ClusterIP", Map.of("app", "nobody"));
@@ -89,6 +92,7 @@ class ServiceProxyTest {
     assertEquals(3, rc.exitCode(), "connection to a service without endpoints is refused: " + rc);
   }
 
+  @Conformance("network.service-rules")
   @Test
   void deletingTheServiceRemovesEveryRuleItHad(String ns) {
     Map<String, String> app = Map.of("app", "once");
@@ -106,6 +110,7 @@ class ServiceProxyTest {
     });
   }
 
+  @Conformance("network.service-reachable")
   @Test
   void clusterDnsAnswersServiceHeadlessAndSrvNames(String ns) {
     Map<String, String> app = Map.of("app", "db");

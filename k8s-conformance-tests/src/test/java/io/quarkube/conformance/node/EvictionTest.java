@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class EvictionTest {
     RealNode.awaitPhase(ns, name, "Running", Duration.ofSeconds(60));
   }
 
+  @Conformance("apps.pdb-eviction")
   @Test
   void budgetWithoutDisruptionsBlocksEvictionOthersAreEvicted(String ns) {
     runningPod(ns, "guarded", "guarded");

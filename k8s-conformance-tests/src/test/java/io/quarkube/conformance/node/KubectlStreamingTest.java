@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.io.BufferedReader;
@@ -50,6 +51,7 @@ class KubectlStreamingTest {
     return Kubectl.stock();
   }
 
+  @Conformance("node.logs")
   @Test
   void logsWithTailTimestampsLimitAndFollow(String ns) throws Exception {
     run(ns, "counter", "sh", "-c", "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done");
@@ -98,6 +100,7 @@ class KubectlStreamingTest {
     assertTrue(bad.err().contains("container nope is not valid for pod counter"), bad.err());
   }
 
+  @Conformance("node.logs")
   @Test
   void logsFollowEndsWithTheContainerAndPreviousShowsTheLastRun(String ns) {
     run(ns, "crasher", "sh", "-c", "echo run; sleep 3; exit 1");
@@ -111,6 +114,7 @@ class KubectlStreamingTest {
     assertEquals("run\n", k().run("logs", "crasher", "-n", ns, "--previous").ok().out());
   }
 
+  @Conformance("node.exec-websocket")
   @Test
   void execPrintsOutputAndPropagatesTheExitCode(String ns) {
     run(ns, "shell", "sleep", "3600");
@@ -124,6 +128,7 @@ class KubectlStreamingTest {
     assertTrue(missing.err().contains("container nope is not valid for pod shell"), missing.err());
   }
 
+  @Conformance("node.exec-websocket")
   @Test
   void execWithStdin(String ns) {
     run(ns, "reader", "sleep", "3600");
@@ -139,6 +144,7 @@ class KubectlStreamingTest {
         "wc", "-c").ok().out().trim());
   }
 
+  @Conformance("node.attach")
   @Test
   void attachSeesOutputAndSendsStdin(String ns) throws Exception {
     run(ns, "echoer", true, "sh", "-c", "while read l; do echo got:$l; done");
@@ -174,6 +180,7 @@ class KubectlStreamingTest {
     }
   }
 
+  @Conformance("cli.port-forward")
   @Test
   void portForwardReachesThePod(String ns) throws Exception {
     run(ns, "web", "sh", "-c", "mkdir -p /w && echo hello-pf > /w/index.html && httpd -f -p 8080 -h /w");
@@ -196,6 +203,7 @@ class KubectlStreamingTest {
     }
   }
 
+  @Conformance("cli.cp")
   @Test
   void cpBothWays(String ns) throws Exception {
     run(ns, "files", "sleep", "3600");

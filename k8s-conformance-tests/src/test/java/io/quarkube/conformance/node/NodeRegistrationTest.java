@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The kubelet registers this machine as a Node with upstream's fields and keeps its Lease fresh. */
 class NodeRegistrationTest {
 
+  @Conformance("node.registration")
   @Test
   void nodeIsRegisteredAndReady() {
     RealNode.await(Duration.ofSeconds(60), "node " + RealNode.name() + " registered", () -> RealNode.node() != null);
@@ -45,6 +47,7 @@ class NodeRegistrationTest {
     assertTrue(out.contains("Ready"), out);
   }
 
+  @Conformance("node.registration")
   @Test
   void leaseIsRenewedEveryTenSeconds() {
     RealNode.await(Duration.ofSeconds(60), "lease kube-node-lease/" + RealNode.name(), () ->

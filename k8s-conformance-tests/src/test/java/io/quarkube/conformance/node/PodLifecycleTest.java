@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.net.URI;
@@ -40,6 +41,7 @@ class PodLifecycleTest {
     return p.getStatus().getContainerStatuses().get(0);
   }
 
+  @Conformance("node.pod-lifecycle")
   @Test
   void kubectlRunServesAPageFromThePod(String ns) throws Exception {
     Kubectl.stock().run("run", "web", "-n", ns, "--image=busybox", "--", "httpd", "-f", "-p", "8080", "-h", "/var/www")
@@ -73,6 +75,7 @@ class PodLifecycleTest {
     assertTrue(out.contains("Running") && out.contains(ip), out);
   }
 
+  @Conformance("node.pod-lifecycle")
   @Test
   void deletionStopsContainersWithinGraceAndLeavesNothingBehind(String ns) {
     Pod created = create(pod(ns, "sleeper", "sleep", "3600").build());
@@ -93,6 +96,7 @@ class PodLifecycleTest {
     assertFalse(RealNode.cgroupLeft(created.getMetadata().getUid()), "pod cgroup removed");
   }
 
+  @Conformance("node.restart-policy")
   @Test
   void exitCodeAndTerminationMessageWithRestartPolicyNever(String ns) {
     create(pod(ns, "exit3", "sh", "-c", "echo bye > /dev/termination-log; exit 3").editSpec()
@@ -106,6 +110,7 @@ class PodLifecycleTest {
     assertEquals(0, main(failed).getRestartCount());
   }
 
+  @Conformance("node.restart-policy")
   @Test
   void succeededWithRestartPolicyOnFailure(String ns) {
     create(pod(ns, "ok", "true").editSpec().withRestartPolicy("OnFailure").endSpec().build());
@@ -113,6 +118,7 @@ class PodLifecycleTest {
     assertEquals("Completed", main(done).getState().getTerminated().getReason());
   }
 
+  @Conformance("node.restart-policy")
   @Test
   void crashingContainerBacksOff(String ns) {
     create(pod(ns, "crash", "sh", "-c", "echo crashing; exit 1").build());
@@ -133,6 +139,7 @@ class PodLifecycleTest {
     assertTrue(out.contains("CrashLoopBackOff"), out);
   }
 
+  @Conformance("node.init-containers")
   @Test
   void initContainersRunInOrderAndAFailureBlocksTheApp(String ns) {
     create(new PodBuilder(pod(ns, "inits", "sh", "-c", "cat /work/log > /dev/termination-log").build()).editSpec()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -81,6 +82,7 @@ class LeaderElectionTest {
     return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
   }
 
+  @Conformance("scheduling.leader-election")
   @Test
   void killingTheLeaderHandsOverToTheStandby(String ns) throws Exception {
     String profile = "e2e-" + sim.group;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +25,7 @@ class PreemptionTest {
     sim.close();
   }
 
+  @Conformance("scheduling.preemption")
   @Test
   void highPriorityPodPreemptsLowPriorityPod(String ns) {
     sim.priorityClass("low", 100);
@@ -51,6 +53,7 @@ class PreemptionTest {
     assertEquals(sim.name("only"), sim.awaitBound(ns, "high"));
   }
 
+  @Conformance("scheduling.preemption")
   @Test
   void preemptionPolicyNeverWaits(String ns) {
     sim.priorityClass("low", 100);

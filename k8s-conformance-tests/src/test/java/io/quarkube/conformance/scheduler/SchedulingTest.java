@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -37,6 +38,7 @@ class SchedulingTest {
     sim.close();
   }
 
+  @Conformance("scheduling.resource-fit")
   @Test
   void podsLandOnlyOnNodesWithEnoughCpu(String ns) {
     sim.create("small", "1", "4Gi");
@@ -54,6 +56,7 @@ class SchedulingTest {
     assertNull(sim.nodeOf(ns, "needs-1500m"));
   }
 
+  @Conformance("scheduling.resource-fit")
   @Test
   void unschedulablePodGetsUpstreamsMessageAndIsScheduledWhenANodeFits(String ns) {
     sim.create("small", "1", "4Gi");
@@ -100,6 +103,7 @@ class SchedulingTest {
         .filter(e -> pod.equals(e.getInvolvedObject().getName())).toList();
   }
 
+  @Conformance("scheduling.taints-affinity-spread")
   @Test
   void taintsKeepPodsAwayUnlessTolerated(String ns) {
     sim.create(sim.node("tainted", "4", "4Gi"), new TaintBuilder().withKey("dedicated").withValue("db")
@@ -117,6 +121,7 @@ class SchedulingTest {
     assertEquals(sim.name("tainted"), sim.awaitBound(ns, "db"));
   }
 
+  @Conformance("scheduling.taints-affinity-spread")
   @Test
   void nodeAffinityPodAffinityAndAntiAffinity(String ns) {
     sim.create("a1", "4", "4Gi", ZONE, "a");
@@ -156,6 +161,7 @@ class SchedulingTest {
     assertEquals(sim.name("b1"), sim.awaitBound(ns, "with-in-b"));
   }
 
+  @Conformance("scheduling.taints-affinity-spread")
   @Test
   void topologySpreadKeepsZonesEven(String ns) {
     sim.create("a1", "8", "8Gi", ZONE, "a");

@@ -1,0 +1,80 @@
+package io.quarkube.apiserver.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The paths of keys that appear twice in one object of a request body ({@code spec.replicas}, {@code
+ * spec.containers[0].image}). A tree parser keeps only the last value, so the duplicates are found on the token
+ * stream; field validation reports them as upstream's strict decoder does ({@code duplicate field "..."}).
+ */
+public final class DuplicateFields {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private DuplicateFields() {}
+
+  /** One open object or array: the keys seen so far (objects) or the next index (arrays), and its path. */
+  private static final class Level {
+    final String path;
+    final Set<String> keys = new HashSet<>();
+    final boolean array;
+    int index;
+    String field;
+
+    Level(String path, boolean array) {
+      this.path = path;
+      this.array = array;
+    }
+
+    /** The path of the value about to be read at this level. */
+    String child() {
+      if (array) {
+        return path + "[" + index++ + "]";
+      }
+      return path.isEmpty() ? field : path + "." + field;
+    }
+  }
+
+  public static List<String> inJson(byte[] body) {
+    return find(JSON, body);
+  }
+
+  /** Duplicates in a body parsed by {@code factory}; none when it cannot be read (the tree parser reports that). */
+  public static List<String> find(JsonFactory factory, byte[] body) {
+    List<String> found = new ArrayList<>();
+    Deque<Level> stack = new ArrayDeque<>();
+    try (JsonParser p = factory.createParser(body)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        Level top = stack.peek();
+        switch (t) {
+          case FIELD_NAME -> {
+            top.field = p.currentName();
+            if (!top.keys.add(top.field)) {
+              found.add(top.path.isEmpty() ? top.field : top.path + "." + top.field);
+            }
+          }
+          case START_OBJECT, START_ARRAY -> stack.push(new Level(top == null ? "" : top.child(),
+              t == JsonToken.START_ARRAY));
+          case END_OBJECT, END_ARRAY -> stack.pop();
+          default -> {
+            if (top != null && top.array) {
+              top.index++;
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return found;
+    }
+    return found;
+  }
+}
