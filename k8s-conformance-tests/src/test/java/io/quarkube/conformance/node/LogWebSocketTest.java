@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.http.WebSocket;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code pods/log} over a WebSocket, as dashboards read it: {@code binary.k8s.io} gives the log in binary messages,
  * {@code base64.binary.k8s.io} in base64 text messages; the socket closes when a non-following log ends.
  */
+@Conformance({"node.logs"})
 @ExtendWith(TestNamespace.class)
 class LogWebSocketTest {
 

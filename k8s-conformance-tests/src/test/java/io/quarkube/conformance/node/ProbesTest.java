@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Unhealthy and Killing events), a failing readiness probe keeps the pod NotReady until it passes, a startup probe
  * holds liveness back until the container has started, and a startup probe that never passes restarts it.
  */
+@Conformance({"node.probes"})
 @ExtendWith(TestNamespace.class)
 class ProbesTest {
   private static final Duration START = Duration.ofSeconds(60);

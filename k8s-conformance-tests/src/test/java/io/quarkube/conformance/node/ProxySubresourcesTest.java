@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code /stats/summary}, {@code /pods}), {@code pods/<name>[:port]/proxy/...} to a pod and
  * {@code services/<name>[:port]/proxy/...} to a ready endpoint, with stock {@code kubectl get --raw}.
  */
+@Conformance({"network.proxy-subresources"})
 @ExtendWith(TestNamespace.class)
 class ProxySubresourcesTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * server as a mirror pod; deleting the mirror brings back only the mirror; editing the file replaces the pod;
  * removing the file removes both.
  */
+@Conformance({"node.static-pods"})
 @ExtendWith(TestNamespace.class)
 class StaticPodsTest {
   private static final Duration START = Duration.ofSeconds(60);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Pod volumes on the real node, read from inside the containers with {@code kubectl exec}: configMap (updates reach a
  * running pod), secret, emptyDir (disk and memory), hostPath, downwardAPI and the projected ServiceAccount token.
  */
+@Conformance({"storage.emptydir-projected", "storage.configmap-secret-volumes"})
 @ExtendWith(TestNamespace.class)
 class VolumesTest {
   private static final Duration START = Duration.ofSeconds(60);
