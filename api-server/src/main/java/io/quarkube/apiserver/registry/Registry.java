@@ -60,6 +60,7 @@ public final class Registry {
     m.put("apps/daemonsets", WorkloadStrategies.daemonSets());
     m.put("batch/jobs", WorkloadStrategies.jobs());
     m.put("batch/cronjobs", WorkloadStrategies.cronJobs());
+    m.put("policy/poddisruptionbudgets", new io.quarkube.apiserver.registry.policy.PodDisruptionBudgetStrategy());
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
     for (String rbac : new String[] {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}) {
       m.put("rbac.authorization.k8s.io/" + rbac, new DefaultStrategy<>(NameRule.PATH_SEGMENT));

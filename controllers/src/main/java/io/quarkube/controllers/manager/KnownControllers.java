@@ -1,6 +1,8 @@
 package io.quarkube.controllers.manager;
 
+import io.quarkube.controllers.daemonset.DaemonSetController;
 import io.quarkube.controllers.deployment.DeploymentController;
+import io.quarkube.controllers.disruption.DisruptionController;
 import io.quarkube.controllers.endpoints.EndpointSliceController;
 import io.quarkube.controllers.endpoints.EndpointsController;
 import io.quarkube.controllers.gc.GarbageCollector;
@@ -10,6 +12,7 @@ import io.quarkube.controllers.namespace.NamespaceController;
 import io.quarkube.controllers.replicaset.ReplicaController;
 import io.quarkube.controllers.serviceaccount.RootCaPublisher;
 import io.quarkube.controllers.serviceaccount.ServiceAccountsController;
+import io.quarkube.controllers.statefulset.StatefulSetController;
 import java.util.List;
 
 /** Every controller of the manager, in start order. */
@@ -28,6 +31,9 @@ public final class KnownControllers {
         new ControllerDescriptor(DeploymentController.NAME, true, DeploymentController::new),
         new ControllerDescriptor(EndpointsController.NAME, true, EndpointsController::new),
         new ControllerDescriptor(EndpointSliceController.NAME, true, EndpointSliceController::new),
-        new ControllerDescriptor(JobController.NAME, true, JobController::new));
+        new ControllerDescriptor(JobController.NAME, true, JobController::new),
+        new ControllerDescriptor(DisruptionController.NAME, true, DisruptionController::new),
+        new ControllerDescriptor(DaemonSetController.NAME, true, DaemonSetController::new),
+        new ControllerDescriptor(StatefulSetController.NAME, true, StatefulSetController::new));
   }
 }
