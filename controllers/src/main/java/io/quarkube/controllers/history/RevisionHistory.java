@@ -81,6 +81,9 @@ public final class RevisionHistory {
   /** The pod template a revision holds. */
   public static PodTemplateSpec template(ControllerRevision r) {
     Object data = r.getData();
+    if (data instanceof io.fabric8.kubernetes.api.model.AnyType any) {
+      data = any.getValue(); // what the client decodes {@code data} into (a RawExtension)
+    }
     if (!(data instanceof Map<?, ?> m) || !(m.get("spec") instanceof Map<?, ?> spec)
         || !(spec.get("template") instanceof Map<?, ?> t)) {
       return null;
