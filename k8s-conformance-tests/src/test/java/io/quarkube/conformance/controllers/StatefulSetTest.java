@@ -129,7 +129,8 @@ class StatefulSetTest {
     }
     String status = kubectl.run(new String[] {"rollout", "status", "statefulset/web", "-n", ns, "--timeout=30s"})
         .ok().out();
-    assertTrue(status.contains("rolling update complete 3 pods"), status);
+    // partition is defaulted to 0 (as upstream), so kubectl reports a partitioned roll out
+    assertTrue(status.contains("partitioned roll out complete: 3 new pods have been updated"), status);
 
     kubectl.run(new String[] {"set", "image", "statefulset/web", "c=registry.local/app:2", "-n", ns}).ok();
     rollOut(ns, "registry.local/app:2", false);
