@@ -185,6 +185,17 @@ public final class DaemonSetController extends Controller<String> {
 
   @Override
   protected void reconcile(String key) {
+    try {
+      sync(key);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isNamespaceTerminating(e)) {
+        throw e;
+      }
+      // The namespace goes, and the object with it: retrying creates there is pointless (as upstream drops them).
+    }
+  }
+
+  private void sync(String key) {
     DaemonSet cached = daemonSets.getByKey(key);
     if (cached == null) {
       expectations.forget(key);

@@ -142,6 +142,17 @@ public final class StatefulSetController extends Controller<String> {
 
   @Override
   protected void reconcile(String key) {
+    try {
+      sync(key);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isNamespaceTerminating(e)) {
+        throw e;
+      }
+      // The namespace goes, and the object with it: retrying creates there is pointless (as upstream drops them).
+    }
+  }
+
+  private void sync(String key) {
     StatefulSet cached = sets.getByKey(key);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
       return;
