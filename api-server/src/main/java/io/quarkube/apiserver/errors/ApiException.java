@@ -132,6 +132,11 @@ public final class ApiException extends RuntimeException {
     return of(403, "Forbidden", message, null, null, null, null, null);
   }
 
+  /** 429 with a retry hint and causes (the eviction API: a PodDisruptionBudget allows no disruption now). */
+  public static ApiException tooManyRequests(String message, List<StatusCause> causes, int retryAfterSeconds) {
+    return of(429, "TooManyRequests", message, null, null, null, causes, retryAfterSeconds);
+  }
+
   public static ApiException unauthorized() {
     return of(401, "Unauthorized", "Unauthorized", null, null, null, null, null);
   }

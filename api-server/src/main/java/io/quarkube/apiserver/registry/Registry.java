@@ -60,6 +60,7 @@ public final class Registry {
     m.put("apps/daemonsets", WorkloadStrategies.daemonSets());
     m.put("batch/jobs", WorkloadStrategies.jobs());
     m.put("batch/cronjobs", WorkloadStrategies.cronJobs());
+    m.put("policy/poddisruptionbudgets", new io.quarkube.apiserver.registry.policy.PodDisruptionBudgetStrategy());
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
     m.put("admissionregistration.k8s.io/mutatingwebhookconfigurations",
         io.quarkube.apiserver.registry.admissionregistration.WebhookConfigurationStrategy.mutating());

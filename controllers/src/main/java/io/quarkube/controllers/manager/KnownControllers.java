@@ -2,7 +2,9 @@ package io.quarkube.controllers.manager;
 
 import io.quarkube.controllers.certificates.CsrApprovingController;
 import io.quarkube.controllers.certificates.CsrSigningController;
+import io.quarkube.controllers.daemonset.DaemonSetController;
 import io.quarkube.controllers.deployment.DeploymentController;
+import io.quarkube.controllers.disruption.DisruptionController;
 import io.quarkube.controllers.endpoints.EndpointSliceController;
 import io.quarkube.controllers.endpoints.EndpointsController;
 import io.quarkube.controllers.gc.GarbageCollector;
@@ -12,6 +14,7 @@ import io.quarkube.controllers.namespace.NamespaceController;
 import io.quarkube.controllers.replicaset.ReplicaController;
 import io.quarkube.controllers.serviceaccount.RootCaPublisher;
 import io.quarkube.controllers.serviceaccount.ServiceAccountsController;
+import io.quarkube.controllers.statefulset.StatefulSetController;
 import java.util.List;
 
 /** Every controller of the manager, in start order. */
@@ -32,6 +35,9 @@ public final class KnownControllers {
         new ControllerDescriptor(EndpointSliceController.NAME, true, EndpointSliceController::new),
         new ControllerDescriptor(JobController.NAME, true, JobController::new),
         new ControllerDescriptor(CsrApprovingController.NAME, true, CsrApprovingController::new),
-        new ControllerDescriptor(CsrSigningController.NAME, true, CsrSigningController::create));
+        new ControllerDescriptor(CsrSigningController.NAME, true, CsrSigningController::create),
+        new ControllerDescriptor(DisruptionController.NAME, true, DisruptionController::new),
+        new ControllerDescriptor(DaemonSetController.NAME, true, DaemonSetController::new),
+        new ControllerDescriptor(StatefulSetController.NAME, true, StatefulSetController::new));
   }
 }

@@ -31,11 +31,16 @@ class EvictionTest {
   void budgetWithoutDisruptionsBlocksEvictionOthersAreEvicted(String ns) {
     runningPod(ns, "guarded", "guarded");
     runningPod(ns, "free", "free");
-    // No PDB controller has computed disruptionsAllowed yet, so the budget allows none: eviction must wait.
+    // One healthy pod and minAvailable 1: the disruption controller allows none, so eviction must wait.
     client.policy().v1().podDisruptionBudget().inNamespace(ns).resource(new PodDisruptionBudgetBuilder()
         .withNewMetadata().withName("keep").endMetadata().withNewSpec().withMinAvailable(
             new io.fabric8.kubernetes.api.model.IntOrString(1)).withNewSelector().addToMatchLabels("app", "guarded")
         .endSelector().endSpec().build()).create();
+    RealNode.await(Duration.ofSeconds(30), "the budget's status", () -> {
+      var b = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("keep").get();
+      return b.getStatus() != null && Integer.valueOf(1).equals(b.getStatus().getCurrentHealthy())
+          && Integer.valueOf(0).equals(b.getStatus().getDisruptionsAllowed());
+    });
     var eviction = new EvictionBuilder().withNewMetadata().withName("guarded").withNamespace(ns).endMetadata()
         .build();
     // Fabric8 answers false exactly when the server says 429 TooManyRequests (a budget blocks), as kubectl drain

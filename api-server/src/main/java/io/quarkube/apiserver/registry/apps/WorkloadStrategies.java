@@ -126,6 +126,29 @@ public final class WorkloadStrategies {
           spec.setUpdateStrategy(new io.fabric8.kubernetes.api.model.apps.StatefulSetUpdateStrategyBuilder()
               .withType("RollingUpdate").withNewRollingUpdate().withPartition(0).endRollingUpdate().build());
         }
+        if (spec.getUpdateStrategy().getType() == null) {
+          spec.getUpdateStrategy().setType("RollingUpdate");
+        }
+        if ("RollingUpdate".equals(spec.getUpdateStrategy().getType())) {
+          if (spec.getUpdateStrategy().getRollingUpdate() == null) {
+            spec.getUpdateStrategy().setRollingUpdate(
+                new io.fabric8.kubernetes.api.model.apps.RollingUpdateStatefulSetStrategy());
+          }
+          if (spec.getUpdateStrategy().getRollingUpdate().getPartition() == null) {
+            spec.getUpdateStrategy().getRollingUpdate().setPartition(0);
+          }
+        }
+        var retention = spec.getPersistentVolumeClaimRetentionPolicy();
+        if (retention == null) {
+          retention = new io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicy();
+          spec.setPersistentVolumeClaimRetentionPolicy(retention);
+        }
+        if (retention.getWhenDeleted() == null) {
+          retention.setWhenDeleted("Retain");
+        }
+        if (retention.getWhenScaled() == null) {
+          retention.setWhenScaled("Retain");
+        }
         PodSpecDefaults.apply(spec.getTemplate());
       }
 
@@ -156,6 +179,22 @@ public final class WorkloadStrategies {
           spec.setUpdateStrategy(new io.fabric8.kubernetes.api.model.apps.DaemonSetUpdateStrategyBuilder()
               .withType("RollingUpdate").withNewRollingUpdate().withMaxUnavailable(new IntOrString(1))
               .withMaxSurge(new IntOrString(0)).endRollingUpdate().build());
+        }
+        if (spec.getUpdateStrategy().getType() == null) {
+          spec.getUpdateStrategy().setType("RollingUpdate");
+        }
+        if ("RollingUpdate".equals(spec.getUpdateStrategy().getType())) {
+          var ru = spec.getUpdateStrategy().getRollingUpdate();
+          if (ru == null) {
+            ru = new io.fabric8.kubernetes.api.model.apps.RollingUpdateDaemonSet();
+            spec.getUpdateStrategy().setRollingUpdate(ru);
+          }
+          if (ru.getMaxUnavailable() == null) {
+            ru.setMaxUnavailable(new IntOrString(1));
+          }
+          if (ru.getMaxSurge() == null) {
+            ru.setMaxSurge(new IntOrString(0));
+          }
         }
         PodSpecDefaults.apply(spec.getTemplate());
       }

@@ -3,7 +3,9 @@ package io.quarkube.apiserver.registry.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.endpoints.BodyDecoder;
 import io.quarkube.apiserver.endpoints.ExtensionHandler;
@@ -18,15 +20,22 @@ import io.quarkube.apiserver.selection.LabelSelectors;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code POST pods/<name>/eviction}: deletes the pod unless a PodDisruptionBudget that selects it has no disruption
  * left, in which case the answer is 429 and kubectl drain retries. An allowed eviction uses up one disruption in the
- * budget's status in the same compare-and-swap way upstream does, so two evictions cannot both take the last one.
+ * budget's status (and records the pod in {@code disruptedPods}) in the same compare-and-swap way upstream does, so
+ * two evictions cannot both take the last one. The disruption controller recomputes the budget afterwards.
  */
 @ApplicationScoped
 public class EvictionHandler implements ExtensionHandler {
+  /** Upstream's MaxDisruptedPodSize: evictions the disruption controller has not confirmed yet, at most. */
+  static final int MAX_DISRUPTED_PODS = 2000;
   private final Registry registry;
   private final BodyDecoder bodies;
   private final Responses responses;
@@ -58,19 +67,25 @@ public class EvictionHandler implements ExtensionHandler {
     // Pods that are done or already going need no budget, as upstream decides.
     boolean exempt = "Succeeded".equals(phase) || "Failed".equals(phase) || "Pending".equals(phase)
         || pod.getMetadata().getDeletionTimestamp() != null;
+    boolean dryRun = ctx.queryParams().getAll("dryRun").contains("All");
     if (!exempt) {
-      takeDisruption(pod);
+      takeDisruption(pod, dryRun);
     }
     JsonNode options = eviction.path("deleteOptions");
     Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
-    boolean dryRun = ctx.queryParams().getAll("dryRun").contains("All");
     pods.delete(request.namespace(), request.name(), new DeleteOptions(grace, null,
         options.path("preconditions").path("uid").asText(null),
         options.path("preconditions").path("resourceVersion").asText(null), dryRun));
     responses.status(ctx, 201, "Success");
   }
 
-  private void takeDisruption(Pod pod) {
+  /**
+   * Upstream's {@code checkAndDecrement}: the one budget selecting the pod must have been processed at its current
+   * generation and allow a disruption; it then allows one fewer, and the pod is listed in {@code disruptedPods} so
+   * the disruption controller does not count it healthy while it goes. An unhealthy pod may go without using up a
+   * disruption when the budget is met anyway (IfHealthyBudget, the default) or always (AlwaysAllow).
+   */
+  private void takeDisruption(Pod pod, boolean dryRun) {
     GenericStore<HasMetadata> budgets = registry.store("policy", "v1", "poddisruptionbudgets").orElseThrow();
     List<HasMetadata> matching = budgets.list(pod.getMetadata().getNamespace(), ListOptions.all()).items().stream()
         .filter(b -> selects((PodDisruptionBudget) b, pod)).toList();
@@ -82,17 +97,65 @@ public class EvictionHandler implements ExtensionHandler {
       return;
     }
     PodDisruptionBudget pdb = (PodDisruptionBudget) matching.get(0);
+    if (!isReady(pod) && unhealthyMayGo(pdb)) {
+      return;
+    }
     budgets.guaranteedUpdate(pdb.getMetadata().getNamespace(), pdb.getMetadata().getName(),
-        null, "status", false, current -> {
+        null, "status", dryRun, current -> {
           PodDisruptionBudget b = (PodDisruptionBudget) current;
-          int allowed = b.getStatus() == null || b.getStatus().getDisruptionsAllowed() == null ? 0
-              : b.getStatus().getDisruptionsAllowed();
-          if (allowed <= 0) {
-            throw tooManyRequests(b);
+          PodDisruptionBudgetStatus st = b.getStatus() == null ? new PodDisruptionBudgetStatus() : b.getStatus();
+          long observed = st.getObservedGeneration() == null ? 0 : st.getObservedGeneration();
+          long generation = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
+          if (observed < generation) {
+            throw tooManyRequests("The disruption budget " + b.getMetadata().getName()
+                + " is still being processed by the server.");
           }
-          b.getStatus().setDisruptionsAllowed(allowed - 1);
+          int allowed = n(st.getDisruptionsAllowed());
+          if (allowed < 0) {
+            throw ApiException.forbidden("pdb disruptions allowed is negative");
+          }
+          if (st.getDisruptedPods() != null && st.getDisruptedPods().size() > MAX_DISRUPTED_PODS) {
+            throw ApiException.forbidden("DisruptedPods map too big - too many evictions not confirmed by PDB "
+                + "controller");
+          }
+          if (allowed == 0) {
+            throw tooManyRequests("The disruption budget " + b.getMetadata().getName() + " needs "
+                + n(st.getDesiredHealthy()) + " healthy pods and has " + n(st.getCurrentHealthy()) + " currently");
+          }
+          st.setDisruptionsAllowed(allowed - 1);
+          if (allowed - 1 == 0 && st.getConditions() != null) {
+            st.getConditions().stream().filter(c -> "DisruptionAllowed".equals(c.getType())).forEach(c -> {
+              c.setStatus("False");
+              c.setReason("InsufficientPods");
+              c.setLastTransitionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            });
+          }
+          Map<String, String> disrupted = st.getDisruptedPods() == null ? new TreeMap<>()
+              : new TreeMap<>(st.getDisruptedPods());
+          disrupted.put(pod.getMetadata().getName(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+          st.setDisruptedPods(disrupted);
+          b.setStatus(st);
           return b;
         });
+  }
+
+  /** An unready pod's eviction needs no disruption when its budget's policy says so. */
+  private static boolean unhealthyMayGo(PodDisruptionBudget pdb) {
+    String policy = pdb.getSpec() == null ? null : pdb.getSpec().getUnhealthyPodEvictionPolicy();
+    if ("AlwaysAllow".equals(policy)) {
+      return true;
+    }
+    PodDisruptionBudgetStatus st = pdb.getStatus();
+    return st != null && n(st.getDesiredHealthy()) > 0 && n(st.getCurrentHealthy()) >= n(st.getDesiredHealthy());
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static int n(Integer i) {
+    return i == null ? 0 : i;
   }
 
   private static boolean selects(PodDisruptionBudget pdb, Pod pod) {
@@ -105,8 +168,9 @@ public class EvictionHandler implements ExtensionHandler {
     return LabelSelectors.matches(selector, labels);
   }
 
-  private static ApiException tooManyRequests(PodDisruptionBudget pdb) {
-    return ApiException.of(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption "
-        + "budget.");
+  /** Upstream's answer, which kubectl drain retries: the reason is in a DisruptionBudget cause. */
+  private static ApiException tooManyRequests(String cause) {
+    return ApiException.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.",
+        List.of(new StatusCauseBuilder().withReason("DisruptionBudget").withMessage(cause).build()), 10);
   }
 }
