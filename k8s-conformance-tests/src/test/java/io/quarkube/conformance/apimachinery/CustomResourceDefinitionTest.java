@@ -93,10 +93,11 @@ class CustomResourceDefinitionTest {
       }
       assertTrue(schemaFound, "the Widget schema with its group-version-kind in " + url);
 
-      String explained = kubectl.run("explain", "widgets").ok().out();
+      // --api-version: the lifecycle test's deleted widgets group may still sit in kubectl's discovery cache
+      String explained = kubectl.run("explain", "widgets", "--api-version=" + group + "/v1").ok().out();
       assertTrue(explained.contains("KIND:") && explained.contains("Widget")
           && explained.contains("A widget made by the e2e test.") && explained.contains("spec"), explained);
-      String field = kubectl.run("explain", "widgets.spec.size").ok().out();
+      String field = kubectl.run("explain", "widgets.spec.size", "--api-version=" + group + "/v1").ok().out();
       assertTrue(field.contains("How big the widget is.") && field.contains("integer"), field);
 
     } finally {
