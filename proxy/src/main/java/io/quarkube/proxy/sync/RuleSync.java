@@ -1,0 +1,335 @@
+package io.quarkube.proxy.sync;
+
+import io.quarkube.proxy.rules.Fragment;
+import io.quarkube.proxy.rules.RuleGenerator;
+import io.quarkube.proxy.rules.RuleOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the proxy last wrote into its table, and the nft transactions that bring the table to a new state: a
+ * <em>full</em> one (every object of the table declared, its chains and maps flushed and refilled: repairs whatever
+ * someone else changed, while the affinity sets keep their clients) or an <em>incremental</em> one (only the
+ * elements, chains and sets of the Services that changed). Each is one {@code nft -f} script, so the kernel applies
+ * it atomically. A plan is committed only after nft took it; after a failure the next sync must be full.
+ *
+ * <p>Keys are Service keys ({@code ns/name}); the DNS redirects are the fragment of key {@code ""}.
+ */
+public final class RuleSync {
+  private static final int BATCH = 512;
+
+  private final RuleOptions options;
+  private final String table;
+  private Map<String, Fragment> applied = new HashMap<>();
+  private Set<String> sharedApplied = new TreeSet<>();
+  /** map + '\0' + key → the Service whose element it is (the first claimant of an address keeps it). */
+  private Map<String, String> owners = new HashMap<>();
+  private Map<String, Integer> hairpinRefs = new HashMap<>();
+  private boolean known;
+  private int fixedRules;
+
+  public RuleSync(RuleOptions options) {
+    this.options = options;
+    this.table = "ip " + options.table();
+  }
+
+  /** A transaction and the state the table is in once nft applied it. */
+  public final class Plan {
+    private final String script;
+    private final boolean full;
+    private final Map<String, Fragment> nextApplied;
+    private final Set<String> nextShared;
+    private final Map<String, String> nextOwners;
+    private final Map<String, Integer> nextHairpin;
+    private final int fixed;
+
+    private Plan(String script, boolean full, Map<String, Fragment> nextApplied, Set<String> nextShared,
+        Map<String, String> nextOwners, Map<String, Integer> nextHairpin, int fixed) {
+      this.script = script;
+      this.full = full;
+      this.nextApplied = nextApplied;
+      this.nextShared = nextShared;
+      this.nextOwners = nextOwners;
+      this.nextHairpin = nextHairpin;
+      this.fixed = fixed;
+    }
+
+    public String script() {
+      return script;
+    }
+
+    public boolean full() {
+      return full;
+    }
+
+    public boolean empty() {
+      return script.isEmpty();
+    }
+  }
+
+  /** True once a full sync went in and no transaction failed since: incremental syncs are possible. */
+  public boolean known() {
+    return known;
+  }
+
+  /** The table's state is no longer known (a transaction failed): the next sync must be full. */
+  public void invalidate() {
+    known = false;
+  }
+
+  public void commit(Plan plan) {
+    applied = plan.nextApplied;
+    sharedApplied = plan.nextShared;
+    owners = plan.nextOwners;
+    hairpinRefs = plan.nextHairpin;
+    if (plan.full) {
+      fixedRules = plan.fixed;
+    }
+    known = true;
+  }
+
+  /** Rules and map elements in the table after the last committed plan. */
+  public int size() {
+    int n = fixedRules + hairpinRefs.size();
+    for (Fragment f : applied.values()) {
+      n += f.size() - f.hairpin().size();
+    }
+    for (String shared : sharedApplied) {
+      n += RuleGenerator.sharedChain(shared, options).size();
+    }
+    return n;
+  }
+
+  public int services() {
+    return applied.size();
+  }
+
+  /** The whole table from {@code desired} (every Service's fragment, and the redirects under key ""). */
+  public Plan full(Map<String, Fragment> desired) {
+    Map<String, Fragment> next = new TreeMap<>(desired);
+    next.values().removeIf(f -> f.equals(Fragment.EMPTY));
+    Script s = new Script();
+    s.cmd("add table " + table);
+    RuleGenerator.maps().forEach((name, body) -> s.cmd("add map " + table + " " + name + " { " + body + " }"));
+    RuleGenerator.sets().forEach((name, body) -> s.cmd("add set " + table + " " + name + " { " + body + " }"));
+
+    Map<String, RuleGenerator.Chain> chains = new java.util.LinkedHashMap<>(RuleGenerator.fixedChains(options));
+    int fixed = 0;
+    for (RuleGenerator.Chain c : chains.values()) {
+      fixed += c.rules().size();
+    }
+    Set<String> shared = new TreeSet<>();
+    next.values().forEach(f -> shared.addAll(f.sharedChains()));
+    for (String name : shared) {
+      chains.put(name, new RuleGenerator.Chain(null, RuleGenerator.sharedChain(name, options)));
+    }
+    Map<String, String> sets = new TreeMap<>();
+    for (Fragment f : next.values()) {
+      f.chains().forEach((name, rules) -> chains.put(name, new RuleGenerator.Chain(null, rules)));
+      sets.putAll(f.sets());
+    }
+    // Chains and sets of the last state that are gone now.
+    Set<String> staleChains = new TreeSet<>(sharedApplied);
+    Map<String, String> staleSets = new TreeMap<>();
+    for (Fragment f : applied.values()) {
+      staleChains.addAll(f.chains().keySet());
+      staleSets.putAll(f.sets());
+    }
+    staleChains.removeAll(chains.keySet());
+    Map<String, String> changedSets = new TreeMap<>();
+    staleSets.forEach((name, def) -> {
+      if (sets.containsKey(name) && !sets.get(name).equals(def)) {
+        changedSets.put(name, def);
+      }
+    });
+    staleSets.keySet().removeAll(sets.keySet());
+    staleSets.putAll(changedSets);
+
+    // Declare everything (harmless when present; recreates what someone deleted), then empty it and refill.
+    chains.forEach((name, c) -> s.cmd("add chain " + table + " " + name + (c.hook() == null ? "" : " { " + c.hook() + " }")));
+    staleChains.forEach(name -> s.cmd("add chain " + table + " " + name));
+    staleSets.forEach((name, def) -> s.cmd("add set " + table + " " + name + " { " + def + " }"));
+    RuleGenerator.maps().keySet().forEach(name -> s.cmd("flush map " + table + " " + name));
+    RuleGenerator.sets().keySet().forEach(name -> s.cmd("flush set " + table + " " + name));
+    chains.keySet().forEach(name -> s.cmd("flush chain " + table + " " + name));
+    staleChains.forEach(name -> s.cmd("flush chain " + table + " " + name));
+    staleChains.forEach(name -> s.cmd("delete chain " + table + " " + name));
+    staleSets.keySet().forEach(name -> s.cmd("delete set " + table + " " + name));
+    // Affinity sets are declared, never flushed: the clients they remember survive a full resync.
+    sets.forEach((name, def) -> s.cmd("add set " + table + " " + name + " { " + def + " }"));
+    chains.forEach((name, c) -> c.rules().forEach(rule -> s.cmd("add rule " + table + " " + name + " " + rule)));
+
+    Map<String, String> nextOwners = new HashMap<>();
+    Map<String, Integer> nextHairpin = new HashMap<>();
+    Map<String, List<String>> elements = new TreeMap<>();
+    next.forEach((service, f) -> {
+      f.elements().forEach((map, entries) -> entries.forEach((key, value) -> {
+        if (nextOwners.putIfAbsent(map + '\0' + key, service) == null) {
+          elements.computeIfAbsent(map, m -> new ArrayList<>()).add(key + " : " + value);
+        }
+      }));
+      f.hairpin().forEach(ip -> nextHairpin.merge(ip, 1, Integer::sum));
+    });
+    elements.forEach((map, list) -> s.elements("add", map, list));
+    s.elements("add", RuleGenerator.HAIRPIN, nextHairpin.keySet().stream().sorted().map(ip -> ip + " . " + ip).toList());
+    return new Plan(s.toString(), true, next, shared, nextOwners, nextHairpin, fixed);
+  }
+
+  /**
+   * Only what changed: {@code changed} maps each Service key whose objects changed to its new fragment
+   * ({@link Fragment#EMPTY} when the Service is gone). Services not named are left alone.
+   */
+  public Plan incremental(Map<String, Fragment> changed) {
+    if (!known) {
+      throw new IllegalStateException("no full sync yet: the table's state is unknown");
+    }
+    Map<String, Fragment> next = new HashMap<>(applied);
+    Map<String, String> nextOwners = new HashMap<>(owners);
+    Map<String, Integer> nextHairpin = new HashMap<>(hairpinRefs);
+    Set<String> nextShared = new TreeSet<>(sharedApplied);
+    List<String> elementDeletes = new ArrayList<>();
+    List<String> elementAdds = new ArrayList<>();
+    List<String> flushChains = new ArrayList<>();
+    List<String> deleteChains = new ArrayList<>();
+    List<String> deleteSets = new ArrayList<>();
+    List<String> addSets = new ArrayList<>();
+    List<String> addChains = new ArrayList<>();
+    List<String> addRules = new ArrayList<>();
+    List<String> sharedAdds = new ArrayList<>();
+    Map<String, Integer> hairpinBefore = new HashMap<>();
+
+    SortedMap<String, Fragment> sorted = new TreeMap<>(changed);
+    // Deletes of every changed Service first, so an address one gives up can be taken by another in the same go.
+    sorted.forEach((service, now) -> {
+      Fragment before = applied.getOrDefault(service, Fragment.EMPTY);
+      before.elements().forEach((map, entries) -> entries.forEach((key, value) -> {
+        if (!value.equals(now.elements(map).get(key)) && service.equals(nextOwners.get(map + '\0' + key))) {
+          elementDeletes.add("delete element " + table + " " + map + " { " + key + " }");
+          nextOwners.remove(map + '\0' + key);
+        }
+      }));
+    });
+    sorted.forEach((service, now) -> {
+      Fragment before = applied.getOrDefault(service, Fragment.EMPTY);
+      now.elements().forEach((map, entries) -> entries.forEach((key, value) -> {
+        if (!value.equals(before.elements(map).get(key)) || !nextOwners.containsKey(map + '\0' + key)) {
+          if (nextOwners.putIfAbsent(map + '\0' + key, service) == null) {
+            elementAdds.add("add element " + table + " " + map + " { " + key + " : " + value + " }");
+          }
+        }
+      }));
+      before.chains().forEach((name, rules) -> {
+        if (!now.chains().containsKey(name)) {
+          flushChains.add(name);
+          deleteChains.add(name);
+        } else if (!now.chains().get(name).equals(rules)) {
+          flushChains.add(name);
+          now.chains().get(name).forEach(r -> addRules.add("add rule " + table + " " + name + " " + r));
+        }
+      });
+      now.chains().forEach((name, rules) -> {
+        if (!before.chains().containsKey(name)) {
+          addChains.add(name);
+          rules.forEach(r -> addRules.add("add rule " + table + " " + name + " " + r));
+        }
+      });
+      before.sets().forEach((name, def) -> {
+        if (!def.equals(now.sets().get(name))) {
+          deleteSets.add(name);
+        }
+      });
+      now.sets().forEach((name, def) -> {
+        if (!def.equals(before.sets().get(name))) {
+          addSets.add("add set " + table + " " + name + " { " + def + " }");
+        }
+      });
+      for (String ip : before.hairpin()) {
+        if (!now.hairpin().contains(ip)) {
+          hairpinBefore.putIfAbsent(ip, nextHairpin.getOrDefault(ip, 0));
+          nextHairpin.merge(ip, -1, Integer::sum);
+        }
+      }
+      for (String ip : now.hairpin()) {
+        if (!before.hairpin().contains(ip)) {
+          hairpinBefore.putIfAbsent(ip, nextHairpin.getOrDefault(ip, 0));
+          nextHairpin.merge(ip, 1, Integer::sum);
+        }
+      }
+      for (String chain : now.sharedChains()) {
+        if (nextShared.add(chain)) {
+          sharedAdds.add("add chain " + table + " " + chain);
+          RuleGenerator.sharedChain(chain, options).forEach(r -> sharedAdds.add("add rule " + table + " " + chain + " " + r));
+        }
+      }
+      if (now.equals(Fragment.EMPTY)) {
+        next.remove(service);
+      } else {
+        next.put(service, now);
+      }
+    });
+    List<String> hairpinDeletes = new ArrayList<>();
+    List<String> hairpinAdds = new ArrayList<>();
+    new TreeMap<>(hairpinBefore).forEach((ip, was) -> {
+      int is = nextHairpin.getOrDefault(ip, 0);
+      if (is <= 0) {
+        nextHairpin.remove(ip);
+      }
+      if (was > 0 && is <= 0) {
+        hairpinDeletes.add(ip + " . " + ip);
+      } else if (was <= 0 && is > 0) {
+        hairpinAdds.add(ip + " . " + ip);
+      }
+    });
+
+    Script s = new Script();
+    elementDeletes.forEach(s::cmd);
+    s.elements("delete", RuleGenerator.HAIRPIN, hairpinDeletes);
+    flushChains.forEach(name -> s.cmd("flush chain " + table + " " + name));
+    deleteChains.forEach(name -> s.cmd("delete chain " + table + " " + name));
+    deleteSets.forEach(name -> s.cmd("delete set " + table + " " + name));
+    sharedAdds.forEach(s::cmd);
+    addSets.forEach(s::cmd);
+    addChains.forEach(name -> s.cmd("add chain " + table + " " + name));
+    addRules.forEach(s::cmd);
+    elementAdds.forEach(s::cmd);
+    s.elements("add", RuleGenerator.HAIRPIN, hairpinAdds);
+    return new Plan(s.toString(), false, next, nextShared, nextOwners, nextHairpin, fixedRules);
+  }
+
+  /** The fragment last applied for a Service (EMPTY when none). */
+  public Fragment applied(String service) {
+    return applied.getOrDefault(service, Fragment.EMPTY);
+  }
+
+  /** Whether {@code fragment} is what the table already holds for the Service. */
+  public boolean unchanged(String service, Fragment fragment) {
+    return Objects.equals(applied.getOrDefault(service, Fragment.EMPTY), fragment);
+  }
+
+  private final class Script {
+    private final StringBuilder out = new StringBuilder();
+
+    void cmd(String line) {
+      out.append(line).append('\n');
+    }
+
+    void elements(String verb, String map, List<String> entries) {
+      for (int i = 0; i < entries.size(); i += BATCH) {
+        out.append(verb).append(" element ").append(table).append(' ').append(map).append(" { ")
+            .append(String.join(", ", entries.subList(i, Math.min(entries.size(), i + BATCH)))).append(" }\n");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return out.toString();
+    }
+  }
+}
