@@ -21,6 +21,7 @@ import io.quarkube.proxy.rules.RuleGenerator;
 import io.quarkube.proxy.rules.RuleOptions;
 import io.quarkube.proxy.rules.ServiceModel;
 import io.quarkube.proxy.sync.BoundedFrequencyRunner;
+import io.quarkube.proxy.sync.ProxyTable;
 import io.quarkube.proxy.sync.RuleSync;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -105,7 +106,7 @@ public class ServiceProxy {
   private Timer syncTimer;
   private Timer fullSyncTimer;
   private Timer partialSyncTimer;
-  private RuleSync ruleSync;
+  private ProxyTable ruleTable;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private volatile long lastFullNanos;
   private volatile boolean started;
@@ -130,14 +131,14 @@ public class ServiceProxy {
         "Full syncs: every object of the table declared, flushed and refilled");
     partialSyncTimer = histogram("kubeproxy.sync.partial.proxy.rules.duration",
         "Incremental syncs: only the elements and chains of the Services that changed");
-    ruleSync = new RuleSync(ruleOptions());
+    ruleTable = new ProxyTable(nft, ruleOptions());
     Gauge.builder("kubeproxy.sync.proxy.rules.nftables.rules", () -> rulesCount)
         .description("Rules and verdict-map elements in the proxy's table after the last sync").register(meters);
     Gauge.builder("kubeproxy.sync.proxy.rules.last.timestamp.seconds", () -> lastSyncMillis / 1000.0)
         .description("When the last successful sync finished").register(meters);
     checkBridgeNetfilter();
     // Whatever an earlier run left (a crash skips the shutdown cleanup) goes first.
-    nft.apply(RuleGenerator.deleteTable(table));
+    ruleTable.clean();
     client = KubeClients.fromSystemProperty();
     long resync = TimeUnit.MINUTES.toMillis(10);
     services = client.services().inAnyNamespace().runnableInformer(resync);
@@ -236,7 +237,7 @@ public class ServiceProxy {
    */
   void sync() {
     long t0 = System.nanoTime();
-    boolean full = !ruleSync.known() || System.nanoTime() - lastFullNanos >= syncPeriod.toNanos() - minSyncPeriod.toNanos();
+    boolean full = !ruleTable.known() || System.nanoTime() - lastFullNanos >= syncPeriod.toNanos() - minSyncPeriod.toNanos();
     Set<String> changed = new HashSet<>();
     for (var it = dirty.iterator(); it.hasNext(); ) {
       changed.add(it.next());
@@ -249,38 +250,12 @@ public class ServiceProxy {
     }
     RuleOptions options = ruleOptions();
     RuleSync.Plan plan;
-    if (full) {
-      Map<String, Fragment> desired = new HashMap<>();
-      desired.put("", RuleGenerator.redirects(redirects));
-      for (Service svc : services.getStore().list()) {
-        String key = serviceKey(svc);
-        desired.put(key, fragment(key, svc, skip, options));
-      }
-      plan = ruleSync.full(desired);
-    } else {
-      Map<String, Fragment> fragments = new HashMap<>();
-      Fragment dns = RuleGenerator.redirects(redirects);
-      if (!ruleSync.unchanged("", dns)) {
-        fragments.put("", dns);
-      }
-      for (String key : changed) {
-        Fragment f = fragment(key, services.getStore().getByKey(key), skip, options);
-        if (!ruleSync.unchanged(key, f)) {
-          fragments.put(key, f);
-        }
-      }
-      plan = ruleSync.incremental(fragments);
-    }
     try {
-      if (!plan.empty()) {
-        nft.apply(plan.script());
-      }
-      ruleSync.commit(plan);
+      plan = full ? fullPlan(redirects, skip, options) : incrementalPlan(changed, redirects, skip, options);
       lastError = null;
-    } catch (Nft.NftException e) {
+    } catch (RuntimeException e) {
       lastError = e.getMessage();
-      ruleSync.invalidate();
-      dirty.addAll(changed);
+      dirty.addAll(changed); // the failed sync's Services are written by the next (full) one
       throw e;
     }
     long took = System.nanoTime() - t0;
@@ -289,13 +264,39 @@ public class ServiceProxy {
     if (full) {
       lastFullNanos = t0;
     }
-    rulesCount = ruleSync.size();
+    rulesCount = ruleTable.size();
     lastSyncMillis = System.currentTimeMillis();
     if (full || !plan.empty()) {
       LOG.debugf("%s sync: %d services, %d rules and elements, %d script lines in %.1f ms", full ? "full" : "partial",
-          ruleSync.services(), rulesCount, plan.script().lines().count(), took / 1e6);
+          ruleTable.services(), rulesCount, plan.script().lines().count(), took / 1e6);
     }
     synced = true;
+  }
+
+  private RuleSync.Plan fullPlan(List<LocalRedirect> redirects, Set<String> skip, RuleOptions options) {
+    Map<String, Fragment> desired = new HashMap<>();
+    desired.put("", RuleGenerator.redirects(redirects));
+    for (Service svc : services.getStore().list()) {
+      String key = serviceKey(svc);
+      desired.put(key, fragment(key, svc, skip, options));
+    }
+    return ruleTable.full(desired);
+  }
+
+  private RuleSync.Plan incrementalPlan(Set<String> changed, List<LocalRedirect> redirects, Set<String> skip,
+      RuleOptions options) {
+    Map<String, Fragment> fragments = new HashMap<>();
+    Fragment dns = RuleGenerator.redirects(redirects);
+    if (!ruleTable.unchanged("", dns)) {
+      fragments.put("", dns);
+    }
+    for (String key : changed) {
+      Fragment f = fragment(key, services.getStore().getByKey(key), skip, options);
+      if (!ruleTable.unchanged(key, f)) {
+        fragments.put(key, f);
+      }
+    }
+    return ruleTable.incremental(fragments);
   }
 
   private Fragment fragment(String key, Service svc, Set<String> skip, RuleOptions options) {
@@ -455,7 +456,7 @@ public class ServiceProxy {
       dns.close();
     }
     try {
-      nft.apply(RuleGenerator.deleteTable(table));
+      ruleTable.remove();
       LOG.infof("removed table ip %s%s", table, wasStarted ? "" : " (never synced)");
     } catch (RuntimeException e) {
       LOG.errorf("could not remove table ip %s: %s", table, e.getMessage());

@@ -28,7 +28,8 @@ public final class RuleSync {
   private final RuleOptions options;
   private final String table;
   private Map<String, Fragment> applied = new HashMap<>();
-  private Set<String> sharedApplied = new TreeSet<>();
+  /** Shared chain → how many Services' fragments use it; a chain nobody uses any more is deleted. */
+  private Map<String, Integer> sharedRefs = new HashMap<>();
   /** map + '\0' + key → the Service whose element it is (the first claimant of an address keeps it). */
   private Map<String, String> owners = new HashMap<>();
   private Map<String, Integer> hairpinRefs = new HashMap<>();
@@ -45,12 +46,12 @@ public final class RuleSync {
     private final String script;
     private final boolean full;
     private final Map<String, Fragment> nextApplied;
-    private final Set<String> nextShared;
+    private final Map<String, Integer> nextShared;
     private final Map<String, String> nextOwners;
     private final Map<String, Integer> nextHairpin;
     private final int fixed;
 
-    private Plan(String script, boolean full, Map<String, Fragment> nextApplied, Set<String> nextShared,
+    private Plan(String script, boolean full, Map<String, Fragment> nextApplied, Map<String, Integer> nextShared,
         Map<String, String> nextOwners, Map<String, Integer> nextHairpin, int fixed) {
       this.script = script;
       this.full = full;
@@ -86,7 +87,7 @@ public final class RuleSync {
 
   public void commit(Plan plan) {
     applied = plan.nextApplied;
-    sharedApplied = plan.nextShared;
+    sharedRefs = plan.nextShared;
     owners = plan.nextOwners;
     hairpinRefs = plan.nextHairpin;
     if (plan.full) {
@@ -101,7 +102,7 @@ public final class RuleSync {
     for (Fragment f : applied.values()) {
       n += f.size() - f.hairpin().size();
     }
-    for (String shared : sharedApplied) {
+    for (String shared : sharedRefs.keySet()) {
       n += RuleGenerator.sharedChain(shared, options).size();
     }
     return n;
@@ -125,9 +126,9 @@ public final class RuleSync {
     for (RuleGenerator.Chain c : chains.values()) {
       fixed += c.rules().size();
     }
-    Set<String> shared = new TreeSet<>();
-    next.values().forEach(f -> shared.addAll(f.sharedChains()));
-    for (String name : shared) {
+    Map<String, Integer> shared = new TreeMap<>();
+    next.values().forEach(f -> f.sharedChains().forEach(c -> shared.merge(c, 1, Integer::sum)));
+    for (String name : shared.keySet()) {
       chains.put(name, new RuleGenerator.Chain(null, RuleGenerator.sharedChain(name, options)));
     }
     Map<String, String> sets = new TreeMap<>();
@@ -136,7 +137,7 @@ public final class RuleSync {
       sets.putAll(f.sets());
     }
     // Chains and sets of the last state that are gone now.
-    Set<String> staleChains = new TreeSet<>(sharedApplied);
+    Set<String> staleChains = new TreeSet<>(sharedRefs.keySet());
     Map<String, String> staleSets = new TreeMap<>();
     for (Fragment f : applied.values()) {
       staleChains.addAll(f.chains().keySet());
@@ -193,7 +194,8 @@ public final class RuleSync {
     Map<String, Fragment> next = new HashMap<>(applied);
     Map<String, String> nextOwners = new HashMap<>(owners);
     Map<String, Integer> nextHairpin = new HashMap<>(hairpinRefs);
-    Set<String> nextShared = new TreeSet<>(sharedApplied);
+    Map<String, Integer> nextShared = new HashMap<>(sharedRefs);
+    Map<String, Integer> sharedBefore = new TreeMap<>();
     List<String> elementDeletes = new ArrayList<>();
     List<String> elementAdds = new ArrayList<>();
     List<String> flushChains = new ArrayList<>();
@@ -262,16 +264,32 @@ public final class RuleSync {
           nextHairpin.merge(ip, 1, Integer::sum);
         }
       }
+      for (String chain : before.sharedChains()) {
+        sharedBefore.putIfAbsent(chain, nextShared.getOrDefault(chain, 0));
+        nextShared.merge(chain, -1, Integer::sum);
+      }
       for (String chain : now.sharedChains()) {
-        if (nextShared.add(chain)) {
-          sharedAdds.add("add chain " + table + " " + chain);
-          RuleGenerator.sharedChain(chain, options).forEach(r -> sharedAdds.add("add rule " + table + " " + chain + " " + r));
-        }
+        sharedBefore.putIfAbsent(chain, nextShared.getOrDefault(chain, 0));
+        nextShared.merge(chain, 1, Integer::sum);
       }
       if (now.equals(Fragment.EMPTY)) {
         next.remove(service);
       } else {
         next.put(service, now);
+      }
+    });
+    // Shared chains: created when a first Service needs one, deleted when the last one stops using it.
+    List<String> sharedDeletes = new ArrayList<>();
+    sharedBefore.forEach((chain, was) -> {
+      int is = nextShared.getOrDefault(chain, 0);
+      if (is <= 0) {
+        nextShared.remove(chain);
+      }
+      if (was > 0 && is <= 0) {
+        sharedDeletes.add(chain);
+      } else if (was <= 0 && is > 0) {
+        sharedAdds.add("add chain " + table + " " + chain);
+        RuleGenerator.sharedChain(chain, options).forEach(r -> sharedAdds.add("add rule " + table + " " + chain + " " + r));
       }
     });
     List<String> hairpinDeletes = new ArrayList<>();
@@ -292,7 +310,9 @@ public final class RuleSync {
     elementDeletes.forEach(s::cmd);
     s.elements("delete", RuleGenerator.HAIRPIN, hairpinDeletes);
     flushChains.forEach(name -> s.cmd("flush chain " + table + " " + name));
+    sharedDeletes.forEach(name -> s.cmd("flush chain " + table + " " + name));
     deleteChains.forEach(name -> s.cmd("delete chain " + table + " " + name));
+    sharedDeletes.forEach(name -> s.cmd("delete chain " + table + " " + name));
     deleteSets.forEach(name -> s.cmd("delete set " + table + " " + name));
     sharedAdds.forEach(s::cmd);
     addSets.forEach(s::cmd);

@@ -51,10 +51,12 @@ class RuleSyncTest {
         """, inc.script());
     sync.commit(inc);
 
-    // A third endpoint: the verdict moves to the shared chain for 3, created once.
+    // A third endpoint: the verdict moves to the shared chain for 3 (created), the one for 2 has no user left.
     RuleSync.Plan grow = sync.incremental(Map.of("ns/web", web("10.88.0.5", "10.88.0.7", "10.88.0.8")));
     assertEquals("""
         delete element ip qp service-ips { 10.96.0.20 . tcp . 80 }
+        flush chain ip qp pick-2
+        delete chain ip qp pick-2
         add chain ip qp pick-3
         add rule ip qp pick-3 ip saddr != 10.88.0.0/16 jump mark-for-masquerade
         add rule ip qp pick-3 meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 3 map @service-endpoints
@@ -75,6 +77,8 @@ class RuleSyncTest {
         delete element ip qp service-endpoints { 10.96.0.20 . tcp . 80 . 2 }
         delete element ip qp service-ips { 10.96.0.20 . tcp . 80 }
         delete element ip qp hairpin { 10.88.0.5 . 10.88.0.5, 10.88.0.7 . 10.88.0.7, 10.88.0.8 . 10.88.0.8 }
+        flush chain ip qp pick-3
+        delete chain ip qp pick-3
         """, gone.script());
     sync.commit(gone);
     assertEquals(50, sync.services());
