@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkube.client.KubeClients;
 import io.quarkube.proxy.dns.ClusterView;
 import io.quarkube.proxy.dns.DnsAnswerer;
+import io.quarkube.proxy.dns.DnsForwarder;
 import io.quarkube.proxy.dns.DnsServer;
 import io.quarkube.proxy.nft.Nft;
 import io.quarkube.proxy.rules.Fragment;
@@ -46,7 +47,6 @@ import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.SimpleResolver;
 
 /**
  * The proxy's life (upstream's kube-proxy in nftables mode, with cluster DNS in the same process): informers on
@@ -90,7 +90,10 @@ public class ServiceProxy {
   String dnsDomain;
   @ConfigProperty(name = "quarkube.dns.ttl", defaultValue = "5")
   long dnsTtl;
-  /** host[:port] of a resolver for names outside the cluster domain; none (the default): they are refused. */
+  /**
+   * host[:port] of a resolver for names outside the cluster domain, or "resolv.conf" for the host's own; unset (the
+   * default) or "none": they are refused.
+   */
   @ConfigProperty(name = "quarkube.dns.upstream")
   Optional<String> dnsUpstream;
 
@@ -339,7 +342,8 @@ public class ServiceProxy {
   }
 
   private void startDns() throws IOException {
-    Optional<UnaryOperator<Message>> upstream = dnsUpstream.filter(s -> !s.isBlank()).map(this::forwarder);
+    Optional<String> upstreamAddress = dnsUpstream.flatMap(u -> DnsForwarder.resolve(u, Path.of("/etc/resolv.conf")));
+    Optional<UnaryOperator<Message>> upstream = upstreamAddress.map(DnsForwarder::to);
     ClusterView view = new ClusterView() {
       @Override
       public Service service(String namespace, String name) {
@@ -368,27 +372,7 @@ public class ServiceProxy {
     Gauge.builder("quarkube.dns.queries", dns, DnsServer::queries).description("DNS queries received")
         .register(meters);
     LOG.infof("cluster DNS on %s:%d (udp, tcp) for %s, service IP %s; other names: %s", dnsBind, dns.port(),
-        dnsDomain, dnsServiceIp, upstream.isPresent() ? "forwarded to " + dnsUpstream.get() : "refused");
-  }
-
-  private UnaryOperator<Message> forwarder(String hostPort) {
-    try {
-      String[] hp = hostPort.split(":");
-      SimpleResolver resolver = new SimpleResolver(hp[0]);
-      if (hp.length > 1) {
-        resolver.setPort(Integer.parseInt(hp[1]));
-      }
-      resolver.setTimeout(Duration.ofSeconds(3));
-      return query -> {
-        try {
-          return resolver.send(query);
-        } catch (IOException e) {
-          return null;
-        }
-      };
-    } catch (IOException e) {
-      throw new IllegalArgumentException("bad quarkube.dns.upstream " + hostPort, e);
-    }
+        dnsDomain, dnsServiceIp, upstream.isPresent() ? "forwarded to " + upstreamAddress.get() : "refused");
   }
 
   /**

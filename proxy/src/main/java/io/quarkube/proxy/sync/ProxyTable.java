@@ -14,6 +14,7 @@ public final class ProxyTable {
   private final Nft nft;
   private final RuleOptions options;
   private final RuleSync sync;
+  private long lastNftNanos;
 
   public ProxyTable(Nft nft, RuleOptions options) {
     this.nft = nft;
@@ -59,11 +60,18 @@ public final class ProxyTable {
     return sync.services();
   }
 
+  /** How long the last write spent in nft (the rest of a sync is planning in this process). */
+  public long lastNftNanos() {
+    return lastNftNanos;
+  }
+
   private RuleSync.Plan apply(RuleSync.Plan plan) {
+    long t0 = System.nanoTime();
     try {
       if (!plan.empty()) {
         nft.apply(plan.script());
       }
+      lastNftNanos = System.nanoTime() - t0;
     } catch (RuntimeException e) {
       sync.invalidate();
       throw e;

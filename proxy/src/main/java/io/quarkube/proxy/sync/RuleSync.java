@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -35,31 +36,24 @@ public final class RuleSync {
   private Map<String, Integer> hairpinRefs = new HashMap<>();
   private boolean known;
   private int fixedRules;
+  /** The sum of the applied fragments' sizes without their hairpin pairs (kept as fragments come and go). */
+  private int fragmentSizes;
 
   public RuleSync(RuleOptions options) {
     this.options = options;
     this.table = "ip " + options.table();
   }
 
-  /** A transaction and the state the table is in once nft applied it. */
-  public final class Plan {
+  /** A transaction, and how the recorded state changes once nft applied it. */
+  public static final class Plan {
     private final String script;
     private final boolean full;
-    private final Map<String, Fragment> nextApplied;
-    private final Map<String, Integer> nextShared;
-    private final Map<String, String> nextOwners;
-    private final Map<String, Integer> nextHairpin;
-    private final int fixed;
+    private final Runnable commit;
 
-    private Plan(String script, boolean full, Map<String, Fragment> nextApplied, Map<String, Integer> nextShared,
-        Map<String, String> nextOwners, Map<String, Integer> nextHairpin, int fixed) {
+    private Plan(String script, boolean full, Runnable commit) {
       this.script = script;
       this.full = full;
-      this.nextApplied = nextApplied;
-      this.nextShared = nextShared;
-      this.nextOwners = nextOwners;
-      this.nextHairpin = nextHairpin;
-      this.fixed = fixed;
+      this.commit = commit;
     }
 
     public String script() {
@@ -75,6 +69,59 @@ public final class RuleSync {
     }
   }
 
+  /**
+   * Changes to a map, read through to the map below, written to it on {@link #apply()}: an incremental plan costs
+   * what the changed Services hold, never a copy of the whole state.
+   */
+  private static final class Overlay<V> {
+    private final Map<String, V> base;
+    private final Map<String, Optional<V>> changes = new HashMap<>();
+
+    Overlay(Map<String, V> base) {
+      this.base = base;
+    }
+
+    V get(String key) {
+      Optional<V> c = changes.get(key);
+      return c != null ? c.orElse(null) : base.get(key);
+    }
+
+    V getOrDefault(String key, V fallback) {
+      V v = get(key);
+      return v == null ? fallback : v;
+    }
+
+    void put(String key, V value) {
+      changes.put(key, Optional.of(value));
+    }
+
+    V putIfAbsent(String key, V value) {
+      V old = get(key);
+      if (old == null) {
+        put(key, value);
+      }
+      return old;
+    }
+
+    void remove(String key) {
+      changes.put(key, Optional.empty());
+    }
+
+    boolean containsKey(String key) {
+      return get(key) != null;
+    }
+
+    void apply() {
+      changes.forEach((k, v) -> {
+        if (v.isPresent()) {
+          base.put(k, v.get());
+        } else {
+          base.remove(k);
+        }
+      });
+    }
+  }
+
   /** True once a full sync went in and no transaction failed since: incremental syncs are possible. */
   public boolean known() {
     return known;
@@ -86,22 +133,13 @@ public final class RuleSync {
   }
 
   public void commit(Plan plan) {
-    applied = plan.nextApplied;
-    sharedRefs = plan.nextShared;
-    owners = plan.nextOwners;
-    hairpinRefs = plan.nextHairpin;
-    if (plan.full) {
-      fixedRules = plan.fixed;
-    }
+    plan.commit.run();
     known = true;
   }
 
   /** Rules and map elements in the table after the last committed plan. */
   public int size() {
-    int n = fixedRules + hairpinRefs.size();
-    for (Fragment f : applied.values()) {
-      n += f.size() - f.hairpin().size();
-    }
+    int n = fixedRules + hairpinRefs.size() + fragmentSizes;
     for (String shared : sharedRefs.keySet()) {
       n += RuleGenerator.sharedChain(shared, options).size();
     }
@@ -180,7 +218,16 @@ public final class RuleSync {
     });
     elements.forEach((map, list) -> s.elements("add", map, list));
     s.elements("add", RuleGenerator.HAIRPIN, nextHairpin.keySet().stream().sorted().map(ip -> ip + " . " + ip).toList());
-    return new Plan(s.toString(), true, next, shared, nextOwners, nextHairpin, fixed);
+    int sizes = next.values().stream().mapToInt(f -> f.size() - f.hairpin().size()).sum();
+    final int fixedCount = fixed;
+    return new Plan(s.toString(), true, () -> {
+      applied = new HashMap<>(next);
+      sharedRefs = new HashMap<>(shared);
+      owners = nextOwners;
+      hairpinRefs = nextHairpin;
+      fixedRules = fixedCount;
+      fragmentSizes = sizes;
+    });
   }
 
   /**
@@ -191,10 +238,11 @@ public final class RuleSync {
     if (!known) {
       throw new IllegalStateException("no full sync yet: the table's state is unknown");
     }
-    Map<String, Fragment> next = new HashMap<>(applied);
-    Map<String, String> nextOwners = new HashMap<>(owners);
-    Map<String, Integer> nextHairpin = new HashMap<>(hairpinRefs);
-    Map<String, Integer> nextShared = new HashMap<>(sharedRefs);
+    Overlay<Fragment> next = new Overlay<>(applied);
+    Overlay<String> nextOwners = new Overlay<>(owners);
+    Overlay<Integer> nextHairpin = new Overlay<>(hairpinRefs);
+    Overlay<Integer> nextShared = new Overlay<>(sharedRefs);
+    int[] sizeDelta = {0};
     Map<String, Integer> sharedBefore = new TreeMap<>();
     List<String> elementDeletes = new ArrayList<>();
     List<String> elementAdds = new ArrayList<>();
@@ -255,23 +303,24 @@ public final class RuleSync {
       for (String ip : before.hairpin()) {
         if (!now.hairpin().contains(ip)) {
           hairpinBefore.putIfAbsent(ip, nextHairpin.getOrDefault(ip, 0));
-          nextHairpin.merge(ip, -1, Integer::sum);
+          nextHairpin.put(ip, nextHairpin.getOrDefault(ip, 0) - 1);
         }
       }
       for (String ip : now.hairpin()) {
         if (!before.hairpin().contains(ip)) {
           hairpinBefore.putIfAbsent(ip, nextHairpin.getOrDefault(ip, 0));
-          nextHairpin.merge(ip, 1, Integer::sum);
+          nextHairpin.put(ip, nextHairpin.getOrDefault(ip, 0) + 1);
         }
       }
       for (String chain : before.sharedChains()) {
         sharedBefore.putIfAbsent(chain, nextShared.getOrDefault(chain, 0));
-        nextShared.merge(chain, -1, Integer::sum);
+        nextShared.put(chain, nextShared.getOrDefault(chain, 0) - 1);
       }
       for (String chain : now.sharedChains()) {
         sharedBefore.putIfAbsent(chain, nextShared.getOrDefault(chain, 0));
-        nextShared.merge(chain, 1, Integer::sum);
+        nextShared.put(chain, nextShared.getOrDefault(chain, 0) + 1);
       }
+      sizeDelta[0] += (now.size() - now.hairpin().size()) - (before.size() - before.hairpin().size());
       if (now.equals(Fragment.EMPTY)) {
         next.remove(service);
       } else {
@@ -320,7 +369,13 @@ public final class RuleSync {
     addRules.forEach(s::cmd);
     elementAdds.forEach(s::cmd);
     s.elements("add", RuleGenerator.HAIRPIN, hairpinAdds);
-    return new Plan(s.toString(), false, next, nextShared, nextOwners, nextHairpin, fixedRules);
+    return new Plan(s.toString(), false, () -> {
+      next.apply();
+      nextOwners.apply();
+      nextHairpin.apply();
+      nextShared.apply();
+      fragmentSizes += sizeDelta[0];
+    });
   }
 
   /** The fragment last applied for a Service (EMPTY when none). */
