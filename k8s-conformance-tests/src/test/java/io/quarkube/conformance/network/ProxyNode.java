@@ -52,6 +52,24 @@ final class ProxyNode {
         .endContainer().endSpec().build()).create();
   }
 
+  /** A Deployment of {@code replicas} such HTTP servers (scheduled by the scheduler like any workload). */
+  static void deployment(String ns, String name, int replicas, Map<String, String> labels) {
+    client().resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName(name)
+        .withNamespace(ns).endMetadata().withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(labels)
+        .endSelector().withNewTemplate().withNewMetadata().withLabels(labels).endMetadata().withNewSpec()
+        .withTerminationGracePeriodSeconds(1L).addNewContainer().withName("httpd").withImage("busybox")
+        .withCommand("sh", "-c", "mkdir -p /tmp/www && hostname > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www")
+        .addNewPort().withName("http").withContainerPort(8080).endPort().endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+  }
+
+  /** The rules listing with each map element on a line of its own, sorted: comparable whatever nft's hash order. */
+  static String normalizedRules() {
+    return rules().lines().flatMap(l -> java.util.Arrays.stream(l.replace("elements = {", "").replace("}", "")
+        .split(",")).map(String::strip)).filter(l -> !l.isEmpty()).sorted()
+        .reduce("", (a, b) -> a + b + "\n");
+  }
+
   /** What a client pod ended with; the log (when the cluster serves pods/log) only explains failures. */
   record Result(int exitCode, String log) {
     @Override

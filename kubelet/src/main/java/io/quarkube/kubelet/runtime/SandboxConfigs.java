@@ -139,12 +139,22 @@ public final class SandboxConfigs {
         dns.addAllServers(custom.getNameservers());
       }
       if (custom.getSearches() != null) {
-        dns.addAllSearches(custom.getSearches());
+        for (String search : custom.getSearches()) {
+          if (!dns.getSearchesList().contains(search)) {
+            dns.addSearches(search);
+          }
+        }
       }
       if (custom.getOptions() != null) {
-        for (PodDNSConfigOption o : custom.getOptions()) {
-          dns.addOptions(o.getValue() == null ? o.getName() : o.getName() + ":" + o.getValue());
+        // Upstream merges options by name, the pod's own value winning (ndots:2 replaces the cluster's ndots:5).
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String o : dns.getOptionsList()) {
+          options.put(o.split(":", 2)[0], o);
         }
+        for (PodDNSConfigOption o : custom.getOptions()) {
+          options.put(o.getName(), o.getValue() == null ? o.getName() : o.getName() + ":" + o.getValue());
+        }
+        dns.clearOptions().addAllOptions(options.values());
       }
     }
     return Optional.of(dns.build());

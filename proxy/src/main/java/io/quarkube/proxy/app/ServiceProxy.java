@@ -13,13 +13,17 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkube.client.KubeClients;
 import io.quarkube.proxy.dns.ClusterView;
 import io.quarkube.proxy.dns.DnsAnswerer;
+import io.quarkube.proxy.dns.DnsForwarder;
 import io.quarkube.proxy.dns.DnsServer;
 import io.quarkube.proxy.nft.Nft;
+import io.quarkube.proxy.rules.Fragment;
 import io.quarkube.proxy.rules.LocalRedirect;
 import io.quarkube.proxy.rules.RuleGenerator;
 import io.quarkube.proxy.rules.RuleOptions;
 import io.quarkube.proxy.rules.ServiceModel;
 import io.quarkube.proxy.sync.BoundedFrequencyRunner;
+import io.quarkube.proxy.sync.ProxyTable;
+import io.quarkube.proxy.sync.RuleSync;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,22 +35,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.SimpleResolver;
 
 /**
  * The proxy's life (upstream's kube-proxy in nftables mode, with cluster DNS in the same process): informers on
- * Services and EndpointSlices; every change asks the {@link BoundedFrequencyRunner} for a sync that regenerates the
- * proxy's table and applies it in one nft transaction. Its own table is removed on start (stale rules of an earlier
- * run) and on shutdown. The DNS server answers from the same caches; the {@code kube-system/kube-dns} Service with
+ * Services and EndpointSlices; every change notes its Service and asks the {@link BoundedFrequencyRunner} for a
+ * sync (at most one per min-sync-period, at least one per sync-period). A sync rewrites only the noted Services'
+ * elements and chains ({@link RuleSync}), in one nft transaction; every sync-period it is a full one that repairs
+ * whatever someone else changed in the table. Its own table is removed on start (stale rules of an earlier run) and
+ * on shutdown. The DNS server answers from the same caches; the {@code kube-system/kube-dns} Service with
  * the fixed DNS ClusterIP is created if missing, and its IP redirected to the DNS server's port on this host.
  */
 @ApplicationScoped
@@ -61,6 +69,9 @@ public class ServiceProxy {
   Optional<String> podCidr;
   @ConfigProperty(name = "quarkube.proxy.pod-interface")
   Optional<String> podInterface;
+  /** This node, for the Local traffic policies; default: the host name, as the kubelet names its Node. */
+  @ConfigProperty(name = "quarkube.proxy.node-name")
+  Optional<String> nodeName;
   @ConfigProperty(name = "quarkube.proxy.min-sync-period", defaultValue = "250ms")
   Duration minSyncPeriod;
   @ConfigProperty(name = "quarkube.proxy.sync-period", defaultValue = "30s")
@@ -79,7 +90,10 @@ public class ServiceProxy {
   String dnsDomain;
   @ConfigProperty(name = "quarkube.dns.ttl", defaultValue = "5")
   long dnsTtl;
-  /** host[:port] of a resolver for names outside the cluster domain; none (the default): they are refused. */
+  /**
+   * host[:port] of a resolver for names outside the cluster domain, or "resolv.conf" for the host's own; unset (the
+   * default) or "none": they are refused.
+   */
   @ConfigProperty(name = "quarkube.dns.upstream")
   Optional<String> dnsUpstream;
 
@@ -93,11 +107,15 @@ public class ServiceProxy {
   private Nft nft;
   private DnsServer dns;
   private Timer syncTimer;
+  private Timer fullSyncTimer;
+  private Timer partialSyncTimer;
+  private ProxyTable ruleTable;
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private volatile long lastFullNanos;
   private volatile boolean started;
   private volatile boolean synced;
   private volatile long lastSyncMillis;
   private volatile int rulesCount;
-  private volatile String lastScript = "";
   private volatile String lastError;
   private Thread starter;
 
@@ -112,42 +130,79 @@ public class ServiceProxy {
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
         .register(meters);
+    fullSyncTimer = histogram("kubeproxy.sync.full.proxy.rules.duration",
+        "Full syncs: every object of the table declared, flushed and refilled");
+    partialSyncTimer = histogram("kubeproxy.sync.partial.proxy.rules.duration",
+        "Incremental syncs: only the elements and chains of the Services that changed");
+    ruleTable = new ProxyTable(nft, ruleOptions());
     Gauge.builder("kubeproxy.sync.proxy.rules.nftables.rules", () -> rulesCount)
         .description("Rules and verdict-map elements in the proxy's table after the last sync").register(meters);
     Gauge.builder("kubeproxy.sync.proxy.rules.last.timestamp.seconds", () -> lastSyncMillis / 1000.0)
         .description("When the last successful sync finished").register(meters);
     checkBridgeNetfilter();
     // Whatever an earlier run left (a crash skips the shutdown cleanup) goes first.
-    nft.apply(RuleGenerator.deleteTable(table));
+    ruleTable.clean();
     client = KubeClients.fromSystemProperty();
     long resync = TimeUnit.MINUTES.toMillis(10);
-    ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Object obj) {
-        requestSync();
-      }
-
-      @Override
-      public void onUpdate(Object oldObj, Object newObj) {
-        requestSync();
-      }
-
-      @Override
-      public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-        requestSync();
-      }
-    };
-    services = client.services().inAnyNamespace().inform(cast(onChange), resync);
-    slices = client.discovery().v1().endpointSlices().inAnyNamespace().inform(cast(onChange), resync);
+    services = client.services().inAnyNamespace().runnableInformer(resync);
+    services.addEventHandler(new Changes<>(ServiceProxy::serviceKey));
+    slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resync);
+    slices.addIndexers(Map.of(BY_SERVICE, s -> {
+      String key = sliceServiceKey(s);
+      return key == null ? List.of() : List.of(key);
+    }));
+    slices.addEventHandler(new Changes<>(ServiceProxy::sliceServiceKey));
+    services.start();
+    slices.start();
     runner = new BoundedFrequencyRunner("proxy-sync", this::sync, minSyncPeriod, syncPeriod);
     starter = new Thread(this::startWhenSynced, "proxy-start");
     starter.setDaemon(true);
     starter.start();
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> h) {
-    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
+  private static final String BY_SERVICE = "service";
+
+  private static String serviceKey(Service s) {
+    return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+  }
+
+  private static String sliceServiceKey(EndpointSlice s) {
+    String svc = s.getMetadata().getLabels() == null ? null
+        : s.getMetadata().getLabels().get(ServiceModel.SERVICE_NAME_LABEL);
+    return svc == null ? null : s.getMetadata().getNamespace() + "/" + svc;
+  }
+
+  /** Informer events only note which Service changed and ask for a sync (upstream's change trackers). */
+  private final class Changes<T> implements ResourceEventHandler<T> {
+    private final java.util.function.Function<T, String> key;
+
+    Changes(java.util.function.Function<T, String> key) {
+      this.key = key;
+    }
+
+    private void changed(T obj) {
+      String k = obj == null ? null : key.apply(obj);
+      if (k != null) {
+        dirty.add(k);
+      }
+      requestSync();
+    }
+
+    @Override
+    public void onAdd(T obj) {
+      changed(obj);
+    }
+
+    @Override
+    public void onUpdate(T oldObj, T newObj) {
+      changed(oldObj);
+      changed(newObj);
+    }
+
+    @Override
+    public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+      changed(obj);
+    }
   }
 
   /** Rules are written only from complete caches (a partial list would drop rules of services not seen yet). */
@@ -179,32 +234,103 @@ public class ServiceProxy {
     }
   }
 
+  /**
+   * One sync: incremental (only the Services noted since the last one) while the table's state is known, full at
+   * start, every sync-period (repairs what someone else changed) and after a failed transaction.
+   */
   void sync() {
     long t0 = System.nanoTime();
+    boolean full = !ruleTable.known() || System.nanoTime() - lastFullNanos >= syncPeriod.toNanos() - minSyncPeriod.toNanos();
+    Set<String> changed = new HashSet<>();
+    for (var it = dirty.iterator(); it.hasNext(); ) {
+      changed.add(it.next());
+      it.remove();
+    }
     List<LocalRedirect> redirects = redirects();
     Set<String> skip = new HashSet<>();
     for (LocalRedirect r : redirects) {
       skip.add(r.ip() + " . " + r.protocol() + " . " + r.port());
     }
-    var ruleset = RuleGenerator.generate(ServiceModel.build(services.getStore().list(), slices.getStore().list(), skip),
-        redirects, new RuleOptions(table, podCidr, podInterface));
-    // Every run applies the whole table, even when nothing changed: that is what repairs rules someone else removed.
+    RuleOptions options = ruleOptions();
+    RuleSync.Plan plan;
     try {
-      nft.apply(ruleset.script());
+      plan = full ? fullPlan(redirects, skip, options) : incrementalPlan(changed, redirects, skip, options);
       lastError = null;
-    } catch (Nft.NftException e) {
+    } catch (RuntimeException e) {
       lastError = e.getMessage();
+      dirty.addAll(changed); // the failed sync's Services are written by the next (full) one
       throw e;
     }
     long took = System.nanoTime() - t0;
     syncTimer.record(took, TimeUnit.NANOSECONDS);
-    rulesCount = ruleset.rules() + ruleset.elements();
-    lastSyncMillis = System.currentTimeMillis();
-    if (!ruleset.script().equals(lastScript)) {
-      LOG.infof("synced %d rules, %d map elements in %.1f ms", ruleset.rules(), ruleset.elements(), took / 1e6);
+    (full ? fullSyncTimer : partialSyncTimer).record(took, TimeUnit.NANOSECONDS);
+    if (full) {
+      lastFullNanos = t0;
     }
-    lastScript = ruleset.script();
+    rulesCount = ruleTable.size();
+    lastSyncMillis = System.currentTimeMillis();
+    if (full || !plan.empty()) {
+      LOG.debugf("%s sync: %d services, %d rules and elements, %d script lines in %.1f ms", full ? "full" : "partial",
+          ruleTable.services(), rulesCount, plan.script().lines().count(), took / 1e6);
+    }
     synced = true;
+  }
+
+  private RuleSync.Plan fullPlan(List<LocalRedirect> redirects, Set<String> skip, RuleOptions options) {
+    Map<String, Fragment> desired = new HashMap<>();
+    desired.put("", RuleGenerator.redirects(redirects));
+    for (Service svc : services.getStore().list()) {
+      String key = serviceKey(svc);
+      desired.put(key, fragment(key, svc, skip, options));
+    }
+    return ruleTable.full(desired);
+  }
+
+  private RuleSync.Plan incrementalPlan(Set<String> changed, List<LocalRedirect> redirects, Set<String> skip,
+      RuleOptions options) {
+    Map<String, Fragment> fragments = new HashMap<>();
+    Fragment dns = RuleGenerator.redirects(redirects);
+    if (!ruleTable.unchanged("", dns)) {
+      fragments.put("", dns);
+    }
+    for (String key : changed) {
+      Fragment f = fragment(key, services.getStore().getByKey(key), skip, options);
+      if (!ruleTable.unchanged(key, f)) {
+        fragments.put(key, f);
+      }
+    }
+    return ruleTable.incremental(fragments);
+  }
+
+  private Fragment fragment(String key, Service svc, Set<String> skip, RuleOptions options) {
+    if (svc == null) {
+      return Fragment.EMPTY;
+    }
+    List<EndpointSlice> mine = slices.getIndexer().byIndex(BY_SERVICE, key);
+    return RuleGenerator.fragment(ServiceModel.build(List.of(svc), mine, skip), options);
+  }
+
+  private RuleOptions ruleOptions() {
+    return new RuleOptions(table, podCidr, podInterface, Optional.of(nodeName()));
+  }
+
+  private String nodeName() {
+    if (nodeName.isPresent() && !nodeName.get().isBlank()) {
+      return nodeName.get();
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private Timer histogram(String name, String description) {
+    return Timer.builder(name).description(description)
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+        .register(meters);
   }
 
   private List<LocalRedirect> redirects() {
@@ -216,7 +342,8 @@ public class ServiceProxy {
   }
 
   private void startDns() throws IOException {
-    Optional<UnaryOperator<Message>> upstream = dnsUpstream.filter(s -> !s.isBlank()).map(this::forwarder);
+    Optional<String> upstreamAddress = dnsUpstream.flatMap(u -> DnsForwarder.resolve(u, Path.of("/etc/resolv.conf")));
+    Optional<UnaryOperator<Message>> upstream = upstreamAddress.map(DnsForwarder::to);
     ClusterView view = new ClusterView() {
       @Override
       public Service service(String namespace, String name) {
@@ -245,27 +372,7 @@ public class ServiceProxy {
     Gauge.builder("quarkube.dns.queries", dns, DnsServer::queries).description("DNS queries received")
         .register(meters);
     LOG.infof("cluster DNS on %s:%d (udp, tcp) for %s, service IP %s; other names: %s", dnsBind, dns.port(),
-        dnsDomain, dnsServiceIp, upstream.isPresent() ? "forwarded to " + dnsUpstream.get() : "refused");
-  }
-
-  private UnaryOperator<Message> forwarder(String hostPort) {
-    try {
-      String[] hp = hostPort.split(":");
-      SimpleResolver resolver = new SimpleResolver(hp[0]);
-      if (hp.length > 1) {
-        resolver.setPort(Integer.parseInt(hp[1]));
-      }
-      resolver.setTimeout(Duration.ofSeconds(3));
-      return query -> {
-        try {
-          return resolver.send(query);
-        } catch (IOException e) {
-          return null;
-        }
-      };
-    } catch (IOException e) {
-      throw new IllegalArgumentException("bad quarkube.dns.upstream " + hostPort, e);
-    }
+        dnsDomain, dnsServiceIp, upstream.isPresent() ? "forwarded to " + upstreamAddress.get() : "refused");
   }
 
   /**
@@ -333,7 +440,7 @@ public class ServiceProxy {
       dns.close();
     }
     try {
-      nft.apply(RuleGenerator.deleteTable(table));
+      ruleTable.remove();
       LOG.infof("removed table ip %s%s", table, wasStarted ? "" : " (never synced)");
     } catch (RuntimeException e) {
       LOG.errorf("could not remove table ip %s: %s", table, e.getMessage());

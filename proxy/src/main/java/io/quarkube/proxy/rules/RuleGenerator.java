@@ -2,210 +2,299 @@ package io.quarkube.proxy.rules;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Services and their endpoints → the nft script of the proxy's own table (a pure function; the shape follows
- * upstream's nftables proxier, pkg/proxy/nftables):
+ * Services and their endpoints → the contents of the proxy's own nftables table (pure functions; the shape follows
+ * upstream's nftables proxier, pkg/proxy/nftables, with one change for scale, below).
  *
  * <ul>
- *   <li>one lookup per packet whatever the number of services: the verdict map {@code service-ips} keyed by
+ *   <li>One lookup per packet whatever the number of services: the verdict map {@code service-ips} keyed by
  *       {@code ip daddr . meta l4proto . th dport} (ClusterIPs, externalIPs, LoadBalancer IPs) and
- *       {@code service-nodeports} keyed by {@code meta l4proto . th dport} (on the node's own addresses);
- *   <li>a chain per service port that picks an endpoint with {@code numgen random mod N} (after a
- *       {@code sessionAffinity: ClientIP} lookup when asked) and a chain per endpoint that DNATs to it;
- *   <li>services without usable endpoints are in {@code no-endpoint-*} maps whose verdict is a reject, checked in
- *       filter chains before routing, so a client is refused at once rather than timing out;
- *   <li>masquerading by a mark: traffic from outside the pod range, node-port/external traffic, and hairpin traffic
- *       (a pod reaching itself through its service).
+ *       {@code service-nodeports} keyed by {@code meta l4proto . th dport} (on the node's own addresses).
+ *   <li>The verdict is a <em>shared</em> chain {@code pick-N} (N = the number of endpoints) holding
+ *       {@code dnat ip to ip daddr . meta l4proto . th dport . numgen random mod N map @service-endpoints}: the
+ *       endpoint comes from one map element per (service address, slot). Upstream keeps a chain per service and per
+ *       endpoint; but {@code nft} reads every chain and set of the ruleset before each transaction, so with 100,000
+ *       endpoint chains a one-endpoint change would cost seconds. With shared chains the table holds a few dozen
+ *       chains whatever the number of services, and an endpoint change is a handful of element updates.
+ *   <li>{@code sessionAffinity: ClientIP} services keep upstream's shape (their own chain, a chain and a timed set per
+ *       endpoint), since the set remembers which endpoint a client got.
+ *   <li>Services without usable endpoints are in {@code no-endpoint-*} maps whose verdict is a reject (or a drop for
+ *       a {@code Local} traffic policy without local endpoints), checked in filter chains before routing, so a
+ *       client is refused at once rather than timing out.
+ *   <li>Masquerading by a mark: traffic from outside the pod range, node-port/external traffic (unless
+ *       externalTrafficPolicy is Local), and hairpin traffic (a pod reaching itself through its service, found in
+ *       postrouting by the {@code hairpin} set of {@code ip . ip} pairs).
  * </ul>
- *
- * The script replaces the whole table in one transaction ({@code add table; delete table; table {...}}), which
- * nft applies atomically: a packet sees either the old rules or the new ones.
  */
 public final class RuleGenerator {
   static final String MASQ_MARK = "0x4000";
+  public static final String SERVICE_IPS = "service-ips";
+  public static final String SERVICE_NODEPORTS = "service-nodeports";
+  public static final String NO_ENDPOINT_SERVICES = "no-endpoint-services";
+  public static final String NO_ENDPOINT_NODEPORTS = "no-endpoint-nodeports";
+  public static final String SERVICE_ENDPOINTS = "service-endpoints";
+  public static final String NODEPORT_ENDPOINTS = "nodeport-endpoints";
+  public static final String HAIRPIN = "hairpin";
+  static final String REJECT = "goto reject-chain";
+  static final String DROP = "drop";
+  private static final List<String> PROTOCOLS = List.of("tcp", "udp", "sctp");
+  private static final Pattern SHARED = Pattern.compile("(pick|ext-pick|local-pick|np-pick|local-np-pick)-(\\d+)");
 
   private RuleGenerator() {}
 
-  /** The generated script, and how many rules and map elements it holds (the "rules count" metric). */
-  public record Ruleset(String script, int rules, int elements) {}
+  /** The named maps and sets of the table, in the order they are declared: name → declaration body. */
+  public static Map<String, String> maps() {
+    Map<String, String> maps = new LinkedHashMap<>();
+    maps.put(SERVICE_IPS, "type ipv4_addr . inet_proto . inet_service : verdict;");
+    maps.put(SERVICE_NODEPORTS, "type inet_proto . inet_service : verdict;");
+    maps.put(NO_ENDPOINT_SERVICES, "type ipv4_addr . inet_proto . inet_service : verdict;");
+    maps.put(NO_ENDPOINT_NODEPORTS, "type inet_proto . inet_service : verdict;");
+    // typeof, not type: the slot is numgen's plain integer. "tcp dport" stands for any transport's port here (nft
+    // 1.0.6 cannot read back a typeof holding "th dport"); the rules look up th dport, so udp and sctp match too.
+    maps.put(SERVICE_ENDPOINTS,
+        "typeof ip daddr . meta l4proto . tcp dport . numgen random mod 1 : ip daddr . tcp dport;");
+    maps.put(NODEPORT_ENDPOINTS, "typeof meta l4proto . tcp dport . numgen random mod 1 : ip daddr . tcp dport;");
+    return maps;
+  }
 
-  public static Ruleset generate(List<ServicePort> services, List<LocalRedirect> redirects, RuleOptions options) {
-    return new Writer(options).write(services, redirects);
+  /** Named sets (not maps) of the table: name → declaration body. */
+  public static Map<String, String> sets() {
+    return Map.of(HAIRPIN, "type ipv4_addr . ipv4_addr;");
+  }
+
+  /** The fixed chains: name → (hook declaration or null, rules). Base chains first. */
+  public static Map<String, Chain> fixedChains(RuleOptions options) {
+    Map<String, Chain> chains = new LinkedHashMap<>();
+    // Filter chains run before NAT (priority -110 < dstnat): a service with no endpoints is refused here. Forwarded
+    // traffic is this cluster's only when it comes from this cluster's pod bridge.
+    String fromPods = options.podInterface().map(i -> "iifname " + quote(i) + " ").orElse("");
+    chains.put("filter-forward", new Chain("type filter hook forward priority -110; policy accept;",
+        List.of(fromPods + "ct state new jump service-endpoints-check")));
+    chains.put("filter-output", new Chain("type filter hook output priority -110; policy accept;",
+        List.of("ct state new jump service-endpoints-check")));
+    chains.put("filter-input", new Chain("type filter hook input priority -110; policy accept;",
+        List.of("ct state new jump nodeport-endpoints-check")));
+    List<String> prerouting = new ArrayList<>();
+    if (options.podInterface().isPresent()) {
+      String iif = quote(options.podInterface().get());
+      prerouting.add("iifname " + iif + " jump services");
+      prerouting.add("iifname != " + iif + " jump node-ports");
+    } else {
+      prerouting.add("jump services");
+    }
+    chains.put("nat-prerouting", new Chain("type nat hook prerouting priority dstnat; policy accept;", prerouting));
+    chains.put("nat-output", new Chain("type nat hook output priority -100; policy accept;", List.of("jump services")));
+    chains.put("nat-postrouting", new Chain("type nat hook postrouting priority srcnat; policy accept;",
+        List.of("jump masquerading")));
+    chains.put("service-endpoints-check", new Chain(null,
+        List.of("ip daddr . meta l4proto . th dport vmap @" + NO_ENDPOINT_SERVICES)));
+    chains.put("nodeport-endpoints-check", new Chain(null,
+        List.of("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @" + NO_ENDPOINT_NODEPORTS)));
+    chains.put("reject-chain", new Chain(null, List.of("meta l4proto tcp reject with tcp reset", "reject")));
+    chains.put("mark-for-masquerade", new Chain(null, List.of("meta mark set meta mark | " + MASQ_MARK)));
+    chains.put("masquerading", new Chain(null, List.of(
+        "ct status dnat ip saddr . ip daddr @" + HAIRPIN + " masquerade",
+        "meta mark & " + MASQ_MARK + " == 0 return",
+        "meta mark set meta mark ^ " + MASQ_MARK,
+        "masquerade fully-random")));
+    chains.put("services", new Chain(null, List.of("ip daddr . meta l4proto . th dport vmap @" + SERVICE_IPS,
+        "jump node-ports")));
+    chains.put("node-ports", new Chain(null,
+        List.of("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @" + SERVICE_NODEPORTS)));
+    return chains;
+  }
+
+  /** A chain: its hook declaration (null for a regular chain) and rules. */
+  public record Chain(String hook, List<String> rules) {
+    public Chain {
+      rules = List.copyOf(rules);
+    }
+  }
+
+  /**
+   * The rules of a shared chain, from its name: {@code pick-N} (ClusterIP traffic, masqueraded when it comes from
+   * outside the pod range), {@code ext-pick-N} (external: always masqueraded), {@code local-pick-N} (external with
+   * externalTrafficPolicy Local: never), and the node-port forms {@code np-pick-N}, {@code local-np-pick-N}.
+   */
+  public static List<String> sharedChain(String name, RuleOptions options) {
+    Matcher m = SHARED.matcher(name);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a shared chain: " + name);
+    }
+    String kind = m.group(1);
+    int n = Integer.parseInt(m.group(2));
+    List<String> rules = new ArrayList<>();
+    switch (kind) {
+      case "pick" -> options.podCidr().ifPresent(c -> rules.add("ip saddr != " + c + " jump mark-for-masquerade"));
+      case "ext-pick", "np-pick" -> rules.add("jump mark-for-masquerade");
+      default -> { }
+    }
+    boolean nodePort = kind.endsWith("np-pick");
+    String key = nodePort ? "meta l4proto . th dport" : "ip daddr . meta l4proto . th dport";
+    String map = nodePort ? NODEPORT_ENDPOINTS : SERVICE_ENDPOINTS;
+    for (String proto : PROTOCOLS) {
+      rules.add("meta l4proto " + proto + " dnat ip to " + key + " . numgen random mod " + n + " map @" + map);
+    }
+    return rules;
+  }
+
+  /** The fragment of the cluster DNS redirects: the DNS Service IP answered by a server on this host. */
+  public static Fragment redirects(List<LocalRedirect> redirects) {
+    Fragment.Builder f = new Fragment.Builder();
+    for (LocalRedirect r : redirects) {
+      String chain = "redirect-" + r.protocol() + "-" + r.hostPort();
+      f.element(SERVICE_IPS, r.ip() + " . " + r.protocol() + " . " + r.port(), "goto " + chain);
+      f.chain(chain, List.of("meta l4proto " + r.protocol() + " redirect to :" + r.hostPort()));
+    }
+    return f.build();
+  }
+
+  /** The fragment of one Service: all its ports. */
+  public static Fragment fragment(List<ServicePort> ports, RuleOptions options) {
+    Fragment.Builder f = new Fragment.Builder();
+    List<ServicePort> sorted = new ArrayList<>(ports);
+    sorted.sort(Comparator.comparing(ServicePort::id));
+    for (ServicePort sp : sorted) {
+      servicePort(f, sp, options);
+    }
+    return f.build();
+  }
+
+  private static void servicePort(Fragment.Builder f, ServicePort sp, RuleOptions options) {
+    String node = options.nodeName().orElse(null);
+    List<Endpoint> all = sorted(sp.usableEndpoints());
+    List<Endpoint> internal = sorted(sp.internalEndpoints(node));
+    List<Endpoint> external = sorted(sp.externalEndpoints(node));
+    String suffix = " . " + sp.protocol() + " . " + sp.port();
+    if (all.isEmpty()) {
+      // No endpoint anywhere: refused at once, on every address (upstream's REJECT).
+      for (String ip : addresses(sp)) {
+        f.element(NO_ENDPOINT_SERVICES, ip + suffix, REJECT);
+      }
+      if (sp.nodePort() > 0) {
+        f.element(NO_ENDPOINT_NODEPORTS, sp.protocol() + " . " + sp.nodePort(), REJECT);
+      }
+      return;
+    }
+    for (Endpoint ep : all) {
+      f.hairpin(ep.ip());
+    }
+    if (sp.affinityTimeoutSeconds() > 0) {
+      affinity(f, sp, internal, external, options);
+      return;
+    }
+    // ClusterIPs: the internal view (all endpoints, or this node's with internalTrafficPolicy Local).
+    for (String ip : sp.clusterIPs()) {
+      lookup(f, SERVICE_IPS, NO_ENDPOINT_SERVICES, SERVICE_ENDPOINTS, ip + suffix, "pick", internal);
+    }
+    String ext = sp.externalLocal() ? "local-pick" : "ext-pick";
+    for (String ip : externalAddresses(sp)) {
+      lookup(f, SERVICE_IPS, NO_ENDPOINT_SERVICES, SERVICE_ENDPOINTS, ip + suffix, ext, external);
+    }
+    if (sp.nodePort() > 0) {
+      lookup(f, SERVICE_NODEPORTS, NO_ENDPOINT_NODEPORTS, NODEPORT_ENDPOINTS, sp.protocol() + " . " + sp.nodePort(),
+          sp.externalLocal() ? "local-np-pick" : "np-pick", external);
+    }
+  }
+
+  /** One service address: a verdict to the shared pick chain and one endpoint element per slot; none: dropped. */
+  private static void lookup(Fragment.Builder f, String verdictMap, String noEndpointMap, String endpointMap,
+      String key, String kind, List<Endpoint> eps) {
+    if (eps.isEmpty()) {
+      // Endpoints exist, but none on this node for a Local policy: dropped, as upstream does.
+      f.element(noEndpointMap, key, DROP);
+      return;
+    }
+    String chain = kind + "-" + eps.size();
+    f.shared(chain);
+    f.element(verdictMap, key, "goto " + chain);
+    for (int slot = 0; slot < eps.size(); slot++) {
+      f.element(endpointMap, key + " . " + slot, eps.get(slot).ip() + " . " + eps.get(slot).port());
+    }
+  }
+
+  /**
+   * sessionAffinity ClientIP: upstream's shape. The service chain first sends a client to the endpoint whose timed
+   * set holds its address, else picks one at random; the endpoint chain (re)adds the client to its set.
+   */
+  private static void affinity(Fragment.Builder f, ServicePort sp, List<Endpoint> internal, List<Endpoint> external,
+      RuleOptions options) {
+    String suffix = " . " + sp.protocol() + " . " + sp.port();
+    List<Endpoint> both = new ArrayList<>(internal);
+    external.stream().filter(e -> !both.contains(e)).forEach(both::add);
+    for (Endpoint ep : sorted(both)) {
+      f.set(affinitySet(sp, ep), "type ipv4_addr; flags dynamic,timeout; timeout " + sp.affinityTimeoutSeconds() + "s;");
+      f.chain(endpointChain(sp, ep), List.of("ip saddr " + ep.ip() + " jump mark-for-masquerade",
+          "update @" + affinitySet(sp, ep) + " { ip saddr }",
+          "meta l4proto " + sp.protocol() + " dnat to " + ep.ip() + ":" + ep.port()));
+    }
+    List<String> leading = new ArrayList<>();
+    options.podCidr().ifPresent(c -> leading.add("ip saddr != " + c + " jump mark-for-masquerade"));
+    if (!internal.isEmpty()) {
+      f.chain(serviceChain(sp), affinityPick(sp, internal, leading));
+    }
+    for (String ip : sp.clusterIPs()) {
+      f.element(internal.isEmpty() ? NO_ENDPOINT_SERVICES : SERVICE_IPS, ip + suffix,
+          internal.isEmpty() ? DROP : "goto " + serviceChain(sp));
+    }
+    if (!sp.hasExternal()) {
+      return;
+    }
+    String verdict = external.isEmpty() ? DROP : "goto " + externalChain(sp);
+    if (!external.isEmpty()) {
+      f.chain(externalChain(sp), sp.externalLocal() ? affinityPick(sp, external, List.of())
+          : affinityPick(sp, external, List.of("jump mark-for-masquerade")));
+    }
+    for (String ip : externalAddresses(sp)) {
+      f.element(external.isEmpty() ? NO_ENDPOINT_SERVICES : SERVICE_IPS, ip + suffix, verdict);
+    }
+    if (sp.nodePort() > 0) {
+      f.element(external.isEmpty() ? NO_ENDPOINT_NODEPORTS : SERVICE_NODEPORTS, sp.protocol() + " . " + sp.nodePort(),
+          verdict);
+    }
+  }
+
+  private static List<String> affinityPick(ServicePort sp, List<Endpoint> eps, List<String> leading) {
+    List<String> body = new ArrayList<>(leading);
+    for (Endpoint ep : eps) {
+      body.add("ip saddr @" + affinitySet(sp, ep) + " goto " + endpointChain(sp, ep));
+    }
+    StringBuilder pick = new StringBuilder("numgen random mod " + eps.size() + " vmap { ");
+    for (int i = 0; i < eps.size(); i++) {
+      pick.append(i == 0 ? "" : ", ").append(i).append(" : goto ").append(endpointChain(sp, eps.get(i)));
+    }
+    body.add(pick.append(" }").toString());
+    return body;
+  }
+
+  private static List<String> addresses(ServicePort sp) {
+    List<String> all = new ArrayList<>(sp.clusterIPs());
+    all.addAll(externalAddresses(sp));
+    return all;
+  }
+
+  private static List<String> externalAddresses(ServicePort sp) {
+    List<String> all = new ArrayList<>(sp.externalIPs());
+    all.addAll(sp.loadBalancerIPs());
+    return all;
+  }
+
+  /** Endpoints in a stable order, so slots only move when the endpoint list changes. */
+  private static List<Endpoint> sorted(List<Endpoint> eps) {
+    List<Endpoint> s = new ArrayList<>(eps);
+    s.sort(Comparator.comparing(Endpoint::ip).thenComparingInt(Endpoint::port));
+    return s;
   }
 
   /** The script that removes the table (and only it); harmless when it does not exist. */
   public static String deleteTable(String table) {
     return "add table ip " + table + "\ndelete table ip " + table + "\n";
-  }
-
-  private static final class Writer {
-    private final RuleOptions options;
-    private final StringBuilder out = new StringBuilder();
-    private int rules;
-    private int elements;
-
-    Writer(RuleOptions options) {
-      this.options = options;
-    }
-
-    Ruleset write(List<ServicePort> unsorted, List<LocalRedirect> redirects) {
-      List<ServicePort> services = new ArrayList<>(unsorted);
-      services.sort(Comparator.comparing(ServicePort::id));
-      Map<String, String> serviceIps = new TreeMap<>();     // key → verdict
-      Map<String, String> nodePorts = new TreeMap<>();
-      Map<String, String> noEndpointIps = new TreeMap<>();
-      Map<String, String> noEndpointNodePorts = new TreeMap<>();
-      List<String> redirectChains = new ArrayList<>();
-      for (LocalRedirect r : redirects) {
-        String chain = "redirect-" + r.protocol() + "-" + r.hostPort();
-        serviceIps.put(r.ip() + " . " + r.protocol() + " . " + r.port(), "goto " + chain);
-        if (!redirectChains.contains(chain)) {
-          redirectChains.add(chain);
-        }
-      }
-      for (ServicePort sp : services) {
-        boolean hasEndpoints = !sp.usableEndpoints().isEmpty();
-        Map<String, String> ips = hasEndpoints ? serviceIps : noEndpointIps;
-        Map<String, String> ports = hasEndpoints ? nodePorts : noEndpointNodePorts;
-        String internal = hasEndpoints ? "goto " + serviceChain(sp) : "goto reject-chain";
-        String external = hasEndpoints ? "goto " + externalChain(sp) : "goto reject-chain";
-        for (String ip : sp.clusterIPs()) {
-          ips.putIfAbsent(ip + " . " + sp.protocol() + " . " + sp.port(), internal);
-        }
-        for (String ip : sp.externalIPs()) {
-          ips.putIfAbsent(ip + " . " + sp.protocol() + " . " + sp.port(), external);
-        }
-        for (String ip : sp.loadBalancerIPs()) {
-          ips.putIfAbsent(ip + " . " + sp.protocol() + " . " + sp.port(), external);
-        }
-        if (sp.nodePort() > 0) {
-          ports.putIfAbsent(sp.protocol() + " . " + sp.nodePort(), external);
-        }
-      }
-
-      String t = options.table();
-      line(0, "add table ip " + t);
-      line(0, "delete table ip " + t);
-      line(0, "table ip " + t + " {");
-      line(1, "comment \"quarkube service proxy: ClusterIPs, NodePorts, external IPs; rewritten by the proxy only\"");
-      map("service-ips", "ipv4_addr . inet_proto . inet_service", serviceIps);
-      map("service-nodeports", "inet_proto . inet_service", nodePorts);
-      map("no-endpoint-services", "ipv4_addr . inet_proto . inet_service", noEndpointIps);
-      map("no-endpoint-nodeports", "inet_proto . inet_service", noEndpointNodePorts);
-
-      // Filter chains run before NAT (priority -110 < dstnat): a service with no endpoints is refused here.
-      chain("filter-forward", "type filter hook forward priority -110; policy accept;",
-          "ct state new jump service-endpoints-check");
-      chain("filter-output", "type filter hook output priority -110; policy accept;",
-          "ct state new jump service-endpoints-check");
-      chain("filter-input", "type filter hook input priority -110; policy accept;",
-          "ct state new jump nodeport-endpoints-check");
-      chain("service-endpoints-check", null, "ip daddr . meta l4proto . th dport vmap @no-endpoint-services");
-      chain("nodeport-endpoints-check", null,
-          "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports");
-      chain("reject-chain", null, "meta l4proto tcp reject with tcp reset", "reject");
-
-      // NAT: pods (through their bridge) and the host itself reach services; node ports answer from anywhere.
-      List<String> prerouting = new ArrayList<>();
-      if (options.podInterface().isPresent()) {
-        String iif = quote(options.podInterface().get());
-        prerouting.add("iifname " + iif + " jump services");
-        prerouting.add("iifname != " + iif + " jump node-ports");
-      } else {
-        prerouting.add("jump services");
-      }
-      chain("nat-prerouting", "type nat hook prerouting priority dstnat; policy accept;", prerouting.toArray(String[]::new));
-      chain("nat-output", "type nat hook output priority -100; policy accept;", "jump services");
-      chain("nat-postrouting", "type nat hook postrouting priority srcnat; policy accept;", "jump masquerading");
-      chain("mark-for-masquerade", null, "meta mark set meta mark | " + MASQ_MARK);
-      chain("masquerading", null, "meta mark & " + MASQ_MARK + " == 0 return",
-          "meta mark set meta mark ^ " + MASQ_MARK, "masquerade fully-random");
-      chain("services", null, "ip daddr . meta l4proto . th dport vmap @service-ips", "jump node-ports");
-      chain("node-ports", null,
-          "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports");
-
-      for (LocalRedirect r : redirects) {
-        String chain = "redirect-" + r.protocol() + "-" + r.hostPort();
-        if (redirectChains.remove(chain)) {
-          chain(chain, null, "meta l4proto " + r.protocol() + " redirect to :" + r.hostPort());
-        }
-      }
-      for (ServicePort sp : services) {
-        if (!sp.usableEndpoints().isEmpty()) {
-          servicePort(sp);
-        }
-      }
-      line(0, "}");
-      return new Ruleset(out.toString(), rules, elements);
-    }
-
-    private void servicePort(ServicePort sp) {
-      List<Endpoint> eps = new ArrayList<>(sp.usableEndpoints());
-      eps.sort(Comparator.comparing(Endpoint::ip).thenComparingInt(Endpoint::port));
-      List<String> body = new ArrayList<>();
-      options.podCidr().ifPresent(cidr -> body.add("ip saddr != " + cidr + " jump mark-for-masquerade"));
-      if (sp.affinityTimeoutSeconds() > 0) {
-        for (Endpoint ep : eps) {
-          body.add("ip saddr @" + affinitySet(sp, ep) + " goto " + endpointChain(sp, ep));
-        }
-      }
-      StringBuilder pick = new StringBuilder("numgen random mod " + eps.size() + " vmap { ");
-      for (int i = 0; i < eps.size(); i++) {
-        pick.append(i == 0 ? "" : ", ").append(i).append(" : goto ").append(endpointChain(sp, eps.get(i)));
-      }
-      body.add(pick.append(" }").toString());
-      chain(serviceChain(sp), null, body.toArray(String[]::new));
-      // External traffic (node ports, external and LoadBalancer IPs) is always masqueraded, as upstream's
-      // externalTrafficPolicy: Cluster does, so replies come back through this node.
-      chain(externalChain(sp), null, "jump mark-for-masquerade", "goto " + serviceChain(sp));
-      for (Endpoint ep : eps) {
-        List<String> epRules = new ArrayList<>();
-        epRules.add("ip saddr " + ep.ip() + " jump mark-for-masquerade");
-        if (sp.affinityTimeoutSeconds() > 0) {
-          line(1, "set " + affinitySet(sp, ep) + " {");
-          line(2, "type ipv4_addr; flags dynamic,timeout; timeout " + sp.affinityTimeoutSeconds() + "s;");
-          line(1, "}");
-          epRules.add("update @" + affinitySet(sp, ep) + " { ip saddr }");
-        }
-        epRules.add("meta l4proto " + sp.protocol() + " dnat to " + ep.ip() + ":" + ep.port());
-        chain(endpointChain(sp, ep), null, epRules.toArray(String[]::new));
-      }
-    }
-
-    private void map(String name, String type, Map<String, String> entries) {
-      line(1, "map " + name + " {");
-      line(2, "type " + type + " : verdict;");
-      if (!entries.isEmpty()) {
-        line(2, "elements = {");
-        int i = 0;
-        for (Map.Entry<String, String> e : entries.entrySet()) {
-          line(3, e.getKey() + " : " + e.getValue() + (++i < entries.size() ? "," : ""));
-        }
-        line(2, "}");
-        elements += entries.size();
-      }
-      line(1, "}");
-    }
-
-    private void chain(String name, String base, String... body) {
-      line(1, "chain " + name + " {");
-      if (base != null) {
-        line(2, base);
-      }
-      for (String rule : body) {
-        line(2, rule);
-      }
-      rules += body.length;
-      line(1, "}");
-    }
-
-    private void line(int indent, String text) {
-      out.append("\t".repeat(indent)).append(text).append('\n');
-    }
   }
 
   static String serviceChain(ServicePort sp) {

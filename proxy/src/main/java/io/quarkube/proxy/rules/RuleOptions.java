@@ -9,10 +9,17 @@ import java.util.Optional;
  * @param podCidr the cluster's pod range: traffic to a service from outside it is masqueraded (as upstream's
  *     {@code --cluster-cidr}); empty: only hairpin and node-port traffic is masqueraded
  * @param podInterface the pod bridge: only traffic entering through it is treated as pod traffic to ClusterIPs (so
- *     several clusters on one machine, each with its own bridge, don't take each other's packets); empty: any
+ *     several clusters on one machine, each with its own bridge and table, never take each other's packets); empty:
+ *     any
+ * @param nodeName this node, for the {@code Local} traffic policies (endpoints whose nodeName is this one)
  */
-public record RuleOptions(String table, Optional<String> podCidr, Optional<String> podInterface) {
+public record RuleOptions(String table, Optional<String> podCidr, Optional<String> podInterface,
+    Optional<String> nodeName) {
+  public RuleOptions(String table, Optional<String> podCidr, Optional<String> podInterface) {
+    this(table, podCidr, podInterface, Optional.empty());
+  }
+
   public static RuleOptions of(String table) {
-    return new RuleOptions(table, Optional.empty(), Optional.empty());
+    return new RuleOptions(table, Optional.empty(), Optional.empty(), Optional.empty());
   }
 }

@@ -67,6 +67,9 @@ public final class ServiceModel {
           affinity = spec.getSessionAffinityConfig().getClientIP().getTimeoutSeconds();
         }
       }
+      boolean internalLocal = "Local".equals(spec.getInternalTrafficPolicy());
+      // externalTrafficPolicy only means something for Services reachable from outside (upstream ignores it else).
+      boolean externalLocal = "Local".equals(spec.getExternalTrafficPolicy());
       String ns = s.getMetadata().getNamespace();
       String name = s.getMetadata().getName();
       List<EndpointSlice> mine = byService.getOrDefault(ns + "/" + name, List.of());
@@ -80,7 +83,7 @@ public final class ServiceModel {
         }
         result.add(new ServicePort(ns, name, portName, proto, ips, port.getPort(),
             port.getNodePort() == null ? 0 : port.getNodePort(), ipv4(spec.getExternalIPs()), ipv4(lbIPs), affinity,
-            endpoints(mine, portName, proto.toUpperCase(Locale.ROOT))));
+            endpoints(mine, portName, proto.toUpperCase(Locale.ROOT)), internalLocal, externalLocal));
       }
     }
     return result;

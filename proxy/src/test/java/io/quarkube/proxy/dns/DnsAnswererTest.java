@@ -133,4 +133,42 @@ class DnsAnswererTest {
     resolver.setTCP(true);
     assertEquals(List.of("10.96.0.20"), answers(resolver.send(query)));
   }
+
+  @Test
+  void outsideNamesAreForwardedToTheUpstreamOverRealUdp() throws Exception {
+    cluster();
+    // The "outside world" is a second server on loopback, authoritative for example.test.
+    DnsServer upstream = new DnsServer(new DnsAnswerer(view, "example.test", 5, Optional.empty()), "127.0.0.1", 0);
+    upstream.start();
+    try {
+      server = new DnsServer(new DnsAnswerer(view, "cluster.local", 5,
+          Optional.of(DnsForwarder.to("127.0.0.1:" + upstream.port()))), "127.0.0.1", 0);
+      server.start();
+      SimpleResolver resolver = new SimpleResolver("127.0.0.1");
+      resolver.setPort(server.port());
+      resolver.setTimeout(Duration.ofSeconds(5));
+      Message outside = resolver.send(Message.newQuery(Record.newRecord(
+          Name.fromString("web.default.svc.example.test."), Type.A, DClass.IN)));
+      assertEquals(Rcode.NOERROR, outside.getRcode());
+      assertEquals(List.of("10.96.0.20"), answers(outside), "answered by the upstream, through the cluster DNS");
+      // Cluster names are still answered locally.
+      assertEquals(List.of("10.96.0.20"), answers(resolver.send(Message.newQuery(Record.newRecord(
+          Name.fromString("web.default.svc.cluster.local."), Type.A, DClass.IN)))));
+    } finally {
+      upstream.close();
+    }
+  }
+
+  @Test
+  void theHostsResolverComesFromResolvConf() throws Exception {
+    java.nio.file.Path conf = java.nio.file.Files.createTempFile("resolv", ".conf");
+    try {
+      java.nio.file.Files.writeString(conf, "# comment\nsearch example\nnameserver 192.0.2.53\nnameserver 192.0.2.54\n");
+      assertEquals(Optional.of("192.0.2.53"), DnsForwarder.resolve("resolv.conf", conf));
+      assertEquals(Optional.of("127.0.0.1:5353"), DnsForwarder.resolve("127.0.0.1:5353", conf));
+      assertEquals(Optional.empty(), DnsForwarder.resolve("none", conf));
+    } finally {
+      java.nio.file.Files.delete(conf);
+    }
+  }
 }
