@@ -1,5 +1,6 @@
 package io.quarkube.controllers.manager;
 
+import io.quarkube.controllers.cronjob.CronJobController;
 import io.quarkube.controllers.deployment.DeploymentController;
 import io.quarkube.controllers.endpoints.EndpointSliceController;
 import io.quarkube.controllers.endpoints.EndpointsController;
@@ -28,6 +29,7 @@ public final class KnownControllers {
         new ControllerDescriptor(DeploymentController.NAME, true, DeploymentController::new),
         new ControllerDescriptor(EndpointsController.NAME, true, EndpointsController::new),
         new ControllerDescriptor(EndpointSliceController.NAME, true, EndpointSliceController::new),
-        new ControllerDescriptor(JobController.NAME, true, JobController::new));
+        new ControllerDescriptor(JobController.NAME, true, JobController::new),
+        new ControllerDescriptor(CronJobController.NAME, true, CronJobController::new));
   }
 }
