@@ -8,14 +8,43 @@ import io.quarkube.controllers.gc.GarbageCollector;
 import io.quarkube.controllers.job.JobController;
 import io.quarkube.controllers.namespace.DiscoveredContent;
 import io.quarkube.controllers.namespace.NamespaceController;
+import io.quarkube.controllers.nodelifecycle.NodeLifecycleController;
+import io.quarkube.controllers.nodelifecycle.TaintEvictionController;
+import io.quarkube.controllers.podgc.PodGarbageCollector;
 import io.quarkube.controllers.replicaset.ReplicaController;
+import io.quarkube.controllers.resourcequota.ResourceQuotaController;
 import io.quarkube.controllers.serviceaccount.RootCaPublisher;
 import io.quarkube.controllers.serviceaccount.ServiceAccountsController;
+import io.quarkube.controllers.ttlafterfinished.TtlAfterFinishedController;
+import io.quarkube.controllers.volume.PersistentVolumeBinder;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Every controller of the manager, in start order. */
 public final class KnownControllers {
   private KnownControllers() {}
+
+  /** A number from the configuration (upstream's kube-controller-manager flags), or {@code fallback}. */
+  static int setting(String name, int fallback) {
+    return ConfigProvider.getConfig().getOptionalValue(name, Integer.class).orElse(fallback);
+  }
+
+  static Duration duration(String name, Duration fallback) {
+    return ConfigProvider.getConfig().getOptionalValue(name, Duration.class).orElse(fallback);
+  }
+
+  /**
+   * Where provisioned local-path volumes live on a node: {@code quarkube.controllers.local-path.root}, else the
+   * kubelet's folder under the cluster's state folder ({@code <state>/kubelet/local-path}, as the launcher lays it out).
+   */
+  static Path localPathRoot() {
+    var config = ConfigProvider.getConfig();
+    return config.getOptionalValue("quarkube.controllers.local-path.root", String.class).map(Path::of)
+        .orElseGet(() -> Path.of(config.getOptionalValue("quarkube.state-dir", String.class)
+            .orElse("/var/lib/quarkube"), "kubelet", "local-path"));
+  }
 
   public static List<ControllerDescriptor> all() {
     return List.of(
@@ -30,6 +59,18 @@ public final class KnownControllers {
         new ControllerDescriptor(EndpointsController.NAME, true, EndpointsController::new),
         new ControllerDescriptor(EndpointSliceController.NAME, true, EndpointSliceController::new),
         new ControllerDescriptor(JobController.NAME, true, JobController::new),
-        new ControllerDescriptor(CronJobController.NAME, true, CronJobController::new));
+        new ControllerDescriptor(CronJobController.NAME, true, CronJobController::new),
+        new ControllerDescriptor(TtlAfterFinishedController.NAME, true, TtlAfterFinishedController::new),
+        new ControllerDescriptor(PodGarbageCollector.NAME, true,
+            ctx -> new PodGarbageCollector(ctx, setting("quarkube.controllers.terminated-pod-gc-threshold", 12500))),
+        new ControllerDescriptor(NodeLifecycleController.NAME, true, ctx -> new NodeLifecycleController(ctx,
+            duration("quarkube.controllers.node-monitor-grace-period", Duration.ofSeconds(40)),
+            ConfigProvider.getConfig().getOptionalValue("quarkube.controllers.node-eviction-rate", Double.class)
+                .orElse(0.1))),
+        new ControllerDescriptor(TaintEvictionController.NAME, true, TaintEvictionController::new),
+        new ControllerDescriptor(ResourceQuotaController.NAME, true, ResourceQuotaController::new),
+        new ControllerDescriptor(PersistentVolumeBinder.NAME, true, ctx -> new PersistentVolumeBinder(ctx,
+            localPathRoot(), ConfigProvider.getConfig().getOptionalValue(
+                "quarkube.controllers.local-path.default-class", Boolean.class).orElse(true))));
   }
 }
