@@ -3,6 +3,7 @@ package io.quarkube.controllers.manager;
 import io.quarkube.controllers.cronjob.CronJobController;
 import io.quarkube.controllers.deployment.DeploymentController;
 import io.quarkube.controllers.endpoints.EndpointSliceController;
+import io.quarkube.controllers.endpoints.EndpointSliceMirroringController;
 import io.quarkube.controllers.endpoints.EndpointsController;
 import io.quarkube.controllers.gc.GarbageCollector;
 import io.quarkube.controllers.job.JobController;
@@ -14,6 +15,7 @@ import io.quarkube.controllers.podgc.PodGarbageCollector;
 import io.quarkube.controllers.replicaset.ReplicaController;
 import io.quarkube.controllers.resourcequota.ResourceQuotaController;
 import io.quarkube.controllers.serviceaccount.RootCaPublisher;
+import io.quarkube.controllers.servicelb.ServiceLoadBalancerController;
 import io.quarkube.controllers.serviceaccount.ServiceAccountsController;
 import io.quarkube.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.quarkube.controllers.volume.PersistentVolumeBinder;
@@ -58,6 +60,7 @@ public final class KnownControllers {
         new ControllerDescriptor(DeploymentController.NAME, true, DeploymentController::new),
         new ControllerDescriptor(EndpointsController.NAME, true, EndpointsController::new),
         new ControllerDescriptor(EndpointSliceController.NAME, true, EndpointSliceController::new),
+        new ControllerDescriptor(EndpointSliceMirroringController.NAME, true, EndpointSliceMirroringController::new),
         new ControllerDescriptor(JobController.NAME, true, JobController::new),
         new ControllerDescriptor(CronJobController.NAME, true, CronJobController::new),
         new ControllerDescriptor(TtlAfterFinishedController.NAME, true, TtlAfterFinishedController::new),
@@ -71,6 +74,9 @@ public final class KnownControllers {
         new ControllerDescriptor(ResourceQuotaController.NAME, true, ResourceQuotaController::new),
         new ControllerDescriptor(PersistentVolumeBinder.NAME, true, ctx -> new PersistentVolumeBinder(ctx,
             localPathRoot(), ConfigProvider.getConfig().getOptionalValue(
-                "quarkube.controllers.local-path.default-class", Boolean.class).orElse(true))));
+                "quarkube.controllers.local-path.default-class", Boolean.class).orElse(true))),
+        new ControllerDescriptor(ServiceLoadBalancerController.NAME, true, ctx -> new ServiceLoadBalancerController(
+            ctx, ConfigProvider.getConfig().getOptionalValue("quarkube.controllers.load-balancer.pool", String.class)
+                .orElse(""))));
   }
 }
