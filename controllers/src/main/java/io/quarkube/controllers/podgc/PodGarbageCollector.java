@@ -55,6 +55,19 @@ public final class PodGarbageCollector extends Controller<String> {
     this.pods = ctx.informers().indexer(Pod.class);
     this.nodes = ctx.informers().indexer(Node.class);
     this.writer = ctx.writer();
+    // A node going away starts its quarantine at once rather than at the next round.
+    ctx.informers().addEventHandler(Node.class, new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Node n) {}
+
+      @Override
+      public void onUpdate(Node o, Node n) {}
+
+      @Override
+      public void onDelete(Node n, boolean unknown) {
+        enqueue(KEY);
+      }
+    });
     waitForSync(ctx.informers(), Pod.class);
     waitForSync(ctx.informers(), Node.class);
     enqueue(KEY);
@@ -62,12 +75,17 @@ public final class PodGarbageCollector extends Controller<String> {
 
   @Override
   protected void reconcile(String key) {
+    Duration next = PERIOD;
     try {
       gcTerminated();
-      gcOrphaned();
+      Instant quarantineEnds = gcOrphaned();
+      if (quarantineEnds != null) {
+        Duration until = Duration.between(clock.instant(), quarantineEnds);
+        next = until.compareTo(next) < 0 ? until.plusMillis(100) : next;
+      }
       gcUnscheduledTerminating();
     } finally {
-      queue.addAfter(KEY, PERIOD);
+      queue.addAfter(KEY, next);
     }
   }
 
@@ -83,8 +101,10 @@ public final class PodGarbageCollector extends Controller<String> {
     }
   }
 
-  private void gcOrphaned() {
+  /** Deletes pods of nodes gone longer than the quarantine; returns when the next quarantine ends (or null). */
+  private Instant gcOrphaned() {
     Instant now = clock.instant();
+    Instant nextEnd = null;
     Set<String> known = new HashSet<>();
     nodes.list().forEach(n -> known.add(n.getMetadata().getName()));
     Set<String> stillMissing = new HashSet<>();
@@ -96,12 +116,15 @@ public final class PodGarbageCollector extends Controller<String> {
       stillMissing.add(node);
       Instant since = missingSince.computeIfAbsent(node, n -> now);
       if (now.isBefore(since.plus(QUARANTINE))) {
+        Instant end = since.plus(QUARANTINE);
+        nextEnd = nextEnd == null || end.isBefore(nextEnd) ? end : nextEnd;
         continue;
       }
       markFailed(p, "PodGC: node no longer exists");
       delete(p, true);
     }
     missingSince.keySet().retainAll(stillMissing);
+    return nextEnd;
   }
 
   private void gcUnscheduledTerminating() {
