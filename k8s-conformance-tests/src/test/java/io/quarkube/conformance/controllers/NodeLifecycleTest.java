@@ -95,6 +95,32 @@ class NodeLifecycleTest {
     }
   }
 
+  /**
+   * The other half: once the real kubelet sees its conditions were set Unknown (as this controller does after a
+   * stall), it writes them back within a status period, and the controller lifts the taints it added.
+   */
+  @Test
+  void realNodeMarkedUnknownIsPutRightByItsKubeletAndLosesTheTaints() throws Exception {
+    String name = java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+    Node real = client.nodes().withName(name).get();
+    String t = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    for (NodeCondition c : real.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) {
+        c.setStatus("Unknown");
+        c.setReason("NodeStatusUnknown");
+        c.setMessage("Kubelet stopped posting node status.");
+        c.setLastTransitionTime(t);
+      }
+    }
+    client.nodes().resource(real).updateStatus();
+    Await.until(Duration.ofSeconds(60), "the kubelet reports Ready=True again and the taints are gone", () -> {
+      Node n = client.nodes().withName(name).get();
+      List<Taint> taints = n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints();
+      return "True".equals(ready(n).getStatus()) && taints.stream()
+          .noneMatch(x -> x.getKey().startsWith("node.kubernetes.io/unreachable"));
+    });
+  }
+
   private static PodBuilder pod(String ns, String name, String node) {
     return new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata().withNewSpec()
         .withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
