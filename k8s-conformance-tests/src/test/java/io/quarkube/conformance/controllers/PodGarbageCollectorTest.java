@@ -19,12 +19,15 @@ class PodGarbageCollectorTest {
   void podsOfADeletedNodeAreDeleted(String ns) {
     String node = "e2e-gone-" + UUID.randomUUID().toString().substring(0, 6);
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
-    Await.defaultServiceAccount(client, ns);
-    client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("orphan").endMetadata()
-        .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
-        .endSpec().build()).create();
-    client.nodes().withName(node).delete();
-    // 40 s quarantine, then the next 20 s round; slack for a loaded machine.
+    try {
+      Await.defaultServiceAccount(client, ns);
+      client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("orphan").endMetadata()
+          .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
+          .endSpec().build()).create();
+    } finally {
+      client.nodes().withName(node).delete();
+    }
+    // 40 s quarantine from the node's deletion, then the next round; slack for a loaded machine.
     Await.until(Duration.ofSeconds(120), "the orphaned pod deleted",
         () -> client.pods().inNamespace(ns).withName("orphan").get() == null);
   }
