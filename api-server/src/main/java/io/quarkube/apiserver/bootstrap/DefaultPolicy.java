@@ -191,8 +191,11 @@ public final class DefaultPolicy {
     out.add(role("quarkube:kube-scheduler", Map.of(),
         r("patch").groups(COORDINATION).resources("leases").names("kube-scheduler").rule(),
         r(READ).groups("scheduling.k8s.io").resources("priorityclasses").rule()));
+    // ... and the controller manager creates the default StorageClass of its local-path provisioner (k3s ships it as
+    // a manifest instead).
     out.add(role("quarkube:kube-controller-manager", Map.of(),
-        r("patch").groups(COORDINATION).resources("leases").names("kube-controller-manager").rule()));
+        r("patch").groups(COORDINATION).resources("leases").names("kube-controller-manager").rule(),
+        r("create").groups(STORAGE).resources("storageclasses").rule()));
     out.addAll(ControllerRoles.roles());
     return out;
   }

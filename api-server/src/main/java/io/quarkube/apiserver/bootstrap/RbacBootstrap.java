@@ -162,7 +162,12 @@ public class RbacBootstrap {
     if (merged != null) {
       try {
         store.guaranteedUpdate(namespace, wanted.getMetadata().getName(), null, null, false,
-            current -> reconcile(current, wanted) == null ? current : reconcile(current, wanted));
+            current -> {
+              // reconcile adds the missing rules to current in place: call it once (a second call finds nothing
+              // missing any more and answers null).
+              HasMetadata next = reconcile(current, wanted);
+              return next == null ? current : next;
+            });
         LOG.infof("reconciled default %s %s", store.definition().resource(), wanted.getMetadata().getName());
       } catch (ApiException e) {
         LOG.warnf("could not reconcile %s: %s", wanted.getMetadata().getName(), e.getMessage());

@@ -163,6 +163,9 @@ class DefaultPolicyCanITest {
         can(CONTROLLERS, "update", "deployments.apps/status", "", NS, true),
         can(CONTROLLERS, "create", "serviceaccounts", "", NS, true),
         can(CONTROLLERS, "update", "nodes", "", "", true),
+        can(CONTROLLERS, "create", "storageclasses.storage.k8s.io", "", "", true),
+        can(CONTROLLERS, "update", "resourcequotas/status", "", NS, true),
+        can(CONTROLLERS, "update", "services/status", "", NS, true),
         can(PROXY, "list", "endpointslices.discovery.k8s.io", "", "", true),
         can(PROXY, "watch", "services", "", "", true),
         can(PROXY, "get", "secrets", "x", NS, false),
@@ -208,6 +211,19 @@ class DefaultPolicyCanITest {
       resource = resource.substring(0, resource.indexOf('.'));
     }
     return Attributes.resource(user, verb, ns, group, resource, sub, name);
+  }
+
+  @Test
+  void aDefaultRoleThatLostARuleGetsItBackAtTheNextStart() {
+    GenericStore<HasMetadata> roles = registry.store("rbac.authorization.k8s.io", "v1", "clusterroles").orElseThrow();
+    roles.guaranteedUpdate(null, "quarkube:kube-controller-manager", null, null, false, current -> {
+      ((ClusterRole) current).setRules(List.of(((ClusterRole) current).getRules().get(0)));
+      return current;
+    });
+    new RbacBootstrap(registry).ensure(); // an upgraded API server starting on an older cluster's etcd
+    ClusterRole role = (ClusterRole) roles.find(null, "quarkube:kube-controller-manager").orElseThrow();
+    assertTrue(role.getRules().stream().anyMatch(r -> r.getResources().contains("storageclasses")),
+        role.getRules().toString());
   }
 
   @Test

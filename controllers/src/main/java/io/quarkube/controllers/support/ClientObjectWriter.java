@@ -35,4 +35,9 @@ public final class ClientObjectWriter implements ObjectWriter {
       client.resource(obj).withPropagationPolicy(propagation).delete();
     }
   }
+
+  @Override
+  public void forceDelete(HasMetadata obj) {
+    client.resource(obj).withGracePeriod(0).delete();
+  }
 }

@@ -20,4 +20,10 @@ public interface ObjectWriter {
 
   /** DELETE with a propagation policy (null: the server's default for the kind). Missing objects are fine. */
   void delete(HasMetadata obj, DeletionPropagation propagation);
+
+  /**
+   * DELETE with {@code gracePeriodSeconds: 0} and the object's uid as precondition: for pods no kubelet will ever
+   * confirm (their node is gone, or they were never scheduled), as upstream's PodGC does.
+   */
+  void forceDelete(HasMetadata obj);
 }

@@ -85,4 +85,12 @@ public final class RecordingWriter implements ObjectWriter {
       caches.remove(obj);
     }
   }
+
+  @Override
+  public void forceDelete(HasMetadata obj) {
+    actions.add(describe("force-delete", obj));
+    if (observe) {
+      caches.remove(obj);
+    }
+  }
 }

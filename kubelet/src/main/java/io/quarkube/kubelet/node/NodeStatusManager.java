@@ -118,7 +118,8 @@ public final class NodeStatusManager {
     Instant now = clock.instant();
     NodeStatus wanted = status(now);
     boolean changed = lastWritten == null || !sameIgnoringHeartbeats(lastWritten, wanted);
-    if (!force && !changed && Duration.between(lastReport, now).compareTo(reportPeriod) < 0) {
+    if (!force && !changed && Duration.between(lastReport, now).compareTo(reportPeriod) < 0
+        && !overwrittenOnServer(wanted)) {
       return;
     }
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -145,6 +146,32 @@ public final class NodeStatusManager {
         }
       }
     }
+  }
+
+  /**
+   * Whether the stored status' conditions say something else than this kubelet would (upstream's kubelet compares
+   * with the Node it reads, not with what it wrote last): the node lifecycle controller sets every condition
+   * Unknown when it missed the Lease for a while, and this kubelet must put them right within one status period
+   * rather than after the 5 min report period.
+   */
+  private boolean overwrittenOnServer(NodeStatus wanted) {
+    Node current;
+    try {
+      current = client.nodes().withName(nodeName).get();
+    } catch (KubernetesClientException e) {
+      return false; // the next period tries again
+    }
+    if (current == null || current.getStatus() == null || current.getStatus().getConditions() == null) {
+      return true;
+    }
+    for (var c : wanted.getConditions()) {
+      boolean same = current.getStatus().getConditions().stream().anyMatch(o -> o.getType().equals(c.getType())
+          && Objects.equals(o.getStatus(), c.getStatus()));
+      if (!same) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean readyOf(NodeStatus s) {
