@@ -211,6 +211,15 @@ public class SchedulerApp {
   private <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> source,
       ResourceEventHandler<? super T> handler) {
     SharedIndexInformer<T> i = source.runnableInformer(0);
+    // A failed list or watch (an API server busy or restarting) is retried with backoff instead of stopping the
+    // informer for good; only a refusal (403/404: the scheduler may not read it) ends it.
+    i.exceptionHandler((started, t) -> {
+      int code = t instanceof io.fabric8.kubernetes.client.KubernetesClientException k ? k.getCode() : 0;
+      boolean retry = code != 403 && code != 404;
+      LOG.warnf("informer for %s: %s%s", i.getApiTypeClass().getSimpleName(), t.getMessage(),
+          retry ? " (retrying)" : " (giving up)");
+      return retry;
+    });
     if (handler != null) {
       i.addEventHandler(handler);
     }
