@@ -37,15 +37,25 @@ public final class SharedInformers implements Informers, AutoCloseable {
     SharedIndexInformer<T> informer = (SharedIndexInformer<T>) informers.get(type);
     if (informer == null) {
       informer = client.resources(type).inAnyNamespace().runnableInformer(resyncMillis);
-      informer.exceptionHandler((isStarted, t) -> {
-        LOG.warnf("informer for %s: %s (retrying)", type.getSimpleName(), t.toString());
-        return true;
-      });
+      retrying(informer, type.getSimpleName());
       informers.put(type, informer);
       if (started) {
         informer.start();
       }
     }
+    return informer;
+  }
+
+  /**
+   * Has a failed list or watch (an API server that is busy or restarting) retried with the informer's backoff
+   * instead of stopping the informer for good, which is Fabric8's default after a failed first list.
+   */
+  public static <T extends HasMetadata> SharedIndexInformer<T> retrying(SharedIndexInformer<T> informer,
+      String what) {
+    informer.exceptionHandler((isStarted, t) -> {
+      LOG.warnf("informer for %s: %s (retrying)", what, t.toString());
+      return true;
+    });
     return informer;
   }
 

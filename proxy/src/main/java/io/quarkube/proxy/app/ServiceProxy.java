@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkube.client.controller.SharedInformers;
 import io.quarkube.client.KubeClients;
 import io.quarkube.proxy.dns.ClusterView;
 import io.quarkube.proxy.dns.DnsAnswerer;
@@ -144,9 +145,10 @@ public class ServiceProxy {
     ruleTable.clean();
     client = KubeClients.fromSystemProperty();
     long resync = TimeUnit.MINUTES.toMillis(10);
-    services = client.services().inAnyNamespace().runnableInformer(resync);
+    services = SharedInformers.retrying(client.services().inAnyNamespace().runnableInformer(resync), "Service");
     services.addEventHandler(new Changes<>(ServiceProxy::serviceKey));
-    slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resync);
+    slices = SharedInformers.retrying(client.discovery().v1().endpointSlices().inAnyNamespace()
+        .runnableInformer(resync), "EndpointSlice");
     slices.addIndexers(Map.of(BY_SERVICE, s -> {
       String key = sliceServiceKey(s);
       return key == null ? List.of() : List.of(key);
