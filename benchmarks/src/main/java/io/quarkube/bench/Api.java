@@ -32,7 +32,7 @@ public final class Api implements AutoCloseable {
       return t;
     });
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).executor(executor)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+        .connectTimeout(Duration.ofSeconds(60)).build();
   }
 
   public HttpClient http() {

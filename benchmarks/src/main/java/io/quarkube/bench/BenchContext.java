@@ -24,6 +24,7 @@ public final class BenchContext {
   private final Config config;
   private final SSLContext tls;
   private final Map<String, String> ports;
+  private java.util.Set<String> later = java.util.Set.of();
 
   public BenchContext(Path repo, Path state, boolean quick) throws Exception {
     this.repo = repo;
@@ -68,6 +69,16 @@ public final class BenchContext {
     return quick;
   }
 
+  /** Records which benchmarks still run after the current one (they may reuse what it made). */
+  void later(java.util.Collection<String> names) {
+    later = java.util.Set.copyOf(names);
+  }
+
+  /** Whether the named benchmark runs later in this run. */
+  public boolean willRun(String benchmark) {
+    return later.contains(benchmark);
+  }
+
   /** Full-run value or quick-run value. */
   public int pick(int full, int quickValue) {
     return quick ? quickValue : full;
@@ -103,6 +114,11 @@ public final class BenchContext {
 
   public String etcdEndpoint() {
     return "http://127.0.0.1:" + etcdPort();
+  }
+
+  /** A jetcd client of the cluster's etcd; answers of any size (a range of 10,000 pods is well above 4 MiB). */
+  public io.etcd.jetcd.Client etcd() {
+    return io.etcd.jetcd.Client.builder().endpoints(etcdEndpoint()).maxInboundMessageSize(Integer.MAX_VALUE).build();
   }
 
   /** The PID of a component of this cluster from its PID file, if it runs. */

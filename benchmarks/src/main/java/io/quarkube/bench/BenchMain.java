@@ -12,6 +12,9 @@ import java.util.Map;
  * benchmark failed with an error, 2 on bad arguments; slow figures never fail it.
  */
 public final class BenchMain {
+  /** Held so the level sticks (java.util.logging keeps loggers weakly): gRPC's INFO lines are noise here. */
+  private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
   private BenchMain() {}
 
   static Map<String, Benchmark> benchmarks() {
@@ -69,6 +72,7 @@ public final class BenchMain {
   }
 
   public static void main(String[] argv) throws Exception {
+    GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
     Map<String, Benchmark> known = benchmarks();
     Args args;
     try {
@@ -87,8 +91,10 @@ public final class BenchMain {
     List<Row> all = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     long t0 = System.nanoTime();
-    for (String name : args.names()) {
+    for (int i = 0; i < args.names().size(); i++) {
+      String name = args.names().get(i);
       Benchmark b = known.get(name);
+      ctx.later(args.names().subList(i + 1, args.names().size()));
       System.out.println("==> " + name + ": " + b.description());
       long start = System.nanoTime();
       List<Row> rows = List.of();
