@@ -73,7 +73,8 @@ public final class Api implements AutoCloseable {
 
   /** DELETE; 404 counts as done. */
   public int delete(String path, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = request(path).header("Content-Type", "application/json");
+    // Deleting a collection of thousands of objects takes the server a while: give it ten minutes.
+    HttpRequest.Builder b = request(path).timeout(Duration.ofMinutes(10)).header("Content-Type", "application/json");
     b.method("DELETE", body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<byte[]> r = send(b.build());
     if (r.statusCode() != 404) {

@@ -26,7 +26,7 @@ final class FootprintBench implements Benchmark {
   static final int PORT_SHIFT = 500;
   static final List<String> CONTROL_PLANE = List.of("api-server", "scheduler", "controllers", "etcd");
   private static final Pattern STEP = Pattern.compile("^==> (.+)$");
-  private static final Pattern TOOK = Pattern.compile("\\(([0-9.]+)s, total ([0-9.]+)s\\)");
+  private static final Pattern TOOK = Pattern.compile("\\(([0-9m.]+s), total ([0-9m.]+s)\\)");
 
   @Override
   public String name() {

@@ -45,7 +45,7 @@ final class ReadBench implements Benchmark {
         Namespaces.fresh(api, NS);
       }
       long t = System.nanoTime();
-      int made = createPods(api, pods - have, ctx.pick(600, 60));
+      int made = createPods(api, pods - have, ctx.pick(300, 60));
       double secs = (System.nanoTime() - t) / 1e9;
       pods = have + made;
       rows.add(Row.info(name(), "setup: " + have + " pods from the write benchmark, " + made + " created (32 clients)"

@@ -66,8 +66,8 @@ class BenchHarnessTest {
   void readsTheLaunchersStepTimes() {
     String steps = FootprintBench.steps(List.of("==> packages", "    skipped (0.0s, total 0.0s)", "==> etcd",
         "    started (pid 1), healthy; log x (0.6s, total 1.2s)", "==> api-server", "    started pid 2; waiting",
-        "    ready (pid 2) (8.1s, total 9.3s)"));
-    assertEquals("packages 0.0, etcd 0.6, api-server 8.1", steps);
+        "    ready (pid 2) (1m08s, total 1m09s)"));
+    assertEquals("packages 0.0s, etcd 0.6s, api-server 1m08s", steps);
   }
 
   @Test
