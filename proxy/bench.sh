@@ -5,16 +5,22 @@
 # and writes bench-results/proxy.json at the repository root.
 #
 #   proxy/bench.sh [SERVICES ...]        default: 1000 3000 10000 (needs root)
+#   proxy/bench.sh --quick               200 and 1000 services, 5 changes each (./quarkube bench --quick)
 #   -Dchanges=N through BENCH_JAVA_OPTS: incremental changes measured per size (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == --quick || "${QUARKUBE_BENCH_QUICK:-0}" == 1 ]]; then
+  [[ "${1:-}" == --quick ]] && shift
+  (($# > 0)) || set -- 200 1000
+  BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Dchanges=5}"
+fi
 [[ $(id -u) == 0 ]] || { echo "proxy/bench.sh needs root (network namespace, nftables)" >&2; exit 1; }
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
-  mvn -o -q -pl proxy -am -DskipTests install >/dev/null
-  mvn -o -q -pl proxy test-compile >/dev/null
+  mvn -q -pl proxy -am -DskipTests install >/dev/null
+  mvn -q -pl proxy test-compile >/dev/null
 fi
 cp_file=proxy/target/bench.classpath
-mvn -o -q -pl proxy dependency:build-classpath -Dmdep.outputFile="$PWD/$cp_file" -Dmdep.includeScope=test >/dev/null
+mvn -q -pl proxy dependency:build-classpath -Dmdep.outputFile="$PWD/$cp_file" -Dmdep.includeScope=test >/dev/null
 ns="qkb-bench-$$"
 ip netns add "$ns"
 trap 'ip netns del "$ns" 2>/dev/null || true' EXIT

@@ -36,7 +36,9 @@ public final class EtcdStorage implements Storage {
   private final Watch watch;
 
   public EtcdStorage(String... endpoints) {
-    this.client = Client.builder().endpoints(endpoints).build();
+    // No cap on answers: a LIST of 10,000 pods, or a watch response batching a burst of creates, is well above gRPC's
+    // 4 MiB default (etcd's Go client, which upstream uses, allows up to 2 GiB too).
+    this.client = Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
     this.kv = client.getKVClient();
     this.watch = client.getWatchClient();
   }

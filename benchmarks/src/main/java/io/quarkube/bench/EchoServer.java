@@ -1,0 +1,75 @@
+package io.quarkube.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The transport floor: a minimal Vert.x HTTPS server on loopback, with the API server's own certificate (same TLS
+ * setup), that answers GET /bytes with fixed bytes and holds GET /stream responses open (chunked) to push one line to
+ * all of them at once. The same client measures it and the API server, so figure ÷ floor is what the API server adds.
+ */
+final class EchoServer implements AutoCloseable {
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final List<HttpServerResponse> streams = new CopyOnWriteArrayList<>();
+  private volatile Buffer payload = Buffer.buffer("{}");
+
+  EchoServer(Path pki) throws Exception {
+    // As many event loops as the API server has cores to use (Vert.x's default is 2 × cores).
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2 * Runtime.getRuntime().availableProcessors()));
+    HttpServerOptions opts = new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(0)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve("apiserver.crt").toString())
+            .setKeyPath(pki.resolve("apiserver.key").toString()));
+    server = vertx.createHttpServer(opts).requestHandler(req -> {
+      if (req.path().equals("/stream")) {
+        HttpServerResponse resp = req.response().setChunked(true).putHeader("Content-Type", "application/json");
+        resp.write("\n"); // sends the headers now; clients skip blank lines
+        streams.add(resp);
+        resp.closeHandler(v -> streams.remove(resp));
+      } else {
+        req.response().putHeader("Content-Type", "application/json").end(payload);
+      }
+    }).listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  void payload(byte[] bytes) {
+    payload = Buffer.buffer(bytes);
+  }
+
+  int openStreams() {
+    return streams.size();
+  }
+
+  /** Writes one line to every open stream (each on its own connection's event loop, as a watch server would). */
+  void push(String line) {
+    Buffer b = Buffer.buffer(line + "\n");
+    for (HttpServerResponse r : streams) {
+      r.write(b);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (HttpServerResponse r : streams) {
+      try {
+        r.end();
+      } catch (RuntimeException e) {
+        // already closed
+      }
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,53 @@
+package io.quarkube.bench;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** The benchmarks' namespaces: made fresh for a run, emptied and deleted afterwards. */
+final class Namespaces {
+  private Namespaces() {}
+
+  /** Deletes what a previous (interrupted) run left, then creates the namespace. */
+  static void fresh(Api api, String ns) throws Exception {
+    delete(api, ns);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (true) {
+      HttpResponse<byte[]> r = api.send(api.request("/api/v1/namespaces").header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}"))
+          .build());
+      if (r.statusCode() == 201) {
+        return;
+      }
+      // 409: the old one is still terminating
+      if (r.statusCode() != 409 || System.nanoTime() > deadline) {
+        throw new IllegalStateException("cannot create namespace " + ns + ": " + r.statusCode() + " "
+            + new String(r.body(), StandardCharsets.UTF_8));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+  }
+
+  /**
+   * Removes the pods at once (grace period 0: most are bound to a node without kubelet, which would never confirm a
+   * graceful deletion), then the namespace; waits until it is gone.
+   */
+  static void delete(Api api, String ns) throws Exception {
+    api.delete("/api/v1/namespaces/" + ns + "/pods?gracePeriodSeconds=0",
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0}");
+    if (api.delete("/api/v1/namespaces/" + ns, null) == 404) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      HttpResponse<byte[]> r = api.send(api.request("/api/v1/namespaces/" + ns).GET().build());
+      if (r.statusCode() == 404) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+    }
+    throw new IllegalStateException("namespace " + ns + " was not gone 5 minutes after its deletion");
+  }
+}

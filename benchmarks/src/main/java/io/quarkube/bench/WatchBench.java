@@ -1,0 +1,86 @@
+package io.quarkube.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Watch fan-out: 1,000 (quick: 100) concurrent watches on a namespace's pods, one pod update per round, time until
+ * each watcher has it; and the API server's resident memory with them open. Floor: the same number of streams on the
+ * loopback echo server, one line pushed to all, read by the same client.
+ */
+final class WatchBench implements Benchmark {
+  static final String NS = "quarkube-bench-watch";
+
+  @Override
+  public String name() {
+    return "watch";
+  }
+
+  @Override
+  public String description() {
+    return "1,000 watchers on pods (quick: 100), one update, time until all have it; API server RSS with them open";
+  }
+
+  @Override
+  public List<Row> run(BenchContext ctx) throws Exception {
+    int watchers = ctx.pick(1_000, 100);
+    int rounds = ctx.pick(10, 5);
+    List<Row> rows = new ArrayList<>();
+    OptionalLong apiPid = ctx.pid("api-server");
+    try (Api api = ctx.api(); EchoServer echo = new EchoServer(ctx.state().resolve("pki"))) {
+      Namespaces.fresh(api, NS);
+      String rv = Api.JSON.readTree(api.post("/api/v1/namespaces/" + NS + "/pods", PodJson.pod(NS, "watched")).body())
+          .path("metadata").path("resourceVersion").asText();
+      long rssBefore = apiPid.isPresent() ? Procs.rssBytes(apiPid.getAsLong()) : -1;
+      Latencies all = new Latencies();
+      long tOpen = System.nanoTime();
+      try (FanOut fan = new FanOut()) {
+        fan.open(api.http(), api.uri("/api/v1/namespaces/" + NS + "/pods?watch=true&resourceVersion=" + rv), watchers);
+        double openSecs = (System.nanoTime() - tOpen) / 1e9;
+        String patchPath = "/api/v1/namespaces/" + NS + "/pods/watched";
+        for (int k = 1; k <= rounds + 1; k++) {
+          fan.startRound(k, watchers);
+          api.patch(patchPath, "application/merge-patch+json",
+              ("{\"metadata\":{\"annotations\":{\"bench.quarkube.io/round\":\"" + k + "\"}}}")
+                  .getBytes(StandardCharsets.UTF_8));
+          Latencies l = fan.awaitRound(60);
+          if (k > 1) { // round 1 is the warm-up (and proves every watch is established)
+            all.addAll(l);
+          }
+        }
+        long rssWith = apiPid.isPresent() ? Procs.rssBytes(apiPid.getAsLong()) : -1;
+        Latencies floor = echoFanOut(echo, ctx, watchers, rounds);
+        rows.add(new Row(name(), watchers + " watchers get one pod update", rounds + " updates × " + watchers,
+            "all in " + Report.fmt(all.maxMs()) + " ms", "echo fan-out p99 " + Report.fmt(floor.p99()) + " ms",
+            floor.p99() / all.p99(), "p99 ≤ 100 ms", all.p99() <= 100, all.p50(), all.p99()));
+        rows.add(Row.info(name(), "open the watches (batches of 50)", watchers + " watches",
+            String.format("%.1f s", openSecs)));
+        if (rssWith > 0) {
+          rows.add(Row.info(name(), "API server RSS with the watches open", watchers + " watches",
+              Procs.mib(rssWith) + String.format(" (%+.0f MiB vs before, %.0f KiB per watch)",
+                  (rssWith - rssBefore) / 1048576.0, (rssWith - rssBefore) / 1024.0 / watchers)));
+        }
+      }
+      Namespaces.delete(api, NS);
+    }
+    return rows;
+  }
+
+  private static Latencies echoFanOut(EchoServer echo, BenchContext ctx, int streams, int rounds) throws Exception {
+    Latencies all = new Latencies();
+    try (Api client = new Api("https://127.0.0.1:" + echo.port(), ctx.tls()); FanOut fan = new FanOut()) {
+      fan.open(client.http(), client.uri("/stream"), streams);
+      for (int k = 1; k <= rounds + 1; k++) {
+        fan.startRound(k, streams);
+        echo.push("{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"annotations\":{" + FanOut.MARKER + k + "\"}}}}");
+        Latencies l = fan.awaitRound(60);
+        if (k > 1) {
+          all.addAll(l);
+        }
+      }
+    }
+    return all;
+  }
+}
