@@ -59,6 +59,13 @@ public final class ImageManager {
     return status.getId().isEmpty() ? Optional.empty() : Optional.of(status.getId());
   }
 
+  /** What the runtime knows of an image (its user, for the runAsNonRoot check), if it has it. */
+  public Optional<Image> status(String image) {
+    Image status = cri.images().imageStatus(ImageStatusRequest.newBuilder()
+        .setImage(ImageSpec.newBuilder().setImage(image)).build()).getImage();
+    return status.getId().isEmpty() ? Optional.empty() : Optional.of(status);
+  }
+
   /** The policy the API server would default: Always for :latest or no tag, else IfNotPresent. */
   public static String pullPolicy(Container container) {
     if (container.getImagePullPolicy() != null && !container.getImagePullPolicy().isEmpty()) {

@@ -344,6 +344,12 @@ public final class PodSyncer {
     } else {
       events.normal(pod, "Pulled", "Container image \"%s\" already present on machine", c.getImage());
     }
+    var nonRoot = io.quarkube.kubelet.runtime.NonRootPolicy.violation(pod, c, images.status(image.imageRef()));
+    if (nonRoot.isPresent()) {
+      events.warning(pod, "Failed", "Error: %s", nonRoot.get());
+      ctx.waiting().put(name, new ContainerWaiting("CreateContainerConfigError", nonRoot.get()));
+      return Duration.ofSeconds(10);
+    }
     Map<String, String> envVars;
     List<Mount> mounts;
     try {
