@@ -14,7 +14,6 @@ import jakarta.inject.Singleton;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,26 +83,24 @@ public class HttpProxy {
       }
     }
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    HttpClientResponse upstream;
-    try {
-      upstream = client.request(options)
-          .compose(r -> body == null || body.length() == 0 ? r.send() : r.send(body))
-          .map(r -> r.pause())
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw ApiException.of(503, "ServiceUnavailable", "error trying to reach " + what + ": " + cause.getMessage());
-    }
     HttpServerResponse response = ctx.response();
-    response.setStatusCode(upstream.statusCode());
-    for (Map.Entry<String, String> h : upstream.headers()) {
-      if (!DROPPED_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-        response.headers().add(h.getKey(), h.getValue());
-      }
+    try {
+      UpstreamExchange.await(client.request(options)
+          .compose(r -> body == null || body.length() == 0 ? r.send() : r.send(body)), upstream -> {
+            response.setStatusCode(upstream.statusCode());
+            for (Map.Entry<String, String> h : upstream.headers()) {
+              if (!DROPPED_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                response.headers().add(h.getKey(), h.getValue());
+              }
+            }
+            response.setChunked(true);
+            HttpConnection connection = upstream.request().connection();
+            response.closeHandler(v -> connection.close());
+            upstream.pipeTo(response);
+            return true;
+          }, 60);
+    } catch (Exception e) {
+      throw ApiException.of(503, "ServiceUnavailable", "error trying to reach " + what + ": " + e.getMessage());
     }
-    response.setChunked(true);
-    HttpConnection connection = upstream.request().connection();
-    response.closeHandler(v -> connection.close());
-    upstream.pipeTo(response);
   }
 }

@@ -3,9 +3,10 @@ package io.quarkube.apiserver.proxy;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.util.Base64;
@@ -38,31 +39,78 @@ public class LogWebSocket implements HttpServerOptionsCustomizer {
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 
-  /** Upgrades the request and pumps the paused kubelet response into it, pausing while the socket is full. */
+  /**
+   * Upgrades the request and forwards the kubelet's answer into it. Called as the answer arrives, so its handlers are
+   * in place before it can end; what comes before the socket is open waits in a small buffer (the kubelet pauses
+   * meanwhile), after that the kubelet pauses whenever the socket's queue is full.
+   */
   static void stream(RoutingContext ctx, HttpClientResponse upstream) {
-    HttpConnection kubelet = upstream.request().connection();
-    ctx.vertx().runOnContext(v -> ctx.request().toWebSocket().onComplete(ar -> {
+    Forwarder forwarder = new Forwarder(upstream);
+    upstream.handler(forwarder::chunk);
+    upstream.endHandler(x -> forwarder.end());
+    upstream.exceptionHandler(e -> forwarder.end());
+    upstream.pause();
+    Context context = ((HttpServerRequestInternal) ctx.request()).context();
+    context.runOnContext(v -> ctx.request().toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
-        kubelet.close();
+        upstream.request().connection().close();
+      } else {
+        forwarder.attach(ar.result());
+      }
+    }));
+  }
+
+  /** Carries the log's chunks into the socket: binary messages, or base64 text for {@code base64.binary.k8s.io}. */
+  private static final class Forwarder {
+    private final HttpClientResponse upstream;
+    private final java.util.ArrayDeque<Buffer> early = new java.util.ArrayDeque<>();
+    private ServerWebSocket ws;
+    private boolean base64;
+    private boolean ended;
+
+    Forwarder(HttpClientResponse upstream) {
+      this.upstream = upstream;
+    }
+
+    synchronized void attach(ServerWebSocket socket) {
+      ws = socket;
+      base64 = BASE64.equals(socket.subProtocol());
+      socket.closeHandler(x -> upstream.request().connection().close());
+      socket.drainHandler(x -> upstream.resume());
+      while (!early.isEmpty()) {
+        send(early.poll());
+      }
+      if (ended) {
+        socket.close();
+      } else {
+        upstream.resume();
+      }
+    }
+
+    synchronized void chunk(Buffer chunk) {
+      if (ws == null) {
+        early.add(chunk.copy());
         return;
       }
-      ServerWebSocket ws = ar.result();
-      boolean base64 = BASE64.equals(ws.subProtocol());
-      ws.closeHandler(x -> kubelet.close());
-      ws.drainHandler(x -> upstream.resume());
-      upstream.handler(chunk -> {
-        if (base64) {
-          ws.writeTextMessage(Base64.getEncoder().encodeToString(chunk.getBytes()));
-        } else {
-          ws.writeBinaryMessage(Buffer.buffer(chunk.getBytes()));
-        }
-        if (ws.writeQueueFull()) {
-          upstream.pause();
-        }
-      });
-      upstream.endHandler(x -> ws.close());
-      upstream.exceptionHandler(e -> ws.close());
-      upstream.resume();
-    }));
+      send(chunk);
+      if (ws.writeQueueFull()) {
+        upstream.pause();
+      }
+    }
+
+    synchronized void end() {
+      ended = true;
+      if (ws != null) {
+        ws.close();
+      }
+    }
+
+    private void send(Buffer chunk) {
+      if (base64) {
+        ws.writeTextMessage(Base64.getEncoder().encodeToString(chunk.getBytes()));
+      } else {
+        ws.writeBinaryMessage(Buffer.buffer(chunk.getBytes()));
+      }
+    }
   }
 }

@@ -16,7 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * {@code GET pods/<name>/log}: finds the pod's node and streams the container's log from that node's kubelet
@@ -66,26 +66,29 @@ public class PodLogHandler implements ExtensionHandler {
     }
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
         .setPort(target.port()).setURI(uri.toString());
-    HttpClientResponse upstream;
+    HttpServerResponse response = ctx.response();
+    boolean webSocket = LogWebSocket.wanted(ctx);
+    Optional<HttpClientResponse> refused;
     try {
-      // Paused on the event loop as it arrives: this worker thread attaches the pipe later.
-      upstream = kubelets.http().request(options).compose(r -> r.send()).map(r -> r.pause())
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      refused = UpstreamExchange.await(kubelets.http().request(options).compose(r -> r.send()), upstream -> {
+        if (upstream.statusCode() != 200) {
+          return false;
+        }
+        if (webSocket) {
+          LogWebSocket.stream(ctx, upstream);
+          return true;
+        }
+        response.setChunked(true).putHeader("Content-Type", "text/plain");
+        HttpConnection connection = upstream.request().connection();
+        response.closeHandler(v -> connection.close());
+        upstream.pipeTo(response);
+        return true;
+      }, 30);
     } catch (Exception e) {
       throw KubeletErrors.unreachable(node, target, e);
     }
-    HttpServerResponse response = ctx.response();
-    if (upstream.statusCode() != 200) {
-      KubeletErrors.forward(ctx, upstream);
-      return;
+    if (refused.isPresent()) {
+      KubeletErrors.forward(ctx, refused.get());
     }
-    if (LogWebSocket.wanted(ctx)) {
-      LogWebSocket.stream(ctx, upstream);
-      return;
-    }
-    response.setChunked(true).putHeader("Content-Type", "text/plain");
-    HttpConnection connection = upstream.request().connection();
-    response.closeHandler(v -> connection.close());
-    upstream.pipeTo(response);
   }
 }
