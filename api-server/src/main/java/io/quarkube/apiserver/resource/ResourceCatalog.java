@@ -196,6 +196,11 @@ public final class ResourceCatalog {
         io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview.class));
     d.add(createOnly("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", cluster(),
         io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview.class));
+    // metrics.k8s.io/v1beta1: the resource metrics API (kubectl top), read from the kubelets, never stored
+    d.add(readOnly("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", cluster(),
+        io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics.class));
+    d.add(readOnly("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", ns(),
+        io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics.class));
     // certificates.k8s.io/v1
     d.add(def("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", cluster(),
         io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest.class,
@@ -253,6 +258,13 @@ public final class ResourceCatalog {
   }
 
   /** A virtual resource: POST-only, answered at once, never stored (reviews and requests). */
+  /** A resource that is only read (get, list) and never stored: its handler computes it. */
+  static ResourceDefinition readOnly(String group, String version, String resource, String kind,
+      boolean namespaced, Class<? extends HasMetadata> type) {
+    return new ResourceDefinition(group, version, resource, kind.toLowerCase(), kind, namespaced, List.of(),
+        List.of(), Set.of(), type, null, List.of("get", "list"));
+  }
+
   static ResourceDefinition createOnly(String group, String version, String resource, String kind,
       boolean namespaced, Class<? extends HasMetadata> type) {
     return new ResourceDefinition(group, version, resource, kind.toLowerCase(), kind, namespaced, List.of(),
