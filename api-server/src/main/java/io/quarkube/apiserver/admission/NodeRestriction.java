@@ -84,6 +84,10 @@ public final class NodeRestriction implements AdmissionPlugin {
         }
       }
       case DELETE -> {
+        // a pod that is gone is a 404, as upstream's NodeRestriction answers (not a refusal)
+        if (registry.store("", "v1", "pods").flatMap(st -> st.find(r.namespace(), r.name())).isEmpty()) {
+          throw io.quarkube.apiserver.errors.ApiException.notFound("", "pods", r.name());
+        }
         if (!me.equals(storedPodNode(r))) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only delete pods with spec.nodeName set to "
               + "itself");

@@ -47,7 +47,7 @@ public class KubeletSummaries {
       names.add(nodeName);
     } else {
       for (HasMetadata n : registry.store("", "v1", "nodes").orElseThrow()
-          .list(null, new ListOptions(null, null, 0, null, null, null)).items()) {
+          .list(null, ListOptions.all()).items()) {
         names.add(n.getMetadata().getName());
       }
     }

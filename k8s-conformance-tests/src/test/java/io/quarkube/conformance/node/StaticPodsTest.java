@@ -88,7 +88,8 @@ class StaticPodsTest {
       assertEquals("inside\n", logs, "exec reaches the static pod through its mirror");
 
       // Deleting the mirror brings back a new mirror of the same, still running, static pod.
-      Kubectl.stock().run("delete", "pod", name, "-n", ns).ok();
+      // --wait=false: the kubelet recreates the mirror at once; the await below checks for the new one
+      Kubectl.stock().run("delete", "pod", name, "-n", ns, "--wait=false").ok();
       RealNode.await(START, "a new mirror", () -> {
         Pod p = runningMirror(ns, name);
         return p != null && !p.getMetadata().getUid().equals(mirror.getMetadata().getUid());
