@@ -119,7 +119,23 @@ public final class JobController extends Controller<String> {
         .filter(p -> Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
     List<Pod> active = owned.stream().filter(Pods::isActive).toList();
     List<Pod> succeededPods = owned.stream().filter(p -> "Succeeded".equals(phase(p))).toList();
-    int failed = (int) owned.stream().filter(p -> "Failed".equals(phase(p))).count();
+    // podFailurePolicy: an Ignore rule leaves a failure out of the count, a FailJob rule ends the Job
+    int failed = 0;
+    String policyFailure = null;
+    for (Pod p : owned) {
+      if (!"Failed".equals(phase(p))) {
+        continue;
+      }
+      var decision = PodFailurePolicies.evaluate(job, p);
+      if (decision.isPresent() && PodFailurePolicies.IGNORE.equals(decision.get().action())) {
+        continue;
+      }
+      failed++;
+      if (decision.isPresent() && PodFailurePolicies.FAIL_JOB.equals(decision.get().action())
+          && policyFailure == null) {
+        policyFailure = decision.get().message();
+      }
+    }
     boolean indexed = "Indexed".equals(job.getSpec().getCompletionMode());
     Integer completions = job.getSpec().getCompletions();
     int parallelism = job.getSpec().getParallelism() == null ? 1 : job.getSpec().getParallelism();
@@ -139,7 +155,10 @@ public final class JobController extends Controller<String> {
 
     String failure = null;
     String failureMessage = null;
-    if (failed > backoffLimit) {
+    if (policyFailure != null) {
+      failure = "PodFailurePolicy";
+      failureMessage = policyFailure;
+    } else if (failed > backoffLimit) {
       failure = "BackoffLimitExceeded";
       failureMessage = "Job has reached the specified backoff limit";
     } else if (job.getSpec().getActiveDeadlineSeconds() != null) {

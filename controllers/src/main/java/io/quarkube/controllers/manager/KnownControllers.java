@@ -21,6 +21,7 @@ import io.quarkube.controllers.resourcequota.ResourceQuotaController;
 import io.quarkube.controllers.serviceaccount.RootCaPublisher;
 import io.quarkube.controllers.servicelb.ServiceLoadBalancerController;
 import io.quarkube.controllers.serviceaccount.ServiceAccountsController;
+import io.quarkube.controllers.serviceaccount.TokenCleaner;
 import io.quarkube.controllers.statefulset.StatefulSetController;
 import io.quarkube.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.quarkube.controllers.volume.PersistentVolumeBinder;
@@ -59,6 +60,7 @@ public final class KnownControllers {
             ctx -> new NamespaceController(ctx, new DiscoveredContent(ctx.client()))),
         new ControllerDescriptor(ServiceAccountsController.NAME, true, ServiceAccountsController::new),
         new ControllerDescriptor(RootCaPublisher.NAME, true, RootCaPublisher::new),
+        new ControllerDescriptor(TokenCleaner.NAME, true, TokenCleaner::new),
         new ControllerDescriptor(GarbageCollector.NAME, true, GarbageCollector::new),
         new ControllerDescriptor("replicaset", true, ReplicaController::forReplicaSets),
         new ControllerDescriptor("replicationcontroller", true, ReplicaController::forReplicationControllers),

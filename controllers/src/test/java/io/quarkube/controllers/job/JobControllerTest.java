@@ -88,6 +88,60 @@ class JobControllerTest {
     assertEquals(1, stored().getStatus().getFailed());
   }
 
+  private static Pod failedWith(Pod p, int exitCode) {
+    return new PodBuilder(p).withNewStatus().withPhase("Failed").addNewContainerStatus().withName("c")
+        .withNewState().withNewTerminated().withExitCode(exitCode).endTerminated().endState().endContainerStatus()
+        .endStatus().build();
+  }
+
+  private Job withPolicy(int backoffLimit) {
+    return new JobBuilder(job(1, 1, "NonIndexed")).editSpec().withBackoffLimit(backoffLimit)
+        .withNewPodFailurePolicy()
+        .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").endOnPodCondition()
+        .endRule()
+        .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName("c").withOperator("In")
+        .withValues(42).endOnExitCodes().endRule()
+        .endPodFailurePolicy().endSpec().build();
+  }
+
+  @Test
+  void podFailurePolicyFailJobEndsTheJobAtOnce() throws Exception {
+    caches.put(withPolicy(6));
+    controller.processNextItem();
+    caches.put(failedWith(active().get(0), 42));
+    while (controller.queue().length() > 0) {
+      controller.processNextItem();
+    }
+    var failed = stored().getStatus().getConditions().stream().filter(c -> c.getType().equals("Failed"))
+        .findFirst().orElseThrow();
+    assertEquals("PodFailurePolicy", failed.getReason());
+    assertEquals("Container c for pod ns/" + caches.indexer(Pod.class).list().get(0).getMetadata().getName()
+        + " failed with exit code 42 matching FailJob rule at index 1", failed.getMessage());
+  }
+
+  @Test
+  void podFailurePolicyIgnoreDoesNotCountTheFailure() throws Exception {
+    caches.put(withPolicy(0));
+    controller.processNextItem();
+    Pod p = active().get(0);
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Failed").addNewCondition().withType("DisruptionTarget")
+        .withStatus("True").endCondition().endStatus().build());
+    while (controller.queue().length() > 0) {
+      controller.processNextItem();
+    }
+    assertEquals(0, stored().getStatus().getFailed(), "ignored");
+    assertTrue(stored().getStatus().getConditions() == null || stored().getStatus().getConditions().stream()
+        .noneMatch(c -> c.getType().equals("Failed")), "backoffLimit 0 not passed");
+    assertEquals(1, active().size(), "replaced by a new pod");
+    // an exit code that no rule names counts as usual
+    caches.put(failedWith(active().get(0), 1));
+    while (controller.queue().length() > 0) {
+      controller.processNextItem();
+    }
+    assertTrue(stored().getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Failed")
+        && c.getReason().equals("BackoffLimitExceeded")));
+  }
+
   @Test
   void completedIndexRanges() {
     assertEquals("0-2,4,6-7", JobController.ranges(new TreeSet<>(List.of(0, 1, 2, 4, 6, 7))));

@@ -66,4 +66,28 @@ class ServiceAccountControllersTest {
     assertEquals(List.of("create ConfigMap a/kube-root-ca.crt", "update ConfigMap a/kube-root-ca.crt"),
         writer.actions());
   }
+
+  @Test
+  void tokenSecretsOfGoneOrRecreatedAccountsAreDeleted() throws Exception {
+    TokenCleaner c = new TokenCleaner(ctx);
+    caches.put(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withNamespace("a")
+        .withName("builder").withUid("u2").endMetadata().build());
+    caches.put(token("live", "builder", "u2"));
+    caches.put(token("stale-uid", "builder", "u1"));
+    caches.put(token("no-account", "ghost", "u9"));
+    caches.put(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace("a")
+        .withName("plain").endMetadata().withType("Opaque").build());
+    while (c.queue().length() > 0) {
+      c.processNextItem();
+    }
+    assertEquals(List.of("delete Secret a/stale-uid Background", "delete Secret a/no-account Background"),
+        writer.actions());
+  }
+
+  private static io.fabric8.kubernetes.api.model.Secret token(String name, String account, String uid) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace("a").withName(name)
+        .addToAnnotations("kubernetes.io/service-account.name", account)
+        .addToAnnotations("kubernetes.io/service-account.uid", uid).endMetadata()
+        .withType("kubernetes.io/service-account-token").build();
+  }
 }
