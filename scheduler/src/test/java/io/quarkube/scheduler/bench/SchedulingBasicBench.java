@@ -89,8 +89,15 @@ class SchedulingBasicBench {
       System.out.printf("created %d nodes in %.1f s%n", nodes, (System.nanoTime() - t0) / 1e9);
       c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(run).endMetadata().build()).create();
       // Pods need their service account; without the controller manager nobody else creates "default".
-      c.serviceAccounts().inNamespace(run).resource(new ServiceAccountBuilder().withNewMetadata().withName("default")
-          .endMetadata().build()).create();
+      // (when a controller manager runs, it may make it first: that is fine)
+      try {
+        c.serviceAccounts().inNamespace(run).resource(new ServiceAccountBuilder().withNewMetadata()
+            .withName("default").endMetadata().build()).create();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
 
       Set<String> bound = ConcurrentHashMap.newKeySet();
       long[] boundAt = new long[pods];
