@@ -102,6 +102,11 @@ class KubectlSmokeTest {
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
     kubectl.run("expose", "rc", "primary", "-n", ns, "--port=6379", "--target-port=6379", "--name=primary").ok();
     await("2 pods", () -> rcPods(ns).size() == 2);
+    // The controller writes status.replicas after it has created the pods; describe reads that status.
+    await("rc status.replicas 2", () -> {
+      var status = client.replicationControllers().inNamespace(ns).withName("primary").get().getStatus();
+      return status != null && Integer.valueOf(2).equals(status.getReplicas());
+    });
     String podName = rcPods(ns).get(0).getMetadata().getName();
 
     String pod = kubectl.run("describe", "pod", podName, "-n", ns).ok().out();
