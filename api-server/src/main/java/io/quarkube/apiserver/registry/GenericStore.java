@@ -54,6 +54,7 @@ public final class GenericStore<T extends HasMetadata> {
   @SuppressWarnings("unchecked")
   private volatile StoreHooks<T> hooks = (StoreHooks<T>) StoreHooks.NONE;
   private volatile Optional<Method> statusSetter;
+  private volatile WatchCache<T> watchCache;
   private static final com.fasterxml.jackson.core.type.TypeReference<List<ManagedFieldsEntry>> MANAGED_FIELDS =
       new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
@@ -69,6 +70,20 @@ public final class GenericStore<T extends HasMetadata> {
     }
     fields.addAll(strategy.selectableFields());
     this.selectableFields = Set.copyOf(fields);
+  }
+
+  /**
+   * Serves this resource's watches from one shared etcd watch that keeps the newest {@code capacity} changes (see
+   * {@link WatchCache}); without it every API watch opens an etcd watch of its own.
+   */
+  public void enableWatchCache(int capacity) {
+    watchCache = capacity > 0 ? new WatchCache<>(this, storage, capacity) : null;
+  }
+
+  /** How many API watches the watch cache feeds now (0 without a cache). */
+  public int cachedWatchers() {
+    WatchCache<T> cache = watchCache;
+    return cache == null ? 0 : cache.watcherCount();
   }
 
   /** Installs the resource's side effects (see {@link StoreHooks}). */
@@ -542,6 +557,13 @@ public final class GenericStore<T extends HasMetadata> {
       }
       start = initial.resourceVersion();
     }
+    WatchCache<T> cache = watchCache;
+    if (cache != null) {
+      StorageWatch cached = cache.register(prefix(namespace), filter, start, listener);
+      if (cached != null) {
+        return cached;
+      }
+    }
     return storage.watch(prefix(namespace), start, new StorageWatchListener() {
       @Override
       public void onEvents(List<StorageEvent> events) {
@@ -603,7 +625,7 @@ public final class GenericStore<T extends HasMetadata> {
     return decode(v.value(), v.modRevision());
   }
 
-  private T decode(byte[] bytes, long revision) {
+  T decode(byte[] bytes, long revision) {
     T obj = Json.read(bytes, type());
     obj.getMetadata().setResourceVersion(Long.toString(revision));
     // Custom resources may be stored in another served version; with conversion "None" only apiVersion differs.

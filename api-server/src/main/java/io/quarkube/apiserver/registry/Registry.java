@@ -19,6 +19,13 @@ import java.util.Optional;
 
 /** One {@link GenericStore} per resource of the catalog, each with its strategy. */
 public final class Registry {
+  /**
+   * Changes each resource's watch cache keeps for watches resuming from a recent resourceVersion
+   * ({@code quarkube.watch-cache.capacity}; 0 turns the cache off and every watch opens its own etcd watch).
+   */
+  static final int WATCH_CACHE_CAPACITY = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+      .getOptionalValue("quarkube.watch-cache.capacity", Integer.class).orElse(500);
+
   private final ResourceCatalog catalog;
   private final Map<ResourceDefinition, GenericStore<?>> stores = new java.util.concurrent.ConcurrentHashMap<>();
   private final Storage storage;
@@ -40,8 +47,11 @@ public final class Registry {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static GenericStore<?> newStore(ResourceDefinition d, Strategy<?> s, Storage storage, Clock clock) {
-    return new GenericStore(d, s, storage, clock);
+    GenericStore<?> store = new GenericStore(d, s, storage, clock);
+    store.enableWatchCache(WATCH_CACHE_CAPACITY);
+    return store;
   }
+
 
   /** Resources with rules of their own, keyed {@code group/resource}; the rest use {@link DefaultStrategy}. */
   private static Map<String, Strategy<?>> strategies() {

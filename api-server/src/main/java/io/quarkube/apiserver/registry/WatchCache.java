@@ -1,0 +1,278 @@
+package io.quarkube.apiserver.registry;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.storage.Storage;
+import io.quarkube.apiserver.storage.StorageEvent;
+import io.quarkube.apiserver.storage.StorageWatch;
+import io.quarkube.apiserver.storage.StorageWatchListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * One resource's watches served from one etcd watch, after upstream's cacher: every API watch of the resource (the
+ * kubelet's pods of its node, each informer, each {@code kubectl get -w}) registers here instead of opening an etcd
+ * watch of its own; each change is decoded once and the same event object goes to every watcher it matches, which
+ * also lets the HTTP layer encode it once.
+ *
+ * <p>The cache keeps the newest {@code capacity} changes so that a watch resuming from a recent resourceVersion (an
+ * informer after a dropped connection) replays from memory. A watch from before that window is not served here:
+ * {@link #register} answers null and the store opens a direct etcd watch, which replays from etcd's history or
+ * reports the compaction (410 Gone) exactly as without a cache. Decoded objects are kept only while a change is
+ * being fanned out; the window holds the stored bytes, so its memory is that of the raw values.
+ */
+final class WatchCache<T extends HasMetadata> {
+  private static final Logger LOG = Logger.getLogger(WatchCache.class);
+
+  private final GenericStore<T> store;
+  private final Storage storage;
+  private final int capacity;
+
+  private final Object lock = new Object();
+  /** The window: every change after {@link #windowStart}, oldest first. Guarded by lock. */
+  private final ArrayDeque<Change<T>> window = new ArrayDeque<>();
+  private long windowStart;
+  private final List<Watcher<T>> watchers = new ArrayList<>();
+  /** A copy of {@link #watchers} for the fan-out, replaced on every change of the list. */
+  private volatile Watcher<T>[] fanOut = newArray(0);
+  /** The etcd watch feeding the cache; null while not running (before the first watch, after an error). */
+  private StorageWatch source;
+
+  WatchCache(GenericStore<T> store, Storage storage, int capacity) {
+    this.store = store;
+    this.storage = storage;
+    this.capacity = capacity;
+  }
+
+  /**
+   * Starts streaming to {@code listener} every change under {@code keyPrefix} after {@code afterRevision} that
+   * passes {@code filter}, or answers null when {@code afterRevision} is older than the window.
+   */
+  StorageWatch register(String keyPrefix, ListOptions filter, long afterRevision,
+      GenericStore.WatchListener<T> listener) {
+    synchronized (lock) {
+      startIfStopped();
+      if (afterRevision < windowStart) {
+        return null;
+      }
+      Watcher<T> w = new Watcher<>(store, keyPrefix, filter, afterRevision, listener);
+      // Replay under the lock: a change is either in the window now or reaches this watcher by the fan-out, once.
+      for (Change<T> c : window) {
+        w.deliver(c);
+      }
+      for (Change<T> c : window) {
+        c.forgetDecoded();
+      }
+      watchers.add(w);
+      fanOut = watchers.toArray(newArray(watchers.size()));
+      return () -> remove(w);
+    }
+  }
+
+  /** The number of API watches this cache serves now (for metrics and tests). */
+  int watcherCount() {
+    return fanOut.length;
+  }
+
+  private void remove(Watcher<T> w) {
+    synchronized (lock) {
+      if (watchers.remove(w)) {
+        fanOut = watchers.toArray(newArray(watchers.size()));
+      }
+    }
+  }
+
+  private void startIfStopped() {
+    if (source != null) {
+      return;
+    }
+    long from = storage.currentRevision();
+    window.clear();
+    windowStart = from;
+    String prefix = store.prefix(null);
+    LOG.debugf("watch cache of %s starts at revision %d", store.definition().groupResource(), from);
+    source = storage.watch(prefix, from, new Feed());
+  }
+
+  /** The etcd watch's listener: its calls come one at a time, in revision order. */
+  private final class Feed implements StorageWatchListener {
+    @Override
+    public void onEvents(List<StorageEvent> events) {
+      List<Change<T>> changes = new ArrayList<>(events.size());
+      Watcher<T>[] targets;
+      synchronized (lock) {
+        if (source == null) {
+          return;
+        }
+        for (StorageEvent e : events) {
+          Change<T> c = new Change<>(store, e);
+          changes.add(c);
+          window.addLast(c);
+        }
+        while (window.size() > capacity) {
+          windowStart = window.removeFirst().event.revision();
+        }
+        targets = fanOut;
+      }
+      long last = events.get(events.size() - 1).revision();
+      for (Change<T> c : changes) {
+        for (Watcher<T> w : targets) {
+          w.deliver(c);
+        }
+        c.forgetDecoded();
+      }
+      // Watchers whose selector let nothing through still learn how far the resource has got (for bookmarks).
+      for (Watcher<T> w : targets) {
+        w.progress(last);
+      }
+    }
+
+    @Override
+    public void onProgress(long revision) {
+      for (Watcher<T> w : fanOut) {
+        w.progress(revision);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      Watcher<T>[] ended;
+      synchronized (lock) {
+        if (!watchers.isEmpty()) {
+          LOG.infof("watch cache of %s stops: %s; its %d watches end and their clients resume",
+              store.definition().groupResource(), error.toString(), watchers.size());
+        }
+        StorageWatch s = source;
+        source = null;
+        window.clear();
+        ended = fanOut;
+        watchers.clear();
+        fanOut = newArray(0);
+        if (s != null) {
+          s.close();
+        }
+      }
+      for (Watcher<T> w : ended) {
+        w.listener.onError(error);
+      }
+    }
+  }
+
+  /** One etcd change; the objects are decoded on first use and shared by every watcher it reaches. */
+  private static final class Change<T extends HasMetadata> {
+    final StorageEvent event;
+    private final GenericStore<T> store;
+    private T current;
+    private T previous;
+    /** The events handed out, one per type, so that watchers share them and their encoding. */
+    private WatchEvent<T> added;
+    private WatchEvent<T> modified;
+    private WatchEvent<T> deleted;
+    private WatchEvent<T> movedOut;
+
+    Change(GenericStore<T> store, StorageEvent event) {
+      this.store = store;
+      this.event = event;
+    }
+
+    synchronized T current() {
+      if (current == null && event.value() != null) {
+        current = store.decode(event.value(), event.revision());
+      }
+      return current;
+    }
+
+    synchronized T previous() {
+      if (previous == null && event.previous() != null) {
+        previous = store.decode(event.previous(), event.revision());
+      }
+      return previous;
+    }
+
+    synchronized WatchEvent<T> event(String type) {
+      return switch (type) {
+        case "ADDED" -> added == null ? added = new WatchEvent<>(type, current(), event.revision()) : added;
+        case "MODIFIED" -> modified == null ? modified = new WatchEvent<>(type, current(), event.revision())
+            : modified;
+        case "DELETED" -> deleted == null ? deleted = new WatchEvent<>(type, previous(), event.revision()) : deleted;
+        default -> throw new IllegalArgumentException(type);
+      };
+    }
+
+    /** An object that no longer matches a watcher's selector leaves its view as DELETED, with its new state. */
+    synchronized WatchEvent<T> movedOut() {
+      return movedOut == null ? movedOut = new WatchEvent<>("DELETED", current(), event.revision()) : movedOut;
+    }
+
+    /** The window keeps bytes only: decoded objects are several times larger. */
+    synchronized void forgetDecoded() {
+      current = null;
+      previous = null;
+      added = modified = deleted = movedOut = null;
+    }
+  }
+
+  /** One API watch fed by the cache. */
+  private static final class Watcher<T extends HasMetadata> {
+    private final GenericStore<T> store;
+    private final String keyPrefix;
+    private final ListOptions filter;
+    private final boolean everything;
+    private final long afterRevision;
+    final GenericStore.WatchListener<T> listener;
+
+    Watcher(GenericStore<T> store, String keyPrefix, ListOptions filter, long afterRevision,
+        GenericStore.WatchListener<T> listener) {
+      this.store = store;
+      this.keyPrefix = keyPrefix;
+      this.filter = filter;
+      this.everything = filter.labels().isEverything() && filter.fields().isEverything();
+      this.afterRevision = afterRevision;
+      this.listener = listener;
+    }
+
+    void deliver(Change<T> c) {
+      StorageEvent e = c.event;
+      if (e.revision() <= afterRevision || !e.key().startsWith(keyPrefix)) {
+        return;
+      }
+      WatchEvent<T> out = translate(c);
+      if (out != null) {
+        listener.onEvent(out);
+      }
+    }
+
+    void progress(long revision) {
+      if (revision > afterRevision) {
+        listener.onProgress(revision);
+      }
+    }
+
+    /** As {@link GenericStore}'s own translation: selector moves become ADDED or DELETED. */
+    private WatchEvent<T> translate(Change<T> c) {
+      StorageEvent e = c.event;
+      boolean existed = e.previous() != null;
+      if (everything) {
+        if (e.type() == StorageEvent.Type.DELETE) {
+          return existed ? c.event("DELETED") : null;
+        }
+        return c.event(existed ? "MODIFIED" : "ADDED");
+      }
+      boolean wasMatching = existed && store.matches(c.previous(), filter);
+      if (e.type() == StorageEvent.Type.DELETE) {
+        return wasMatching ? c.event("DELETED") : null;
+      }
+      boolean nowMatches = store.matches(c.current(), filter);
+      if (nowMatches) {
+        return c.event(wasMatching ? "MODIFIED" : "ADDED");
+      }
+      return wasMatching ? c.movedOut() : null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> Watcher<T>[] newArray(int n) {
+    return (Watcher<T>[]) new Watcher<?>[n];
+  }
+}
