@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A realistic pod (~2 KiB of JSON, like a Deployment's pod: labels, annotations, one container with env, ports,
- * resources, probes and a mounted volume) that is never run: {@code spec.nodeName} names a node that does not exist,
- * so neither the scheduler nor the real kubelet acts on it and the benchmark measures only the API server.
+ * resources, probes and a mounted volume) that is never run: {@code spec.schedulerName} names a scheduler that does
+ * not exist, so it stays Pending and unbound: no scheduler, kubelet or controller acts on it (a pod bound to a node
+ * that does not exist would be deleted by the pod garbage collector within a minute, as upstream's does), and the
+ * benchmark measures only the API server.
  */
 public final class PodJson {
-  /** Pods of the API benchmarks are bound here: no kubelet, no scheduling. */
-  public static final String NOWHERE = "quarkube-bench-no-such-node";
+  /** The scheduler the API benchmarks' pods ask for: none has this name, so they are never bound. */
+  public static final String NO_SCHEDULER = "quarkube-bench-no-such-scheduler";
 
   private PodJson() {}
 
@@ -20,8 +22,8 @@ public final class PodJson {
         "app.kubernetes.io/name":"frontend","app.kubernetes.io/part-of":"quarkube-bench"},\
         "annotations":{"bench.quarkube.io/round":"0","prometheus.io/scrape":"true","prometheus.io/port":"9090",\
         "kubectl.kubernetes.io/default-container":"app","description":"a pod of the Quarkube benchmarks, about two \
-        kibibytes of JSON like a typical workload pod; it is bound to a node that does not exist and never runs"}},\
-        "spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,"restartPolicy":"Always",\
+        kibibytes of JSON like a typical workload pod; it asks for a scheduler that does not exist and never runs"}},\
+        "spec":{"schedulerName":"%s","terminationGracePeriodSeconds":0,"restartPolicy":"Always",\
         "containers":[{"name":"app","image":"registry.example/bench/frontend:1.27.3","imagePullPolicy":"IfNotPresent",\
         "args":["--port=8080","--metrics-port=9090","--log-level=info","--cache-size=256"],\
         "ports":[{"name":"http","containerPort":8080,"protocol":"TCP"},{"name":"metrics","containerPort":9090,\
@@ -38,7 +40,7 @@ public final class PodJson {
         "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute",\
         "tolerationSeconds":300},{"key":"node.kubernetes.io/unreachable","operator":"Exists",\
         "effect":"NoExecute","tolerationSeconds":300}]}}"""
-        .formatted(name, namespace, NOWHERE);
+        .formatted(name, namespace, NO_SCHEDULER);
     return json.getBytes(StandardCharsets.UTF_8);
   }
 }

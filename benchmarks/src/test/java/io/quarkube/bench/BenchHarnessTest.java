@@ -81,7 +81,7 @@ class BenchHarnessTest {
   void podJsonIsAboutTwoKibibytes() throws Exception {
     byte[] pod = PodJson.pod("ns", "w-000001");
     assertTrue(pod.length > 1800 && pod.length < 2400, "size " + pod.length);
-    assertEquals(PodJson.NOWHERE, Api.JSON.readTree(pod).path("spec").path("nodeName").asText());
+    assertEquals(PodJson.NO_SCHEDULER, Api.JSON.readTree(pod).path("spec").path("schedulerName").asText());
   }
 
   @Test
