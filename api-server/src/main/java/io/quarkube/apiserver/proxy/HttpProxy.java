@@ -86,7 +86,7 @@ public class HttpProxy {
     HttpServerResponse response = ctx.response();
     try {
       UpstreamExchange.await(client.request(options)
-          .compose(r -> body == null || body.length() == 0 ? r.send() : r.send(body)), upstream -> {
+          .compose(r -> UpstreamExchange.send(r, body)), upstream -> {
             response.setStatusCode(upstream.statusCode());
             for (Map.Entry<String, String> h : upstream.headers()) {
               if (!DROPPED_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {

@@ -70,7 +70,8 @@ public class PodLogHandler implements ExtensionHandler {
     boolean webSocket = LogWebSocket.wanted(ctx);
     Optional<HttpClientResponse> refused;
     try {
-      refused = UpstreamExchange.await(kubelets.http().request(options).compose(r -> r.send()), upstream -> {
+      var sent = kubelets.http().request(options).compose(r -> UpstreamExchange.send(r, null));
+      refused = UpstreamExchange.await(sent, upstream -> {
         if (upstream.statusCode() != 200) {
           return false;
         }

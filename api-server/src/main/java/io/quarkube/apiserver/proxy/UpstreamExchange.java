@@ -1,6 +1,8 @@
 package io.quarkube.apiserver.proxy;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +17,21 @@ import java.util.function.Predicate;
  * must take it in {@code take}, which runs as it arrives.
  */
 final class UpstreamExchange {
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(UpstreamExchange.class);
+
   private UpstreamExchange() {}
+
+  /**
+   * Sends {@code request} (with {@code body} when there is one). When the client goes away mid-stream the upstream
+   * connection is closed on purpose; without a handler of its own Vert.x would log that as an error
+   * ("Connection was closed") although nothing went wrong, so it is noted at debug level here. Failures before the
+   * answer still fail the returned future.
+   */
+  static Future<HttpClientResponse> send(HttpClientRequest request, Buffer body) {
+    request.exceptionHandler(e -> LOG.debugf("upstream %s %s ended: %s", request.getMethod(), request.getURI(),
+        e.toString()));
+    return body == null || body.length() == 0 ? request.send() : request.send(body);
+  }
 
   /**
    * The answer, paused, when {@code take} declined it (the caller reads an error body); empty when {@code take}
