@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * when it observed a change, never from the timestamps the kubelet wrote, so clock skew does not matter.
  * When every node is unhealthy (this manager is probably the one cut off) no NoExecute taint is added, like
  * upstream's full-disruption mode. The {@code taint-eviction-controller} acts on the NoExecute taints.
+ * Like upstream's TaintNodesByCondition it also keeps NoSchedule taints in step with the pressure conditions
+ * ({@code node.kubernetes.io/memory-pressure}, disk-pressure, pid-pressure, network-unavailable) and with
+ * {@code spec.unschedulable} ({@code node.kubernetes.io/unschedulable}, what {@code kubectl cordon} leads to).
  */
 public final class NodeLifecycleController extends Controller<String> {
   public static final String NAME = "nodelifecycle";
@@ -188,17 +192,22 @@ public final class NodeLifecycleController extends Controller<String> {
     String ready = NodeTaints.ready(node);
     String wantKey = "False".equals(ready) ? NodeTaints.NOT_READY
         : "Unknown".equals(ready) ? NodeTaints.UNREACHABLE : null;
+    Set<String> noSchedule = NodeTaints.noScheduleKeys(node);
     List<Taint> current = NodeTaints.taints(node);
     List<Taint> wanted = new ArrayList<>();
     for (Taint t : current) {
-      if (!NodeTaints.isOurs(t) || t.getKey().equals(wantKey)) {
+      boolean keep = NodeTaints.NO_EXECUTE.equals(t.getEffect()) ? t.getKey().equals(wantKey)
+          : noSchedule.contains(t.getKey());
+      if (!NodeTaints.isOurs(t) || keep) {
         wanted.add(t);
       }
     }
-    if (wantKey != null) {
-      if (wanted.stream().noneMatch(t -> wantKey.equals(t.getKey()) && NodeTaints.NO_SCHEDULE.equals(t.getEffect()))) {
-        wanted.add(new TaintBuilder().withKey(wantKey).withEffect(NodeTaints.NO_SCHEDULE).build());
+    for (String key : noSchedule) {
+      if (wanted.stream().noneMatch(t -> key.equals(t.getKey()) && NodeTaints.NO_SCHEDULE.equals(t.getEffect()))) {
+        wanted.add(new TaintBuilder().withKey(key).withEffect(NodeTaints.NO_SCHEDULE).build());
       }
+    }
+    if (wantKey != null) {
       boolean hasNoExecute = wanted.stream().anyMatch(t -> wantKey.equals(t.getKey())
           && NodeTaints.NO_EXECUTE.equals(t.getEffect()));
       if (!hasNoExecute && !fullDisruption(node.getMetadata().getName())) {

@@ -124,6 +124,26 @@ class NodeLifecycleControllerTest {
   }
 
   @Test
+  void cordonAndPressureConditionsBecomeNoScheduleTaintsAndGoAwayAgain() {
+    Node n = node("n", "True");
+    n.getSpec().setUnschedulable(true);
+    n.getSpec().setTaints(List.of(new io.fabric8.kubernetes.api.model.TaintBuilder().withKey("example.com/own")
+        .withEffect("NoSchedule").build()));
+    n.getStatus().getConditions().get(1).setStatus("True"); // MemoryPressure
+    caches.put(n);
+    lifecycle.reconcile("n");
+    assertEquals(List.of("example.com/own:NoSchedule", "node.kubernetes.io/memory-pressure:NoSchedule",
+        NodeTaints.UNSCHEDULABLE + ":NoSchedule"), taints("n"));
+
+    Node uncordoned = stored("n");
+    uncordoned.getSpec().setUnschedulable(false);
+    uncordoned.getStatus().getConditions().get(1).setStatus("False");
+    caches.put(uncordoned);
+    lifecycle.reconcile("n");
+    assertEquals(List.of("example.com/own:NoSchedule"), taints("n"), "only the taint the user set is left");
+  }
+
+  @Test
   void noNoExecuteWhenEveryNodeIsDown() {
     caches.put(node("only", "False"));
     lifecycle.reconcile("only");
