@@ -72,57 +72,95 @@ public final class WebhookAdmission implements AdmissionPlugin {
     if (webhooks.isEmpty() || isWebhookConfiguration(request)) {
       return request.object();
     }
-    AdmissionRequest current = request;
-    Optional<HasMetadata> old = null;
-    int index = 0;
+    Round round = new Round(request);
     for (Webhook webhook : webhooks) {
-      if (!WebhookMatcher.rulesMatch(webhook, current)) {
+      if (!WebhookMatcher.rulesMatch(webhook, round.current)) {
         continue;
       }
+      if (!matcher.selectorsMatch(webhook, round.current, round.old().orElse(null))) {
+        continue;
+      }
+      call(webhook, round, 0);
+    }
+    if (mutating) {
+      // Upstream's reinvocation: a webhook with reinvocationPolicy IfNeeded is called once more when a webhook
+      // after it changed the object, so it sees (and may amend) the final form. Only webhooks called in the first
+      // round qualify, each at most once more.
+      for (Webhook webhook : webhooks) {
+        Integer seen = round.mutationsSeen.get(webhook.name());
+        if (webhook.reinvokeIfNeeded() && seen != null && seen < round.mutations) {
+          call(webhook, round, 1);
+        }
+      }
+    }
+    return round.current.object();
+  }
+
+  /** The request as the webhooks have changed it so far, and how many of their patches changed it. */
+  private final class Round {
+    AdmissionRequest current;
+    private Optional<HasMetadata> old;
+    int mutations;
+    int index;
+    /** Per webhook called: the mutation count its answer left (what it has seen). */
+    final Map<String, Integer> mutationsSeen = new java.util.HashMap<>();
+
+    Round(AdmissionRequest request) {
+      this.current = request;
+    }
+
+    Optional<HasMetadata> old() {
       if (old == null) {
         old = stored(current);
       }
-      if (!matcher.selectorsMatch(webhook, current, old.orElse(null))) {
-        continue;
-      }
-      if (current.dryRun() && !List.of("None", "NoneOnDryRun").contains(webhook.sideEffects())) {
-        throw ApiException.badRequest("admission webhook \"" + webhook.name() + "\" does not support dry run");
-      }
-      JsonNode response;
-      try {
-        String uid = UUID.randomUUID().toString();
-        String apiVersion = webhook.reviewApiVersion();
-        JsonNode answer = client.call(webhook, AdmissionReviews.request(apiVersion, uid, current,
-            old.orElse(null)));
-        response = AdmissionReviews.response(answer, uid, apiVersion);
-        if (!mutating && response.hasNonNull("patch")) {
-          throw new WebhookCallException("validating webhook may not return a patch");
-        }
-      } catch (WebhookCallException e) {
-        if (webhook.failOpen()) {
-          LOG.warnf("failed calling webhook \"%s\" (failurePolicy Ignore): %s", webhook.name(), e.getMessage());
-          RequestContexts.annotate("failed-open." + (mutating ? "mutation" : "validation")
-              + ".webhook.admission.k8s.io/round_0_index_" + index, webhook.name());
-          index++;
-          continue;
-        }
-        throw ApiException.internal("failed calling webhook \"" + webhook.name() + "\": " + e.getMessage());
-      }
-      for (JsonNode w : response.path("warnings")) {
-        RequestContexts.warn(w.asText());
-      }
-      if (!response.path("allowed").asBoolean(false)) {
-        throw denied(webhook.name(), response.path("status"));
-      }
-      if (mutating && response.hasNonNull("patch") && current.object() != null) {
-        current = current.withObject(patched(current, response.get("patch").asText()));
-        RequestContexts.annotate("mutation.webhook.admission.k8s.io/round_0_index_" + index,
-            "{\"configuration\":\"" + webhook.configuration() + "\",\"webhook\":\"" + webhook.name()
-                + "\",\"mutated\":true}");
-      }
-      index++;
+      return old;
     }
-    return current.object();
+  }
+
+  /** One webhook call in round {@code roundNumber} (0, or 1 for a reinvocation): allow, deny or patch. */
+  private void call(Webhook webhook, Round round, int roundNumber) {
+    AdmissionRequest current = round.current;
+    if (current.dryRun() && !List.of("None", "NoneOnDryRun").contains(webhook.sideEffects())) {
+      throw ApiException.badRequest("admission webhook \"" + webhook.name() + "\" does not support dry run");
+    }
+    String annotationSuffix = "round_" + roundNumber + "_index_" + round.index++;
+    JsonNode response;
+    try {
+      String uid = UUID.randomUUID().toString();
+      String apiVersion = webhook.reviewApiVersion();
+      JsonNode answer = client.call(webhook, AdmissionReviews.request(apiVersion, uid, current,
+          round.old().orElse(null)));
+      response = AdmissionReviews.response(answer, uid, apiVersion);
+      if (!mutating && response.hasNonNull("patch")) {
+        throw new WebhookCallException("validating webhook may not return a patch");
+      }
+    } catch (WebhookCallException e) {
+      if (webhook.failOpen()) {
+        LOG.warnf("failed calling webhook \"%s\" (failurePolicy Ignore): %s", webhook.name(), e.getMessage());
+        RequestContexts.annotate("failed-open." + (mutating ? "mutation" : "validation")
+            + ".webhook.admission.k8s.io/" + annotationSuffix, webhook.name());
+        return;
+      }
+      throw ApiException.internal("failed calling webhook \"" + webhook.name() + "\": " + e.getMessage());
+    }
+    for (JsonNode w : response.path("warnings")) {
+      RequestContexts.warn(w.asText());
+    }
+    if (!response.path("allowed").asBoolean(false)) {
+      throw denied(webhook.name(), response.path("status"));
+    }
+    if (mutating && response.hasNonNull("patch") && current.object() != null) {
+      HasMetadata next = patched(current, response.get("patch").asText());
+      boolean changed = !Json.tree(next).equals(Json.tree(current.object()));
+      round.current = current.withObject(next);
+      if (changed) {
+        round.mutations++;
+      }
+      RequestContexts.annotate("mutation.webhook.admission.k8s.io/" + annotationSuffix,
+          "{\"configuration\":\"" + webhook.configuration() + "\",\"webhook\":\"" + webhook.name()
+              + "\",\"mutated\":" + changed + "}");
+    }
+    round.mutationsSeen.put(webhook.name(), round.mutations);
   }
 
   /** The object as stored, for UPDATE and DELETE (a webhook's oldObject, and what the object selector also sees). */

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An HTTPS admission webhook for tests: a Vert.x server with a certificate from a throwaway CA (made with openssl)
  * for 127.0.0.1 and {@code hook.webhook-test.svc}. {@code /mutate} adds the label {@code mutated=yes};
- * {@code /validate} refuses ConfigMaps with the key {@code forbidden} and warns about keys named {@code warn}.
+ * {@code /validate} refuses ConfigMaps with the key {@code forbidden} and warns about keys named {@code warn};
+ * {@code /stamp} sets the label {@code stamp} to the value of {@code mutated} it sees (or {@code none}).
  * The last review each path got is kept for assertions.
  */
 final class TestWebhookServer implements AutoCloseable {
@@ -84,6 +85,17 @@ final class TestWebhookServer implements AutoCloseable {
         if (object.path("data").has("warn")) {
           response.putArray("warnings").add("key warn is deprecated");
         }
+      }
+      case "/stamp" -> {
+        // Records what it saw of /mutate's label, to show whether it was called again after /mutate.
+        response.put("allowed", true);
+        JsonNode labels = object.path("metadata").path("labels");
+        String seen = labels.path("mutated").asText("none");
+        String patch = labels.isObject()
+            ? "[{\"op\":\"add\",\"path\":\"/metadata/labels/stamp\",\"value\":\"" + seen + "\"}]"
+            : "[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"stamp\":\"" + seen + "\"}}]";
+        response.put("patchType", "JSONPatch");
+        response.put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
       }
       case "/wrong-uid" -> response.put("uid", "not-the-request").put("allowed", true);
       default -> response.put("allowed", true);

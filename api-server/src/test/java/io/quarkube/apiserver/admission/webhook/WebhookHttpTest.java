@@ -112,6 +112,35 @@ class WebhookHttpTest {
   }
 
   @Test
+  void aWebhookWithReinvocationIfNeededSeesWhatLaterWebhooksChanged() {
+    String ns = namespace("reinvoke");
+    String selector = "\"namespaceSelector\":{\"matchLabels\":{\"webhook-test\":\"reinvoke\"}}";
+    String rules = "\"rules\":[{\"operations\":[\"CREATE\"],\"apiGroups\":[\"\"],\"apiVersions\":[\"v1\"],"
+        + "\"resources\":[\"configmaps\"]}],\"sideEffects\":\"None\",\"admissionReviewVersions\":[\"v1\"]";
+    for (String policy : new String[] {"Never", "IfNeeded"}) {
+      String name = "reinvoke-" + policy.toLowerCase();
+      // Within one configuration webhooks run in order: /stamp first, then /mutate changes the object.
+      post(ADMISSION + "mutatingwebhookconfigurations", """
+          {"metadata":{"name":"%s"},"webhooks":[
+            {"name":"stamp.%s.quarkube.io","clientConfig":%s,%s,%s,"reinvocationPolicy":"%s"},
+            {"name":"mutate.%s.quarkube.io","clientConfig":%s,%s,%s}]}"""
+          .formatted(name, name, url("/stamp"), rules, selector, policy, name, url("/mutate"), rules, selector))
+          .then().statusCode(201);
+      try {
+        String expected = policy.equals("IfNeeded") ? "yes" : "none";
+        Await.until("the webhooks of " + name + " are called", () -> expected.equals(configMap(ns,
+            "probe-" + UUID.randomUUID().toString().substring(0, 6), "{}", true).then().extract()
+            .path("metadata.labels.stamp")));
+        configMap(ns, "cm-" + policy.toLowerCase(), "{}", false).then().statusCode(201)
+            .body("metadata.labels.mutated", equalTo("yes"))
+            .body("metadata.labels.stamp", equalTo(expected));
+      } finally {
+        delete("mutatingwebhookconfigurations", name);
+      }
+    }
+  }
+
+  @Test
   void webhooksMutateDenyAndWarnInSelectedNamespaces() {
     String selected = namespace("on");
     String other = namespace("off");
