@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -24,13 +27,18 @@ import org.junit.jupiter.api.Test;
 class QuotaUsageTest {
   private static final Instant NOW = Instant.parse("2026-03-04T10:00:00Z");
 
-  /** One container asking 250m cpu and limiting 64Mi memory, one init container asking 1 cpu. */
+  private static Container container(String name, Map<String, String> requests, Map<String, String> limits) {
+    ResourceRequirements r = new ResourceRequirements();
+    requests.forEach((k, v) -> r.getRequests().put(k, new Quantity(v)));
+    limits.forEach((k, v) -> r.getLimits().put(k, new Quantity(v)));
+    return new ContainerBuilder().withName(name).withResources(r).build();
+  }
+
+  /** Container c requests 250m cpu and limits memory to 64Mi; init container i requests 1 cpu. */
   private static Pod pod() {
-    return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec().addNewContainer()
-        .withName("c").withImage("busybox").withNewResources().addToRequests("cpu", new Quantity("250m"))
-        .addToLimits("memory", new Quantity("64Mi")).endResources().endContainer().addNewInitContainer()
-        .withName("i").withImage("busybox").withNewResources().addToRequests("cpu", new Quantity("1"))
-        .endResources().endInitContainer().endSpec().build();
+    return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewSpec()
+        .withContainers(container("c", Map.of("cpu", "250m"), Map.of("memory", "64Mi")))
+        .withInitContainers(container("i", Map.of("cpu", "1"), Map.of())).endSpec().build();
   }
 
   private static void assertAmount(String expected, BigDecimal actual, String what) {
