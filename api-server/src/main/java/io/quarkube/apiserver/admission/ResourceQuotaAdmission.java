@@ -11,6 +11,9 @@ import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.security.RequestContexts;
+import io.quarkube.machinery.quota.Quantities;
+import io.quarkube.machinery.quota.QuotaScopes;
+import io.quarkube.machinery.quota.QuotaUsage;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -38,12 +41,12 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
   private static final long LOCK_WAIT_SECONDS = 30;
 
   private final Registry registry;
-  private final QuotaUsage usage;
+  private final Clock clock;
   private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
 
   public ResourceQuotaAdmission(Registry registry, Clock clock) {
     this.registry = registry;
-    this.usage = new QuotaUsage(clock);
+    this.clock = clock;
   }
 
   @Override
@@ -61,7 +64,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     if (quotaStore.list(r.namespace(), ListOptions.all()).items().isEmpty()) {
       return;
     }
-    Map<String, BigDecimal> delta = usage.of(r.resource(), r.object());
+    Map<String, BigDecimal> delta = QuotaUsage.of(r.resource().groupResource(), r.object(), clock.instant());
     if (delta.isEmpty()) {
       return;
     }
@@ -86,9 +89,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     for (ResourceQuota q : quotas) {
       Map<String, Quantity> hard = q.getSpec() == null || q.getSpec().getHard() == null ? Map.of()
           : q.getSpec().getHard();
-      if (!QuotaUsage.inScope(q.getSpec() == null ? null : q.getSpec().getScopes(), q.getSpec() == null
-          || q.getSpec().getScopeSelector() == null ? null : q.getSpec().getScopeSelector().getMatchExpressions(),
-          r.object())) {
+      if (!QuotaScopes.inScope(q.getSpec(), r.object())) {
         continue;
       }
       Set<String> touched = new LinkedHashSet<>(hard.keySet());
@@ -125,11 +126,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
         continue;
       }
       Map<String, BigDecimal> next = new LinkedHashMap<>(used);
-      delta.forEach((k, v) -> {
-        if (hard.containsKey(k)) {
-          next.merge(k, v, BigDecimal::add);
-        }
-      });
+      QuotaUsage.charge(next, delta);
       charged.put(q, next);
     }
     if (!failures.isEmpty()) {
@@ -152,15 +149,9 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     for (ResourceDefinition def : resourcesFor(tracked)) {
       GenericStore<HasMetadata> store = registry.store(def);
       for (HasMetadata o : store.list(namespace, ListOptions.all()).items()) {
-        if (!QuotaUsage.inScope(q.getSpec().getScopes(), q.getSpec().getScopeSelector() == null ? null
-            : q.getSpec().getScopeSelector().getMatchExpressions(), o)) {
-          continue;
+        if (QuotaScopes.inScope(q.getSpec(), o)) {
+          QuotaUsage.charge(used, QuotaUsage.of(def.groupResource(), o, clock.instant()));
         }
-        usage.of(def, o).forEach((k, v) -> {
-          if (used.containsKey(k)) {
-            used.merge(k, v, BigDecimal::add);
-          }
-        });
       }
     }
     return used;
@@ -172,18 +163,8 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
       if (def.isVirtual() || !def.namespaced()) {
         continue;
       }
-      String count = "count/" + def.groupResource();
-      boolean core = def.group().isEmpty();
-      for (String k : tracked) {
-        boolean relevant = k.equals(count)
-            || (core && k.equals(def.resource()))
-            || (core && def.resource().equals("pods") && QuotaUsage.POD_COMPUTE.contains(k))
-            || (core && def.resource().equals("services") && k.startsWith("services."))
-            || (core && def.resource().equals("persistentvolumeclaims")
-                && (k.equals("requests.storage") || k.contains(".storageclass.storage.k8s.io/")));
-        if (relevant) {
-          out.add(def);
-        }
+      if (tracked.stream().anyMatch(k -> QuotaUsage.mayUse(def.groupResource(), k))) {
+        out.add(def);
       }
     }
     return new ArrayList<>(out);
@@ -196,9 +177,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
         ResourceQuota rq = (ResourceQuota) current;
         ResourceQuotaStatus status = rq.getStatus() == null ? new ResourceQuotaStatus() : rq.getStatus();
         status.setHard(rq.getSpec() == null ? null : rq.getSpec().getHard());
-        Map<String, Quantity> u = new TreeMap<>();
-        used.forEach((k, v) -> u.put(k, new Quantity(Quantities.format(k, v))));
-        status.setUsed(u);
+        status.setUsed(Quantities.toQuantities(used));
         rq.setStatus(status);
         return rq;
       });

@@ -8,13 +8,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.resource.ResourceCatalog;
-import java.math.BigDecimal;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Plugins and helpers that need no storage: tolerations, image pulls, quota usage, quantities. */
+/** Plugins that need no storage: tolerations, image pulls (quota usage is tested in api-machinery). */
 class SmallPluginsTest {
   private static final ResourceCatalog CATALOG = ResourceCatalog.builtIn();
 
@@ -50,26 +47,5 @@ class SmallPluginsTest {
     new AlwaysPullImages().admit(create(p, "pods"));
     assertEquals("Always", p.getSpec().getContainers().get(0).getImagePullPolicy());
     assertEquals("Always", p.getSpec().getInitContainers().get(0).getImagePullPolicy());
-  }
-
-  @Test
-  void podUsageTakesTheLargerOfInitAndContainers() {
-    Map<String, BigDecimal> u = new QuotaUsage(Clock.systemUTC()).of(CATALOG.find("", "v1", "pods").orElseThrow(),
-        pod());
-    assertEquals(0, BigDecimal.ONE.compareTo(u.get("pods")));
-    assertEquals(0, BigDecimal.ONE.compareTo(u.get("count/pods")));
-    assertEquals(0, BigDecimal.ONE.compareTo(u.get("requests.cpu")), "init container's 1 > 250m");
-    assertEquals(0, BigDecimal.valueOf(64L * 1024 * 1024).compareTo(u.get("requests.memory")), "limit as request");
-    assertEquals(Map.of("limits.cpu", List.of("i", "c"), "requests.memory", List.of("i")),
-        QuotaUsage.missingCompute(pod(),
-        java.util.Set.of("limits.cpu", "requests.memory")));
-  }
-
-  @Test
-  void quantitiesPrintLikeUpstream() {
-    assertEquals("500m", Quantities.format("requests.cpu", new BigDecimal("0.5")));
-    assertEquals("2", Quantities.format("cpu", new BigDecimal("2")));
-    assertEquals("128Mi", Quantities.format("limits.memory", BigDecimal.valueOf(128L * 1024 * 1024)));
-    assertEquals("3", Quantities.format("pods", BigDecimal.valueOf(3)));
   }
 }

@@ -10,6 +10,7 @@ import io.quarkube.client.queue.WorkQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -61,6 +62,33 @@ public abstract class Controller<K> {
   /** Waits for {@code type}'s cache in {@code informers} before working. */
   protected final void waitForSync(Informers informers, Class<? extends HasMetadata> type) {
     cachesToSync.add(() -> informers.hasSynced(type));
+  }
+
+  /** Calls {@code handler} for {@code type}'s events and waits for {@code type}'s cache before working. */
+  protected final <T extends HasMetadata> void watch(Informers informers, Class<T> type,
+      ResourceEventHandler<? super T> handler) {
+    informers.addEventHandler(type, handler);
+    waitForSync(informers, type);
+  }
+
+  /** Enqueues the key {@code keyOf} gives for every event of {@code type} (null: none); waits for its cache. */
+  protected final <T extends HasMetadata> void watch(Informers informers, Class<T> type,
+      Function<? super T, K> keyOf) {
+    watch(informers, type, enqueueing(keyOf));
+  }
+
+  /**
+   * For objects that belong to the object a key names (the EndpointSlices of a Service): indexes {@code type} by
+   * that key under {@code index} (so {@code reconcile} finds them with {@code byIndex(index, key)}), enqueues it on
+   * every event and waits for the cache. {@code keyOf} gives null for objects that are not this controller's.
+   */
+  protected final <T extends HasMetadata> void watchIndexed(Informers informers, Class<T> type, String index,
+      Function<T, K> keyOf) {
+    informers.addIndexers(type, Map.of(index, obj -> {
+      K key = keyOf.apply(obj);
+      return key == null ? List.of() : List.of(key.toString());
+    }));
+    watch(informers, type, keyOf);
   }
 
   /** A handler that enqueues the key {@code keyOf} gives for every added, updated and deleted object (null: none). */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkube.client.controller.Controller;
+import io.quarkube.client.controller.DependentEvents;
 import io.quarkube.client.controller.Expectations;
 import io.quarkube.client.controller.Keys;
 import io.quarkube.client.events.EventRecorder;
@@ -68,7 +69,7 @@ public final class DaemonSetController extends Controller<String> {
     this.writer = ctx.writer();
     this.history = new RevisionHistory(ctx.informers().indexer(ControllerRevision.class), writer);
     this.events = ctx.recorder("daemonset-controller");
-    ctx.informers().addEventHandler(DaemonSet.class, new ResourceEventHandler<DaemonSet>() {
+    watch(ctx.informers(), DaemonSet.class, new ResourceEventHandler<DaemonSet>() {
       @Override
       public void onAdd(DaemonSet ds) {
         enqueue(Keys.of(ds));
@@ -85,51 +86,10 @@ public final class DaemonSetController extends Controller<String> {
         enqueue(Keys.of(ds));
       }
     });
-    ctx.informers().addEventHandler(Pod.class, new ResourceEventHandler<Pod>() {
-      @Override
-      public void onAdd(Pod pod) {
-        ownerKey(pod).ifPresentOrElse(key -> {
-          if (pod.getMetadata().getDeletionTimestamp() != null) {
-            expectations.deletionObserved(key, pod.getMetadata().getUid());
-          } else {
-            expectations.creationObserved(key);
-          }
-          enqueue(key);
-        }, () -> enqueueMatching(pod));
-      }
-
-      @Override
-      public void onUpdate(Pod oldPod, Pod newPod) {
-        Optional<String> key = ownerKey(newPod);
-        if (key.isPresent()) {
-          if (newPod.getMetadata().getDeletionTimestamp() != null
-              && oldPod.getMetadata().getDeletionTimestamp() == null) {
-            expectations.deletionObserved(key.get(), newPod.getMetadata().getUid());
-          }
-          enqueue(key.get());
-          DaemonSet ds = daemonSets.getByKey(key.get());
-          int minReady = ds == null || ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec()
-              .getMinReadySeconds();
-          if (minReady > 0 && !Pods.isReady(oldPod) && Pods.isReady(newPod)) {
-            queue.addAfter(key.get(), Duration.ofSeconds(minReady).plusSeconds(1));
-          }
-        } else {
-          ownerKey(oldPod).ifPresent(k -> enqueue(k));
-          if (!Objects.equals(oldPod.getMetadata().getLabels(), newPod.getMetadata().getLabels())) {
-            enqueueMatching(newPod);
-          }
-        }
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-        ownerKey(pod).ifPresent(key -> {
-          expectations.deletionObserved(key, pod.getMetadata().getUid());
-          enqueue(key);
-        });
-      }
-    });
-    ctx.informers().addEventHandler(Node.class, new ResourceEventHandler<Node>() {
+    watch(ctx.informers(), Pod.class, new DependentEvents<>(this::enqueue, "DaemonSet", daemonSets,
+        (ds, pod) -> LabelSelectors.matches(ds.getSpec().getSelector(), pod.getMetadata().getLabels()),
+        new PodEvents()));
+    watch(ctx.informers(), Node.class, new ResourceEventHandler<Node>() {
       @Override
       public void onAdd(Node node) {
         enqueueAll();
@@ -150,30 +110,38 @@ public final class DaemonSetController extends Controller<String> {
         enqueueAll();
       }
     });
-    waitForSync(ctx.informers(), DaemonSet.class);
-    waitForSync(ctx.informers(), Pod.class);
-    waitForSync(ctx.informers(), Node.class);
     waitForSync(ctx.informers(), ControllerRevision.class);
+  }
+
+  /** Pod events settle the owner's expectations; a pod turning Ready is looked at again once it is available. */
+  private final class PodEvents implements DependentEvents.Observer<Pod> {
+    @Override
+    public void added(String key, Pod pod) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        expectations.deletionObserved(key, pod.getMetadata().getUid());
+      } else {
+        expectations.creationObserved(key);
+      }
+    }
+
+    @Override
+    public void updated(String key, Pod oldPod, Pod newPod) {
+      if (newPod.getMetadata().getDeletionTimestamp() != null && oldPod.getMetadata().getDeletionTimestamp() == null) {
+        expectations.deletionObserved(key, newPod.getMetadata().getUid());
+      }
+      DaemonSet ds = daemonSets.getByKey(key);
+      Pods.availabilityRecheck(oldPod, newPod, ds == null ? null : ds.getSpec().getMinReadySeconds())
+          .ifPresent(delay -> queue.addAfter(key, delay));
+    }
+
+    @Override
+    public void deleted(String key, Pod pod) {
+      expectations.deletionObserved(key, pod.getMetadata().getUid());
+    }
   }
 
   private void enqueueAll() {
     daemonSets.list().forEach(ds -> enqueue(Keys.of(ds)));
-  }
-
-  private void enqueueMatching(Pod pod) {
-    if (Owners.controllerOf(pod).isPresent()) {
-      return;
-    }
-    for (DaemonSet ds : daemonSets.byIndex("namespace", pod.getMetadata().getNamespace())) {
-      if (LabelSelectors.matches(ds.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-        enqueue(Keys.of(ds));
-      }
-    }
-  }
-
-  private Optional<String> ownerKey(Pod pod) {
-    return Owners.controllerOf(pod).filter(r -> "DaemonSet".equals(r.getKind()))
-        .map(r -> Keys.of(pod.getMetadata().getNamespace(), r.getName()));
   }
 
   /** The expectations (for tests). */
@@ -185,14 +153,7 @@ public final class DaemonSetController extends Controller<String> {
 
   @Override
   protected void reconcile(String key) {
-    try {
-      sync(key);
-    } catch (RuntimeException e) {
-      if (!ApiErrors.isNamespaceTerminating(e)) {
-        throw e;
-      }
-      // The namespace goes, and the object with it: retrying creates there is pointless (as upstream drops them).
-    }
+    ApiErrors.unlessNamespaceTerminating(() -> sync(key));
   }
 
   private void sync(String key) {

@@ -2,7 +2,6 @@ package io.quarkube.controllers.endpoints;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -10,11 +9,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
-import io.quarkube.client.controller.Controller;
 import io.quarkube.client.controller.Keys;
-import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
-import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.Pods;
 import java.util.ArrayList;
@@ -31,7 +27,7 @@ import java.util.Objects;
  * Slices carry {@code kubernetes.io/service-name} and {@code endpointslice.kubernetes.io/managed-by}, and the Service
  * as controller owner (so they go with it).
  */
-public final class EndpointSliceController extends Controller<String> {
+public final class EndpointSliceController extends ServiceKeyedController {
   public static final String NAME = "endpointslice";
   public static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
   public static final String MANAGER = "endpointslice-controller.k8s.io";
@@ -39,111 +35,44 @@ public final class EndpointSliceController extends Controller<String> {
   static final int MAX_ENDPOINTS = 100;
   private static final String SLICE_INDEX = "service-name";
 
-  private final Indexer<Service> services;
   private final Indexer<Pod> pods;
   private final Indexer<EndpointSlice> slices;
-  private final ObjectWriter writer;
 
   public EndpointSliceController(ControllerContext ctx) {
-    super(NAME);
-    this.services = ctx.informers().indexer(Service.class);
-    this.pods = ctx.informers().indexer(Pod.class);
+    super(NAME, ctx);
+    this.pods = watchBackingPods(ctx);
     this.slices = ctx.informers().indexer(EndpointSlice.class);
-    this.writer = ctx.writer();
-    ctx.informers().addIndexers(EndpointSlice.class, Map.of(SLICE_INDEX, s -> isOurs(s)
-        ? List.of(Keys.of(s.getMetadata().getNamespace(), s.getMetadata().getLabels().get(SERVICE_NAME)))
-        : List.of()));
-    ctx.informers().addEventHandler(Service.class, enqueueing(Keys::of));
-    ctx.informers().addEventHandler(EndpointSlice.class, enqueueing((EndpointSlice s) -> isOurs(s)
-        ? Keys.of(s.getMetadata().getNamespace(), s.getMetadata().getLabels().get(SERVICE_NAME)) : null));
-    ctx.informers().addEventHandler(Pod.class, EndpointsController.podHandler(services, this::enqueue));
-    waitForSync(ctx.informers(), Service.class);
-    waitForSync(ctx.informers(), Pod.class);
-    waitForSync(ctx.informers(), EndpointSlice.class);
+    watchIndexed(ctx.informers(), EndpointSlice.class, SLICE_INDEX, s -> serviceKey(s, MANAGER));
   }
 
-  static boolean isOurs(EndpointSlice s) {
+  /**
+   * The key of the Service a slice belongs to ({@code kubernetes.io/service-name}) when {@code manager} manages it
+   * ({@code endpointslice.kubernetes.io/managed-by}); null for others' slices.
+   */
+  static String serviceKey(EndpointSlice s, String manager) {
     Map<String, String> l = s.getMetadata().getLabels();
-    return l != null && MANAGER.equals(l.get(MANAGED_BY)) && l.get(SERVICE_NAME) != null;
+    return l != null && manager.equals(l.get(MANAGED_BY)) && l.get(SERVICE_NAME) != null
+        ? Keys.of(s.getMetadata().getNamespace(), l.get(SERVICE_NAME)) : null;
   }
 
   @Override
   protected void reconcile(String key) {
     Service svc = services.getByKey(key);
-    List<EndpointSlice> existing = new ArrayList<>(slices.byIndex(SLICE_INDEX, key));
-    existing.sort(Comparator.comparing(s -> s.getMetadata().getName()));
-    if (svc == null || !ServicePods.hasSelector(svc)) {
-      for (EndpointSlice s : existing) {
-        delete(s); // the Service went (the GC would too) or stopped selecting pods
-      }
-      return;
-    }
-    List<EndpointSlice> wanted = desired(svc, ServicePods.backing(svc, pods));
-    // Reuse existing slices in order, create what is missing, delete the surplus.
-    for (int i = 0; i < wanted.size(); i++) {
-      EndpointSlice w = wanted.get(i);
-      if (i < existing.size()) {
-        EndpointSlice have = existing.get(i);
-        if (!sameJson(have.getEndpoints(), w.getEndpoints()) || !sameJson(have.getPorts(), w.getPorts())
-            || !sameJson(have.getMetadata().getLabels(), w.getMetadata().getLabels())) {
-          writer.update(new EndpointSliceBuilder(have).editMetadata().withLabels(w.getMetadata().getLabels())
-              .endMetadata().withEndpoints(w.getEndpoints()).withPorts(w.getPorts()).build());
-        }
-      } else {
-        try {
-          writer.create(w);
-        } catch (RuntimeException e) {
-          if (!ApiErrors.isForbidden(e)) {
-            throw e;
-          }
-        }
-      }
-    }
-    for (int i = wanted.size(); i < existing.size(); i++) {
-      delete(existing.get(i));
-    }
-  }
-
-  /**
-   * Equal as the API would store them: null and empty lists/maps are the same (comparing the objects directly would
-   * see a difference, update, get the update back, and loop).
-   */
-  static boolean sameJson(Object a, Object b) {
-    return normalized(a).equals(normalized(b));
-  }
-
-  private static String normalized(Object o) {
-    if (o == null || o instanceof java.util.Collection<?> c && c.isEmpty() || o instanceof Map<?, ?> m && m.isEmpty()) {
-      return "";
-    }
-    return io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
-  }
-
-  private void delete(EndpointSlice s) {
-    try {
-      writer.delete(s, null);
-    } catch (RuntimeException e) {
-      if (!ApiErrors.isNotFound(e)) {
-        throw e;
-      }
-    }
+    // None when the Service went (the GC would delete them too) or stopped selecting pods.
+    List<EndpointSlice> wanted = svc == null || !ServicePods.hasSelector(svc) ? List.of()
+        : desired(svc, ServicePods.backing(svc, pods));
+    Slices.sync(writer, Slices.existing(slices, SLICE_INDEX, key), wanted);
   }
 
   /** The slices the service should have (names left to the API server's generateName). */
   List<EndpointSlice> desired(Service svc, List<Pod> backing) {
     Map<List<EndpointPort>, List<Endpoint>> byPorts = new LinkedHashMap<>();
-    List<ServicePort> servicePorts = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
     for (Pod pod : backing) {
-      List<EndpointPort> ports = new ArrayList<>();
-      for (ServicePort sp : servicePorts) {
-        Integer port = ServicePods.targetPort(sp, pod);
-        if (port != null) {
-          ports.add(new EndpointPortBuilder().withName(sp.getName() == null ? "" : sp.getName()).withPort(port)
-              .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).withAppProtocol(sp.getAppProtocol())
-              .build());
-        }
-      }
-      if (!servicePorts.isEmpty() && ports.isEmpty()) {
+      List<EndpointPort> ports = ServicePods.portsOn(svc, pod, (sp, port) -> new EndpointPortBuilder()
+          .withName(sp.getName() == null ? "" : sp.getName()).withPort(port)
+          .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).withAppProtocol(sp.getAppProtocol())
+          .build());
+      if (ServicePods.hasPorts(svc) && ports.isEmpty()) {
         continue;
       }
       ports.sort(Comparator.comparing(EndpointPort::getName).thenComparing(EndpointPort::getPort));

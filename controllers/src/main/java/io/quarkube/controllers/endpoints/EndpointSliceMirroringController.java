@@ -11,14 +11,10 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
-import io.quarkube.client.controller.Controller;
 import io.quarkube.client.controller.Keys;
-import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
-import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,81 +26,32 @@ import java.util.Map;
  * labelled {@code endpointslice.kubernetes.io/managed-by: endpointslicemirroring-controller.k8s.io} and owned by the
  * Endpoints. Endpoints labelled {@code endpointslice.kubernetes.io/skip-mirror: "true"} are not mirrored.
  */
-public final class EndpointSliceMirroringController extends Controller<String> {
+public final class EndpointSliceMirroringController extends ServiceKeyedController {
   public static final String NAME = "endpointslicemirroring";
   public static final String MANAGER = "endpointslicemirroring-controller.k8s.io";
   static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
   private static final String SLICE_INDEX = "mirrored-service-name";
 
-  private final Indexer<Service> services;
   private final Indexer<Endpoints> endpoints;
   private final Indexer<EndpointSlice> slices;
-  private final ObjectWriter writer;
 
   public EndpointSliceMirroringController(ControllerContext ctx) {
-    super(NAME);
-    this.services = ctx.informers().indexer(Service.class);
+    super(NAME, ctx);
     this.endpoints = ctx.informers().indexer(Endpoints.class);
     this.slices = ctx.informers().indexer(EndpointSlice.class);
-    this.writer = ctx.writer();
-    ctx.informers().addIndexers(EndpointSlice.class, Map.of(SLICE_INDEX, s -> isOurs(s)
-        ? List.of(Keys.of(s.getMetadata().getNamespace(),
-            s.getMetadata().getLabels().get(EndpointSliceController.SERVICE_NAME))) : List.of()));
-    ctx.informers().addEventHandler(Service.class, enqueueing(Keys::of));
-    ctx.informers().addEventHandler(Endpoints.class, enqueueing(Keys::of));
-    ctx.informers().addEventHandler(EndpointSlice.class, enqueueing((EndpointSlice s) -> isOurs(s)
-        ? Keys.of(s.getMetadata().getNamespace(), s.getMetadata().getLabels()
-            .get(EndpointSliceController.SERVICE_NAME)) : null));
-    waitForSync(ctx.informers(), Service.class);
-    waitForSync(ctx.informers(), Endpoints.class);
-    waitForSync(ctx.informers(), EndpointSlice.class);
-  }
-
-  static boolean isOurs(EndpointSlice s) {
-    Map<String, String> l = s.getMetadata().getLabels();
-    return l != null && MANAGER.equals(l.get(EndpointSliceController.MANAGED_BY))
-        && l.get(EndpointSliceController.SERVICE_NAME) != null;
+    watch(ctx.informers(), Endpoints.class, Keys::of);
+    watchIndexed(ctx.informers(), EndpointSlice.class, SLICE_INDEX,
+        s -> EndpointSliceController.serviceKey(s, MANAGER));
   }
 
   @Override
   protected void reconcile(String key) {
     Service svc = services.getByKey(key);
     Endpoints ep = endpoints.getByKey(key);
-    List<EndpointSlice> existing = new ArrayList<>(slices.byIndex(SLICE_INDEX, key));
-    existing.sort(Comparator.comparing(s -> s.getMetadata().getName()));
     boolean mirror = svc != null && ep != null && !ServicePods.hasSelector(svc)
         && !"ExternalName".equals(svc.getSpec().getType())
         && (ep.getMetadata().getLabels() == null || !"true".equals(ep.getMetadata().getLabels().get(SKIP_MIRROR)));
-    List<EndpointSlice> wanted = mirror ? desired(ep) : List.of();
-    for (int i = 0; i < wanted.size(); i++) {
-      EndpointSlice w = wanted.get(i);
-      if (i < existing.size()) {
-        EndpointSlice have = existing.get(i);
-        if (!EndpointSliceController.sameJson(have.getEndpoints(), w.getEndpoints())
-            || !EndpointSliceController.sameJson(have.getPorts(), w.getPorts())
-            || !EndpointSliceController.sameJson(have.getMetadata().getLabels(), w.getMetadata().getLabels())) {
-          writer.update(new EndpointSliceBuilder(have).editMetadata().withLabels(w.getMetadata().getLabels())
-              .endMetadata().withEndpoints(w.getEndpoints()).withPorts(w.getPorts()).build());
-        }
-      } else {
-        try {
-          writer.create(w);
-        } catch (RuntimeException e) {
-          if (!ApiErrors.isForbidden(e)) {
-            throw e;
-          }
-        }
-      }
-    }
-    for (int i = wanted.size(); i < existing.size(); i++) {
-      try {
-        writer.delete(existing.get(i), null);
-      } catch (RuntimeException e) {
-        if (!ApiErrors.isNotFound(e)) {
-          throw e;
-        }
-      }
-    }
+    Slices.sync(writer, Slices.existing(slices, SLICE_INDEX, key), mirror ? desired(ep) : List.of());
   }
 
   private static List<EndpointSlice> desired(Endpoints ep) {

@@ -10,14 +10,11 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
-import io.quarkube.client.controller.Controller;
 import io.quarkube.client.controller.Keys;
 import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
-import io.quarkube.controllers.support.ObjectWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,22 +27,17 @@ import java.util.Objects;
  * matching pods that have an IP, ready ones in {@code addresses}, the others in {@code notReadyAddresses}, named
  * target ports resolved per pod; subsets grouped by identical port sets.
  */
-public final class EndpointsController extends Controller<String> {
+public final class EndpointsController extends ServiceKeyedController {
   public static final String NAME = "endpoint";
 
-  private final Indexer<Service> services;
   private final Indexer<Pod> pods;
   private final Indexer<Endpoints> endpoints;
-  private final ObjectWriter writer;
 
   public EndpointsController(ControllerContext ctx) {
-    super(NAME);
-    this.services = ctx.informers().indexer(Service.class);
-    this.pods = ctx.informers().indexer(Pod.class);
+    super(NAME, ctx);
+    this.pods = watchBackingPods(ctx);
     this.endpoints = ctx.informers().indexer(Endpoints.class);
-    this.writer = ctx.writer();
-    ctx.informers().addEventHandler(Service.class, enqueueing(Keys::of));
-    ctx.informers().addEventHandler(Endpoints.class, new ResourceEventHandler<Endpoints>() {
+    watch(ctx.informers(), Endpoints.class, new ResourceEventHandler<Endpoints>() {
       @Override
       public void onAdd(Endpoints e) {}
 
@@ -57,30 +49,6 @@ public final class EndpointsController extends Controller<String> {
         enqueue(Keys.of(e)); // someone deleted ours: put it back
       }
     });
-    ctx.informers().addEventHandler(Pod.class, podHandler(services, this::enqueue));
-    waitForSync(ctx.informers(), Service.class);
-    waitForSync(ctx.informers(), Pod.class);
-    waitForSync(ctx.informers(), Endpoints.class);
-  }
-
-  /** Pod changes enqueue the Services that select the pod, before and after. */
-  static ResourceEventHandler<Pod> podHandler(Indexer<Service> services, java.util.function.Consumer<String> enqueue) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod p) {
-        ServicePods.servicesOf(services, p, null).forEach(enqueue);
-      }
-
-      @Override
-      public void onUpdate(Pod o, Pod n) {
-        ServicePods.servicesOf(services, n, o.getMetadata().getLabels()).forEach(enqueue);
-      }
-
-      @Override
-      public void onDelete(Pod p, boolean unknown) {
-        ServicePods.servicesOf(services, p, null).forEach(enqueue);
-      }
-    };
   }
 
   @Override
@@ -122,7 +90,7 @@ public final class EndpointsController extends Controller<String> {
     List<EndpointSubset> have = current.getSubsets() == null ? List.of() : current.getSubsets();
     Map<String, String> haveLabels = current.getMetadata().getLabels() == null ? Map.of()
         : current.getMetadata().getLabels();
-    if (!EndpointSliceController.sameJson(have, subsets) || !labels.equals(haveLabels)) {
+    if (!Slices.sameJson(have, subsets) || !labels.equals(haveLabels)) {
       writer.update(new EndpointsBuilder(current).editMetadata().withLabels(labels).endMetadata()
           .withSubsets(subsets).build());
     }
@@ -131,18 +99,11 @@ public final class EndpointsController extends Controller<String> {
   /** Addresses per pod and port, grouped into subsets by identical port lists (upstream's RepackSubsets). */
   static List<EndpointSubset> subsets(Service svc, List<Pod> backing) {
     Map<List<EndpointPort>, List<EndpointAddress>[]> byPorts = new LinkedHashMap<>();
-    List<ServicePort> servicePorts = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
     for (Pod pod : backing) {
-      List<EndpointPort> ports = new ArrayList<>();
-      for (ServicePort sp : servicePorts) {
-        Integer port = ServicePods.targetPort(sp, pod);
-        if (port != null) {
-          ports.add(new EndpointPortBuilder().withName(sp.getName()).withPort(port)
-              .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).withAppProtocol(sp.getAppProtocol())
-              .build());
-        }
-      }
-      if (!servicePorts.isEmpty() && ports.isEmpty()) {
+      List<EndpointPort> ports = ServicePods.portsOn(svc, pod, (sp, port) -> new EndpointPortBuilder()
+          .withName(sp.getName()).withPort(port).withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol())
+          .withAppProtocol(sp.getAppProtocol()).build());
+      if (ServicePods.hasPorts(svc) && ports.isEmpty()) {
         continue; // none of the service's ports exist on this pod
       }
       ports.sort(Comparator.comparing((EndpointPort p) -> String.valueOf(p.getName())).thenComparing(

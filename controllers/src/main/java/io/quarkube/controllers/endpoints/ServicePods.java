@@ -13,6 +13,7 @@ import io.quarkube.controllers.support.Pods;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** What both endpoint controllers share: which pods back a Service, and which port a service port means per pod. */
 final class ServicePods {
@@ -48,6 +49,25 @@ final class ServicePods {
       return true;
     }
     return Pods.isReady(p) && p.getMetadata().getDeletionTimestamp() == null;
+  }
+
+  static boolean hasPorts(Service s) {
+    return s.getSpec().getPorts() != null && !s.getSpec().getPorts().isEmpty();
+  }
+
+  /**
+   * The service's ports that exist on this pod (see {@link #targetPort}), each made into the caller's port type
+   * from the service port and the resolved container port; in the service's order.
+   */
+  static <P> List<P> portsOn(Service s, Pod pod, BiFunction<ServicePort, Integer, P> make) {
+    List<P> out = new ArrayList<>();
+    for (ServicePort sp : s.getSpec().getPorts() == null ? List.<ServicePort>of() : s.getSpec().getPorts()) {
+      Integer port = targetPort(sp, pod);
+      if (port != null) {
+        out.add(make.apply(sp, port));
+      }
+    }
+    return out;
   }
 
   /**

@@ -24,6 +24,9 @@ import io.quarkube.client.controller.Informers;
 import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
 import io.quarkube.controllers.support.ObjectWriter;
+import io.quarkube.machinery.quota.Quantities;
+import io.quarkube.machinery.quota.QuotaScopes;
+import io.quarkube.machinery.quota.QuotaUsage;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,26 +113,18 @@ public final class ResourceQuotaController extends Controller<String> {
     Map<String, BigDecimal> used = new TreeMap<>();
     hard.keySet().forEach(k -> used.put(k, BigDecimal.ZERO));
     TRACKED.forEach((resource, type) -> {
-      if (!relevant(resource, hard.keySet())) {
+      if (hard.keySet().stream().noneMatch(k -> QuotaUsage.mayUse(resource, k))) {
         return;
       }
       for (HasMetadata o : informers.indexer(type).byIndex("namespace", namespace)) {
-        if (!Usage.inScope(cached.getSpec().getScopes(), cached.getSpec().getScopeSelector() == null ? null
-            : cached.getSpec().getScopeSelector().getMatchExpressions(), o)) {
-          continue;
+        if (QuotaScopes.inScope(cached.getSpec(), o)) {
+          QuotaUsage.charge(used, QuotaUsage.of(resource, o, now));
         }
-        Usage.of(resource, o, now).forEach((k, v) -> {
-          if (used.containsKey(k)) {
-            used.merge(k, v, BigDecimal::add);
-          }
-        });
       }
     });
-    Map<String, Quantity> usedQ = new TreeMap<>();
-    used.forEach((k, v) -> usedQ.put(k, new Quantity(Usage.format(k, v))));
     ResourceQuotaStatus wanted = new ResourceQuotaStatus();
     wanted.setHard(new TreeMap<>(hard));
-    wanted.setUsed(usedQ);
+    wanted.setUsed(Quantities.toQuantities(used));
     ResourceQuotaStatus current = cached.getStatus() == null ? new ResourceQuotaStatus() : cached.getStatus();
     if (same(wanted, current)) {
       return;
@@ -145,34 +140,6 @@ public final class ResourceQuotaController extends Controller<String> {
 
   /** Compares by value: "1000m" and "1" are the same amount. */
   private static boolean same(ResourceQuotaStatus a, ResourceQuotaStatus b) {
-    return sameAmounts(a.getHard(), b.getHard()) && sameAmounts(a.getUsed(), b.getUsed());
-  }
-
-  private static boolean sameAmounts(Map<String, Quantity> a, Map<String, Quantity> b) {
-    Map<String, Quantity> x = a == null ? Map.of() : a;
-    Map<String, Quantity> y = b == null ? Map.of() : b;
-    if (!x.keySet().equals(y.keySet())) {
-      return false;
-    }
-    for (var e : x.entrySet()) {
-      if (Usage.value(e.getValue()).compareTo(Usage.value(y.get(e.getKey()))) != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean relevant(String resource, java.util.Set<String> tracked) {
-    for (String k : tracked) {
-      if (k.equals("count/" + resource) || k.equals(resource)
-          || resource.equals("pods") && (k.startsWith("requests.") && !k.equals("requests.storage")
-              || k.startsWith("limits.") || k.equals("cpu") || k.equals("memory") || k.equals("ephemeral-storage"))
-          || resource.equals("services") && k.startsWith("services.")
-          || resource.equals("persistentvolumeclaims") && (k.equals("requests.storage")
-              || k.contains(".storageclass.storage.k8s.io/"))) {
-        return true;
-      }
-    }
-    return false;
+    return Quantities.sameAmounts(a.getHard(), b.getHard()) && Quantities.sameAmounts(a.getUsed(), b.getUsed());
   }
 }

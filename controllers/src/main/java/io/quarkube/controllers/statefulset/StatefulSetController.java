@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkube.client.controller.Controller;
+import io.quarkube.client.controller.DependentEvents;
 import io.quarkube.client.controller.Keys;
 import io.quarkube.client.events.EventRecorder;
 import io.quarkube.controllers.history.RevisionHistory;
@@ -63,93 +63,32 @@ public final class StatefulSetController extends Controller<String> {
     this.writer = ctx.writer();
     this.history = new RevisionHistory(ctx.informers().indexer(ControllerRevision.class), writer);
     this.events = ctx.recorder("statefulset-controller");
-    ctx.informers().addEventHandler(StatefulSet.class, enqueueing(Keys::of));
-    ctx.informers().addEventHandler(Pod.class, new ResourceEventHandler<Pod>() {
-      @Override
-      public void onAdd(Pod pod) {
-        enqueueFor(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod oldPod, Pod newPod) {
-        enqueueFor(oldPod);
-        enqueueFor(newPod);
-        if (!Pods.isReady(oldPod) && Pods.isReady(newPod)) {
-          ownerKey(newPod).ifPresent(key -> {
+    watch(ctx.informers(), StatefulSet.class, Keys::of);
+    watch(ctx.informers(), Pod.class, new DependentEvents<>(this::enqueue, "StatefulSet", sets,
+        (set, pod) -> LabelSelectors.matches(set.getSpec().getSelector(), pod.getMetadata().getLabels()),
+        new DependentEvents.Observer<>() {
+          @Override
+          public void updated(String key, Pod oldPod, Pod newPod) {
             StatefulSet set = sets.getByKey(key);
-            int minReady = set == null || set.getSpec().getMinReadySeconds() == null ? 0
-                : set.getSpec().getMinReadySeconds();
-            if (minReady > 0) {
-              queue.addAfter(key, Duration.ofSeconds(minReady).plusSeconds(1));
-            }
-          });
-        }
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-        enqueueFor(pod);
-      }
-    });
-    ctx.informers().addEventHandler(ControllerRevision.class, new ResourceEventHandler<ControllerRevision>() {
-      @Override
-      public void onAdd(ControllerRevision r) {
-        revisionChanged(r);
-      }
-
-      @Override
-      public void onUpdate(ControllerRevision o, ControllerRevision n) {
-        revisionChanged(n);
-      }
-
-      @Override
-      public void onDelete(ControllerRevision r, boolean unknown) {
-        revisionChanged(r);
-      }
-    });
-    waitForSync(ctx.informers(), StatefulSet.class);
-    waitForSync(ctx.informers(), Pod.class);
+            Pods.availabilityRecheck(oldPod, newPod, set == null ? null : set.getSpec().getMinReadySeconds())
+                .ifPresent(delay -> queue.addAfter(key, delay));
+          }
+        }));
+    watch(ctx.informers(), ControllerRevision.class, StatefulSetController::ownerOfRevision);
     waitForSync(ctx.informers(), PersistentVolumeClaim.class);
-    waitForSync(ctx.informers(), ControllerRevision.class);
   }
 
-  private void revisionChanged(ControllerRevision r) {
-    Owners.controllerOf(r).filter(ref -> "StatefulSet".equals(ref.getKind()))
-        .ifPresent(ref -> enqueue(Keys.of(r.getMetadata().getNamespace(), ref.getName())));
-  }
-
-  private Optional<String> ownerKey(Pod pod) {
-    return Owners.controllerOf(pod).filter(ref -> "StatefulSet".equals(ref.getKind()))
-        .map(ref -> Keys.of(pod.getMetadata().getNamespace(), ref.getName()));
-  }
-
-  private void enqueueFor(Pod pod) {
-    Optional<String> owner = ownerKey(pod);
-    if (owner.isPresent()) {
-      enqueue(owner.get());
-      return;
-    }
-    if (Owners.controllerOf(pod).isEmpty()) {
-      for (StatefulSet s : sets.byIndex("namespace", pod.getMetadata().getNamespace())) {
-        if (LabelSelectors.matches(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-          enqueue(Keys.of(s));
-        }
-      }
-    }
+  /** The key of the StatefulSet controlling the revision, or null. */
+  private static String ownerOfRevision(ControllerRevision r) {
+    return Owners.controllerOf(r).filter(ref -> "StatefulSet".equals(ref.getKind()))
+        .map(ref -> Keys.of(r.getMetadata().getNamespace(), ref.getName())).orElse(null);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
 
   @Override
   protected void reconcile(String key) {
-    try {
-      sync(key);
-    } catch (RuntimeException e) {
-      if (!ApiErrors.isNamespaceTerminating(e)) {
-        throw e;
-      }
-      // The namespace goes, and the object with it: retrying creates there is pointless (as upstream drops them).
-    }
+    ApiErrors.unlessNamespaceTerminating(() -> sync(key));
   }
 
   private void sync(String key) {

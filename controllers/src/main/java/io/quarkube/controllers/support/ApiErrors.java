@@ -53,4 +53,18 @@ public final class ApiErrors {
     }
     return String.valueOf(t.getMessage()).contains("because it is being terminated");
   }
+
+  /**
+   * Runs {@code work}, dropping the failure of a namespace that is going away: the namespace goes and the object with
+   * it, so retrying creates there is pointless (upstream drops them too).
+   */
+  public static void unlessNamespaceTerminating(Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      if (!isNamespaceTerminating(e)) {
+        throw e;
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.quarkube.controllers.support;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -42,6 +43,19 @@ public final class Pods {
     }
     Instant since = readySince(pod);
     return since != null && !since.plusSeconds(minReadySeconds).isAfter(now);
+  }
+
+  /**
+   * How long after this update the owner must look at the pod again: a pod that just turned Ready under an owner
+   * with {@code minReadySeconds} becomes available with no event of its own, so the owner requeues itself for a
+   * second past that moment. Empty when there is nothing to wait for.
+   */
+  public static Optional<Duration> availabilityRecheck(Pod before, Pod after, Integer minReadySeconds) {
+    int minReady = minReadySeconds == null ? 0 : minReadySeconds;
+    if (minReady > 0 && !isReady(before) && isReady(after)) {
+      return Optional.of(Duration.ofSeconds(minReady).plusSeconds(1));
+    }
+    return Optional.empty();
   }
 
   public static int restarts(Pod pod) {

@@ -8,13 +8,10 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.quarkube.conformance.Cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * Raw HTTP to the API server with the admin's credentials (the Fabric8 client's own HTTP client), for what typed
@@ -75,23 +72,5 @@ final class Api {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** Polls until the condition holds (never a fixed sleep). */
-  static void await(Duration timeout, String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(condition.get())) {
-          return;
-        }
-        last = null;
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, last);
   }
 }

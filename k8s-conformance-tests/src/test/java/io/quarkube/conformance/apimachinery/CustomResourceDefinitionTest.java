@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -52,7 +53,7 @@ class CustomResourceDefinitionTest {
     kubectl.runWithInput(crd(group), "apply", "-f", "-").ok();
     try {
       kubectl.run("wait", "--for=condition=Established", "crd/widgets." + group, "--timeout=30s").ok();
-      Api.await(Duration.ofSeconds(30), "widgets in aggregated discovery", () -> aggregatedHas(group));
+      Await.until(Duration.ofSeconds(30), "widgets in aggregated discovery", () -> aggregatedHas(group));
       JsonNode legacy = Api.get("/apis/" + group + "/v1", "application/json").json();
       assertTrue(DiscoveryTest.names(legacy.path("resources")).contains("widgets"), legacy.toString());
       JsonNode groups = Api.get("/apis", "application/json").json();
@@ -69,7 +70,7 @@ class CustomResourceDefinitionTest {
     } finally {
       kubectl.run("delete", "crd", "widgets." + group).ok();
     }
-    Api.await(Duration.ofSeconds(30), "widgets gone from discovery", () -> !aggregatedHas(group)
+    Await.until(Duration.ofSeconds(30), "widgets gone from discovery", () -> !aggregatedHas(group)
         && Api.get("/apis/" + group + "/v1", "application/json").code() == 404);
   }
 
@@ -80,7 +81,7 @@ class CustomResourceDefinitionTest {
     kubectl.runWithInput(crd(group), "apply", "-f", "-").ok();
     try {
       kubectl.run("wait", "--for=condition=Established", "crd/widgets." + group, "--timeout=30s").ok();
-      Api.await(Duration.ofSeconds(30), "OpenAPI v3 lists the group version", () -> Api.get("/openapi/v3",
+      Await.until(Duration.ofSeconds(30), "OpenAPI v3 lists the group version", () -> Api.get("/openapi/v3",
           "application/json").json().path("paths").has("apis/" + group + "/v1"));
       JsonNode paths = Api.get("/openapi/v3", "application/json").json().path("paths");
       String url = paths.path("apis/" + group + "/v1").path("serverRelativeURL").asText();

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
@@ -71,7 +72,7 @@ class WritesTest {
   @Conformance("api-machinery.resource-quota")
   @Test
   void quotaCountsReleasesAndRejects(String ns) {
-    Api.await(Duration.ofSeconds(30), "kube-root-ca.crt in " + ns,
+    Await.until(Duration.ofSeconds(30), "kube-root-ca.crt in " + ns,
         () -> client.configMaps().inNamespace(ns).withName("kube-root-ca.crt").get() != null);
     client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata().withName("quota")
         .endMetadata().withNewSpec().addToHard("configmaps", new Quantity("3"))
@@ -100,7 +101,7 @@ class WritesTest {
   }
 
   private void awaitUsed(String ns, String resource, String value) {
-    Api.await(Duration.ofSeconds(30), "quota used " + resource + "=" + value, () -> {
+    Await.until(Duration.ofSeconds(30), "quota used " + resource + "=" + value, () -> {
       ResourceQuota q = client.resourceQuotas().inNamespace(ns).withName("quota").get();
       return q.getStatus() != null && q.getStatus().getUsed() != null && q.getStatus().getUsed().get(resource) != null
           && value.equals(q.getStatus().getUsed().get(resource).toString());
@@ -123,7 +124,7 @@ class WritesTest {
           null, null, "application/json");
       assertEquals(200, r.code(), r.toString());
     }
-    Api.await(Duration.ofSeconds(30), "the selected objects gone", () -> client.configMaps().inNamespace(ns)
+    Await.until(Duration.ofSeconds(30), "the selected objects gone", () -> client.configMaps().inNamespace(ns)
         .withLabel("purge", "yes").list().getItems().isEmpty() && client.resources(io.fabric8.kubernetes.api.model.PodTemplate.class).inNamespace(ns)
         .withLabel("purge", "yes").list().getItems().isEmpty());
     for (int i = 3; i < 5; i++) {
@@ -131,7 +132,7 @@ class WritesTest {
       assertNotNull(client.resources(io.fabric8.kubernetes.api.model.PodTemplate.class).inNamespace(ns).withName("pt-" + i).get(), "pt-" + i + " kept");
     }
     assertNull(client.configMaps().inNamespace(ns).withName("cm-0").get());
-    Api.await(Duration.ofSeconds(30), "unlabelled ones kept",
+    Await.until(Duration.ofSeconds(30), "unlabelled ones kept",
         () -> client.configMaps().inNamespace(ns).withName("kube-root-ca.crt").get() != null);
   }
 }

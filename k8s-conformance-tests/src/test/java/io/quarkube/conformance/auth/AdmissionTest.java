@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
@@ -23,8 +24,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,16 +40,6 @@ class AdmissionTest {
     return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
         .withTerminationGracePeriodSeconds(0L).addNewContainer().withName("main").withImage("busybox")
         .withCommand("sleep", "3600").endContainer().endSpec().build();
-  }
-
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
   }
 
   @Conformance({"auth.admission", "api-machinery.namespace-deletion"})
@@ -141,7 +130,7 @@ class AdmissionTest {
     kubectl.run("create", "configmap", "audited", "-n", ns).ok();
     kubectl.run("get", "configmaps", "-n", ns, "--as", "eve").fails();
     Path log = Identities.stateDir().resolve("logs/audit.log");
-    await("audit events for " + ns, () -> {
+    Await.until(Duration.ofSeconds(60), "audit events for " + ns, () -> {
       try {
         List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains("\"namespace\":\"" + ns + "\""))
             .toList();

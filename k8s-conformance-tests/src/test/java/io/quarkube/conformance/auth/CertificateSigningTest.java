@@ -3,10 +3,12 @@ package io.quarkube.conformance.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Kubectl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class CertificateSigningTest {
 
   private String awaitCertificate(String name) {
     String[] cert = {""};
-    AdmissionTest.await("the certificate of " + name, () -> {
+    Await.until(Duration.ofSeconds(60), "the certificate of " + name, () -> {
       cert[0] = kubectl.run("get", "csr", name, "-o", "jsonpath={.status.certificate}").out().trim();
       return !cert[0].isEmpty();
     });

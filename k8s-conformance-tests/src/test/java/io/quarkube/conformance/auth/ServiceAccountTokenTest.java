@@ -7,14 +7,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,17 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServiceAccountTokenTest {
   private static final String DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
   private final KubernetesClient client = Cluster.client();
-
-  private static void await(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Boolean.TRUE.equals(condition.get())) {
-        return;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-    }
-    throw new AssertionError("timed out waiting for: " + what);
-  }
 
   /** Runs a pod on the real node that lists the token folder and prints the namespace file; returns its log. */
   private String run(String ns, String name, String account, Boolean podAutomount) throws Exception {
@@ -45,7 +33,7 @@ class ServiceAccountTokenTest {
             + "/namespace 2>/dev/null; echo; head -c 3 " + DIR + "/token 2>/dev/null")
         .endContainer().endSpec().build();
     client.resource(pod).create();
-    await("pod " + name + " done", () -> {
+    Await.until(Duration.ofSeconds(90), "pod " + name + " done", () -> {
       Pod p = client.pods().inNamespace(ns).withName(name).get();
       return p.getStatus() != null && ("Succeeded".equals(p.getStatus().getPhase())
           || "Failed".equals(p.getStatus().getPhase()));
@@ -56,7 +44,7 @@ class ServiceAccountTokenTest {
   @Conformance("auth.service-account-token-automount")
   @Test
   void tokenIsMountedUnlessOptedOut(String ns) throws Exception {
-    await("default ServiceAccount", () -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    Await.defaultServiceAccount(client, ns);
     client.serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata()
         .withName("nomount").endMetadata().withAutomountServiceAccountToken(false).build()).create();
 

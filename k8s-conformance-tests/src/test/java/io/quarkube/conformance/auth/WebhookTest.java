@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
 import javax.net.ssl.KeyManagerFactory;
@@ -128,8 +130,8 @@ class WebhookTest {
         "Fail"), "create", "-f", "-").ok();
     kubectl.runWithInput(configuration("ValidatingWebhookConfiguration", "e2e-validate-" + id, url("/validate"), ns,
         "Fail"), "create", "-f", "-").ok();
-    AdmissionTest.await("the webhooks are in place", () -> "yes".equals(kubectl.run("create", "configmap", "probe",
-        "-n", ns, "--dry-run=server", "-o", "jsonpath={.metadata.labels.mutated}").out().trim())
+    Await.until(Duration.ofSeconds(60), "the webhooks are in place", () -> "yes".equals(kubectl.run("create",
+        "configmap", "probe", "-n", ns, "--dry-run=server", "-o", "jsonpath={.metadata.labels.mutated}").out().trim())
         && kubectl.run("create", "configmap", "probe", "-n", ns, "--from-literal=forbidden=x", "--dry-run=server")
             .exitCode() != 0);
 
@@ -163,16 +165,16 @@ class WebhookTest {
     String name = "e2e-down-" + id;
     kubectl.runWithInput(configuration("ValidatingWebhookConfiguration", name, "https://127.0.0.1:" + closed + "/",
         ns, "Fail"), "create", "-f", "-").ok();
-    AdmissionTest.await("the webhook fails requests", () -> kubectl.run("create", "configmap", "probe", "-n", ns,
-        "--dry-run=server").err().contains("failed calling webhook"));
+    Await.until(Duration.ofSeconds(60), "the webhook fails requests", () -> kubectl.run("create", "configmap",
+        "probe", "-n", ns, "--dry-run=server").err().contains("failed calling webhook"));
     Kubectl.Result failed = kubectl.run("create", "configmap", "cm", "-n", ns).fails();
     assertTrue(failed.err().contains("Internal error occurred: failed calling webhook \"" + name
         + ".e2e.quarkube.io\""), failed.err());
 
     kubectl.run("patch", "validatingwebhookconfiguration", name, "--type=json",
         "-p", "[{\"op\":\"replace\",\"path\":\"/webhooks/0/failurePolicy\",\"value\":\"Ignore\"}]").ok();
-    AdmissionTest.await("failurePolicy Ignore lets requests through", () -> kubectl.run("create", "configmap",
-        "probe", "-n", ns, "--dry-run=server").exitCode() == 0);
+    Await.until(Duration.ofSeconds(60), "failurePolicy Ignore lets requests through", () -> kubectl.run("create",
+        "configmap", "probe", "-n", ns, "--dry-run=server").exitCode() == 0);
     kubectl.run("create", "configmap", "cm", "-n", ns).ok();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
@@ -14,8 +15,6 @@ import io.quarkube.conformance.KubectlVersions;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 
@@ -57,22 +56,6 @@ class KubectlSmokeTest {
     return client.pods().inNamespace(ns).withLabel("app", "primary").list().getItems();
   }
 
-  private static void await(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Boolean.TRUE.equals(condition.get())) {
-        return;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
-    throw new AssertionError("timed out waiting for: " + what);
-  }
-
-  private static void awaitDefaultAccount(KubernetesClient client, String ns) {
-    await("default ServiceAccount in " + ns, () -> client.serviceAccounts().inNamespace(ns).withName("default")
-        .get() != null);
-  }
-
   @Conformance("cli.api-versions")
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
@@ -98,12 +81,12 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void describePodRcServiceNodeAndNamespace(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
     kubectl.run("expose", "rc", "primary", "-n", ns, "--port=6379", "--target-port=6379", "--name=primary").ok();
-    await("2 pods", () -> rcPods(ns).size() == 2);
+    Await.until(Duration.ofSeconds(30), "2 pods", () -> rcPods(ns).size() == 2);
     // The controller writes status.replicas after it has created the pods; describe reads that status.
-    await("rc status.replicas 2", () -> {
+    Await.until(Duration.ofSeconds(30), "rc status.replicas 2", () -> {
       var status = client.replicationControllers().inNamespace(ns).withName("primary").get().getStatus();
       return status != null && Integer.valueOf(2).equals(status.getReplicas());
     });
@@ -140,7 +123,7 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void labelAddSelectRemove(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(pod("pause", "registry.local/pause:3.9"), "create", "-n", ns, "-f", "-").ok();
     kubectl.run("label", "pods", "pause", "testing-label=testing-label-value", "-n", ns).ok();
     String shown = kubectl.run("get", "pod", "pause", "-L", "testing-label", "-n", ns).ok().out();
@@ -156,9 +139,9 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void patchAddsAnnotationsToTheRcsPods(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
-    await("2 pods", () -> rcPods(ns).size() == 2);
+    Await.until(Duration.ofSeconds(30), "2 pods", () -> rcPods(ns).size() == 2);
     for (Pod p : rcPods(ns)) {
       kubectl.run("patch", "pod", p.getMetadata().getName(), "-n", ns, "-p",
           "{\"metadata\":{\"annotations\":{\"x\":\"y\"}}}").ok();
@@ -174,7 +157,7 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void replaceUpdatesThePodsImage(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(pod("httpd", "registry.local/httpd:2.4"), "create", "-n", ns, "-f", "-").ok();
     String json = kubectl.run("get", "pod", "httpd", "-n", ns, "-o", "json").ok().out();
     kubectl.runWithInput(json.replace("registry.local/httpd:2.4", "registry.local/busybox:1.36"), "replace", "-f",
@@ -193,7 +176,7 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void runWithRestartNeverCreatesOnePod(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.run("run", "e2e-test-httpd-pod", "--restart=Never", "--image=registry.local/httpd:2.4", "-n", ns,
         "--overrides={\"spec\":{\"schedulerName\":\"" + UNSCHEDULED + "\"}}").ok();
     Pod p = client.pods().inNamespace(ns).withName("e2e-test-httpd-pod").get();
@@ -206,7 +189,7 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void serverSideDryRunPatchChangesNothing(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.run("run", "e2e-test-httpd-pod", "--image=registry.local/httpd:2.4", "-n", ns,
         "--overrides={\"spec\":{\"schedulerName\":\"" + UNSCHEDULED + "\"}}").ok();
     String patched = kubectl.run("patch", "pod", "e2e-test-httpd-pod", "-n", ns, "--dry-run=server", "-o",
@@ -222,7 +205,7 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void exposeMakesServicesForAnRcAndAService(Kubectl kubectl, String ns) {
-    awaitDefaultAccount(client, ns);
+    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
     kubectl.run("expose", "rc", "primary", "--name=rm2", "--port=1234", "--target-port=6379", "-n", ns).ok();
     Service rm2 = client.services().inNamespace(ns).withName("rm2").get();

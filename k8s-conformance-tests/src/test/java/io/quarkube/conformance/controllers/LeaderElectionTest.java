@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import java.io.IOException;

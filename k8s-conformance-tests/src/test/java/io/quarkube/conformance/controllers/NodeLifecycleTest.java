@@ -1,5 +1,6 @@
 package io.quarkube.conformance.controllers;
 
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

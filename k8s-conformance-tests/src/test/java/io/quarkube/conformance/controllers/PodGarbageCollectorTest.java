@@ -3,6 +3,7 @@ package io.quarkube.conformance.controllers;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.quarkube.conformance.controllers;
 
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
@@ -21,8 +22,7 @@ class ServiceAccountTest {
   @Conformance("auth.root-ca-configmap")
   @Test
   void newNamespaceGetsDefaultAccountAndRootCa(String ns) {
-    Await.until(Duration.ofSeconds(30), "default ServiceAccount in " + ns,
-        () -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    Await.defaultServiceAccount(client, ns);
     Await.until(Duration.ofSeconds(30), "kube-root-ca.crt in " + ns,
         () -> client.configMaps().inNamespace(ns).withName("kube-root-ca.crt").get() != null);
     String ca = new String(Base64.getMimeDecoder().decode(client.getConfiguration().getCaCertData()),

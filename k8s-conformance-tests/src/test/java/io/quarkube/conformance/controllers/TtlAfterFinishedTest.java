@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * Real pods on the cluster's one node for the service tests: HTTP servers that answer with their own host name,
@@ -84,7 +83,7 @@ final class ProxyNode {
         .withNewSpec().withNodeName(nodeName()).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
         .addNewContainer().withName("client").withImage("busybox").withCommand("sh", "-c", script).endContainer()
         .endSpec().build()).create();
-    await(Duration.ofSeconds(180), "client pod " + name + " finished", () -> {
+    Await.until(Duration.ofSeconds(180), "client pod " + name + " finished", () -> {
       Pod p = client().pods().inNamespace(ns).withName(name).get();
       return p != null && p.getStatus() != null && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase());
     });
@@ -101,7 +100,7 @@ final class ProxyNode {
 
   static void awaitRunning(String ns, String... names) {
     for (String name : names) {
-      await(START, "pod " + ns + "/" + name + " running and ready", () -> {
+      Await.until(START, "pod " + ns + "/" + name + " running and ready", () -> {
         Pod p = client().pods().inNamespace(ns).withName(name).get();
         return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
             && p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
@@ -112,7 +111,8 @@ final class ProxyNode {
 
   /** Waits until the Service's EndpointSlices list {@code n} ready endpoints (the controller manager writes them). */
   static void awaitReadyEndpoints(String ns, String service, int n) {
-    await(Duration.ofSeconds(60), n + " ready endpoints of " + ns + "/" + service, () -> readyEndpoints(ns, service) == n);
+    Await.until(Duration.ofSeconds(60), n + " ready endpoints of " + ns + "/" + service,
+        () -> readyEndpoints(ns, service) == n);
   }
 
   static long readyEndpoints(String ns, String service) {
@@ -157,22 +157,5 @@ final class ProxyNode {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  static void await(Duration timeout, String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(condition.get())) {
-          return;
-        }
-        last = null;
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, last);
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.net.URI;
@@ -47,7 +48,8 @@ class ServiceProxyTest {
     Service web = service(ns, "web", "NodePort", app);
     String ip = web.getSpec().getClusterIP();
     ProxyNode.awaitReadyEndpoints(ns, "web", 3);
-    ProxyNode.await(Duration.ofSeconds(10), "rules for " + ip, () -> ProxyNode.rules().contains(ip + " . tcp . 80 : goto pick-3"));
+    Await.until(Duration.ofSeconds(10), "rules for " + ip,
+        () -> ProxyNode.rules().contains(ip + " . tcp . 80 : goto pick-3"));
 
     // 60 requests by the Service's DNS name: the exit code is how many different pods answered. (HTTP through nc:
     // the test image's static busybox wget segfaults when it resolves a name; nc resolves through the same DNS.)
@@ -75,7 +77,7 @@ class ServiceProxyTest {
     ProxyNode.client().apps().deployments().inNamespace(ns).withName("web").scale(1);
     long[] sliceAt = {0};
     long[] rulesAt = {0};
-    ProxyNode.await(Duration.ofSeconds(60), "one endpoint left in the rules of " + ip, () -> {
+    Await.until(Duration.ofSeconds(60), "one endpoint left in the rules of " + ip, () -> {
       long now = System.nanoTime();
       if (sliceAt[0] == 0 && ProxyNode.readyEndpoints(ns, "web") == 1) {
         sliceAt[0] = now;
@@ -97,7 +99,7 @@ class ServiceProxyTest {
   void serviceWithoutEndpointsIsRefusedAtOnce(String ns) {
     Service empty = service(ns, "empty", "ClusterIP", Map.of("app", "nobody"));
     String ip = empty.getSpec().getClusterIP();
-    ProxyNode.await(Duration.ofSeconds(10), "a reject rule for " + ip,
+    Await.until(Duration.ofSeconds(10), "a reject rule for " + ip,
         () -> ProxyNode.rules().contains(ip + " . tcp . 80 : goto reject-chain"));
     // nc's timeout is 20 s; a refusal ends it at once with "Connection refused" (exit 3), a timeout would not.
     var rc = ProxyNode.run(ns, "client", "nc -w 20 " + ip + " 80 </dev/null 2>/tmp/err; rc=$?; cat /tmp/err; "
@@ -115,15 +117,16 @@ class ServiceProxyTest {
     Service svc = service(ns, "once", "NodePort", app);
     String ip = svc.getSpec().getClusterIP();
     int nodePort = svc.getSpec().getPorts().get(0).getNodePort();
-    ProxyNode.await(Duration.ofSeconds(60), "rules for " + ip, () -> ProxyNode.rules().contains(ip + " . tcp . 80 : goto pick-")
-        && ProxyNode.rules().contains("tcp . " + nodePort + " : goto np-pick-"));
+    Await.until(Duration.ofSeconds(60), "rules for " + ip,
+        () -> ProxyNode.rules().contains(ip + " . tcp . 80 : goto pick-")
+            && ProxyNode.rules().contains("tcp . " + nodePort + " : goto np-pick-"));
     assertFalse(before.equals(ProxyNode.normalizedRules()));
     ProxyNode.client().services().inNamespace(ns).withName("once").delete();
     // Back to what it was: nothing that was not there before the Service (earlier tests' namespaces may still be
     // going away meanwhile, so the table may hold less than before, never more), and no trace of its addresses.
     String podIp = ProxyNode.client().pods().inNamespace(ns).withName("once").get().getStatus().getPodIP();
     java.util.Set<String> beforeLines = new java.util.HashSet<>(before.lines().toList());
-    ProxyNode.await(Duration.ofSeconds(20), "the ruleset as it was before the Service", () -> {
+    Await.until(Duration.ofSeconds(20), "the ruleset as it was before the Service", () -> {
       String now = ProxyNode.normalizedRules();
       return beforeLines.containsAll(now.lines().toList()) && !now.contains(ip + " ") && !now.contains(podIp + " ")
           && !now.contains(" . " + nodePort + " ");

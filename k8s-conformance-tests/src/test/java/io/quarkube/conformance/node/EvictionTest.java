@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class EvictionTest {
         .withNewMetadata().withName("keep").endMetadata().withNewSpec().withMinAvailable(
             new io.fabric8.kubernetes.api.model.IntOrString(1)).withNewSelector().addToMatchLabels("app", "guarded")
         .endSelector().endSpec().build()).create();
-    RealNode.await(Duration.ofSeconds(30), "the budget's status", () -> {
+    Await.until(Duration.ofSeconds(30), "the budget's status", () -> {
       var b = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("keep").get();
       return b.getStatus() != null && Integer.valueOf(1).equals(b.getStatus().getCurrentHealthy())
           && Integer.valueOf(0).equals(b.getStatus().getDisruptionsAllowed());
@@ -49,7 +50,7 @@ class EvictionTest {
     assertTrue(client.pods().inNamespace(ns).withName("guarded").get().getMetadata().getDeletionTimestamp() == null);
 
     assertTrue(client.pods().inNamespace(ns).withName("free").evict());
-    RealNode.await(Duration.ofSeconds(60), "the evicted pod is gone",
+    Await.until(Duration.ofSeconds(60), "the evicted pod is gone",
         () -> client.pods().inNamespace(ns).withName("free").get() == null);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,7 @@ class HundredPodsTest {
     } finally {
       pool.shutdown();
     }
-    RealNode.await(Duration.ofMinutes(6), PODS + " pods Running", () -> running(ns) == PODS);
+    Await.until(Duration.ofMinutes(6), PODS + " pods Running", () -> running(ns) == PODS);
     Duration up = Duration.ofNanos(System.nanoTime() - t0);
     List<Pod> pods = RealNode.client().pods().inNamespace(ns).list().getItems();
     assertEquals(PODS, pods.stream().map(p -> p.getStatus().getPodIP()).distinct().count(), "an IP each");
@@ -55,9 +56,9 @@ class HundredPodsTest {
     long t1 = System.nanoTime();
     RealNode.client().pods().inNamespace(ns).withLabel("load", "hundred").delete();
     // Graceful deletion: each pod is gone once the kubelet has stopped it and confirmed.
-    RealNode.await(Duration.ofMinutes(6), "every pod gone", () ->
+    Await.until(Duration.ofMinutes(6), "every pod gone", () ->
         RealNode.client().pods().inNamespace(ns).list().getItems().isEmpty());
-    RealNode.await(Duration.ofMinutes(3), "every container gone from containerd", () ->
+    Await.until(Duration.ofMinutes(3), "every container gone from containerd", () ->
         RealNode.runtimeContainers().stream().noneMatch(containers::contains));
     System.out.printf("%d pods: all deleted after %.1f s%n", PODS, (System.nanoTime() - t1) / 1e9);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -55,7 +56,7 @@ class KubectlStreamingTest {
   @Test
   void logsWithTailTimestampsLimitAndFollow(String ns) throws Exception {
     run(ns, "counter", "sh", "-c", "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done");
-    RealNode.await(Duration.ofSeconds(20), "five log lines", () ->
+    Await.until(Duration.ofSeconds(20), "five log lines", () ->
         k().run("logs", "counter", "-n", ns).out().contains("line 4\n"));
 
     String all = k().run("logs", "counter", "-n", ns).ok().out();
@@ -86,7 +87,7 @@ class KubectlStreamingTest {
       });
       reader.setDaemon(true);
       reader.start();
-      RealNode.await(Duration.ofSeconds(20), "followed log grows", () -> seen.size() >= 4);
+      Await.until(Duration.ofSeconds(20), "followed log grows", () -> seen.size() >= 4);
       assertTrue(follow.isAlive(), "kubectl logs -f is still streaming");
     } finally {
       follow.destroy();
@@ -107,7 +108,7 @@ class KubectlStreamingTest {
     // -f on a container that exits: the stream ends by itself.
     Kubectl.Result followed = k().run("logs", "-f", "crasher", "-n", ns);
     assertTrue(followed.out().contains("run"), followed.out());
-    RealNode.await(Duration.ofSeconds(60), "the container restarted", () -> {
+    Await.until(Duration.ofSeconds(60), "the container restarted", () -> {
       Pod p = RealNode.pod(ns, "crasher");
       return p.getStatus().getContainerStatuses().get(0).getRestartCount() >= 1;
     });
@@ -165,7 +166,7 @@ class KubectlStreamingTest {
       reader.setDaemon(true);
       reader.start();
       // Lines sent before the attach is established are lost; keep sending until one comes back.
-      RealNode.await(Duration.ofSeconds(30), "an echoed line", () -> {
+      Await.until(Duration.ofSeconds(30), "an echoed line", () -> {
         try {
           attach.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
           attach.getOutputStream().flush();

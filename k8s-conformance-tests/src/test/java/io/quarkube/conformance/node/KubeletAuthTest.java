@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.io.InputStream;
@@ -82,7 +83,7 @@ class KubeletAuthTest {
         .build()).create();
     try {
       // The kubelet caches a refusal for 30 s, as upstream's webhook authorizer.
-      RealNode.await(Duration.ofSeconds(60), "the summary with nodes/stats", () -> {
+      Await.until(Duration.ofSeconds(60), "the summary with nodes/stats", () -> {
         try {
           HttpResponse<String> r = get(http, "/stats/summary", token);
           return r.statusCode() == 200 && r.body().contains("\"nodeName\"");

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.TestNamespace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +29,8 @@ class LocalPathVolumeTest {
 
   @Test
   void claimIsProvisionedOnTheNodeAndAPodWritesToIt(String ns) throws Exception {
-    RealNode.await(Duration.ofSeconds(30), "default ServiceAccount",
-        () -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
-    RealNode.await(Duration.ofSeconds(30), "the default StorageClass local-path",
+    Await.defaultServiceAccount(client, ns);
+    Await.until(Duration.ofSeconds(30), "the default StorageClass local-path",
         () -> client.storage().v1().storageClasses().withName("local-path").get() != null);
     client.persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
         .withName("data").endMetadata().withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
@@ -44,7 +44,7 @@ class LocalPathVolumeTest {
         .withName("d").withMountPath("/data").endVolumeMount().endContainer().addNewVolume().withName("d")
         .withNewPersistentVolumeClaim().withClaimName("data").endPersistentVolumeClaim().endVolume().endSpec()
         .build()).create();
-    RealNode.await(Duration.ofSeconds(60), "claim Bound", () -> "Bound".equals(client.persistentVolumeClaims()
+    Await.until(Duration.ofSeconds(60), "claim Bound", () -> "Bound".equals(client.persistentVolumeClaims()
         .inNamespace(ns).withName("data").get().getStatus().getPhase()));
     RealNode.awaitPhase(ns, "writer", "Succeeded", Duration.ofSeconds(120));
 
@@ -60,9 +60,9 @@ class LocalPathVolumeTest {
 
     // Deleting the pod and the claim releases the volume; reclaim policy Delete removes the PV.
     client.pods().inNamespace(ns).withName("writer").delete();
-    RealNode.await(Duration.ofSeconds(60), "pod gone", () -> RealNode.pod(ns, "writer") == null);
+    Await.until(Duration.ofSeconds(60), "pod gone", () -> RealNode.pod(ns, "writer") == null);
     client.persistentVolumeClaims().inNamespace(ns).withName("data").delete();
-    RealNode.await(Duration.ofSeconds(60), "provisioned PV deleted",
+    Await.until(Duration.ofSeconds(60), "provisioned PV deleted",
         () -> client.persistentVolumes().withName(pv.getMetadata().getName()).get() == null);
   }
 }

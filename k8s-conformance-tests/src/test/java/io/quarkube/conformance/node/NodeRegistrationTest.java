@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class NodeRegistrationTest {
   @Conformance("node.registration")
   @Test
   void nodeIsRegisteredAndReady() {
-    RealNode.await(Duration.ofSeconds(60), "node " + RealNode.name() + " registered", () -> RealNode.node() != null);
+    Await.until(Duration.ofSeconds(60), "node " + RealNode.name() + " registered", () -> RealNode.node() != null);
     Node node = RealNode.node();
     assertEquals(RealNode.name(), node.getMetadata().getLabels().get("kubernetes.io/hostname"));
     assertEquals("linux", node.getMetadata().getLabels().get("kubernetes.io/os"));
@@ -50,13 +51,13 @@ class NodeRegistrationTest {
   @Conformance("node.registration")
   @Test
   void leaseIsRenewedEveryTenSeconds() {
-    RealNode.await(Duration.ofSeconds(60), "lease kube-node-lease/" + RealNode.name(), () ->
+    Await.until(Duration.ofSeconds(60), "lease kube-node-lease/" + RealNode.name(), () ->
         RealNode.client().leases().inNamespace("kube-node-lease").withName(RealNode.name()).get() != null);
     Lease first = RealNode.client().leases().inNamespace("kube-node-lease").withName(RealNode.name()).get();
     assertEquals(RealNode.name(), first.getSpec().getHolderIdentity());
     assertEquals(40, first.getSpec().getLeaseDurationSeconds());
     ZonedDateTime renewed = first.getSpec().getRenewTime();
-    RealNode.await(Duration.ofSeconds(25), "the lease renewed", () -> {
+    Await.until(Duration.ofSeconds(25), "the lease renewed", () -> {
       Lease now = RealNode.client().leases().inNamespace("kube-node-lease").withName(RealNode.name()).get();
       return now.getSpec().getRenewTime().isAfter(renewed);
     });

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -126,11 +127,11 @@ class PodApiTest {
     assertEquals(List.of("lease", "lease2"), leases.list().getItems().stream().map(l -> l.getMetadata().getName())
         .sorted().toList());
     leases.withLabel("deletecollection", "true").delete();
-    RealNode.await(Duration.ofSeconds(30), "lease2 deleted by collection",
+    Await.until(Duration.ofSeconds(30), "lease2 deleted by collection",
         () -> leases.list().getItems().size() == 1);
     assertEquals("lease", leases.list().getItems().get(0).getMetadata().getName());
     leases.withName("lease").delete();
-    RealNode.await(Duration.ofSeconds(30), "lease deleted", () -> leases.withName("lease").get() == null);
+    Await.until(Duration.ofSeconds(30), "lease deleted", () -> leases.withName("lease").get() == null);
     assertNull(leases.withName("lease").get());
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -62,7 +63,7 @@ class PodLifecycleTest {
         running.getMetadata().getCreationTimestamp()), Instant.parse(status.getState().getRunning().getStartedAt())));
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    RealNode.await(Duration.ofSeconds(20), "the page answers from the host", () -> {
+    Await.until(Duration.ofSeconds(20), "the page answers from the host", () -> {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/"))
             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -122,7 +123,7 @@ class PodLifecycleTest {
   @Test
   void crashingContainerBacksOff(String ns) {
     create(pod(ns, "crash", "sh", "-c", "echo crashing; exit 1").build());
-    RealNode.await(START, "CrashLoopBackOff", () -> {
+    Await.until(START, "CrashLoopBackOff", () -> {
       Pod p = RealNode.pod(ns, "crash");
       if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
         return false;
@@ -133,7 +134,7 @@ class PodLifecycleTest {
           && s.getLastState().getTerminated().getExitCode() == 1;
     });
     assertEquals("Running", RealNode.pod(ns, "crash").getStatus().getPhase());
-    RealNode.await(Duration.ofSeconds(20), "a BackOff event", () -> RealNode.client().v1().events().inNamespace(ns)
+    Await.until(Duration.ofSeconds(20), "a BackOff event", () -> RealNode.client().v1().events().inNamespace(ns)
         .list().getItems().stream().anyMatch(e -> "BackOff".equals(e.getReason())));
     String out = Kubectl.stock().run("get", "pod", "crash", "-n", ns).ok().out();
     assertTrue(out.contains("CrashLoopBackOff"), out);

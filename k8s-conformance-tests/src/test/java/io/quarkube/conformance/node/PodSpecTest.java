@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -42,7 +43,7 @@ class PodSpecTest {
     client.resource(pod).create();
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    RealNode.await(RUN, "pod " + name + " succeeded", () -> {
+    Await.until(RUN, "pod " + name + " succeeded", () -> {
       Pod p = RealNode.pod(ns, name);
       if (p != null && p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())) {
         throw new AssertionError("pod " + name + " failed: " + p.getStatus() + "\nlog: "
@@ -71,7 +72,7 @@ class PodSpecTest {
     client.resource(pod(ns, "defaults", new ContainerBuilder().withStdin(true)).editSpec()
         .withRestartPolicy("Always").endSpec().build()).create();
     RealNode.awaitPhase(ns, "defaults", "Running", RUN);
-    RealNode.await(Duration.ofSeconds(30), "sh as pid 1", () -> Kubectl.stock().run("exec", "defaults", "-n", ns,
+    Await.until(Duration.ofSeconds(30), "sh as pid 1", () -> Kubectl.stock().run("exec", "defaults", "-n", ns,
         "--", "cat", "/proc/1/cmdline").out().equals("sh\0"));
   }
 
@@ -136,7 +137,7 @@ class PodSpecTest {
     assertEquals("644", mode, "default file mode");
     client.configMaps().inNamespace(ns).withName("files").edit(cm -> new ConfigMapBuilder(cm)
         .addToData("data-1", "value-2").build());
-    RealNode.await(Duration.ofSeconds(120), "the update reaches the volume", () -> k.run("exec", "mounts", "-n",
+    Await.until(Duration.ofSeconds(120), "the update reaches the volume", () -> k.run("exec", "mounts", "-n",
         ns, "--", "cat", "/etc/cm/data-1").out().equals("value-2"));
   }
 
@@ -189,11 +190,11 @@ class PodSpecTest {
         "echo first; echo second; sleep 3600")).build()).create();
     RealNode.awaitPhase(ns, "quiet", "Running", RUN);
     Kubectl k = Kubectl.stock();
-    RealNode.await(Duration.ofSeconds(30), "two lines logged", () -> k.run("logs", "quiet", "-n", ns).out()
+    Await.until(Duration.ofSeconds(30), "two lines logged", () -> k.run("logs", "quiet", "-n", ns).out()
         .equals("first\nsecond\n"));
     assertEquals("first\nsecond\n", k.run("logs", "quiet", "-n", ns, "--since=24h").ok().out());
     // Nothing was written in the last second once a second has passed since the lines.
-    RealNode.await(Duration.ofSeconds(30), "--since=1s shows nothing", () -> k.run("logs", "quiet", "-n", ns,
+    Await.until(Duration.ofSeconds(30), "--since=1s shows nothing", () -> k.run("logs", "quiet", "-n", ns,
         "--since=1s").out().isEmpty());
   }
 }

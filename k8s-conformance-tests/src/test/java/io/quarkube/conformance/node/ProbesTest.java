@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -58,14 +59,14 @@ class ProbesTest {
   void failingLivenessProbeRestartsTheContainer(String ns) {
     RealNode.client().resource(pod(ns, "sick", "sleep", "3600").editSpec().editFirstContainer()
         .withLivenessProbe(exec(2, "cat", "/tmp/healthy")).endContainer().endSpec().build()).create();
-    RealNode.await(START, "restartCount >= 2", () -> {
+    Await.until(START, "restartCount >= 2", () -> {
       Pod p = RealNode.pod(ns, "sick");
       return p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
           && main(p).getRestartCount() >= 2;
     });
     ContainerStatus status = main(RealNode.pod(ns, "sick"));
     assertTrue(status.getLastState().getTerminated() != null, "lastState.terminated: " + status.getLastState());
-    RealNode.await(Duration.ofSeconds(20), "Unhealthy and Killing events", () ->
+    Await.until(Duration.ofSeconds(20), "Unhealthy and Killing events", () ->
         events(ns, "Unhealthy").stream().anyMatch(e -> e.getMessage().startsWith("Liveness probe failed"))
             && events(ns, "Killing").stream().anyMatch(e -> e.getMessage()
             .equals("Container main failed liveness probe, will be restarted")));
@@ -78,7 +79,7 @@ class ProbesTest {
     RealNode.client().resource(pod(ns, "shy", "sleep", "3600").editSpec().editFirstContainer()
         .withReadinessProbe(exec(1, "cat", "/tmp/ready")).endContainer().endSpec().build()).create();
     RealNode.awaitPhase(ns, "shy", "Running", START);
-    RealNode.await(Duration.ofSeconds(20), "a failed readiness probe", () ->
+    Await.until(Duration.ofSeconds(20), "a failed readiness probe", () ->
         events(ns, "Unhealthy").stream().anyMatch(e -> e.getMessage().startsWith("Readiness probe failed")));
     Pod p = RealNode.pod(ns, "shy");
     assertEquals("False", condition(p, "Ready"));
@@ -88,7 +89,7 @@ class ProbesTest {
     assertTrue(Kubectl.stock().run("get", "pod", "shy", "-n", ns).ok().out().contains("0/1"));
 
     Kubectl.stock().run("exec", "shy", "-n", ns, "--", "touch", "/tmp/ready").ok();
-    RealNode.await(Duration.ofSeconds(20), "Ready once the probe passes", () -> {
+    Await.until(Duration.ofSeconds(20), "Ready once the probe passes", () -> {
       Pod now = RealNode.pod(ns, "shy");
       return "True".equals(condition(now, "Ready")) && main(now).getReady();
     });
@@ -103,7 +104,7 @@ class ProbesTest {
         .withLivenessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(8080)).endTcpSocket()
             .withPeriodSeconds(1).withFailureThreshold(1).build())
         .endContainer().endSpec().build()).create();
-    RealNode.await(START, "ready through an httpGet probe", () -> {
+    Await.until(START, "ready through an httpGet probe", () -> {
       Pod p = RealNode.pod(ns, "web");
       return p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
           && main(p).getReady();
@@ -115,7 +116,7 @@ class ProbesTest {
         .withLivenessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(9090)).endTcpSocket()
             .withPeriodSeconds(1).withFailureThreshold(1).build())
         .endContainer().endSpec().build()).create();
-    RealNode.await(START, "restarted by a failing tcpSocket probe", () -> {
+    Await.until(START, "restarted by a failing tcpSocket probe", () -> {
       Pod p = RealNode.pod(ns, "deaf");
       return p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
           && main(p).getRestartCount() >= 1;
@@ -130,7 +131,7 @@ class ProbesTest {
         .withStartupProbe(exec(30, "cat", "/tmp/started"))
         .withLivenessProbe(exec(1, "cat", "/tmp/started"))
         .endContainer().endSpec().build()).create();
-    RealNode.await(START, "started", () -> {
+    Await.until(START, "started", () -> {
       Pod p = RealNode.pod(ns, "slow");
       return p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
           && Boolean.TRUE.equals(main(p).getStarted()) && main(p).getReady();
@@ -141,12 +142,12 @@ class ProbesTest {
 
     RealNode.client().resource(pod(ns, "never", "sleep", "3600").editSpec().editFirstContainer()
         .withStartupProbe(exec(2, "false")).endContainer().endSpec().build()).create();
-    RealNode.await(START, "restarted by a failing startup probe", () -> {
+    Await.until(START, "restarted by a failing startup probe", () -> {
       Pod p = RealNode.pod(ns, "never");
       return p.getStatus().getContainerStatuses() != null && !p.getStatus().getContainerStatuses().isEmpty()
           && main(p).getRestartCount() >= 1 && !Boolean.TRUE.equals(main(p).getStarted());
     });
-    RealNode.await(Duration.ofSeconds(20), "Killing for the startup probe", () -> events(ns, "Killing").stream()
+    Await.until(Duration.ofSeconds(20), "Killing for the startup probe", () -> events(ns, "Killing").stream()
         .anyMatch(e -> e.getMessage().equals("Container main failed startup probe, will be restarted")));
   }
 }

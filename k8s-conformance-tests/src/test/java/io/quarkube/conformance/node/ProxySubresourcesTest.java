@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -44,7 +45,7 @@ class ProxySubresourcesTest {
   void statsSummaryThroughNodesProxy(String ns) throws Exception {
     web(ns);
     String node = RealNode.name();
-    RealNode.await(Duration.ofSeconds(30), "the pod in the summary with its container's figures", () -> {
+    Await.until(Duration.ofSeconds(30), "the pod in the summary with its container's figures", () -> {
       try {
         JsonNode summary = JSON.readTree(raw("/api/v1/nodes/" + node + "/proxy/stats/summary"));
         for (JsonNode p : summary.path("pods")) {
@@ -69,7 +70,7 @@ class ProxySubresourcesTest {
     assertTrue(n.path("memory").path("workingSetBytes").asLong() > 0, n.toString());
     assertTrue(n.path("memory").path("availableBytes").asLong() > 0, n.toString());
     assertTrue(n.path("fs").path("capacityBytes").asLong() > 0, n.toString());
-    RealNode.await(Duration.ofSeconds(30), "a CPU rate between two samples", () -> {
+    Await.until(Duration.ofSeconds(30), "a CPU rate between two samples", () -> {
       try {
         return JSON.readTree(raw("/api/v1/nodes/" + node + "/proxy/stats/summary")).path("node").path("cpu")
             .path("usageNanoCores").asLong() > 0;
@@ -102,7 +103,7 @@ class ProxySubresourcesTest {
     RealNode.client().resource(new ServiceBuilder().withNewMetadata().withName("web").withNamespace(ns)
         .endMetadata().withNewSpec().withSelector(Map.of("app", "web")).addNewPort().withName("http").withPort(80)
         .withTargetPort(new IntOrString(8080)).endPort().endSpec().build()).create();
-    RealNode.await(Duration.ofSeconds(30), "the service answers through services/proxy", () -> {
+    Await.until(Duration.ofSeconds(30), "the service answers through services/proxy", () -> {
       Kubectl.Result r = Kubectl.stock().run("get", "--raw", "/api/v1/namespaces/" + ns
           + "/services/web:http/proxy/");
       return r.exitCode() == 0 && r.out().contains(PAGE);

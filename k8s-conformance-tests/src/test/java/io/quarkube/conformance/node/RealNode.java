@@ -3,6 +3,7 @@ package io.quarkube.conformance.node;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -107,27 +106,9 @@ final class RealNode {
     return client().pods().inNamespace(ns).withName(name).get();
   }
 
-  /** Polls until the condition holds (never a fixed sleep). */
-  static void await(Duration timeout, String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(condition.get())) {
-          return;
-        }
-        last = null;
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, last);
-  }
-
   /** Waits for the pod to reach the phase; returns it. */
   static Pod awaitPhase(String ns, String name, String phase, Duration timeout) {
-    await(timeout, "pod " + ns + "/" + name + " in phase " + phase, () -> {
+    Await.until(timeout, "pod " + ns + "/" + name + " in phase " + phase, () -> {
       Pod p = pod(ns, name);
       return p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase());
     });

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.TestNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class ResourcesTest {
     }
 
     RealNode.client().pods().inNamespace(ns).withName("guaranteed").delete();
-    RealNode.await(Duration.ofSeconds(30), "the pod cgroup removed with the pod", () ->
+    Await.until(Duration.ofSeconds(30), "the pod cgroup removed with the pod", () ->
         RealNode.pod(ns, "guaranteed") == null && !RealNode.cgroupLeft(g.getMetadata().getUid()));
   }
 
@@ -87,7 +88,7 @@ class ResourcesTest {
     // The shell holds ~100 MB in a variable: far over the 32Mi limit.
     RealNode.client().resource(pod(ns, "hog", Map.of(), Map.of("memory", new Quantity("32Mi")), "sh", "-c",
         "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived; sleep 3600").build()).create();
-    RealNode.await(START, "lastState.terminated.reason OOMKilled", () -> {
+    Await.until(START, "lastState.terminated.reason OOMKilled", () -> {
       Pod p = RealNode.pod(ns, "hog");
       if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null
           || p.getStatus().getContainerStatuses().isEmpty()) {

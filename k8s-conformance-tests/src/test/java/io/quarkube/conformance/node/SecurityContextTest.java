@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +30,7 @@ class SecurityContextTest {
     RealNode.client().resource(pod(ns, "as-root", null)).create();
     RealNode.client().resource(pod(ns, "as-1000", 1000L)).create();
     AtomicReference<ContainerStateWaiting> waiting = new AtomicReference<>();
-    RealNode.await(Duration.ofSeconds(90), "as-root waiting with CreateContainerConfigError", () -> {
+    Await.until(Duration.ofSeconds(90), "as-root waiting with CreateContainerConfigError", () -> {
       Pod p = RealNode.client().pods().inNamespace(ns).withName("as-root").get();
       if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null
           || p.getStatus().getContainerStatuses().isEmpty()
@@ -42,7 +43,7 @@ class SecurityContextTest {
     assertTrue(waiting.get().getMessage().contains("container has runAsNonRoot and image will run as root"),
         waiting.get().getMessage());
     RealNode.awaitPhase(ns, "as-1000", "Running", Duration.ofSeconds(90));
-    RealNode.await(Duration.ofSeconds(30), "as-1000 logs its uid", () -> RealNode.client().pods().inNamespace(ns)
+    Await.until(Duration.ofSeconds(30), "as-1000 logs its uid", () -> RealNode.client().pods().inNamespace(ns)
         .withName("as-1000").getLog().contains("1000"));
     assertEquals("1000", RealNode.client().pods().inNamespace(ns).withName("as-1000").getLog().trim());
   }

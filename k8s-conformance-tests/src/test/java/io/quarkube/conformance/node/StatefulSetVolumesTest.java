@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -30,8 +31,7 @@ class StatefulSetVolumesTest {
 
   @Test
   void threeOrderedPodsWithTheirOwnBoundClaims(String ns) {
-    RealNode.await(Duration.ofSeconds(30), "default ServiceAccount",
-        () -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    Await.defaultServiceAccount(client, ns);
     Map<String, String> labels = Map.of("app", "db");
     client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder().withNewMetadata().withName("db")
         .endMetadata().withNewSpec().withReplicas(3).withServiceName("db").withNewSelector().withMatchLabels(labels)
@@ -44,7 +44,7 @@ class StatefulSetVolumesTest {
         .withAccessModes("ReadWriteOnce").withNewResources().addToRequests("storage", new Quantity("16Mi"))
         .endResources().endSpec().endVolumeClaimTemplate().endSpec().build()).create();
 
-    RealNode.await(Duration.ofSeconds(180), "db-0..2 Running and Ready", () -> {
+    Await.until(Duration.ofSeconds(180), "db-0..2 Running and Ready", () -> {
       var set = client.apps().statefulSets().inNamespace(ns).withName("db").get();
       return set.getStatus() != null && Integer.valueOf(3).equals(set.getStatus().getReadyReplicas());
     });
@@ -62,9 +62,9 @@ class StatefulSetVolumesTest {
       java.nio.file.Path file = java.nio.file.Path.of(client.persistentVolumes().withName(
           claim.getSpec().getVolumeName()).get().getSpec().getHostPath().getPath(), "id");
       String name = "db-" + i;
-      RealNode.await(Duration.ofSeconds(30), name + " wrote its identity into its volume",
+      Await.until(Duration.ofSeconds(30), name + " wrote its identity into its volume",
           () -> java.nio.file.Files.isRegularFile(file));
-      RealNode.await(Duration.ofSeconds(30), name + "'s file says " + name, () -> {
+      Await.until(Duration.ofSeconds(30), name + "'s file says " + name, () -> {
         try {
           return java.nio.file.Files.readString(file).trim().equals(name);
         } catch (java.io.IOException e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -69,7 +70,7 @@ class StaticPodsTest {
     String name = "web-" + RealNode.name();
     try {
       Files.writeString(file, manifest(ns, "one"));
-      RealNode.await(START, "mirror pod " + name + " running", () -> runningMirror(ns, name) != null);
+      Await.until(START, "mirror pod " + name + " running", () -> runningMirror(ns, name) != null);
       Pod mirror = runningMirror(ns, name);
       Map<String, String> a = mirror.getMetadata().getAnnotations();
       assertEquals("file", a.get("kubernetes.io/config.source"));
@@ -90,7 +91,7 @@ class StaticPodsTest {
       // Deleting the mirror brings back a new mirror of the same, still running, static pod.
       // --wait=false: the kubelet recreates the mirror at once; the await below checks for the new one
       Kubectl.stock().run("delete", "pod", name, "-n", ns, "--wait=false").ok();
-      RealNode.await(START, "a new mirror", () -> {
+      Await.until(START, "a new mirror", () -> {
         Pod p = runningMirror(ns, name);
         return p != null && !p.getMetadata().getUid().equals(mirror.getMetadata().getUid());
       });
@@ -98,7 +99,7 @@ class StaticPodsTest {
 
       // Editing the file replaces the pod.
       Files.writeString(file, manifest(ns, "two"));
-      RealNode.await(START, "the edited pod's mirror", () -> {
+      Await.until(START, "the edited pod's mirror", () -> {
         Pod p = runningMirror(ns, name);
         return p != null && "two".equals(p.getMetadata().getLabels().get("version"))
             && !containerId(p).equals(container);
@@ -106,17 +107,17 @@ class StaticPodsTest {
       Pod edited = runningMirror(ns, name);
       assertNotEquals(a.get("kubernetes.io/config.hash"),
           edited.getMetadata().getAnnotations().get("kubernetes.io/config.hash"));
-      RealNode.await(Duration.ofSeconds(30), "the old container gone", () ->
+      Await.until(Duration.ofSeconds(30), "the old container gone", () ->
           !RealNode.runtimeContainers().contains(container));
 
       // Removing the file removes the pod and its mirror.
       String last = containerId(edited);
       Files.delete(file);
-      RealNode.await(START, "the mirror gone", () -> RealNode.pod(ns, name) == null);
-      RealNode.await(Duration.ofSeconds(30), "the container gone", () ->
+      Await.until(START, "the mirror gone", () -> RealNode.pod(ns, name) == null);
+      Await.until(Duration.ofSeconds(30), "the container gone", () ->
           !RealNode.runtimeContainers().contains(last));
       String lastHash = edited.getMetadata().getAnnotations().get("kubernetes.io/config.hash");
-      RealNode.await(Duration.ofSeconds(30), "the pod cgroup gone", () -> !RealNode.cgroupLeft(lastHash));
+      Await.until(Duration.ofSeconds(30), "the pod cgroup gone", () -> !RealNode.cgroupLeft(lastHash));
     } finally {
       Files.deleteIfExists(file);
     }

@@ -3,6 +3,7 @@ package io.quarkube.conformance.node;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -32,7 +33,7 @@ class TopTest {
         nodes);
     AtomicReference<String> pods = new AtomicReference<>("");
     // the kubelet reports a pod once it has sampled it
-    RealNode.await(Duration.ofSeconds(60), "kubectl top pod lists busy", () -> {
+    Await.until(Duration.ofSeconds(60), "kubectl top pod lists busy", () -> {
       Kubectl.Result r = kubectl.run("top", "pod", "-n", ns, "-l", "app=busy", "--containers");
       pods.set(r.out() + r.err());
       return r.exitCode() == 0 && r.out().contains("busy") && r.out().contains("main");

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -68,7 +69,7 @@ class VolumesTest {
       cm.setData(Map.of("greeting", "bye"));
       return cm;
     });
-    RealNode.await(Duration.ofSeconds(90), "the new value in the running pod", () ->
+    Await.until(Duration.ofSeconds(90), "the new value in the running pod", () ->
         exec(ns, "reader", "cat", "/etc/cfg/greeting").equals("bye"));
     // The removed key goes too, and the pod never restarted for it.
     assertEquals("greeting", exec(ns, "reader", "ls", "/etc/cfg").trim());
@@ -119,8 +120,7 @@ class VolumesTest {
 
   @Test
   void projectedServiceAccountTokenAuthenticatesAsThePodsAccount(String ns) {
-    RealNode.await(Duration.ofSeconds(30), "default ServiceAccount", () ->
-        RealNode.client().serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    Await.defaultServiceAccount(RealNode.client(), ns);
     RealNode.client().resource(sleeper(ns, "sa").build()).create();
     RealNode.awaitPhase(ns, "sa", "Running", START);
     String dir = "/var/run/secrets/kubernetes.io/serviceaccount";

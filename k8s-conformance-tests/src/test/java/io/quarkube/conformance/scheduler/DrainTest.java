@@ -3,6 +3,7 @@ package io.quarkube.conformance.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -34,7 +35,7 @@ class DrainTest {
     assertTrue(r.out().contains("node/" + sim.name("doomed") + " drained"), r.out() + r.err());
     assertTrue((r.out() + r.err()).contains("evicting pod " + ns + "/p0"), r.out() + r.err());
     assertTrue(sim.client.nodes().withName(sim.name("doomed")).get().getSpec().getUnschedulable(), "cordoned");
-    SimNodes.await(Duration.ofSeconds(30), "pods gone", () -> sim.get(ns, "p0") == null && sim.get(ns, "p1") == null);
+    Await.until(Duration.ofSeconds(30), "pods gone", () -> sim.get(ns, "p0") == null && sim.get(ns, "p1") == null);
     Kubectl.stock().run("uncordon", sim.name("doomed")).ok();
     assertTrue(!Boolean.TRUE.equals(sim.client.nodes().withName(sim.name("doomed")).get().getSpec()
         .getUnschedulable()), "uncordoned");

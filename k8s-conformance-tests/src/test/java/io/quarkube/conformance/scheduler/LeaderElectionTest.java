@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
@@ -60,7 +61,7 @@ class LeaderElectionTest {
         "-Dquarkube.scheduler.config=" + config, "-Dquarkus.http.port=" + port, "-jar", jar.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(p);
-    SimNodes.await(Duration.ofSeconds(180), name + " ready on port " + port + " (log " + log + ")", () -> {
+    Await.until(Duration.ofSeconds(180), name + " ready on port " + port + " (log " + log + ")", () -> {
       if (!p.isAlive()) {
         throw new IllegalStateException(name + " exited; see " + log);
       }
@@ -103,7 +104,7 @@ class LeaderElectionTest {
     sim.create("n1", "4", "4Gi");
 
     start(config, "first");
-    SimNodes.await(Duration.ofSeconds(30), "the first instance holds the lease", () -> holder() != null);
+    Await.until(Duration.ofSeconds(30), "the first instance holds the lease", () -> holder() != null);
     String first = holder();
     start(config, "second");
     sim.create(sim.pod(ns, "before", "100m").editSpec().withSchedulerName(profile).endSpec());
@@ -111,7 +112,7 @@ class LeaderElectionTest {
 
     Process leader = processes.get(0);
     leader.destroyForcibly().waitFor();
-    SimNodes.await(Duration.ofSeconds(30), "the standby takes the lease", () -> holder() != null
+    Await.until(Duration.ofSeconds(30), "the standby takes the lease", () -> holder() != null
         && !holder().equals(first));
     assertNotEquals(first, holder());
     sim.create(sim.pod(ns, "after", "100m").editSpec().withSchedulerName(profile).endSpec());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.util.Map;
@@ -50,8 +51,7 @@ class NodeSelectorAndLimitRangeTest {
         .withDefault(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("500Mi")))
         .withMin(Map.of("cpu", new Quantity("50m"))).withMax(Map.of("cpu", new Quantity("2")))
         .endLimit().endSpec().build()).create();
-    SimNodes.await(java.time.Duration.ofSeconds(30), "default ServiceAccount", () -> sim.client.serviceAccounts()
-        .inNamespace(ns).withName("default").get() != null);
+    Await.defaultServiceAccount(sim.client, ns);
 
     Pod defaulted = sim.create(pod(ns, "no-resources", null, null));
     ResourceRequirements r = defaulted.getSpec().getContainers().get(0).getResources();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class PreemptionTest {
     assertEquals(sim.name("only"), sim.awaitBound(ns, "low"));
 
     sim.create(sim.pod(ns, "high", "1").editSpec().withPriorityClassName(sim.group + "-high").endSpec());
-    SimNodes.await(Duration.ofSeconds(30), "the low-priority pod is being deleted", () -> {
+    Await.until(Duration.ofSeconds(30), "the low-priority pod is being deleted", () -> {
       Pod low = sim.get(ns, "low");
       return low == null || low.getMetadata().getDeletionTimestamp() != null;
     });
@@ -46,7 +47,7 @@ class PreemptionTest {
       // The "kubelet" confirms the deletion.
       sim.client.pods().inNamespace(ns).withName("low").withGracePeriod(0).delete();
     }
-    SimNodes.await(Duration.ofSeconds(30), "the high-priority pod nominated or bound", () -> {
+    Await.until(Duration.ofSeconds(30), "the high-priority pod nominated or bound", () -> {
       Pod high = sim.get(ns, "high");
       return high.getSpec().getNodeName() != null || sim.name("only").equals(high.getStatus().getNominatedNodeName());
     });

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
@@ -66,7 +67,7 @@ class SchedulingTest {
     String msg = sim.awaitUnschedulable(ns, "web");
     assertEquals(List.of("1 Insufficient cpu", "1 node(s) had untolerated taint {dedicated: gpu}"), reasons(msg),
         msg);
-    SimNodes.await(Duration.ofSeconds(20), "a FailedScheduling event", () -> events(ns, "web").stream()
+    Await.until(Duration.ofSeconds(20), "a FailedScheduling event", () -> events(ns, "web").stream()
         .anyMatch(e -> "FailedScheduling".equals(e.getReason()) && "Warning".equals(e.getType())
             && e.getMessage().startsWith(msg.substring(0, msg.indexOf(" preemption:")))));
     // kubectl describe shows it the way users see it.
@@ -75,10 +76,10 @@ class SchedulingTest {
 
     sim.create("roomy", "4", "8Gi");
     assertEquals(sim.name("roomy"), sim.awaitBound(ns, "web"));
-    SimNodes.await(Duration.ofSeconds(20), "a Scheduled event", () -> events(ns, "web").stream().anyMatch(e ->
+    Await.until(Duration.ofSeconds(20), "a Scheduled event", () -> events(ns, "web").stream().anyMatch(e ->
         "Scheduled".equals(e.getReason()) && e.getMessage().equals("Successfully assigned " + ns + "/web to "
             + sim.name("roomy"))));
-    SimNodes.await(Duration.ofSeconds(10), "PodScheduled=True", () -> sim.get(ns, "web").getStatus().getConditions()
+    Await.until(Duration.ofSeconds(10), "PodScheduled=True", () -> sim.get(ns, "web").getStatus().getConditions()
         .stream().anyMatch(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus())));
   }
 

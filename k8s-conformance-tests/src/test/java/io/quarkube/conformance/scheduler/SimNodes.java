@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * Simulated nodes for scheduler tests: Node objects with capacity and a Ready condition, no kubelet behind them.
@@ -119,14 +118,14 @@ final class SimNodes implements AutoCloseable {
 
   /** Waits until the pod is bound and returns its node. */
   String awaitBound(String ns, String name) {
-    await(Duration.ofSeconds(30), "pod " + name + " bound", () -> nodeOf(ns, name) != null);
+    Await.until(Duration.ofSeconds(30), "pod " + name + " bound", () -> nodeOf(ns, name) != null);
     return nodeOf(ns, name);
   }
 
   /** Waits until the pod has PodScheduled=False/Unschedulable and returns the condition's message. */
   String awaitUnschedulable(String ns, String name) {
     String[] msg = new String[1];
-    await(Duration.ofSeconds(30), "pod " + name + " marked unschedulable", () -> {
+    Await.until(Duration.ofSeconds(30), "pod " + name + " marked unschedulable", () -> {
       Pod p = get(ns, name);
       if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
         return false;
@@ -141,23 +140,6 @@ final class SimNodes implements AutoCloseable {
       });
     });
     return msg[0];
-  }
-
-  static void await(Duration timeout, String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(condition.get())) {
-          return;
-        }
-        last = null;
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, last);
   }
 
   static String now() {
