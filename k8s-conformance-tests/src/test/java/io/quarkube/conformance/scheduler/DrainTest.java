@@ -35,9 +35,19 @@ class DrainTest {
     assertTrue(r.out().contains("node/" + sim.name("doomed") + " drained"), r.out() + r.err());
     assertTrue((r.out() + r.err()).contains("evicting pod " + ns + "/p0"), r.out() + r.err());
     assertTrue(sim.client.nodes().withName(sim.name("doomed")).get().getSpec().getUnschedulable(), "cordoned");
+    // The node lifecycle controller follows spec.unschedulable with a NoSchedule taint, as upstream's does.
+    Await.until(Duration.ofSeconds(30), "the unschedulable taint", () -> hasUnschedulableTaint(sim.name("doomed")));
     Await.until(Duration.ofSeconds(30), "pods gone", () -> sim.get(ns, "p0") == null && sim.get(ns, "p1") == null);
     Kubectl.stock().run("uncordon", sim.name("doomed")).ok();
     assertTrue(!Boolean.TRUE.equals(sim.client.nodes().withName(sim.name("doomed")).get().getSpec()
         .getUnschedulable()), "uncordoned");
+    Await.until(Duration.ofSeconds(30), "the unschedulable taint gone",
+        () -> !hasUnschedulableTaint(sim.name("doomed")));
+  }
+
+  private boolean hasUnschedulableTaint(String node) {
+    var taints = sim.client.nodes().withName(node).get().getSpec().getTaints();
+    return taints != null && taints.stream().anyMatch(t -> "node.kubernetes.io/unschedulable".equals(t.getKey())
+        && "NoSchedule".equals(t.getEffect()));
   }
 }
