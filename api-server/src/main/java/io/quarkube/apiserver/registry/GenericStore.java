@@ -564,14 +564,13 @@ public final class GenericStore<T extends HasMetadata> {
         return cached;
       }
     }
+    // Without a cache (or from before its window) a direct etcd watch, translated exactly as the cache does.
+    WatchCache.Watcher<T> direct = new WatchCache.Watcher<>(this, prefix(namespace), filter, start, listener);
     return storage.watch(prefix(namespace), start, new StorageWatchListener() {
       @Override
       public void onEvents(List<StorageEvent> events) {
         for (StorageEvent e : events) {
-          WatchEvent<T> translated = translate(e, filter);
-          if (translated != null) {
-            listener.onEvent(translated);
-          }
+          direct.deliver(new WatchCache.Change<>(GenericStore.this, e));
         }
       }
 
@@ -585,29 +584,6 @@ public final class GenericStore<T extends HasMetadata> {
         listener.onError(error);
       }
     });
-  }
-
-  private WatchEvent<T> translate(StorageEvent e, ListOptions filter) {
-    boolean everything = filter.labels().isEverything() && filter.fields().isEverything();
-    T current = e.value() == null ? null : decode(e.value(), e.revision());
-    // Without a selector every object matches: the previous value is only needed to report a deletion.
-    T previous = e.previous() == null || everything && e.type() != StorageEvent.Type.DELETE ? null
-        : decode(e.previous(), e.revision());
-    boolean nowMatches = current != null && (everything || matches(current, filter));
-    boolean wasMatching = everything ? e.previous() != null : previous != null && matches(previous, filter);
-    if (e.type() == StorageEvent.Type.DELETE) {
-      return wasMatching ? new WatchEvent<>("DELETED", previous, e.revision()) : null;
-    }
-    if (nowMatches && wasMatching) {
-      return new WatchEvent<>("MODIFIED", current, e.revision());
-    }
-    if (nowMatches) {
-      return new WatchEvent<>("ADDED", current, e.revision());
-    }
-    if (wasMatching) {
-      return new WatchEvent<>("DELETED", current, e.revision());
-    }
-    return null;
   }
 
   /** Receives the events of {@link #watch}. */

@@ -160,7 +160,7 @@ final class WatchCache<T extends HasMetadata> {
   }
 
   /** One etcd change; the objects are decoded on first use and shared by every watcher it reaches. */
-  private static final class Change<T extends HasMetadata> {
+  static final class Change<T extends HasMetadata> {
     final StorageEvent event;
     private final GenericStore<T> store;
     private T current;
@@ -213,8 +213,8 @@ final class WatchCache<T extends HasMetadata> {
     }
   }
 
-  /** One API watch fed by the cache. */
-  private static final class Watcher<T extends HasMetadata> {
+  /** One API watch: which changes it wants and how they look to it (also used for direct etcd watches). */
+  static final class Watcher<T extends HasMetadata> {
     private final GenericStore<T> store;
     private final String keyPrefix;
     private final ListOptions filter;
@@ -249,7 +249,7 @@ final class WatchCache<T extends HasMetadata> {
       }
     }
 
-    /** As {@link GenericStore}'s own translation: selector moves become ADDED or DELETED. */
+    /** Upstream's watch filtering: an object moving into the selection is ADDED, one moving out DELETED. */
     private WatchEvent<T> translate(Change<T> c) {
       StorageEvent e = c.event;
       boolean existed = e.previous() != null;
