@@ -13,16 +13,22 @@ import io.quarkube.apiserver.authz.Coverage;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.registry.GenericStore;
+import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -36,6 +42,8 @@ import org.jboss.logging.Logger;
 public class RbacBootstrap {
   private static final Logger LOG = Logger.getLogger(RbacBootstrap.class);
   private static final String RBAC = "rbac.authorization.k8s.io";
+  /** Writes in flight while the defaults are put in place. */
+  private static final int WRITERS = 8;
 
   private final Registry registry;
   private final CountDownLatch done = new CountDownLatch(1);
@@ -98,22 +106,14 @@ public class RbacBootstrap {
         role.setRules(ClusterRoleAggregator.aggregate(role, expandAggregated(roles)));
       }
     }
-    GenericStore<HasMetadata> clusterRoles = store("clusterroles");
-    for (ClusterRole role : roles) {
-      ensure(clusterRoles, null, role);
-    }
-    GenericStore<HasMetadata> crbs = store("clusterrolebindings");
-    for (ClusterRoleBinding b : DefaultPolicy.clusterRoleBindings()) {
-      ensure(crbs, null, b);
-    }
-    GenericStore<HasMetadata> nsRoles = store("roles");
-    for (Role r : DefaultPolicy.roles()) {
-      ensure(nsRoles, r.getMetadata().getNamespace(), r);
-    }
-    GenericStore<HasMetadata> rbs = store("rolebindings");
-    for (RoleBinding b : DefaultPolicy.roleBindings()) {
-      ensure(rbs, b.getMetadata().getNamespace(), b);
-    }
+    // One LIST per resource and the writes side by side: a hundred objects one GET and one create after another
+    // kept /readyz waiting for seconds on a loaded machine.
+    List<Runnable> writes = new ArrayList<>();
+    plan(writes, store("clusterroles"), roles);
+    plan(writes, store("clusterrolebindings"), DefaultPolicy.clusterRoleBindings());
+    plan(writes, store("roles"), DefaultPolicy.roles());
+    plan(writes, store("rolebindings"), DefaultPolicy.roleBindings());
+    runAll(writes);
     GenericStore<HasMetadata> priorities = registry.store("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
     create(priorities, null, new PriorityClassBuilder().withNewMetadata().withName("system-node-critical")
         .endMetadata().withValue(2000001000).withDescription("Used for system critical pods that must not be moved "
@@ -148,8 +148,42 @@ public class RbacBootstrap {
     }
   }
 
-  private void ensure(GenericStore<HasMetadata> store, String namespace, HasMetadata wanted) {
-    Optional<HasMetadata> existing = store.find(namespace, wanted.getMetadata().getName());
+  /** Adds to {@code writes} what makes each of {@code wanted} present, from one list of what is stored. */
+  private static void plan(List<Runnable> writes, GenericStore<HasMetadata> store,
+      List<? extends HasMetadata> wanted) {
+    Map<String, HasMetadata> stored = new HashMap<>();
+    for (HasMetadata o : store.list(null, ListOptions.all()).items()) {
+      stored.put(o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o);
+    }
+    for (HasMetadata w : wanted) {
+      String ns = w.getMetadata().getNamespace();
+      Optional<HasMetadata> existing = Optional.ofNullable(stored.get(ns + "/" + w.getMetadata().getName()));
+      writes.add(() -> ensure(store, ns, w, existing));
+    }
+  }
+
+  /** Runs the writes on a few threads; the first failure is thrown (the caller's loop retries everything). */
+  private static void runAll(List<Runnable> writes) {
+    ExecutorService pool = Executors.newFixedThreadPool(WRITERS, r -> {
+      Thread t = new Thread(r, "rbac-bootstrap-write");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (Runnable w : writes) {
+        all.add(CompletableFuture.runAsync(w, pool));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void ensure(GenericStore<HasMetadata> store, String namespace, HasMetadata wanted,
+      Optional<HasMetadata> existing) {
     if (existing.isEmpty()) {
       create(store, namespace, wanted);
       return;
