@@ -19,6 +19,7 @@ final class Namespaces {
               "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}"))
           .build());
       if (r.statusCode() == 201) {
+        defaultServiceAccount(api, ns);
         return;
       }
       // 409: the old one is still terminating
@@ -27,6 +28,22 @@ final class Namespaces {
             + new String(r.body(), StandardCharsets.UTF_8));
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+  }
+
+  /**
+   * Pods need their namespace's "default" service account (ServiceAccount admission); the controllers make it, but
+   * an API-server-only cluster (QUARKUBE_COMPONENTS=api-server) has none, so the benchmark makes it (409: the
+   * controller was first).
+   */
+  private static void defaultServiceAccount(Api api, String ns) throws Exception {
+    HttpResponse<byte[]> r = api.send(api.request("/api/v1/namespaces/" + ns + "/serviceaccounts")
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"default\"}}"))
+        .build());
+    if (r.statusCode() != 201 && r.statusCode() != 409) {
+      throw new IllegalStateException("cannot create the default service account of " + ns + ": " + r.statusCode()
+          + " " + new String(r.body(), StandardCharsets.UTF_8));
     }
   }
 

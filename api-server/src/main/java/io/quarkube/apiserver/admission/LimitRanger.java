@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.machinery.quota.Quantities;
 import java.math.BigDecimal;
@@ -26,7 +25,10 @@ import java.util.TreeMap;
 public final class LimitRanger implements AdmissionPlugin {
   private final Registry registry;
 
-  public LimitRanger(Registry registry) {
+  private final CachedReads limitRanges;
+
+  public LimitRanger(Registry registry, CachedReads limitRanges) {
+    this.limitRanges = limitRanges;
     this.registry = registry;
   }
 
@@ -47,8 +49,7 @@ public final class LimitRanger implements AdmissionPlugin {
       return;
     }
     List<LimitRange> ranges = new ArrayList<>();
-    for (HasMetadata o : registry.store("", "v1", "limitranges").orElseThrow().list(r.namespace(), ListOptions.all())
-        .items()) {
+    for (HasMetadata o : limitRanges.list(r.namespace())) {
       ranges.add((LimitRange) o);
     }
     if (ranges.isEmpty()) {

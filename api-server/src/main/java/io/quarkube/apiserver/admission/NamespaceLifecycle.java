@@ -3,7 +3,6 @@ package io.quarkube.apiserver.admission;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.quarkube.apiserver.errors.ApiException;
-import io.quarkube.apiserver.registry.GenericStore;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,9 +13,9 @@ import java.util.Set;
 public final class NamespaceLifecycle implements AdmissionPlugin {
   static final Set<String> IMMORTAL = Set.of("default", "kube-system", "kube-public");
 
-  private final GenericStore<HasMetadata> namespaces;
+  private final CachedReads namespaces;
 
-  public NamespaceLifecycle(GenericStore<HasMetadata> namespaces) {
+  public NamespaceLifecycle(CachedReads namespaces) {
     this.namespaces = namespaces;
   }
 

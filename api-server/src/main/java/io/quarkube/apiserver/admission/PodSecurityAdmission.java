@@ -27,7 +27,10 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
 
   private final Registry registry;
 
-  public PodSecurityAdmission(Registry registry) {
+  private final CachedReads namespaces;
+
+  public PodSecurityAdmission(Registry registry, CachedReads namespaces) {
+    this.namespaces = namespaces;
     this.registry = registry;
   }
 
@@ -54,7 +57,7 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
         && specUnchanged((Pod) r.object(), r.namespace())) {
       return; // upstream exempts updates that leave the pod spec alone (labels, annotations)
     }
-    Optional<HasMetadata> ns = registry.namespaces().find(null, r.namespace());
+    Optional<HasMetadata> ns = namespaces.find(null, r.namespace());
     if (ns.isEmpty()) {
       return;
     }

@@ -3,7 +3,6 @@ package io.quarkube.apiserver.admission;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
-import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.Registry;
 import java.util.Optional;
 
@@ -15,7 +14,10 @@ import java.util.Optional;
 public final class PriorityAdmission implements AdmissionPlugin {
   private final Registry registry;
 
-  public PriorityAdmission(Registry registry) {
+  private final CachedReads priorityClasses;
+
+  public PriorityAdmission(Registry registry, CachedReads priorityClasses) {
+    this.priorityClasses = priorityClasses;
     this.registry = registry;
   }
 
@@ -58,7 +60,7 @@ public final class PriorityAdmission implements AdmissionPlugin {
         priority = 0;
       }
     } else {
-      PriorityClass pc = registry.store("scheduling.k8s.io", "v1", "priorityclasses").flatMap(s -> s.find(null, name))
+      PriorityClass pc = priorityClasses.find(null, name)
           .map(PriorityClass.class::cast).orElseThrow(() -> AdmissionErrors.forbidden(r,
               "no PriorityClass with name " + name + " was found"));
       priority = pc.getValue();
@@ -77,8 +79,7 @@ public final class PriorityAdmission implements AdmissionPlugin {
 
   private Optional<PriorityClass> globalDefault() {
     PriorityClass best = null;
-    for (HasMetadata o : registry.store("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow()
-        .list(null, ListOptions.all()).items()) {
+    for (HasMetadata o : priorityClasses.list(null)) {
       PriorityClass pc = (PriorityClass) o;
       if (Boolean.TRUE.equals(pc.getGlobalDefault()) && (best == null || pc.getValue() < best.getValue())) {
         best = pc;

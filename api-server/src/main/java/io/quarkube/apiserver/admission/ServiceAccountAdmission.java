@@ -29,7 +29,10 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
 
   private final Registry registry;
 
-  public ServiceAccountAdmission(Registry registry) {
+  private final CachedReads serviceAccounts;
+
+  public ServiceAccountAdmission(Registry registry, CachedReads serviceAccounts) {
+    this.serviceAccounts = serviceAccounts;
     this.registry = registry;
   }
 
@@ -93,8 +96,7 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
   private Optional<HasMetadata> lookup(String namespace, String account) {
     int attempts = "default".equals(account) ? DEFAULT_ACCOUNT_ATTEMPTS : 1;
     for (int i = 0; ; i++) {
-      Optional<HasMetadata> found = registry.store("", "v1", "serviceaccounts").flatMap(s -> s.find(namespace,
-          account));
+      Optional<HasMetadata> found = serviceAccounts.find(namespace, account);
       if (found.isPresent() || i + 1 >= attempts) {
         return found;
       }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -163,7 +164,9 @@ public class AuditRoutes {
     ObjectNode status = e.putObject("responseStatus");
     status.putObject("metadata");
     status.put("code", ctx.response().getStatusCode());
-    JsonNode response = ctx.get(RequestContexts.RESPONSE_OBJECT);
+    // The response body: a tree, or (objects and lists written straight to JSON) a supplier of one, never a Status.
+    Object written = ctx.get(RequestContexts.RESPONSE_OBJECT);
+    JsonNode response = written instanceof JsonNode n ? n : null;
     if (response != null && "Status".equals(response.path("kind").asText())) {
       for (String field : List.of("status", "message", "reason")) {
         if (response.hasNonNull(field)) {
@@ -176,6 +179,9 @@ public class AuditRoutes {
       if (body != null) {
         e.set("requestObject", body);
       }
+    }
+    if (level.atLeast(AuditLevel.RequestResponse) && written instanceof Supplier<?> lazy) {
+      response = (JsonNode) lazy.get();
     }
     if (level.atLeast(AuditLevel.RequestResponse) && response != null) {
       e.set("responseObject", response);

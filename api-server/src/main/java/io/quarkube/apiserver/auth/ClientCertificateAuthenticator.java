@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -35,7 +37,12 @@ public final class ClientCertificateAuthenticator implements Authenticator {
   private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
   private static final String ANY_USAGE = "2.5.29.37.0";
 
+  /** How many verified chains are remembered at most. */
+  private static final int MAX_REMEMBERED = 1024;
+
   private final Set<TrustAnchor> anchors;
+  /** Chains that passed {@link #validate}, with when the first of their certificates expires (epoch millis). */
+  private final Map<List<Certificate>, Long> verified = new ConcurrentHashMap<>();
 
   public ClientCertificateAuthenticator() {
     this.anchors = Set.of();
@@ -80,8 +87,32 @@ public final class ClientCertificateAuthenticator implements Authenticator {
     return fromSubject(cert.getSubjectX500Principal().getName());
   }
 
-  /** PKIX path validation to one of the anchors at the current time; 401 when it fails. */
+  /**
+   * PKIX path validation to one of the anchors at the current time; 401 when it fails. A chain that passed is
+   * remembered until its first certificate expires, so a client's requests after the first cost a map lookup
+   * (validation, with its signature checks, was a visible part of every request's CPU).
+   */
   void verify(List<Certificate> chain) {
+    Long validUntil = verified.get(chain);
+    if (validUntil != null && System.currentTimeMillis() <= validUntil) {
+      return;
+    }
+    validate(chain);
+    if (verified.size() >= MAX_REMEMBERED) {
+      verified.clear(); // a crude bound: a handful of clients is the normal case, a flood only costs revalidation
+    }
+    verified.put(List.copyOf(chain), expiry(chain));
+  }
+
+  private static long expiry(List<Certificate> chain) {
+    long min = Long.MAX_VALUE;
+    for (Certificate c : chain) {
+      min = Math.min(min, ((X509Certificate) c).getNotAfter().getTime());
+    }
+    return min;
+  }
+
+  private void validate(List<Certificate> chain) {
     try {
       X509Certificate leaf = (X509Certificate) chain.get(0);
       List<String> usages = leaf.getExtendedKeyUsage();

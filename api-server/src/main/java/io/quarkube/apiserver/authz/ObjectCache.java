@@ -3,6 +3,7 @@ package io.quarkube.apiserver.authz;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListOptions;
+import io.quarkube.apiserver.registry.ListPage;
 import io.quarkube.apiserver.registry.WatchEvent;
 import io.quarkube.apiserver.storage.StorageWatch;
 import java.time.Duration;
@@ -105,9 +106,23 @@ public final class ObjectCache {
     while (!stopped) {
       try {
         if (from <= 0) {
+          // The initial list is read here rather than by the watch so that its revision is known even when it is
+          // empty: a reader waiting for the copy to reach a revision (awaitRevision) must not wait for an event.
+          ListPage<HasMetadata> initial = store.list(null, ListOptions.all());
           synchronized (this) {
             seenDuringRelist = new HashSet<>();
+            for (HasMetadata item : initial.items()) {
+              put(new WatchEvent<>("ADDED", item, initial.resourceVersion()));
+            }
+            for (String k : new ArrayList<>(items.keySet())) {
+              if (!seenDuringRelist.contains(k)) {
+                remove(k);
+              }
+            }
+            seenDuringRelist = null;
           }
+          from = initial.resourceVersion();
+          advanceTo(from);
         }
         CountDownLatch ended = new CountDownLatch(1);
         watch = store.watch(null, ListOptions.all(), from, new GenericStore.WatchListener<>() {
@@ -118,7 +133,7 @@ public final class ObjectCache {
 
           @Override
           public void onProgress(long revision) {
-            lastRevision = Math.max(lastRevision, revision);
+            advanceTo(revision);
           }
 
           @Override
@@ -130,17 +145,10 @@ public final class ObjectCache {
             ended.countDown();
           }
         });
-        synchronized (this) {
-          if (seenDuringRelist != null) {
-            for (String k : new ArrayList<>(items.keySet())) {
-              if (!seenDuringRelist.contains(k)) {
-                remove(k);
-              }
-            }
-            seenDuringRelist = null;
-          }
-        }
         synced.countDown();
+        synchronized (this) {
+          notifyAll();
+        }
         fireChange();
         backoff = 100;
         ended.await();
@@ -163,10 +171,51 @@ public final class ObjectCache {
     }
   }
 
+  /**
+   * Waits until the copy has seen {@code revision} (at most {@code maxWaitMillis}); false if it has not by then.
+   * With {@link GenericStore#lastWriteRevision} this makes reads from the copy see every write made so far.
+   */
+  public boolean awaitRevision(long revision, long maxWaitMillis) {
+    if (lastRevision >= revision && synced()) {
+      return true;
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+    synchronized (this) {
+      while (lastRevision < revision || !synced()) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private synchronized void advanceTo(long revision) {
+    if (revision > lastRevision) {
+      lastRevision = revision;
+      notifyAll();
+    }
+  }
+
   private synchronized void apply(WatchEvent<HasMetadata> e) {
+    put(e);
+    // Only now: a reader that sees the new revision (without the lock) must find the object in place.
+    advanceTo(e.resourceVersion());
+    if (synced()) {
+      fireChange();
+    }
+  }
+
+  private synchronized void put(WatchEvent<HasMetadata> e) {
     HasMetadata obj = e.object();
     String k = key(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
-    lastRevision = Math.max(lastRevision, e.resourceVersion());
     if (seenDuringRelist != null) {
       seenDuringRelist.add(k);
     }
@@ -180,9 +229,6 @@ public final class ObjectCache {
           indexes.get(idx.getKey()).computeIfAbsent(v, x -> ConcurrentHashMap.newKeySet()).add(k);
         }
       }
-    }
-    if (synced()) {
-      fireChange();
     }
   }
 

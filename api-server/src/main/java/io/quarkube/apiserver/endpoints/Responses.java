@@ -38,6 +38,11 @@ public final class Responses {
 
   public void object(RoutingContext ctx, int code, Object obj, ResourceDefinition def) {
     MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    if (out == MediaTypes.Output.JSON && !(obj instanceof JsonNode) && !(obj instanceof Status)) {
+      // The common case: the object straight to JSON, without a tree in between (the same bytes).
+      writeJson(ctx, code, Json.bytes(obj), () -> Json.tree(obj));
+      return;
+    }
     ObjectNode tree = obj instanceof ObjectNode n ? n : Json.tree(obj);
     if (out == MediaTypes.Output.TABLE && def != null && obj instanceof HasMetadata) {
       write(ctx, code, MediaTypes.JSON, table(def, List.of(tree), null, null, includeObject(ctx)));
@@ -52,6 +57,16 @@ public final class Responses {
 
   public void list(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
     MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    if (out == MediaTypes.Output.JSON) {
+      writeJson(ctx, 200, jsonList(def, page), () -> {
+        try {
+          return Json.MAPPER.readTree(jsonList(def, page));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      return;
+    }
     List<ObjectNode> items = new ArrayList<>(page.items().size());
     for (HasMetadata item : page.items()) {
       items.add(Json.tree(item));
@@ -78,6 +93,37 @@ public final class Responses {
       array.add(partial ? TableConverter.partialMetadata(item) : item);
     }
     encoded(ctx, 200, out, list);
+  }
+
+  /**
+   * A JSON list written item by item from the decoded objects: the same bytes as building the list's tree first
+   * (a LIST of 10,000 pods spent a third of its time making those trees).
+   */
+  private static byte[] jsonList(ResourceDefinition def, ListPage<HasMetadata> page) {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(4096 + 2048 * page.items().size());
+    try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(buf)) {
+      g.writeStartObject();
+      g.writeStringField("kind", def.listKind());
+      g.writeStringField("apiVersion", def.apiVersion());
+      g.writeObjectFieldStart("metadata");
+      g.writeStringField("resourceVersion", Long.toString(page.resourceVersion()));
+      if (page.continueToken() != null) {
+        g.writeStringField("continue", page.continueToken());
+      }
+      if (page.remainingItemCount() != null) {
+        g.writeNumberField("remainingItemCount", page.remainingItemCount());
+      }
+      g.writeEndObject();
+      g.writeArrayFieldStart("items");
+      for (HasMetadata item : page.items()) {
+        Json.MAPPER.writeValue(g, item);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
+    }
+    return buf.toByteArray();
   }
 
   /** An object or list in the asked form: YAML, protobuf when its kind has a message type, else JSON. */
@@ -135,6 +181,18 @@ public final class Responses {
     }
     r.setStatusCode(code).putHeader("Content-Type", contentType).putHeader("Cache-Control", "no-cache, private");
     ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT, body); // a reference, for the audit log
+    r.end(Buffer.buffer(bytes));
+  }
+
+  /**
+   * JSON bytes as the response; the audit log gets the body as a tree only if its level records it ({@code tree} is
+   * called after the response, if at all).
+   */
+  private static void writeJson(RoutingContext ctx, int code, byte[] bytes,
+      java.util.function.Supplier<JsonNode> tree) {
+    HttpServerResponse r = ctx.response();
+    r.setStatusCode(code).putHeader("Content-Type", MediaTypes.JSON).putHeader("Cache-Control", "no-cache, private");
+    ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT, tree);
     r.end(Buffer.buffer(bytes));
   }
 

@@ -18,6 +18,8 @@ import java.util.Set;
  */
 public final class DuplicateFields {
   private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private DuplicateFields() {}
 
@@ -44,7 +46,22 @@ public final class DuplicateFields {
   }
 
   public static List<String> inJson(byte[] body) {
-    return find(JSON, body);
+    return hasNone(body) ? List.of() : find(JSON, body);
+  }
+
+  /**
+   * A quick pass of Jackson's own duplicate detection over the tokens: true when no object repeats a key (the
+   * usual body), so the paths need not be built for every value as {@link #find} does.
+   */
+  private static boolean hasNone(byte[] body) {
+    try (JsonParser p = STRICT.createParser(body)) {
+      while (p.nextToken() != null) {
+        // every token is read: the parser checks each object's keys as it goes
+      }
+      return true;
+    } catch (IOException e) {
+      return false; // a duplicate, or a body that does not parse: find tells which
+    }
   }
 
   /** Duplicates in a body parsed by {@code factory}; none when it cannot be read (the tree parser reports that). */

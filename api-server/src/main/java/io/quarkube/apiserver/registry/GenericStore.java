@@ -55,6 +55,8 @@ public final class GenericStore<T extends HasMetadata> {
   private volatile StoreHooks<T> hooks = (StoreHooks<T>) StoreHooks.NONE;
   private volatile Optional<Method> statusSetter;
   private volatile WatchCache<T> watchCache;
+  /** The newest etcd revision this API server wrote to this resource (see {@link #lastWriteRevision}). */
+  private final java.util.concurrent.atomic.AtomicLong lastWrite = new java.util.concurrent.atomic.AtomicLong();
   private static final com.fasterxml.jackson.core.type.TypeReference<List<ManagedFieldsEntry>> MANAGED_FIELDS =
       new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
@@ -106,6 +108,20 @@ public final class GenericStore<T extends HasMetadata> {
   @SuppressWarnings("unchecked")
   public Class<T> type() {
     return (Class<T>) definition.type();
+  }
+
+  /**
+   * The newest revision this API server has written to this resource (0: none yet). An in-memory copy of the
+   * resource that has seen this revision reflects every write acknowledged so far (this API server is etcd's only
+   * writer of /registry), so it can answer instead of etcd without losing read-your-writes.
+   */
+  public long lastWriteRevision() {
+    return lastWrite.get();
+  }
+
+  private long wrote(long revision) {
+    lastWrite.accumulateAndGet(revision, Math::max);
+    return revision;
   }
 
   // ---------------------------------------------------------------- keys
@@ -254,7 +270,7 @@ public final class GenericStore<T extends HasMetadata> {
       byte[] bytes = Json.bytes(object);
       for (int attempt = 0; ; attempt++) {
         try {
-          long rev = storage.create(key(namespace, object.getMetadata().getName()), bytes);
+          long rev = wrote(storage.create(key(namespace, object.getMetadata().getName()), bytes));
           object.getMetadata().setResourceVersion(Long.toString(rev));
           stored = true;
           return object;
@@ -340,15 +356,15 @@ public final class GenericStore<T extends HasMetadata> {
           return updated;
         }
         if (isDeletable(updated)) {
-          long rev = storage.delete(key, stored.modRevision());
+          long rev = wrote(storage.delete(key, stored.modRevision()));
           updated.getMetadata().setResourceVersion(Long.toString(rev));
           written = true;
           hooks.afterDelete(updated);
           return updated;
         }
         // Serialized again when hooks ran: a begin hook may have filled fields (a Service's ClusterIP or NodePorts).
-        long rev = storage.update(key, hooks == StoreHooks.NONE ? bytes : storedBytes(updated),
-            stored.modRevision());
+        long rev = wrote(storage.update(key, hooks == StoreHooks.NONE ? bytes : storedBytes(updated),
+            stored.modRevision()));
         updated.getMetadata().setResourceVersion(Long.toString(rev));
         written = true;
         hooks.afterUpdate(updated, old);
@@ -483,7 +499,7 @@ public final class GenericStore<T extends HasMetadata> {
       try {
         boolean blocked = !finalizers.isEmpty() || !strategy.deletionBlockers(current).isEmpty();
         if (!blocked && !graceful) {
-          long rev = options.dryRun() ? 0 : storage.delete(key, stored.modRevision());
+          long rev = options.dryRun() ? 0 : wrote(storage.delete(key, stored.modRevision()));
           if (!options.dryRun()) {
             hooks.afterDelete(current);
           }
@@ -510,7 +526,7 @@ public final class GenericStore<T extends HasMetadata> {
         if (Arrays.equals(bytes, stored.value()) || options.dryRun()) {
           return new DeleteResult<>(options.dryRun() ? next : current, false, 0);
         }
-        long rev = storage.update(key, bytes, stored.modRevision());
+        long rev = wrote(storage.update(key, bytes, stored.modRevision()));
         nextMeta.setResourceVersion(Long.toString(rev));
         return new DeleteResult<>(next, false, rev);
       } catch (StorageException.RevisionMismatch e) {

@@ -2,6 +2,7 @@ package io.quarkube.apiserver.security;
 
 import io.quarkube.apiserver.admission.AdmissionChain;
 import io.quarkube.apiserver.admission.AdmissionPlugin;
+import io.quarkube.apiserver.admission.AdmissionReads;
 import io.quarkube.apiserver.admission.AlwaysPullImages;
 import io.quarkube.apiserver.admission.DefaultStorageClass;
 import io.quarkube.apiserver.admission.DefaultTolerationSeconds;
@@ -72,6 +73,7 @@ public class SecurityChain {
 
   private final ServiceAccountTokens serviceAccountTokens;
   private final RbacCaches rbacCaches;
+  private final AdmissionReads admissionReads;
   private final RbacRules rbacRules;
   private final NodeGraph nodeGraph;
   private final ChainAuthorizer authorizer;
@@ -104,6 +106,7 @@ public class SecurityChain {
         new Impersonation(authorizer));
     mutatingWebhooks = WebhookConfigurations.mutating(registry).start();
     validatingWebhooks = WebhookConfigurations.validating(registry).start();
+    admissionReads = AdmissionReads.start(registry);
     admission = new AdmissionChain(plugins(config, registry, clock));
     LOG.infof("authentication: x509, service-account tokens (issuer %s), bootstrap tokens%s; authorization: "
         + "Node,RBAC", config.serviceAccount().issuer(), config.authentication().anonymous() ? ", anonymous" : "");
@@ -145,6 +148,7 @@ public class SecurityChain {
     aggregator.stop();
     mutatingWebhooks.stop();
     validatingWebhooks.stop();
+    admissionReads.stop();
   }
 
   /** Whether the authorizer's caches (RBAC, node graph) and the webhook configurations hold their first list. */
@@ -179,17 +183,17 @@ public class SecurityChain {
       }
       out.add(switch (name) {
         case "CertificateSigningRequestRequester" -> new CsrRequester();
-        case "NamespaceLifecycle" -> new NamespaceLifecycle(registry.namespaces());
-        case "LimitRanger" -> new LimitRanger(registry);
-        case "ServiceAccount" -> new ServiceAccountAdmission(registry);
+        case "NamespaceLifecycle" -> new NamespaceLifecycle(admissionReads.namespaces());
+        case "LimitRanger" -> new LimitRanger(registry, admissionReads.limitRanges());
+        case "ServiceAccount" -> new ServiceAccountAdmission(registry, admissionReads.serviceAccounts());
         case "NodeRestriction" -> new NodeRestriction(registry);
-        case "Priority" -> new PriorityAdmission(registry);
+        case "Priority" -> new PriorityAdmission(registry, admissionReads.priorityClasses());
         case "DefaultTolerationSeconds" -> new DefaultTolerationSeconds();
         case "DefaultStorageClass" -> new DefaultStorageClass(registry);
         case "AlwaysPullImages" -> new AlwaysPullImages();
-        case "PodSecurity" -> new PodSecurityAdmission(registry);
+        case "PodSecurity" -> new PodSecurityAdmission(registry, admissionReads.namespaces());
         case "RBACEscalationPrevention" -> new RbacEscalationGuard(authorizer, rbacRules, registry);
-        case "ResourceQuota" -> new ResourceQuotaAdmission(registry, clock);
+        case "ResourceQuota" -> new ResourceQuotaAdmission(registry, clock, admissionReads.resourceQuotas());
         case "MutatingAdmissionWebhook" -> WebhookAdmission.mutating(mutatingWebhooks, registry);
         case "ValidatingAdmissionWebhook" -> WebhookAdmission.validating(validatingWebhooks, registry);
         default -> throw new IllegalStateException(name);

@@ -44,6 +44,9 @@ public final class PodStrategy implements Strategy<Pod> {
     if (pod.getSpec() == null || old.getSpec() == null) {
       return errors;
     }
+    if (sameSpec(pod, old)) {
+      return errors;
+    }
     // A pod's spec is fixed once created, apart from container images, activeDeadlineSeconds and added
     // tolerations (upstream's ValidatePodUpdate); compare with those fields taken from the new spec.
     var mutable = Json.read(Json.bytes(old.getSpec()), io.fabric8.kubernetes.api.model.PodSpec.class);
@@ -72,6 +75,26 @@ public final class PodStrategy implements Strategy<Pod> {
           + "negative)"));
     }
     return errors;
+  }
+
+  /**
+   * The usual update leaves the spec alone (status writes) or only sets the node (a binding): the models' deep
+   * {@code equals} tells that without the JSON copy and trees of the full comparison below.
+   */
+  private static boolean sameSpec(Pod pod, Pod old) {
+    var before = old.getSpec();
+    String node = before.getNodeName();
+    boolean binding = (node == null || node.isEmpty()) && pod.getSpec().getNodeName() != null;
+    if (binding) {
+      before.setNodeName(pod.getSpec().getNodeName()); // put back below: old is the caller's
+    }
+    try {
+      return before.equals(pod.getSpec());
+    } finally {
+      if (binding) {
+        before.setNodeName(node);
+      }
+    }
   }
 
   @Override
