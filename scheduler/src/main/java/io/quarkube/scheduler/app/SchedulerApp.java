@@ -79,6 +79,14 @@ public class SchedulerApp {
   @ConfigProperty(name = "quarkube.scheduler.binding-threads", defaultValue = "64")
   int bindingThreads;
 
+  /** Bindings, status patches and deletions in flight at once (each one a connection to the API server). */
+  @ConfigProperty(name = "quarkube.scheduler.max-in-flight-writes", defaultValue = "16")
+  int maxInFlightWrites;
+
+  /** Event writes in flight at once; more wait in a bounded queue. */
+  @ConfigProperty(name = "quarkube.scheduler.max-in-flight-events", defaultValue = "8")
+  int maxInFlightEvents;
+
   @ConfigProperty(name = "quarkube.scheduler.parallelism", defaultValue = "0")
   int parallelismOverride;
 
@@ -136,7 +144,7 @@ public class SchedulerApp {
     identity = hostname() + "_" + UUID.randomUUID();
 
     InformerListers listers = new InformerListers();
-    ApiWriter writer = new ApiWriter(client);
+    ApiWriter writer = new ApiWriter(client, maxInFlightWrites, maxInFlightEvents);
     ClusterApi api = new ClusterApi(writer, new EventRecorder(writer, "default-scheduler", identity));
     Nominator nominator = new Nominator();
     int parallelism = parallelismOverride > 0 ? parallelismOverride
