@@ -84,7 +84,7 @@ public class SchedulerApp {
   int maxInFlightWrites;
 
   /** Event writes in flight at once; more wait in a bounded queue. */
-  @ConfigProperty(name = "quarkube.scheduler.max-in-flight-events", defaultValue = "8")
+  @ConfigProperty(name = "quarkube.scheduler.max-in-flight-events", defaultValue = "16")
   int maxInFlightEvents;
 
   @ConfigProperty(name = "quarkube.scheduler.parallelism", defaultValue = "0")
@@ -140,7 +140,10 @@ public class SchedulerApp {
     config.setRequestTimeout(30_000);
     // Plain chunked HTTP watches, as client-go uses (Fabric8 would try a WebSocket upgrade first).
     config.setOnlyHttpWatches(true);
-    client = new KubernetesClientBuilder().withConfig(config).build();
+    // Watch events decoded straight into their classes, without Fabric8's JSON tree in between (every pod update
+    // passes through here).
+    client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new StreamingWatchEvents())
+        .build();
     identity = hostname() + "_" + UUID.randomUUID();
 
     InformerListers listers = new InformerListers();
