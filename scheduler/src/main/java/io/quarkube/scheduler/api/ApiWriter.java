@@ -4,36 +4,62 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Raw writes through the Fabric8 client's HTTP client (its TLS and credentials), for the calls whose exact wire
  * form matters: the binding subresource, strategic-merge status patches, and others where the typed DSL would add a
- * GET first. Asynchronous so the binding pool is not the limit on how many writes are in flight.
+ * GET first. Asynchronous, with a bound on the calls in flight: the client opens a connection (a TLS handshake on
+ * both sides) per concurrent request, and a few busy connections carry a thousand bindings a second as well as a
+ * hundred would, at a fraction of the handshakes. Events have their own, smaller lane with a bounded queue, so a
+ * burst of events neither delays bindings nor piles up without limit.
  */
 public final class ApiWriter {
   public static final String JSON = "application/json";
   public static final String MERGE_PATCH = "application/merge-patch+json";
   public static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  /** Queued events beyond this are dropped, as client-go's event broadcaster drops when its queue is full. */
+  static final int MAX_QUEUED_EVENTS = 1000;
 
   private final HttpClient http;
   private final String base;
+  private final InFlightLimit writes;
+  private final InFlightLimit events;
 
-  public ApiWriter(KubernetesClient client) {
+  public ApiWriter(KubernetesClient client, int maxInFlightWrites, int maxInFlightEvents) {
     this.http = client.getHttpClient();
     String url = client.getMasterUrl().toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.writes = new InFlightLimit(maxInFlightWrites, 0);
+    this.events = new InFlightLimit(maxInFlightEvents, MAX_QUEUED_EVENTS);
   }
 
-  /** A response: status code and body. */
-  public record Response(int code, String body) {
+  /** A response: status code and body (decoded only when asked for: successful writes never need it). */
+  public record Response(int code, byte[] bytes) {
     public boolean ok() {
       return code >= 200 && code < 300;
+    }
+
+    public String body() {
+      return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }
   }
 
   public CompletableFuture<Response> send(String method, String path, String contentType, String body) {
+    return writes.submit(() -> call(method, path, contentType, body));
+  }
+
+  /**
+   * An event write: in its own lane, dropped (the future fails with a "dropped" exception) when
+   * {@value #MAX_QUEUED_EVENTS} event writes are already waiting.
+   */
+  public CompletableFuture<Response> sendEvent(String method, String path, String contentType, String body) {
+    return events.submit(() -> call(method, path, contentType, body));
+  }
+
+  private CompletableFuture<Response> call(String method, String path, String contentType, String body) {
     HttpRequest.Builder b = http.newHttpRequestBuilder().uri(base + path).timeout(30, TimeUnit.SECONDS)
         .header("Accept", JSON);
     HttpRequest req = switch (method) {
@@ -43,10 +69,10 @@ public final class ApiWriter {
       case "DELETE" -> b.delete(contentType, body == null ? "" : body).build();
       default -> b.method(method, contentType, body).build();
     };
-    return http.sendAsync(req, String.class).thenApply(ApiWriter::toResponse);
+    return http.sendAsync(req, byte[].class).thenApply(ApiWriter::toResponse);
   }
 
-  private static Response toResponse(HttpResponse<String> r) {
+  private static Response toResponse(HttpResponse<byte[]> r) {
     return new Response(r.code(), r.body());
   }
 

@@ -1,28 +1,37 @@
 package io.quarkube.scheduler.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * Writes core/v1 Events about objects (what {@code kubectl describe} and {@code kubectl get events} show). Repeats
  * of the same event (same object, reason and message) within 10 minutes increment the count of the first instead of
  * creating a new one — like client-go's event correlator, so a pod retried every few seconds does not flood etcd.
- * Best effort: a failed write is logged, never retried.
+ * Best effort: a failed write is logged, never retried, and when the API server falls behind so far that
+ * {@value ApiWriter#MAX_QUEUED_EVENTS} event writes wait, further events are dropped (as client-go's broadcaster
+ * drops them when its queue is full) rather than delaying bindings or growing without bound.
  */
 public final class EventRecorder {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
   private static final long SERIES_WINDOW_MILLIS = 10 * 60 * 1000;
   private static final int MAX_REMEMBERED = 4096;
+  private static final AtomicLong DROPPED = new AtomicLong();
 
-  private final ApiWriter api;
+  /** Where event writes go: {@link ApiWriter#sendEvent} (a test's recorder in unit tests). */
+  interface Sender {
+    CompletableFuture<ApiWriter.Response> send(String method, String path, String contentType, String body);
+  }
+
+  private final Sender api;
   private final String component;
   private final String instance;
 
@@ -36,6 +45,10 @@ public final class EventRecorder {
   };
 
   public EventRecorder(ApiWriter api, String component, String instance) {
+    this(api::sendEvent, component, instance);
+  }
+
+  EventRecorder(Sender api, String component, String instance) {
     this.api = api;
     this.component = component;
     this.instance = instance;
@@ -47,62 +60,62 @@ public final class EventRecorder {
     String key = obj.getMetadata().getUid() + "\u0000" + reason + "\u0000" + message;
     long now = System.currentTimeMillis();
     String ts = Instant.ofEpochMilli(now).truncatedTo(ChronoUnit.SECONDS).toString();
-    Seen seen;
+    Seen current;
     synchronized (recent) {
-      seen = recent.get(key);
+      Seen seen = recent.get(key);
       if (seen != null && now - seen.firstMillis() > SERIES_WINDOW_MILLIS) {
         seen = null;
       }
       if (seen == null) {
         String name = obj.getMetadata().getName() + "." + Long.toHexString(now * 1_000_000L
             + ThreadLocalRandom.current().nextInt(1_000_000));
-        recent.put(key, new Seen(ns, name, 1, ts, now));
+        current = new Seen(ns, name, 1, ts, now);
       } else {
-        recent.put(key, new Seen(seen.namespace(), seen.name(), seen.count() + 1, seen.firstTimestamp(),
-            seen.firstMillis()));
+        current = new Seen(seen.namespace(), seen.name(), seen.count() + 1, seen.firstTimestamp(),
+            seen.firstMillis());
       }
+      recent.put(key, current);
     }
-    String name = seen == null ? recent.get(key).name() : seen.name();
-    int count = seen == null ? 1 : seen.count() + 1;
-    String first = seen == null ? ts : seen.firstTimestamp();
-    ObjectNode ev = JSON.createObjectNode();
-    ev.put("apiVersion", "v1");
-    ev.put("kind", "Event");
-    ObjectNode md = ev.putObject("metadata");
-    md.put("name", name);
-    md.put("namespace", ns);
-    ObjectNode involved = ev.putObject("involvedObject");
-    involved.put("apiVersion", obj.getApiVersion() == null ? "v1" : obj.getApiVersion());
-    involved.put("kind", obj.getKind() == null ? "Pod" : obj.getKind());
-    involved.put("namespace", ns);
-    involved.put("name", obj.getMetadata().getName());
+    String name = current.name();
+    int count = current.count();
+    String first = current.firstTimestamp();
+    String involvedApiVersion = obj.getApiVersion() == null ? "v1" : obj.getApiVersion();
+    String involvedKind = obj.getKind() == null ? "Pod" : obj.getKind();
+    // Written out directly: the same JSON a tree would give, without building one per event.
+    StringBuilder ev = new StringBuilder(640).append("{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{");
+    field(ev, "name", name).append(',');
+    field(ev, "namespace", ns).append("},\"involvedObject\":{");
+    field(ev, "apiVersion", involvedApiVersion).append(',');
+    field(ev, "kind", involvedKind).append(',');
+    field(ev, "namespace", ns).append(',');
+    field(ev, "name", obj.getMetadata().getName());
     if (obj.getMetadata().getUid() != null) {
-      involved.put("uid", obj.getMetadata().getUid());
+      field(ev.append(','), "uid", obj.getMetadata().getUid());
     }
     if (obj.getMetadata().getResourceVersion() != null) {
-      involved.put("resourceVersion", obj.getMetadata().getResourceVersion());
+      field(ev.append(','), "resourceVersion", obj.getMetadata().getResourceVersion());
     }
-    ev.put("reason", reason);
-    ev.put("message", message);
-    ev.put("type", type);
-    ev.put("action", action);
-    ev.putObject("source").put("component", component);
-    ev.put("reportingComponent", component);
-    ev.put("reportingInstance", instance);
-    ev.put("firstTimestamp", first);
-    ev.put("lastTimestamp", ts);
-    ev.put("count", count);
+    ev.append("},");
+    field(ev, "reason", reason).append(',');
+    field(ev, "message", message).append(',');
+    field(ev, "type", type).append(',');
+    field(ev, "action", action).append(",\"source\":{");
+    field(ev, "component", component).append("},");
+    field(ev, "reportingComponent", component).append(',');
+    field(ev, "reportingInstance", instance).append(',');
+    field(ev, "firstTimestamp", first).append(',');
+    field(ev, "lastTimestamp", ts).append(",\"count\":").append(count).append('}');
+    String json = ev.toString();
     String path = "/api/v1/namespaces/" + ns + "/events";
     if (count == 1) {
-      api.send("POST", path, ApiWriter.JSON, ev.toString()).whenComplete((r, e) -> log(e, r, name));
+      api.send("POST", path, ApiWriter.JSON, json).whenComplete((r, e) -> log(e, r, name));
     } else {
-      ObjectNode patch = JSON.createObjectNode();
-      patch.put("count", count);
-      patch.put("lastTimestamp", ts);
+      StringBuilder patch = new StringBuilder("{\"count\":").append(count).append(',');
+      field(patch, "lastTimestamp", ts).append('}');
       api.send("PATCH", path + "/" + name, ApiWriter.MERGE_PATCH, patch.toString()).whenComplete((r, e) -> {
         if (e == null && r.code() == 404) {
           // The first instance expired or was deleted: write this one as new.
-          api.send("POST", path, ApiWriter.JSON, ev.toString()).whenComplete((r2, e2) -> log(e2, r2, name));
+          api.send("POST", path, ApiWriter.JSON, json).whenComplete((r2, e2) -> log(e2, r2, name));
         } else {
           log(e, r, name);
         }
@@ -110,8 +123,19 @@ public final class EventRecorder {
     }
   }
 
+  private static StringBuilder field(StringBuilder b, String name, String value) {
+    b.append('"').append(name).append("\":\"");
+    QUOTE.quoteAsString(value, b);
+    return b.append('"');
+  }
+
   private static void log(Throwable e, ApiWriter.Response r, String name) {
-    if (e != null) {
+    if (e instanceof InFlightLimit.Dropped || e != null && e.getCause() instanceof InFlightLimit.Dropped) {
+      long n = DROPPED.incrementAndGet();
+      if (n == 1 || n % 1000 == 0) {
+        LOG.warnf("%d events dropped so far: the API server is behind on event writes", n);
+      }
+    } else if (e != null) {
       LOG.debugf("event %s not written: %s", name, e.getMessage());
     } else if (!r.ok()) {
       LOG.debugf("event %s not written: HTTP %d %s", name, r.code(), r.body());

@@ -73,17 +73,18 @@ final class EventHandlers {
         boolean wasAssigned = assigned(oldPod);
         boolean isAssigned = assigned(newPod);
         if (isAssigned) {
+          // Each PodInfo works out the pod's requests and affinity terms: one per object per update.
+          PodInfo before = info(oldPod);
+          PodInfo after = info(newPod);
           if (!wasAssigned) {
             // Bound (by us — this confirms the assumed pod — or by someone else): leave the queue.
-            queue.delete(info(oldPod));
+            queue.delete(before);
           }
           if (terminal(newPod)) {
-            cache.removePod(info(newPod));
+            cache.removePod(after);
             queue.moveAllToActiveOrBackoff(ClusterEvent.ASSIGNED_POD_DELETE);
             return;
           }
-          PodInfo before = info(oldPod);
-          PodInfo after = info(newPod);
           cache.updatePod(after);
           int actions = 0;
           if (!wasAssigned) {

@@ -79,6 +79,14 @@ public class SchedulerApp {
   @ConfigProperty(name = "quarkube.scheduler.binding-threads", defaultValue = "64")
   int bindingThreads;
 
+  /** Bindings, status patches and deletions in flight at once (each one a connection to the API server). */
+  @ConfigProperty(name = "quarkube.scheduler.max-in-flight-writes", defaultValue = "16")
+  int maxInFlightWrites;
+
+  /** Event writes in flight at once; more wait in a bounded queue. */
+  @ConfigProperty(name = "quarkube.scheduler.max-in-flight-events", defaultValue = "16")
+  int maxInFlightEvents;
+
   @ConfigProperty(name = "quarkube.scheduler.parallelism", defaultValue = "0")
   int parallelismOverride;
 
@@ -132,11 +140,14 @@ public class SchedulerApp {
     config.setRequestTimeout(30_000);
     // Plain chunked HTTP watches, as client-go uses (Fabric8 would try a WebSocket upgrade first).
     config.setOnlyHttpWatches(true);
-    client = new KubernetesClientBuilder().withConfig(config).build();
+    // Watch events decoded straight into their classes, without Fabric8's JSON tree in between (every pod update
+    // passes through here).
+    client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new StreamingWatchEvents())
+        .build();
     identity = hostname() + "_" + UUID.randomUUID();
 
     InformerListers listers = new InformerListers();
-    ApiWriter writer = new ApiWriter(client);
+    ApiWriter writer = new ApiWriter(client, maxInFlightWrites, maxInFlightEvents);
     ClusterApi api = new ClusterApi(writer, new EventRecorder(writer, "default-scheduler", identity));
     Nominator nominator = new Nominator();
     int parallelism = parallelismOverride > 0 ? parallelismOverride
