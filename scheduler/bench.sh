@@ -14,7 +14,8 @@
 #                    and stops it at the end.
 #   QUARKUBE_API_PORT, QUARKUBE_ETCD_PORT  ports of the cluster the script starts (defaults of ./quarkube otherwise)
 #   BENCH_RESULTS    where the JSON goes (default: bench-results/scheduler.json in the checkout)
-#   BENCH_SCHEDULER_JAVA_OPTS  extra JVM options for the scheduler (e.g. -XX:StartFlightRecording=filename=s.jfr)
+#   BENCH_SCHEDULER_JAVA_OPTS  JVM options for the scheduler instead of the launcher's (-XX:+UseSerialGC
+#                    -XX:TieredStopAtLevel=1), e.g. to add -XX:StartFlightRecording=filename=s.jfr
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 nodes=5000 pods=10000 keep=false
@@ -24,7 +25,7 @@ while (($#)); do
     --nodes) nodes=$2; shift ;;
     --pods) pods=$2; shift ;;
     --keep-cluster) keep=true ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift

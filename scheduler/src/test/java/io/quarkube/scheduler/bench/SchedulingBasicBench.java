@@ -215,7 +215,12 @@ class SchedulingBasicBench {
     Files.writeString(conf, "leaderElection:\n  leaderElect: false\n");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g"));
+    // By default the JVM flags `./quarkube up` gives the scheduler (the launcher's jvm_flags_of), so the figure is
+    // the deployed scheduler's; bench.scheduler-java-opts replaces them.
     String extra = System.getProperty("bench.scheduler-java-opts", "");
+    if (extra.isBlank()) {
+      extra = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    }
     if (!extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
     }
