@@ -57,6 +57,10 @@ public final class Responses {
 
   public void list(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
     MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    if (out == MediaTypes.Output.JSON && page.items().size() > STREAMED_LIST_ITEMS) {
+      streamJsonList(ctx, def, page);
+      return;
+    }
     if (out == MediaTypes.Output.JSON) {
       writeJson(ctx, 200, jsonList(def, page), () -> {
         try {
@@ -101,6 +105,75 @@ public final class Responses {
    */
   private static byte[] jsonList(ResourceDefinition def, ListPage<HasMetadata> page) {
     java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(4096 + 2048 * page.items().size());
+    writeJsonList(def, page, buf);
+    return buf.toByteArray();
+  }
+
+  /** Lists longer than this are written to the response in chunks as they are serialized (see below). */
+  private static final int STREAMED_LIST_ITEMS = 1000;
+  private static final int STREAM_CHUNK_BYTES = 1 << 20;
+
+  /**
+   * A long JSON list sent in chunks of about 1 MiB while it is serialized: 10,000 pods are ~55 MiB of JSON, which as
+   * one array needed that much contiguous heap at once (a humongous allocation for G1, twice while the buffer grew)
+   * and ran a 1 GiB API server out of memory. The bytes are the same as {@link #jsonList}'s.
+   */
+  private static void streamJsonList(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
+    HttpServerResponse r = ctx.response();
+    r.setStatusCode(200).putHeader("Content-Type", MediaTypes.JSON).putHeader("Cache-Control", "no-cache, private")
+        .setChunked(true);
+    ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
+        (java.util.function.Supplier<JsonNode>) () -> {
+          try {
+            return Json.MAPPER.readTree(jsonList(def, page));
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    java.io.OutputStream chunks = new java.io.OutputStream() {
+      private final byte[] buf = new byte[STREAM_CHUNK_BYTES];
+      private int n;
+
+      @Override
+      public void write(int b) {
+        if (n == buf.length) {
+          flush();
+        }
+        buf[n++] = (byte) b;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        while (len > 0) {
+          if (n == buf.length) {
+            flush();
+          }
+          int take = Math.min(len, buf.length - n);
+          System.arraycopy(b, off, buf, n, take);
+          n += take;
+          off += take;
+          len -= take;
+        }
+      }
+
+      @Override
+      public void flush() {
+        if (n > 0) {
+          r.write(Buffer.buffer(java.util.Arrays.copyOf(buf, n)));
+          n = 0;
+        }
+      }
+    };
+    writeJsonList(def, page, chunks);
+    try {
+      chunks.flush();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    r.end();
+  }
+
+  private static void writeJsonList(ResourceDefinition def, ListPage<HasMetadata> page, java.io.OutputStream buf) {
     try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(buf)) {
       g.writeStartObject();
       g.writeStringField("kind", def.listKind());
@@ -123,7 +196,6 @@ public final class Responses {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
     }
-    return buf.toByteArray();
   }
 
   /** An object or list in the asked form: YAML, protobuf when its kind has a message type, else JSON. */

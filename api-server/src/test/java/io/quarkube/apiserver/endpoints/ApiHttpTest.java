@@ -36,6 +36,37 @@ class ApiHttpTest {
   }
 
   @Test
+  void aLongListIsStreamedInChunksAndIsTheSameJson() {
+    String ns = namespace();
+    int n = 1_050; // above the 1,000 items from which a JSON list is streamed
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String body = "{\"metadata\":{\"name\":\"cm-" + i + "\"},\"data\":{\"k\":\"" + i + "\"}}";
+        done.add(pool.submit(() -> given().contentType("application/json").body(body)
+            .post("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(201)));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdown();
+    }
+    var long_ = given().get("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(200)
+        .header("Transfer-Encoding", "chunked").header("Content-Type", containsString("application/json"))
+        .body("kind", equalTo("ConfigMapList")).body("items.size()", equalTo(n))
+        .body("metadata.resourceVersion", notNullValue()).extract();
+    // The same items as pages of the unstreamed form.
+    var page = given().queryParam("limit", 500).get("/api/v1/namespaces/" + ns + "/configmaps").then()
+        .statusCode(200).body("items.size()", equalTo(500)).extract();
+    assertEquals((String) page.path("items[0].metadata.name"), (String) long_.path("items[0].metadata.name"));
+    assertEquals((String) page.path("items[499].data.k"), (String) long_.path("items[499].data.k"));
+  }
+
+  @Test
   void systemNamespacesAndVersion() {
     given().get("/version").then().statusCode(200).body("major", equalTo("1")).body("minor", equalTo("32"));
     given().get("/readyz").then().statusCode(200);
