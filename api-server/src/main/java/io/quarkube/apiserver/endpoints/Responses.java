@@ -62,13 +62,8 @@ public final class Responses {
       return;
     }
     if (out == MediaTypes.Output.JSON) {
-      writeJson(ctx, 200, jsonList(def, page), () -> {
-        try {
-          return Json.MAPPER.readTree(jsonList(def, page));
-        } catch (java.io.IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      byte[] bytes = jsonList(def, page);
+      writeJson(ctx, 200, bytes, () -> Json.parse(bytes));
       return;
     }
     List<ObjectNode> items = new ArrayList<>(page.items().size());
@@ -123,13 +118,7 @@ public final class Responses {
     r.setStatusCode(200).putHeader("Content-Type", MediaTypes.JSON).putHeader("Cache-Control", "no-cache, private")
         .setChunked(true);
     ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
-        (java.util.function.Supplier<JsonNode>) () -> {
-          try {
-            return Json.MAPPER.readTree(jsonList(def, page));
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        (java.util.function.Supplier<JsonNode>) () -> Json.parse(jsonList(def, page)));
     java.io.OutputStream chunks = new java.io.OutputStream() {
       private final byte[] buf = new byte[STREAM_CHUNK_BYTES];
       private int n;
