@@ -62,7 +62,7 @@ final class WatchCache<T extends HasMetadata> {
         w.deliver(c);
       }
       for (Change<T> c : window) {
-        c.forgetDecoded();
+        c.forgetDecodedUnlessDelivering();
       }
       watchers.add(w);
       fanOut = watchers.toArray(newArray(watchers.size()));
@@ -106,7 +106,7 @@ final class WatchCache<T extends HasMetadata> {
           return;
         }
         for (StorageEvent e : events) {
-          Change<T> c = new Change<>(store, e);
+          Change<T> c = new Change<>(store, e, true);
           changes.add(c);
           window.addLast(c);
         }
@@ -171,9 +171,17 @@ final class WatchCache<T extends HasMetadata> {
     private WatchEvent<T> deleted;
     private WatchEvent<T> movedOut;
 
+    /** Being fanned out now: its decoded objects and events are kept until the fan-out forgets them. */
+    private boolean delivering;
+
     Change(GenericStore<T> store, StorageEvent event) {
+      this(store, event, false);
+    }
+
+    Change(GenericStore<T> store, StorageEvent event, boolean delivering) {
       this.store = store;
       this.event = event;
+      this.delivering = delivering;
     }
 
     synchronized T current() {
@@ -205,8 +213,19 @@ final class WatchCache<T extends HasMetadata> {
       return movedOut == null ? movedOut = new WatchEvent<>("DELETED", current(), event.revision()) : movedOut;
     }
 
+    /**
+     * After a replay: the window keeps bytes only, but a change the fan-out is still handing out keeps its objects
+     * (and shared events), which it forgets itself when done.
+     */
+    synchronized void forgetDecodedUnlessDelivering() {
+      if (!delivering) {
+        forgetDecoded();
+      }
+    }
+
     /** The window keeps bytes only: decoded objects are several times larger. */
     synchronized void forgetDecoded() {
+      delivering = false;
       current = null;
       previous = null;
       added = modified = deleted = movedOut = null;
