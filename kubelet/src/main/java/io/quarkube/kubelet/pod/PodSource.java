@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkube.client.controller.SharedInformers;
 import io.quarkube.kubelet.staticpods.StaticPodManifests;
 import java.util.Map;
 import java.util.Optional;
@@ -31,30 +32,35 @@ public final class PodSource implements AutoCloseable {
   }
 
   public void start() {
-    informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName)
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            put(pod);
-          }
+    // Not inform(): that waits for the first list and gives up for good when it fails (an API server busy with a
+    // big cluster can take longer than the client's request timeout); like upstream's reflector, retry until it
+    // works. Until then hasSynced() is false: the kubelet is not ready and the relister touches no container.
+    informer = SharedInformers.retrying(client.pods().inAnyNamespace().withField("spec.nodeName", nodeName)
+        .runnableInformer(0), "pods on node " + nodeName);
+    informer.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        put(pod);
+      }
 
-          @Override
-          public void onUpdate(Pod old, Pod pod) {
-            put(pod);
-          }
+      @Override
+      public void onUpdate(Pod old, Pod pod) {
+        put(pod);
+      }
 
-          @Override
-          public void onDelete(Pod pod, boolean finalStateUnknown) {
-            if (StaticPodManifests.isMirror(pod)) {
-              mirrors.remove(mirrorKey(pod), pod);
-              mirrorsChanged.run();
-              return;
-            }
-            String uid = pod.getMetadata().getUid();
-            byUid.remove(uid);
-            changed.accept(uid);
-          }
-        }, 0);
+      @Override
+      public void onDelete(Pod pod, boolean finalStateUnknown) {
+        if (StaticPodManifests.isMirror(pod)) {
+          mirrors.remove(mirrorKey(pod), pod);
+          mirrorsChanged.run();
+          return;
+        }
+        String uid = pod.getMetadata().getUid();
+        byUid.remove(uid);
+        changed.accept(uid);
+      }
+    });
+    informer.start();
   }
 
   private void put(Pod pod) {
