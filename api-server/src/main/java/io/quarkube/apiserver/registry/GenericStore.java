@@ -325,7 +325,8 @@ public final class GenericStore<T extends HasMetadata> {
     checkNamespace(namespace, meta);
     String expected = meta.getResourceVersion();
     final T incoming = object;
-    return guaranteedUpdateWritten(namespace, name, expected, subresource, dryRun, fieldManager, current -> incoming);
+    // The transform replaces the stored object whole: it needs no copy of it (null).
+    return guaranteedUpdate(namespace, name, expected, subresource, dryRun, fieldManager, current -> incoming, false);
   }
 
   /**
@@ -347,6 +348,12 @@ public final class GenericStore<T extends HasMetadata> {
   /** {@link #guaranteedUpdate} with the JSON of the written object for the response. */
   public Written<T> guaranteedUpdateWritten(String namespace, String name, String expectedResourceVersion,
       String subresource, boolean dryRun, String fieldManager, UnaryOperator<T> transform) {
+    return guaranteedUpdate(namespace, name, expectedResourceVersion, subresource, dryRun, fieldManager, transform,
+        true);
+  }
+
+  private Written<T> guaranteedUpdate(String namespace, String name, String expectedResourceVersion,
+      String subresource, boolean dryRun, String fieldManager, UnaryOperator<T> transform, boolean copyForTransform) {
     String key = key(namespace, name);
     for (int attempt = 0; ; attempt++) {
       StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
@@ -356,7 +363,7 @@ public final class GenericStore<T extends HasMetadata> {
         throw conflict(name);
       }
       // A second decode of the stored bytes is the transform's private copy (cheaper than serializing old again).
-      T updated = transform.apply(decode(stored));
+      T updated = transform.apply(copyForTransform ? decode(stored) : null);
       metadataOf(updated);
       updated.setApiVersion(definition.apiVersion());
       updated = prepareUpdate(updated, old, subresource);
