@@ -239,6 +239,11 @@ final class Typed {
     private record Comparer(FieldSet.Builder removed, FieldSet.Builder modified, FieldSet.Builder added) {
 
         void compare(JsonNode l, JsonNode r, Schema s, List<PathElement> path) {
+            if (l != null && l.equals(r)) {
+                // Equal values (already validated) differ nowhere below: an update leaves most of an object as it
+                // was, and walking the unchanged parts was most of an update's field tracking.
+                return;
+            }
             Atom al = atom(s, l);
             Atom ar = atom(s, r);
             boolean leaf;

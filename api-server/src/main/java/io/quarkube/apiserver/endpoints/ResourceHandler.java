@@ -17,6 +17,7 @@ import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.ListPage;
 import io.quarkube.apiserver.registry.Registry;
+import io.quarkube.apiserver.registry.Written;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.selection.FieldSelector;
 import io.quarkube.apiserver.selection.LabelSelector;
@@ -159,8 +160,7 @@ public final class ResourceHandler {
     HasMetadata decoded = bodies.toObject(body, def, ctx, store.strategy());
     HasMetadata obj = admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(),
         decoded.getMetadata() == null ? null : decoded.getMetadata().getName(), null, decoded, user, dryRun));
-    HasMetadata created = store.create(info.namespace(), obj, dryRun, fieldManager(ctx));
-    responses.object(ctx, 201, created, def);
+    responses.written(ctx, 201, store.createWritten(info.namespace(), obj, dryRun, fieldManager(ctx)), def);
   }
 
   private void update(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
@@ -177,14 +177,14 @@ public final class ResourceHandler {
     }
     HasMetadata obj = admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(),
         sub, bodies.toObject(body, def, ctx, store.strategy()), user, dryRun));
-    HasMetadata updated;
+    Written<HasMetadata> updated;
     if ("finalize".equals(sub)) {
-      updated = store.guaranteedUpdate(info.namespace(), info.name(), obj.getMetadata().getResourceVersion(), sub,
-          dryRun, current -> Finalize.apply(current, obj));
+      updated = store.guaranteedUpdateWritten(info.namespace(), info.name(), obj.getMetadata().getResourceVersion(),
+          sub, dryRun, null, current -> Finalize.apply(current, obj));
     } else {
-      updated = store.update(info.namespace(), info.name(), obj, sub, dryRun, fieldManager(ctx));
+      updated = store.updateWritten(info.namespace(), info.name(), obj, sub, dryRun, fieldManager(ctx));
     }
-    responses.object(ctx, 200, updated, def);
+    responses.written(ctx, 200, updated, def);
   }
 
   private void patch(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
@@ -205,14 +205,14 @@ public final class ResourceHandler {
       serverSideApply(ctx, def, store, info, user, patch, dryRun);
       return;
     }
-    HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun,
+    Written<HasMetadata> updated = store.guaranteedUpdateWritten(info.namespace(), info.name(), null, sub, dryRun,
         fieldManager(ctx), current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
       HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
       return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
           user, dryRun));
     });
-    responses.object(ctx, 200, updated, def);
+    responses.written(ctx, 200, updated, def);
   }
 
   /**

@@ -36,6 +36,20 @@ public final class Responses {
     this.clock = clock;
   }
 
+  /**
+   * A written object whose JSON is already encoded (see {@link io.quarkube.apiserver.registry.Written}): JSON
+   * responses send those bytes; {@code json} null or another output encodes the object.
+   */
+  public void written(RoutingContext ctx, int code, io.quarkube.apiserver.registry.Written<?> written,
+      ResourceDefinition def) {
+    Object obj = written.object();
+    if (written.json() != null && MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.JSON) {
+      writeJson(ctx, code, written.json(), () -> Json.tree(obj));
+      return;
+    }
+    object(ctx, code, obj, def);
+  }
+
   public void object(RoutingContext ctx, int code, Object obj, ResourceDefinition def) {
     MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
     if (out == MediaTypes.Output.JSON && !(obj instanceof JsonNode) && !(obj instanceof Status)) {

@@ -238,6 +238,11 @@ public final class GenericStore<T extends HasMetadata> {
    * for writes that already carry their managed fields, such as server-side apply, or internal ones).
    */
   public T create(String namespace, T object, boolean dryRun, String fieldManager) {
+    return createWritten(namespace, object, dryRun, fieldManager).object();
+  }
+
+  /** {@link #create(String, HasMetadata, boolean, String)} with the created object's JSON for the response. */
+  public Written<T> createWritten(String namespace, T object, boolean dryRun, String fieldManager) {
     ObjectMeta meta = metadataOf(object);
     checkNamespace(namespace, meta);
     boolean generated = (meta.getName() == null || meta.getName().isEmpty()) && meta.getGenerateName() != null
@@ -265,15 +270,15 @@ public final class GenericStore<T extends HasMetadata> {
     boolean stored = false;
     try {
       if (dryRun) {
-        return object;
+        return new Written<>(object, null);
       }
-      byte[] bytes = Json.bytes(object);
+      VersionedJson json = VersionedJson.encode(object);
       for (int attempt = 0; ; attempt++) {
         try {
-          long rev = wrote(storage.create(key(namespace, object.getMetadata().getName()), bytes));
+          long rev = wrote(storage.create(key(namespace, object.getMetadata().getName()), json.stored()));
           object.getMetadata().setResourceVersion(Long.toString(rev));
           stored = true;
-          return object;
+          return new Written<>(object, json.withResourceVersion(rev));
         } catch (StorageException.KeyExists e) {
           if (!generated || attempt >= 8) {
             throw ApiException.alreadyExists(definition.group(), definition.resource(),
@@ -281,7 +286,7 @@ public final class GenericStore<T extends HasMetadata> {
           }
           // A generated name collided: draw another, as a client retrying would.
           object.getMetadata().setName(generateName(object.getMetadata().getGenerateName()));
-          bytes = Json.bytes(object);
+          json = VersionedJson.encode(object);
         } catch (StorageException e) {
           throw storageFailure(e);
         }
@@ -305,6 +310,12 @@ public final class GenericStore<T extends HasMetadata> {
 
   public T update(String namespace, String name, T object, String subresource, boolean dryRun,
       String fieldManager) {
+    return updateWritten(namespace, name, object, subresource, dryRun, fieldManager).object();
+  }
+
+  /** {@link #update(String, String, HasMetadata, String, boolean, String)} with the JSON for the response. */
+  public Written<T> updateWritten(String namespace, String name, T object, String subresource, boolean dryRun,
+      String fieldManager) {
     ObjectMeta meta = metadataOf(object);
     if (meta.getName() != null && !meta.getName().isEmpty() && !meta.getName().equals(name)) {
       throw ApiException.badRequest("the name of the object (" + meta.getName()
@@ -314,7 +325,8 @@ public final class GenericStore<T extends HasMetadata> {
     checkNamespace(namespace, meta);
     String expected = meta.getResourceVersion();
     final T incoming = object;
-    return guaranteedUpdate(namespace, name, expected, subresource, dryRun, fieldManager, current -> incoming);
+    // The transform replaces the stored object whole: it needs no copy of it (null).
+    return guaranteedUpdate(namespace, name, expected, subresource, dryRun, fieldManager, current -> incoming, false);
   }
 
   /**
@@ -329,6 +341,19 @@ public final class GenericStore<T extends HasMetadata> {
   /** {@link #guaranteedUpdate} that records the change under {@code fieldManager} in managedFields. */
   public T guaranteedUpdate(String namespace, String name, String expectedResourceVersion, String subresource,
       boolean dryRun, String fieldManager, UnaryOperator<T> transform) {
+    return guaranteedUpdateWritten(namespace, name, expectedResourceVersion, subresource, dryRun, fieldManager,
+        transform).object();
+  }
+
+  /** {@link #guaranteedUpdate} with the JSON of the written object for the response. */
+  public Written<T> guaranteedUpdateWritten(String namespace, String name, String expectedResourceVersion,
+      String subresource, boolean dryRun, String fieldManager, UnaryOperator<T> transform) {
+    return guaranteedUpdate(namespace, name, expectedResourceVersion, subresource, dryRun, fieldManager, transform,
+        true);
+  }
+
+  private Written<T> guaranteedUpdate(String namespace, String name, String expectedResourceVersion,
+      String subresource, boolean dryRun, String fieldManager, UnaryOperator<T> transform, boolean copyForTransform) {
     String key = key(namespace, name);
     for (int attempt = 0; ; attempt++) {
       StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
@@ -338,37 +363,40 @@ public final class GenericStore<T extends HasMetadata> {
         throw conflict(name);
       }
       // A second decode of the stored bytes is the transform's private copy (cheaper than serializing old again).
-      T updated = transform.apply(decode(stored));
+      T updated = transform.apply(copyForTransform ? decode(stored) : null);
       metadataOf(updated);
       updated.setApiVersion(definition.apiVersion());
       updated = prepareUpdate(updated, old, subresource);
       if (fieldManager != null) {
         updated = trackManagedFields(old, updated, fieldManager, subresource);
       }
-      byte[] bytes = storedBytes(updated);
-      if (Arrays.equals(bytes, stored.value())) {
-        return old;
+      VersionedJson json = VersionedJson.encode(updated);
+      if (Arrays.equals(json.stored(), stored.value())) {
+        return new Written<>(old, null);
       }
       StoreHooks.Undo undo = hooks.beginUpdate(updated, old, dryRun);
       boolean written = false;
       try {
         if (dryRun) {
-          return updated;
+          return new Written<>(updated, null);
         }
         if (isDeletable(updated)) {
           long rev = wrote(storage.delete(key, stored.modRevision()));
           updated.getMetadata().setResourceVersion(Long.toString(rev));
           written = true;
           hooks.afterDelete(updated);
-          return updated;
+          return new Written<>(updated, null);
         }
         // Serialized again when hooks ran: a begin hook may have filled fields (a Service's ClusterIP or NodePorts).
-        long rev = wrote(storage.update(key, hooks == StoreHooks.NONE ? bytes : storedBytes(updated),
-            stored.modRevision()));
+        if (hooks != StoreHooks.NONE) {
+          json = VersionedJson.encode(updated);
+        }
+        long rev = wrote(storage.update(key, json.stored(), stored.modRevision()));
         updated.getMetadata().setResourceVersion(Long.toString(rev));
         written = true;
         hooks.afterUpdate(updated, old);
-        return updated;
+        // An after hook may change the object it returns: then its JSON is encoded again.
+        return new Written<>(updated, hooks == StoreHooks.NONE ? json.withResourceVersion(rev) : null);
       } catch (StorageException.RevisionMismatch e) {
         if (e.current() == null) {
           throw notFound(name);
