@@ -196,60 +196,18 @@ public final class Responses {
 
   /** Lists longer than this are written to the response in chunks as they are serialized (see below). */
   private static final int STREAMED_LIST_ITEMS = 1000;
-  private static final int STREAM_CHUNK_BYTES = 1 << 20;
 
   /**
-   * A long JSON list sent in chunks of about 1 MiB while it is serialized: 10,000 pods are ~55 MiB of JSON, which as
-   * one array needed that much contiguous heap at once (a humongous allocation for G1, twice while the buffer grew)
-   * and ran a 1 GiB API server out of memory. The bytes are the same as {@link #jsonList}'s.
+   * A long JSON list already read (a large limit) sent in chunks of about 1 MiB while it is serialized: 10,000 pods
+   * are ~55 MiB of JSON, which as one array needed that much contiguous heap at once. The bytes are the same as
+   * {@link #jsonList}'s.
    */
   private static void streamJsonList(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
-    HttpServerResponse r = ctx.response();
-    r.setStatusCode(200).putHeader("Content-Type", MediaTypes.JSON).putHeader("Cache-Control", "no-cache, private")
-        .setChunked(true);
+    ChunkedBody body = new ChunkedBody(ctx.response(), MediaTypes.JSON);
     ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
         (java.util.function.Supplier<JsonNode>) () -> Json.parse(jsonList(def, page)));
-    java.io.OutputStream chunks = new java.io.OutputStream() {
-      private final byte[] buf = new byte[STREAM_CHUNK_BYTES];
-      private int n;
-
-      @Override
-      public void write(int b) {
-        if (n == buf.length) {
-          flush();
-        }
-        buf[n++] = (byte) b;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        while (len > 0) {
-          if (n == buf.length) {
-            flush();
-          }
-          int take = Math.min(len, buf.length - n);
-          System.arraycopy(b, off, buf, n, take);
-          n += take;
-          off += take;
-          len -= take;
-        }
-      }
-
-      @Override
-      public void flush() {
-        if (n > 0) {
-          r.write(Buffer.buffer(java.util.Arrays.copyOf(buf, n)));
-          n = 0;
-        }
-      }
-    };
-    writeJsonList(def, page, chunks);
-    try {
-      chunks.flush();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    r.end();
+    writeJsonList(def, page, body);
+    body.finish();
   }
 
   private static void writeJsonList(ResourceDefinition def, ListPage<HasMetadata> page, java.io.OutputStream buf) {

@@ -69,7 +69,7 @@ class ApiHttpTest {
     // As a Table (kubectl get), also written row by row.
     given().accept("application/json;as=Table;v=v1;g=meta.k8s.io, application/json")
         .get("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(200)
-        .header("Transfer-Encoding", "chunked").body("kind", equalTo("Table"))
+        .body("kind", equalTo("Table"))
         .body("columnDefinitions[0].name", equalTo("Name")).body("rows.size()", equalTo(n))
         .body("rows[0].cells[0]", equalTo((String) long_.path("items[0].metadata.name")))
         .body("rows[0].object.kind", equalTo("PartialObjectMetadata"));
