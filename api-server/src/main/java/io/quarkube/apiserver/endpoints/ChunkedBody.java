@@ -9,18 +9,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A response body written from a worker thread in chunks of about 1 MiB while it is produced: a long list never
- * needs its whole encoding in memory (10,000 pods are ~55 MiB of JSON). A body that fits in the first chunk is sent
- * as one ordinary response. When the client reads slower than the list is produced, the writer waits for the
+ * A response body written from a worker thread in chunks of 256 KiB while it is produced: a long list never needs
+ * its whole encoding in memory (10,000 pods are ~55 MiB of JSON). A body that fits in the first chunk is sent as one
+ * ordinary response. The buffer starts small and grows to the chunk size, so short lists allocate little; chunks
+ * stay below half a G1 region of a 1 GiB heap, so they are never humongous allocations. When the client reads slower than the list is produced, the writer waits for the
  * connection to drain instead of queueing chunks, so memory stays bounded; a closed connection ends the work.
  */
 final class ChunkedBody extends OutputStream {
-  static final int CHUNK_BYTES = 1 << 20;
+  static final int CHUNK_BYTES = 256 << 10;
+  private static final int FIRST_BUFFER_BYTES = 8 << 10;
   private static final long DRAIN_WAIT_SECONDS = 60;
 
   private final HttpServerResponse response;
   private final String contentType;
-  private final byte[] buf = new byte[CHUNK_BYTES];
+  private byte[] buf = new byte[FIRST_BUFFER_BYTES];
   private int n;
   private boolean chunked;
 
@@ -32,7 +34,7 @@ final class ChunkedBody extends OutputStream {
   @Override
   public void write(int b) {
     if (n == buf.length) {
-      sendChunk();
+      makeRoom();
     }
     buf[n++] = (byte) b;
   }
@@ -41,13 +43,22 @@ final class ChunkedBody extends OutputStream {
   public void write(byte[] b, int off, int len) {
     while (len > 0) {
       if (n == buf.length) {
-        sendChunk();
+        makeRoom();
       }
       int take = Math.min(len, buf.length - n);
       System.arraycopy(b, off, buf, n, take);
       n += take;
       off += take;
       len -= take;
+    }
+  }
+
+  /** A full buffer grows until it has the chunk size, then goes out. */
+  private void makeRoom() {
+    if (buf.length < CHUNK_BYTES) {
+      buf = Arrays.copyOf(buf, Math.min(CHUNK_BYTES, buf.length * 2));
+    } else {
+      sendChunk();
     }
   }
 

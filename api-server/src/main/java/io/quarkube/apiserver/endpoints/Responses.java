@@ -120,8 +120,7 @@ public final class Responses {
     boolean table = MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.TABLE;
     ChunkedBody body = new ChunkedBody(ctx.response(), MediaTypes.JSON);
     long revision = writeStreamed(def, source, table, includeObject(ctx), body);
-    byte[] whole = body.wholeBody();
-    java.util.function.Supplier<JsonNode> auditCopy = whole != null ? () -> Json.parse(whole) : () -> {
+    java.util.function.Supplier<JsonNode> auditCopy = !body.chunked() ? () -> Json.parse(body.wholeBody()) : () -> {
       java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
       writeStreamed(def, source.at(revision), table, includeObject(ctx), again);
       return Json.parse(again.toByteArray());
@@ -198,7 +197,7 @@ public final class Responses {
   private static final int STREAMED_LIST_ITEMS = 1000;
 
   /**
-   * A long JSON list already read (a large limit) sent in chunks of about 1 MiB while it is serialized: 10,000 pods
+   * A long JSON list already read (a large limit) sent in chunks of 256 KiB while it is serialized: 10,000 pods
    * are ~55 MiB of JSON, which as one array needed that much contiguous heap at once. The bytes are the same as
    * {@link #jsonList}'s.
    */

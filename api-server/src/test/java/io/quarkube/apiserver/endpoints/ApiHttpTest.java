@@ -38,7 +38,7 @@ class ApiHttpTest {
   @Test
   void aLongListIsStreamedInChunksAndIsTheSameJson() {
     String ns = namespace();
-    int n = 1_050; // ~1.1 MiB: more than the 1 MiB a list may take before it is sent in chunks
+    int n = 1_050; // ~1.1 MiB: far more than the 256 KiB a list may take before it is sent in chunks
     String pad = "x".repeat(1000);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     try {
