@@ -118,8 +118,28 @@ public final class ResourceHandler {
       throw ApiException.methodNotSupported(def.group(), def.resource(), "list");
     }
     ListOptions options = listOptions(ctx.queryParams(), store);
+    if (options.limit() <= 0 && Responses.streams(ctx)) {
+      // Item by item from the store into the response: a list of 10,000 pods is never held whole.
+      responses.streamList(ctx, def, new StoreListSource(store, info.namespace(), options));
+      return;
+    }
     ListPage<HasMetadata> page = store.list(info.namespace(), options);
     responses.list(ctx, def, page);
+  }
+
+  /** A store's list as the source of a streamed response. */
+  private record StoreListSource(GenericStore<HasMetadata> store, String namespace, ListOptions options)
+      implements Responses.ListSource {
+    @Override
+    public ListPage<HasMetadata> list(GenericStore.ListSink<HasMetadata> sink) {
+      return store.list(namespace, options, sink);
+    }
+
+    @Override
+    public Responses.ListSource at(long resourceVersion) {
+      return new StoreListSource(store, namespace, new ListOptions(options.labels(), options.fields(), 0, null,
+          Long.toString(resourceVersion), "Exact"));
+    }
   }
 
   private void watch(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info) {

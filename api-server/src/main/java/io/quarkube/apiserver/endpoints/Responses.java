@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListPage;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.table.TableConverter;
@@ -108,6 +109,94 @@ public final class Responses {
     encoded(ctx, 200, out, list);
   }
 
+  /** Where a list's items come from, one at a time (see {@link #streamList}). */
+  public interface ListSource {
+    /** Hands the items to {@code sink} (after {@code sink.start}); the answer carries the list's metadata. */
+    ListPage<HasMetadata> list(GenericStore.ListSink<HasMetadata> sink);
+
+    /** The same list again at {@code resourceVersion}: the audit copy of a list that was sent in parts. */
+    ListSource at(long resourceVersion);
+  }
+
+  /** Whether a list without a limit can be written item by item in the form the client asked for. */
+  public static boolean streams(RoutingContext ctx) {
+    MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    return out == MediaTypes.Output.JSON || out == MediaTypes.Output.TABLE;
+  }
+
+  /**
+   * A list (JSON or Table) written while it is read: each item is encoded into the response as it comes from the
+   * store and then dropped, so neither the objects nor the encoding of a 10,000-pod list are ever held whole. The
+   * bytes are those of {@link #list(RoutingContext, ResourceDefinition, ListPage)}; only lists without a limit
+   * come here (their metadata, known before the first item, has no continue token).
+   */
+  public void streamList(RoutingContext ctx, ResourceDefinition def, ListSource source) {
+    boolean table = MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.TABLE;
+    ChunkedBody body = new ChunkedBody(ctx.response(), MediaTypes.JSON);
+    long revision = writeStreamed(def, source, table, includeObject(ctx), body);
+    java.util.function.Supplier<JsonNode> auditCopy = !body.chunked() ? () -> Json.parse(body.wholeBody()) : () -> {
+      java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+      writeStreamed(def, source.at(revision), table, includeObject(ctx), again);
+      return Json.parse(again.toByteArray());
+    };
+    ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT, auditCopy);
+    body.finish();
+  }
+
+  /** Writes the list's JSON or Table to {@code out}; answers its resourceVersion. */
+  private long writeStreamed(ResourceDefinition def, ListSource source, boolean table, String includeObject,
+      java.io.OutputStream out) {
+    try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+      ListPage<HasMetadata> page = source.list(new GenericStore.ListSink<>() {
+        @Override
+        public void start(long resourceVersion) {
+          try {
+            if (table) {
+              writeTableHead(g, def, Long.toString(resourceVersion), includeObject);
+            } else {
+              writeListHead(g, def, new ListPage<>(List.of(), resourceVersion, null, null));
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void item(HasMetadata item) {
+          try {
+            if (table) {
+              Json.MAPPER.writeTree(g, table(def, List.of(Json.tree(item)), null, null, includeObject)
+                  .path("rows").path(0));
+            } else {
+              Json.MAPPER.writeValue(g, item);
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      });
+      g.writeEndArray();
+      g.writeEndObject();
+      return page.resourceVersion();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
+    }
+  }
+
+  /** A Table's fields up to its rows (an empty table's, in its order), then the opened {@code rows} array. */
+  private void writeTableHead(com.fasterxml.jackson.core.JsonGenerator g, ResourceDefinition def, String rv,
+      String includeObject) throws java.io.IOException {
+    ObjectNode empty = table(def, List.of(), rv, null, includeObject);
+    g.writeStartObject();
+    for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) empty::fields) {
+      if (!field.getKey().equals("rows")) {
+        g.writeFieldName(field.getKey());
+        Json.MAPPER.writeTree(g, field.getValue());
+      }
+    }
+    g.writeArrayFieldStart("rows");
+  }
+
   /**
    * A JSON list written item by item from the decoded objects: the same bytes as building the list's tree first
    * (a LIST of 10,000 pods spent a third of its time making those trees).
@@ -120,77 +209,23 @@ public final class Responses {
 
   /** Lists longer than this are written to the response in chunks as they are serialized (see below). */
   private static final int STREAMED_LIST_ITEMS = 1000;
-  private static final int STREAM_CHUNK_BYTES = 1 << 20;
 
   /**
-   * A long JSON list sent in chunks of about 1 MiB while it is serialized: 10,000 pods are ~55 MiB of JSON, which as
-   * one array needed that much contiguous heap at once (a humongous allocation for G1, twice while the buffer grew)
-   * and ran a 1 GiB API server out of memory. The bytes are the same as {@link #jsonList}'s.
+   * A long JSON list already read (a large limit) sent in chunks of 256 KiB while it is serialized: 10,000 pods
+   * are ~55 MiB of JSON, which as one array needed that much contiguous heap at once. The bytes are the same as
+   * {@link #jsonList}'s.
    */
   private static void streamJsonList(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
-    HttpServerResponse r = ctx.response();
-    r.setStatusCode(200).putHeader("Content-Type", MediaTypes.JSON).putHeader("Cache-Control", "no-cache, private")
-        .setChunked(true);
+    ChunkedBody body = new ChunkedBody(ctx.response(), MediaTypes.JSON);
     ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
         (java.util.function.Supplier<JsonNode>) () -> Json.parse(jsonList(def, page)));
-    java.io.OutputStream chunks = new java.io.OutputStream() {
-      private final byte[] buf = new byte[STREAM_CHUNK_BYTES];
-      private int n;
-
-      @Override
-      public void write(int b) {
-        if (n == buf.length) {
-          flush();
-        }
-        buf[n++] = (byte) b;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        while (len > 0) {
-          if (n == buf.length) {
-            flush();
-          }
-          int take = Math.min(len, buf.length - n);
-          System.arraycopy(b, off, buf, n, take);
-          n += take;
-          off += take;
-          len -= take;
-        }
-      }
-
-      @Override
-      public void flush() {
-        if (n > 0) {
-          r.write(Buffer.buffer(java.util.Arrays.copyOf(buf, n)));
-          n = 0;
-        }
-      }
-    };
-    writeJsonList(def, page, chunks);
-    try {
-      chunks.flush();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    r.end();
+    writeJsonList(def, page, body);
+    body.finish();
   }
 
   private static void writeJsonList(ResourceDefinition def, ListPage<HasMetadata> page, java.io.OutputStream buf) {
     try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(buf)) {
-      g.writeStartObject();
-      g.writeStringField("kind", def.listKind());
-      g.writeStringField("apiVersion", def.apiVersion());
-      g.writeObjectFieldStart("metadata");
-      g.writeStringField("resourceVersion", Long.toString(page.resourceVersion()));
-      if (page.continueToken() != null) {
-        g.writeStringField("continue", page.continueToken());
-      }
-      if (page.remainingItemCount() != null) {
-        g.writeNumberField("remainingItemCount", page.remainingItemCount());
-      }
-      g.writeEndObject();
-      g.writeArrayFieldStart("items");
+      writeListHead(g, def, page);
       for (HasMetadata item : page.items()) {
         Json.MAPPER.writeValue(g, item);
       }
@@ -199,6 +234,24 @@ public final class Responses {
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
     }
+  }
+
+  /** A JSON list's fields up to its items, then the opened {@code items} array. */
+  private static void writeListHead(com.fasterxml.jackson.core.JsonGenerator g, ResourceDefinition def,
+      ListPage<?> page) throws java.io.IOException {
+    g.writeStartObject();
+    g.writeStringField("kind", def.listKind());
+    g.writeStringField("apiVersion", def.apiVersion());
+    g.writeObjectFieldStart("metadata");
+    g.writeStringField("resourceVersion", Long.toString(page.resourceVersion()));
+    if (page.continueToken() != null) {
+      g.writeStringField("continue", page.continueToken());
+    }
+    if (page.remainingItemCount() != null) {
+      g.writeNumberField("remainingItemCount", page.remainingItemCount());
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("items");
   }
 
   /** An object or list in the asked form: YAML, protobuf when its kind has a message type, else JSON. */

@@ -148,10 +148,60 @@ public final class GenericStore<T extends HasMetadata> {
   }
 
   public ListPage<T> list(String namespace, ListOptions options) {
+    List<T> items = new ArrayList<>();
+    ListPage<T> page = list(namespace, options, new ListSink<>() {
+      @Override
+      public void start(long resourceVersion) {}
+
+      @Override
+      public void item(T item) {
+        items.add(item);
+      }
+    });
+    return new ListPage<>(items, page.resourceVersion(), page.continueToken(), page.remainingItemCount());
+  }
+
+  /** Receives a list one item at a time, so that no caller has to hold the whole list (see {@link #list}). */
+  public interface ListSink<T> {
+    /** Called once, before the first item, with the list's resourceVersion. */
+    void start(long resourceVersion);
+
+    /** One item that passed the selectors, in key order. */
+    void item(T item);
+  }
+
+  /** Keys per etcd range request of a list without a limit: each page is decoded, filtered, handed out, dropped. */
+  static final int LIST_PAGE_KEYS = 500;
+  private int listPageKeys = LIST_PAGE_KEYS;
+
+  /** Smaller etcd pages, so that tests see a list cross page boundaries without creating thousands of objects. */
+  void setListPageKeys(int keys) {
+    listPageKeys = keys;
+  }
+
+  int listPageKeys() {
+    return listPageKeys;
+  }
+
+  /**
+   * Lists item by item: each stored value is decoded, filtered by the selectors and handed to {@code sink}, then
+   * dropped, so a list of 10,000 pods never holds more than one etcd page of them. Upstream's resourceVersion
+   * semantics: unset reads the newest state from etcd (consistent); {@code 0}, or NotOlderThan a revision the watch
+   * cache has reached, is served from the watch cache without reading etcd; Exact and continue tokens read etcd at
+   * that revision. The answer carries the resourceVersion, continue token and remaining count; its items are empty.
+   */
+  public ListPage<T> list(String namespace, ListOptions options, ListSink<T> sink) {
     String prefix = prefix(namespace);
+    boolean fromContinue = options.continueToken() != null && !options.continueToken().isEmpty();
+    if (!fromContinue && options.limit() <= 0) {
+      ListPage<T> cached = listFromCache(prefix, options, sink);
+      if (cached != null) {
+        return cached;
+      }
+    }
     long revision = 0;
     String startAfter = null;
-    if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+    if (fromContinue) {
       ContinueToken token = ContinueToken.decode(options.continueToken(), prefix);
       revision = token.revision();
       startAfter = token.startAfterKey();
@@ -167,35 +217,43 @@ public final class GenericStore<T extends HasMetadata> {
     }
     boolean filtered = !options.labels().isEverything() || !options.fields().isEverything();
     long limit = options.limit();
-    List<T> items = new ArrayList<>();
+    long count = 0;
+    boolean started = false;
     String lastKey = null;
     boolean more;
     Long remaining = null;
     try {
       while (true) {
-        long batch = limit <= 0 ? 0 : Math.max(limit - items.size(), filtered ? 100 : 0);
+        long batch = limit <= 0 ? listPageKeys : Math.max(limit - count, filtered ? 100 : 0);
         ListResult page = storage.list(prefix, startAfter, revision, batch);
         revision = page.revision();
+        if (!started) {
+          sink.start(revision);
+          started = true;
+        }
         more = page.more();
         if (!filtered && limit > 0) {
           // As upstream: only an unfiltered list knows how many items follow (a selector could drop any of them).
           remaining = page.count() - page.items().size();
         }
-        for (StoredValue v : page.items()) {
+        List<StoredValue> values = page.items();
+        for (int i = 0; i < values.size(); i++) {
+          StoredValue v = values.get(i);
           T obj = decode(v);
           lastKey = v.key();
           if (matches(obj, options)) {
-            items.add(obj);
-            if (limit > 0 && items.size() >= limit) {
-              more = more || page.items().indexOf(v) < page.items().size() - 1;
+            sink.item(obj);
+            count++;
+            if (limit > 0 && count >= limit) {
+              more = more || i < values.size() - 1;
               break;
             }
           }
         }
-        if (!more || limit <= 0 || items.size() >= limit) {
+        if (!more || values.isEmpty() || (limit > 0 && count >= limit)) {
           break;
         }
-        startAfter = page.items().get(page.items().size() - 1).key();
+        startAfter = values.get(values.size() - 1).key();
         lastKey = startAfter;
       }
     } catch (StorageException.Compacted e) {
@@ -209,8 +267,33 @@ public final class GenericStore<T extends HasMetadata> {
     if (limit > 0 && more && lastKey != null) {
       next = new ContinueToken(revision, lastKey).encode(prefix);
     }
-    return new ListPage<>(items, revision, next, next == null || remaining == null || remaining <= 0 ? null
+    return new ListPage<>(List.of(), revision, next, next == null || remaining == null || remaining <= 0 ? null
         : remaining);
+  }
+
+  /**
+   * A list served from the watch cache (upstream: resourceVersion 0 = any state at least as new as the cache's
+   * start; NotOlderThan N = the cache once it has reached N), or null when it must read etcd.
+   */
+  private ListPage<T> listFromCache(String prefix, ListOptions options, ListSink<T> sink) {
+    WatchCache<T> cache = watchCache;
+    String rv = options.resourceVersion();
+    if (cache == null || rv == null || rv.isEmpty() || "Exact".equals(options.resourceVersionMatch())) {
+      return null;
+    }
+    long notOlderThan = "0".equals(rv) ? 0 : parseResourceVersion(rv);
+    WatchCache.Snapshot snapshot = cache.snapshot(prefix, notOlderThan);
+    if (snapshot == null) {
+      return null;
+    }
+    sink.start(snapshot.revision());
+    for (StoredValue v : snapshot.values()) {
+      T obj = decode(v);
+      if (matches(obj, options)) {
+        sink.item(obj);
+      }
+    }
+    return new ListPage<>(List.of(), snapshot.revision(), null, null);
   }
 
   public boolean matches(T obj, ListOptions options) {
@@ -595,10 +678,21 @@ public final class GenericStore<T extends HasMetadata> {
   public StorageWatch watch(String namespace, ListOptions filter, long fromRevision, WatchListener<T> listener) {
     long start = fromRevision;
     if (start <= 0) {
-      ListPage<T> initial = list(namespace, new ListOptions(filter.labels(), filter.fields(), 0, null, null, null));
-      for (T item : initial.items()) {
-        listener.onEvent(new WatchEvent<>("ADDED", item, initial.resourceVersion()));
-      }
+      // The current state as ADDED events, item by item (a watch of 10,000 pods need not hold them all).
+      ListPage<T> initial = list(namespace, new ListOptions(filter.labels(), filter.fields(), 0, null, null, null),
+          new ListSink<>() {
+            private long revision;
+
+            @Override
+            public void start(long resourceVersion) {
+              revision = resourceVersion;
+            }
+
+            @Override
+            public void item(T item) {
+              listener.onEvent(new WatchEvent<>("ADDED", item, revision));
+            }
+          });
       start = initial.resourceVersion();
     }
     WatchCache<T> cache = watchCache;

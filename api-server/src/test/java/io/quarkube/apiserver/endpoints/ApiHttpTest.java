@@ -38,12 +38,14 @@ class ApiHttpTest {
   @Test
   void aLongListIsStreamedInChunksAndIsTheSameJson() {
     String ns = namespace();
-    int n = 1_050; // above the 1,000 items from which a JSON list is streamed
+    int n = 1_050; // ~1.1 MiB: far more than the 256 KiB a list may take before it is sent in chunks
+    String pad = "x".repeat(1000);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     try {
       java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
       for (int i = 0; i < n; i++) {
-        String body = "{\"metadata\":{\"name\":\"cm-" + i + "\"},\"data\":{\"k\":\"" + i + "\"}}";
+        String body = "{\"metadata\":{\"name\":\"cm-" + i + "\"},\"data\":{\"k\":\"" + i + "\",\"pad\":\"" + pad
+            + "\"}}";
         done.add(pool.submit(() -> given().contentType("application/json").body(body)
             .post("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(201)));
       }
@@ -64,6 +66,19 @@ class ApiHttpTest {
         .statusCode(200).body("items.size()", equalTo(500)).extract();
     assertEquals((String) page.path("items[0].metadata.name"), (String) long_.path("items[0].metadata.name"));
     assertEquals((String) page.path("items[499].data.k"), (String) long_.path("items[499].data.k"));
+    // As a Table (kubectl get), also written row by row.
+    given().accept("application/json;as=Table;v=v1;g=meta.k8s.io, application/json")
+        .get("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(200)
+        .body("kind", equalTo("Table"))
+        .body("columnDefinitions[0].name", equalTo("Name")).body("rows.size()", equalTo(n))
+        .body("rows[0].cells[0]", equalTo((String) long_.path("items[0].metadata.name")))
+        .body("rows[0].object.kind", equalTo("PartialObjectMetadata"));
+    // From the watch cache (an informer's first list), at least as new as the list above.
+    given().queryParam("resourceVersion", (String) long_.path("metadata.resourceVersion"))
+        .queryParam("resourceVersionMatch", "NotOlderThan").get("/api/v1/namespaces/" + ns + "/configmaps")
+        .then().statusCode(200).body("items.size()", equalTo(n));
+    given().queryParam("resourceVersion", "0").queryParam("labelSelector", "none=here")
+        .get("/api/v1/namespaces/" + ns + "/configmaps").then().statusCode(200).body("items.size()", equalTo(0));
   }
 
   @Test

@@ -194,6 +194,48 @@ class GenericStoreTest {
   }
 
   @Test
+  void aListWithoutLimitReadsEtcdInPagesAndHandsOutItemByItem() {
+    var cms = store("", "configmaps");
+    String ns = ns();
+    for (int i = 0; i < 7; i++) {
+      cms.create(ns, configMap("item-" + i, Map.of("parity", i % 2 == 0 ? "even" : "odd")), false);
+    }
+    cms.setListPageKeys(2);
+    try {
+      pagesOfTwo(cms, ns);
+    } finally {
+      cms.setListPageKeys(GenericStore.LIST_PAGE_KEYS);
+    }
+  }
+
+  private static void pagesOfTwo(GenericStore<HasMetadata> cms, String ns) {
+    List<String> seen = new ArrayList<>();
+    ListPage<HasMetadata> page = cms.list(ns, ListOptions.all(), new GenericStore.ListSink<>() {
+      @Override
+      public void start(long resourceVersion) {
+        assertTrue(seen.isEmpty(), "start comes once, before the items");
+        seen.add("start@" + resourceVersion);
+      }
+
+      @Override
+      public void item(HasMetadata item) {
+        seen.add(item.getMetadata().getName());
+      }
+    });
+    assertEquals(List.of("start@" + page.resourceVersion(), "item-0", "item-1", "item-2", "item-3", "item-4",
+        "item-5", "item-6"), seen);
+    assertTrue(page.items().isEmpty(), "the items went to the sink only");
+    assertNull(page.continueToken());
+    ListOptions even = new ListOptions(LabelSelector.parse("parity=even"), FieldSelector.everything(), 0, null,
+        null, null);
+    assertEquals(4, cms.list(ns, even).items().size(), "selectors across page boundaries");
+    ListPage<HasMetadata> limited = cms.list(ns, new ListOptions(LabelSelector.everything(),
+        FieldSelector.everything(), 5, null, null, null));
+    assertEquals(5, limited.items().size(), "a limit is not the page size");
+    assertEquals(2L, limited.remainingItemCount());
+  }
+
+  @Test
   void listsFilterAndPageFromOneSnapshot() {
     var cms = store("", "configmaps");
     String ns = ns();

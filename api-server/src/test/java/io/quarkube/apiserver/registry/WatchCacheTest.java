@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.selection.FieldSelector;
 import io.quarkube.apiserver.selection.LabelSelector;
@@ -203,6 +205,54 @@ class WatchCacheTest {
     }
   }
 
+  @Test
+  void listsAtResourceVersionZeroComeFromTheCacheWithoutReadingEtcd() throws Exception {
+    Fixture f = new Fixture(100);
+    f.create("a", Map.of());
+    f.create("b", Map.of("app", "x"));
+    ListOptions any = new ListOptions(LabelSelector.everything(), FieldSelector.everything(), 0, null, "0", null);
+    assertEquals(List.of("a", "b"), names(f.store.list(f.ns, any)), "the first one starts the cache");
+    long c = f.create("c", Map.of("app", "x"));
+    f.store.delete(f.ns, "a", DeleteOptions.defaults());
+    awaitCacheSees(f, "a");
+    int reads = f.storage.lists.get();
+    ListPage<HasMetadata> page = f.store.list(f.ns, any);
+    assertEquals(List.of("b", "c"), names(page));
+    assertTrue(page.resourceVersion() > c, "at least as new as the cache: " + page.resourceVersion());
+    ListOptions appX = new ListOptions(LabelSelector.parse("app=x"),
+        FieldSelector.parse("metadata.name!=b", f.store.selectableFields(), "ConfigMap"), 0, null, "0", null);
+    assertEquals(List.of("c"), names(f.store.list(f.ns, appX)));
+    ListOptions notOlder = new ListOptions(LabelSelector.everything(), FieldSelector.everything(), 0, null,
+        Long.toString(c), "NotOlderThan");
+    assertEquals(List.of("b", "c"), names(f.store.list(f.ns, notOlder)));
+    assertEquals(reads, f.storage.lists.get(), "no etcd read for lists the cache could answer");
+    assertEquals(List.of("b", "c"), names(f.store.list(f.ns, ListOptions.all())));
+    assertTrue(f.storage.lists.get() > reads, "no resourceVersion: a consistent read from etcd");
+    // Newer than the cache and than etcd: upstream's "Too large resource version" after trying etcd.
+    ListOptions future = new ListOptions(LabelSelector.everything(), FieldSelector.everything(), 0, null,
+        Long.toString(f.now() + 1000), "NotOlderThan");
+    assertEquals(504, assertThrows(ApiException.class, () -> f.store.list(f.ns, future)).code());
+  }
+
+  @Test
+  void theCacheLoadsTheCurrentStateInPagesWhenItStarts() throws Exception {
+    Fixture f = new Fixture(100);
+    for (int i = 0; i < 7; i++) {
+      f.create("item-" + i, Map.of());
+    }
+    f.store.setListPageKeys(3);
+    ListOptions any = new ListOptions(LabelSelector.everything(), FieldSelector.everything(), 0, null, "0", null);
+    assertEquals(7, f.store.list(f.ns, any).items().size());
+    assertTrue(f.storage.maxListLimit.get() <= 3 && f.storage.maxListLimit.get() > 0,
+        "pages of at most 3 keys, asked " + f.storage.maxListLimit.get());
+  }
+
+  private static List<String> names(ListPage<HasMetadata> page) {
+    List<String> out = new ArrayList<>();
+    page.items().forEach(i -> out.add(i.getMetadata().getName()));
+    return out;
+  }
+
   private static void awaitCacheSees(Fixture f, String name) throws InterruptedException {
     // A throwaway watcher from now-1 sees the newest change once the cache has it.
     BlockingQueue<WatchEvent<HasMetadata>> q = new LinkedBlockingQueue<>();
@@ -249,6 +299,8 @@ class WatchCacheTest {
   private static final class CountingStorage implements Storage {
     final Storage delegate;
     final AtomicInteger watches = new AtomicInteger();
+    final AtomicInteger lists = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong maxListLimit = new java.util.concurrent.atomic.AtomicLong();
     final List<StorageWatchListener> listeners = new CopyOnWriteArrayList<>();
 
     CountingStorage(Storage delegate) {
@@ -294,6 +346,8 @@ class WatchCacheTest {
 
     @Override
     public ListResult list(String prefix, String startAfter, long revision, long limit) {
+      lists.incrementAndGet();
+      maxListLimit.accumulateAndGet(limit, Math::max);
       return delegate.list(prefix, startAfter, revision, limit);
     }
 
