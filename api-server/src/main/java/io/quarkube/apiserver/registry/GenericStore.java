@@ -79,7 +79,12 @@ public final class GenericStore<T extends HasMetadata> {
    * {@link WatchCache}); without it every API watch opens an etcd watch of its own.
    */
   public void enableWatchCache(int capacity) {
-    watchCache = capacity > 0 ? new WatchCache<>(this, storage, capacity) : null;
+    watchCache = capacity > 0 ? new WatchCache<>(this, storage, WatchCache.Sizing.fixed(capacity)) : null;
+  }
+
+  /** As {@link #enableWatchCache(int)}, with a window of the changes of the last {@code sizing.retention()}. */
+  void enableWatchCache(WatchCache.Sizing sizing) {
+    watchCache = new WatchCache<>(this, storage, sizing);
   }
 
   /** How many API watches the watch cache feeds now (0 without a cache). */

@@ -13,6 +13,7 @@ import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.storage.Storage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,11 +21,20 @@ import java.util.Optional;
 /** One {@link GenericStore} per resource of the catalog, each with its strategy. */
 public final class Registry {
   /**
-   * Changes each resource's watch cache keeps for watches resuming from a recent resourceVersion
+   * Changes each resource's watch cache keeps at least for watches resuming from a recent resourceVersion
    * ({@code quarkube.watch-cache.capacity}; 0 turns the cache off and every watch opens its own etcd watch).
    */
   static final int WATCH_CACHE_CAPACITY = org.eclipse.microprofile.config.ConfigProvider.getConfig()
       .getOptionalValue("quarkube.watch-cache.capacity", Integer.class).orElse(500);
+  /**
+   * Changes each resource's watch cache keeps at most ({@code quarkube.watch-cache.max-capacity}), when more than
+   * {@link #WATCH_CACHE_CAPACITY} happened in the last 75 s: the window holds stored bytes (a few KiB per pod change),
+   * so 20,000 cost up to ~100 MiB for the busiest resource. Upstream's cacher grows to 102,400.
+   */
+  static final int WATCH_CACHE_MAX_CAPACITY = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+      .getOptionalValue("quarkube.watch-cache.max-capacity", Integer.class).orElse(20_000);
+  /** How long a change stays in the window (above the minimum): upstream's eventFreshDuration. */
+  static final Duration WATCH_CACHE_RETENTION = Duration.ofSeconds(75);
 
   private final ResourceCatalog catalog;
   private final Map<ResourceDefinition, GenericStore<?>> stores = new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,7 +58,12 @@ public final class Registry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static GenericStore<?> newStore(ResourceDefinition d, Strategy<?> s, Storage storage, Clock clock) {
     GenericStore<?> store = new GenericStore(d, s, storage, clock);
-    store.enableWatchCache(WATCH_CACHE_CAPACITY);
+    if (WATCH_CACHE_CAPACITY > 0) {
+      store.enableWatchCache(new WatchCache.Sizing(WATCH_CACHE_CAPACITY,
+          Math.max(WATCH_CACHE_CAPACITY, WATCH_CACHE_MAX_CAPACITY), WATCH_CACHE_RETENTION));
+    } else {
+      store.enableWatchCache(0);
+    }
     return store;
   }
 

@@ -7,6 +7,7 @@ import io.quarkube.apiserver.storage.StorageEvent;
 import io.quarkube.apiserver.storage.StorageWatch;
 import io.quarkube.apiserver.storage.StorageWatchListener;
 import io.quarkube.apiserver.storage.StoredValue;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,11 @@ import org.jboss.logging.Logger;
  * watch of its own; each change is decoded once and the same event object goes to every watcher it matches, which
  * also lets the HTTP layer encode it once.
  *
- * <p>The cache keeps the newest {@code capacity} changes so that a watch resuming from a recent resourceVersion (an
- * informer after a dropped connection) replays from memory. A watch from before that window is not served here:
+ * <p>The cache keeps the changes of the last {@link Sizing#retention} (75 s, upstream's eventFreshDuration), at least
+ * {@link Sizing#min} and at most {@link Sizing#max} of them, so that a watch resuming from a recent resourceVersion (an
+ * informer after a dropped connection or a watch timeout) replays from memory even while thousands of objects change
+ * per minute; a fixed count of 500 covered two seconds of a write benchmark, and every informer resuming after that
+ * got an etcd watch of its own that decoded every change again. A watch from before that window is not served here:
  * {@link #register} answers null and the store opens a direct etcd watch, which replays from etcd's history or
  * reports the compaction (410 Gone) exactly as without a cache. Decoded objects are kept only while a change is
  * being fanned out; the window holds the stored bytes, so its memory is that of the raw values.
@@ -36,7 +40,7 @@ final class WatchCache<T extends HasMetadata> {
 
   private final GenericStore<T> store;
   private final Storage storage;
-  private final int capacity;
+  private final Sizing sizing;
 
   private final Object lock = new Object();
   /** The window: every change after {@link #windowStart}, oldest first. Guarded by lock. */
@@ -52,10 +56,27 @@ final class WatchCache<T extends HasMetadata> {
   /** The etcd watch feeding the cache; null while not running (before the first watch, after an error). */
   private StorageWatch source;
 
-  WatchCache(GenericStore<T> store, Storage storage, int capacity) {
+  /**
+   * How many changes the window keeps: those younger than {@code retention}, but never fewer than {@code min} nor more
+   * than {@code max}.
+   */
+  record Sizing(int min, int max, Duration retention) {
+    Sizing {
+      if (min < 1 || max < min) {
+        throw new IllegalArgumentException("watch cache sizes: need 1 <= min <= max, got " + min + ", " + max);
+      }
+    }
+
+    /** A window of exactly {@code capacity} changes, whatever their age. */
+    static Sizing fixed(int capacity) {
+      return new Sizing(capacity, capacity, Duration.ZERO);
+    }
+  }
+
+  WatchCache(GenericStore<T> store, Storage storage, Sizing sizing) {
     this.store = store;
     this.storage = storage;
-    this.capacity = capacity;
+    this.sizing = sizing;
   }
 
   /**
@@ -168,7 +189,9 @@ final class WatchCache<T extends HasMetadata> {
           }
           stateRevision = Math.max(stateRevision, e.revision());
         }
-        while (window.size() > capacity) {
+        long freshSince = System.nanoTime() - sizing.retention().toNanos();
+        while (window.size() > sizing.max()
+            || window.size() > sizing.min() && window.peekFirst().receivedNanos - freshSince < 0) {
           windowStart = window.removeFirst().event.revision();
         }
         targets = fanOut;
@@ -227,6 +250,8 @@ final class WatchCache<T extends HasMetadata> {
   /** One etcd change; the objects are decoded on first use and shared by every watcher it reaches. */
   static final class Change<T extends HasMetadata> {
     final StorageEvent event;
+    /** When the cache received it ({@link System#nanoTime}), for the window's retention. */
+    final long receivedNanos = System.nanoTime();
     private final GenericStore<T> store;
     private T current;
     private T previous;

@@ -23,6 +23,7 @@ import io.quarkube.apiserver.storage.StorageWatchListener;
 import io.quarkube.apiserver.storage.StoredValue;
 import io.quarkube.testing.EtcdServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,13 @@ class WatchCacheTest {
     final String ns = "wc-" + UUID.randomUUID().toString().substring(0, 8);
 
     Fixture(int capacity) {
+      this(WatchCache.Sizing.fixed(capacity));
+    }
+
+    Fixture(WatchCache.Sizing sizing) {
       store = new Registry(ResourceCatalog.builtIn(), storage, Clock.systemUTC()).store("", "v1", "configmaps")
           .orElseThrow();
-      store.enableWatchCache(capacity);
+      store.enableWatchCache(sizing);
     }
 
     long create(String name, Map<String, String> labels) {
@@ -148,6 +153,29 @@ class WatchCacheTest {
     try (StorageWatch w = f.store.watch(f.ns, ListOptions.all(), a, errorsTo(errors))) {
       Throwable t = errors.poll(20, TimeUnit.SECONDS);
       assertTrue(t instanceof StorageException.Compacted, String.valueOf(t));
+    }
+  }
+
+  @Test
+  void freshChangesBeyondTheMinimumStayInTheWindowUpToItsMaximum() throws Exception {
+    // At least 2, at most 4, and all of the last hour: five changes leave the newest four in memory.
+    Fixture f = new Fixture(new WatchCache.Sizing(2, 4, Duration.ofHours(1)));
+    f.store.watch(f.ns, ListOptions.all(), f.now(), GenericStoreTest.listener(new LinkedBlockingQueue<>()))
+        .close();
+    long a = f.create("a", Map.of());
+    for (String n : List.of("b", "c", "d", "e")) {
+      f.create(n, Map.of());
+    }
+    awaitCacheSees(f, "e");
+    BlockingQueue<WatchEvent<HasMetadata>> q = new LinkedBlockingQueue<>();
+    try (StorageWatch w = f.store.watch(f.ns, ListOptions.all(), a, GenericStoreTest.listener(q))) {
+      assertEquals(List.of("ADDED b", "ADDED c", "ADDED d", "ADDED e"), describe(take(q, 4)));
+      assertEquals(1, f.storage.watches.get(), "four fresh changes kept beyond the minimum of 2: no etcd watch");
+    }
+    BlockingQueue<WatchEvent<HasMetadata>> older = new LinkedBlockingQueue<>();
+    try (StorageWatch w = f.store.watch(f.ns, ListOptions.all(), a - 1, GenericStoreTest.listener(older))) {
+      assertEquals(List.of("ADDED a", "ADDED b", "ADDED c", "ADDED d", "ADDED e"), describe(take(older, 5)));
+      assertEquals(2, f.storage.watches.get(), "the fifth change is beyond the maximum of 4: a direct etcd watch");
     }
   }
 
