@@ -24,13 +24,15 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
- * The scheduler's writes straight over Vert.x's HTTP client: one HTTP/2 connection to the API server (or a few
+ * The scheduler's writes straight over Vert.x's HTTP client: a few HTTP/2 connections to the API server (or
  * keep-alive HTTP/1.1 ones when it does not offer h2) with the kubeconfig's certificates. Fabric8's client puts each request through its builder, URI parsing,
  * interceptors, retry wrapper and body handlers before Vert.x sees it (about as much CPU as the request itself);
  * a binding or an event needs none of that. Only for client-certificate authentication (the kubeconfigs the launcher
  * writes): tokens, passwords, auth providers and proxies keep Fabric8's path, which refreshes and applies them.
  */
 final class DirectHttp implements ApiWriter.Transport {
+  static final int H2_CONNECTIONS = 4;
+
   private final HttpClient http;
   private final String host;
   private final int port;
@@ -54,10 +56,12 @@ final class DirectHttp implements ApiWriter.Transport {
     HttpClientOptions options = new HttpClientOptions()
         .setProtocolVersion(h2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1)
         .setUseAlpn(h2)
-        // HTTP/2: every write multiplexed on one connection (one TLS handshake, not one per concurrent request: a
-        // client-certificate handshake costs ~8 ms of CPU without C2); HTTP/1.1 if the server does not offer h2.
-        .setHttp2MaxPoolSize(1)
-        .setHttp2MultiplexingLimit(-1)
+        // HTTP/2: the writes multiplexed on a few connections (a TLS handshake per connection, not per concurrent
+        // request: a client-certificate handshake costs ~8 ms of CPU without C2). A few rather than one so that the
+        // API server, which serves each connection on one event loop, spreads them over its cores. HTTP/1.1 if the
+        // server does not offer h2.
+        .setHttp2MaxPoolSize(H2_CONNECTIONS)
+        .setHttp2MultiplexingLimit(Math.max(1, (maxConnections + H2_CONNECTIONS - 1) / H2_CONNECTIONS))
         .setKeepAlive(true)
         .setMaxPoolSize(maxConnections)
         .setSsl(true)
