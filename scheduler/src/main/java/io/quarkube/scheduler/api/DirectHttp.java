@@ -24,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
- * The scheduler's writes straight over Vert.x's HTTP client: a few HTTP/2 connections to the API server (or
- * keep-alive HTTP/1.1 ones when it does not offer h2) with the kubeconfig's certificates. Fabric8's client puts each request through its builder, URI parsing,
+ * The scheduler's writes straight over Vert.x's HTTP client: keep-alive HTTP/1.1 connections to the API server (or,
+ * with {@code -Dquarkube.scheduler.write-protocol=h2}, a few HTTP/2 ones: not the default yet, a freshly elected
+ * leader's first binding stalled past 30 s in 2 of 4 e2e runs of LeaderElectionTest with it) with the kubeconfig's certificates. Fabric8's client puts each request through its builder, URI parsing,
  * interceptors, retry wrapper and body handlers before Vert.x sees it (about as much CPU as the request itself);
  * a binding or an event needs none of that. Only for client-certificate authentication (the kubeconfigs the launcher
  * writes): tokens, passwords, auth providers and proxies keep Fabric8's path, which refreshes and applies them.
@@ -52,7 +53,7 @@ final class DirectHttp implements ApiWriter.Transport {
       return Optional.empty();
     }
     SSLContext ssl = SSLUtils.sslContext(config);
-    boolean h2 = !"http/1.1".equals(System.getProperty("quarkube.scheduler.write-protocol", "h2"));
+    boolean h2 = "h2".equals(System.getProperty("quarkube.scheduler.write-protocol", "http/1.1"));
     HttpClientOptions options = new HttpClientOptions()
         .setProtocolVersion(h2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1)
         .setUseAlpn(h2)
