@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -23,17 +25,41 @@ public final class ApiWriter {
   /** Queued events beyond this are dropped, as client-go's event broadcaster drops when its queue is full. */
   static final int MAX_QUEUED_EVENTS = 1000;
 
-  private final HttpClient http;
-  private final String base;
+  private final Transport transport;
   private final InFlightLimit writes;
   private final InFlightLimit events;
 
-  public ApiWriter(KubernetesClient client, int maxInFlightWrites, int maxInFlightEvents) {
-    this.http = client.getHttpClient();
-    String url = client.getMasterUrl().toString();
-    this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  /** How a request reaches the API server. */
+  interface Transport {
+    CompletableFuture<Response> call(String method, String path, String contentType, String body);
+
+    default void close() {}
+  }
+
+  /**
+   * Writes over Vert.x directly when the client authenticates with a certificate (see {@link DirectHttp}), else
+   * through the Fabric8 client's HTTP client.
+   */
+  public static ApiWriter create(KubernetesClient client, Vertx vertx, int maxInFlightWrites, int maxInFlightEvents)
+      throws Exception {
+    boolean direct = Boolean.parseBoolean(System.getProperty("quarkube.scheduler.direct-writes", "true"));
+    Transport t = (direct ? DirectHttp.of(vertx, client.getConfiguration(), maxInFlightWrites + maxInFlightEvents)
+        : Optional.<DirectHttp>empty()).<Transport>map(d -> d).orElseGet(() -> new FabricHttp(client));
+    return new ApiWriter(t, maxInFlightWrites, maxInFlightEvents);
+  }
+
+  ApiWriter(Transport transport, int maxInFlightWrites, int maxInFlightEvents) {
+    this.transport = transport;
     this.writes = new InFlightLimit(maxInFlightWrites, 0);
     this.events = new InFlightLimit(maxInFlightEvents, MAX_QUEUED_EVENTS);
+  }
+
+  public boolean direct() {
+    return transport instanceof DirectHttp;
+  }
+
+  public void close() {
+    transport.close();
   }
 
   /** A response: status code and body (decoded only when asked for: successful writes never need it). */
@@ -60,16 +86,33 @@ public final class ApiWriter {
   }
 
   private CompletableFuture<Response> call(String method, String path, String contentType, String body) {
-    HttpRequest.Builder b = http.newHttpRequestBuilder().uri(base + path).timeout(30, TimeUnit.SECONDS)
-        .header("Accept", JSON);
-    HttpRequest req = switch (method) {
-      case "POST" -> b.post(contentType, body).build();
-      case "PUT" -> b.put(contentType, body).build();
-      case "PATCH" -> b.patch(contentType, body).build();
-      case "DELETE" -> b.delete(contentType, body == null ? "" : body).build();
-      default -> b.method(method, contentType, body).build();
-    };
-    return http.sendAsync(req, byte[].class).thenApply(ApiWriter::toResponse);
+    return transport.call(method, path, contentType, body);
+  }
+
+  /** Through the Fabric8 client's HTTP client: its interceptors apply tokens, proxies and auth providers. */
+  private static final class FabricHttp implements Transport {
+    private final HttpClient http;
+    private final String base;
+
+    FabricHttp(KubernetesClient client) {
+      this.http = client.getHttpClient();
+      String url = client.getMasterUrl().toString();
+      this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @Override
+    public CompletableFuture<Response> call(String method, String path, String contentType, String body) {
+      HttpRequest.Builder b = http.newHttpRequestBuilder().uri(base + path).timeout(30, TimeUnit.SECONDS)
+          .header("Accept", JSON);
+      HttpRequest req = switch (method) {
+        case "POST" -> b.post(contentType, body).build();
+        case "PUT" -> b.put(contentType, body).build();
+        case "PATCH" -> b.patch(contentType, body).build();
+        case "DELETE" -> b.delete(contentType, body == null ? "" : body).build();
+        default -> b.method(method, contentType, body).build();
+      };
+      return http.sendAsync(req, byte[].class).thenApply(ApiWriter::toResponse);
+    }
   }
 
   private static Response toResponse(HttpResponse<byte[]> r) {

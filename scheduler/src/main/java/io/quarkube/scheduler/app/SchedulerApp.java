@@ -34,6 +34,7 @@ import io.quarkube.scheduler.queue.SchedulingQueue;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
@@ -91,6 +92,8 @@ public class SchedulerApp {
   int parallelismOverride;
 
   private final MeterRegistry registry;
+  private final Vertx vertx;
+  private ApiWriter writer;
   private KubernetesClient client;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private SharedIndexInformer<Pod> podInformer;
@@ -107,8 +110,9 @@ public class SchedulerApp {
   private volatile CompletableFuture<?> election;
   private String identity;
 
-  public SchedulerApp(MeterRegistry registry) {
+  public SchedulerApp(MeterRegistry registry, Vertx vertx) {
     this.registry = registry;
+    this.vertx = vertx;
   }
 
   public boolean informersSynced() {
@@ -136,6 +140,7 @@ public class SchedulerApp {
         "set -Dquarkube.kubeconfig=<path of the scheduler's kubeconfig>"));
     SchedulerConfiguration cfg = configFile.filter(s -> !s.isBlank()).isPresent()
         ? ConfigLoader.load(Path.of(configFile.get())) : ConfigLoader.defaults();
+    TlsCipherChoice.preferChaCha20WithoutC2();
     Config config = Config.fromKubeconfig(Files.readString(Path.of(kc), StandardCharsets.UTF_8));
     config.setRequestTimeout(30_000);
     // Plain chunked HTTP watches, as client-go uses (Fabric8 would try a WebSocket upgrade first).
@@ -147,7 +152,7 @@ public class SchedulerApp {
     identity = hostname() + "_" + UUID.randomUUID();
 
     InformerListers listers = new InformerListers();
-    ApiWriter writer = new ApiWriter(client, maxInFlightWrites, maxInFlightEvents);
+    writer = ApiWriter.create(client, vertx, maxInFlightWrites, maxInFlightEvents);
     ClusterApi api = new ClusterApi(writer, new EventRecorder(writer, "default-scheduler", identity));
     Nominator nominator = new Nominator();
     int parallelism = parallelismOverride > 0 ? parallelismOverride
@@ -210,8 +215,8 @@ public class SchedulerApp {
     Thread waiter = new Thread(() -> awaitSyncThenElect(cfg), "scheduler-startup");
     waiter.setDaemon(true);
     waiter.start();
-    LOG.infof("scheduler %s starting: profiles %s, parallelism %d, API %s", identity, profiles.keySet(), parallelism,
-        client.getMasterUrl());
+    LOG.infof("scheduler %s starting: profiles %s, parallelism %d, API %s (writes %s)", identity, profiles.keySet(),
+        parallelism, client.getMasterUrl(), writer.direct() ? "direct" : "through the Fabric8 client");
   }
 
   private static Status preEnqueue(Map<String, Framework> profiles, PodInfo pod) {
@@ -379,6 +384,9 @@ public class SchedulerApp {
     }
     if (parallelizer != null) {
       parallelizer.close();
+    }
+    if (writer != null) {
+      writer.close();
     }
     if (client != null) {
       client.close();

@@ -91,6 +91,11 @@ public final class Resource {
     return v == null ? 0 : v;
   }
 
+  /** Whether any scalar resource is set (cheaper than iterating an empty {@link #scalars()}). */
+  public boolean hasScalars() {
+    return scalars != null && !scalars.isEmpty();
+  }
+
   public Map<String, Long> scalars() {
     return scalars == null ? Map.of() : scalars;
   }

@@ -138,6 +138,7 @@ class SchedulingBasicBench {
         out.put("etcdPutsPerSecondBefore", round(puts));
       }
       Process scheduler = null;
+      long cpuSchedAtFirst = -1;
       if (own) {
         scheduler = startScheduler(state);
         schedPid = scheduler.pid();
@@ -145,6 +146,7 @@ class SchedulingBasicBench {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         start = boundAt[0];
+        cpuSchedAtFirst = cpuTicks(schedPid);
         cpuSched0 = 0;
         cpuApi0 = cpuTicks(apiPid);
         cpuEtcd0 = cpuTicks(etcdPid);
@@ -183,6 +185,14 @@ class SchedulingBasicBench {
       if (n > 0) {
         out.put("cpuMillisPerPod", Map.of("scheduler", round(cpuSched * 10.0 / n), "apiServer",
             round(cpuApi * 10.0 / n), "etcd", round(cpuEtcd * 10.0 / n)));
+      }
+      if (cpuSchedAtFirst >= 0 && n > 0) {
+        // Without the JVM's start, the informers' initial lists and the wait for the first binding: the steady
+        // state's cost per pod.
+        long steady = cpuSched - cpuSchedAtFirst;
+        System.out.printf("scheduler CPU from the first binding on: %.1f s (%.2f ms per pod)%n", steady / 100.0,
+            steady * 10.0 / n);
+        out.put("schedulerCpuSecondsFromFirstBinding", steady / 100.0);
       }
       out.put("schedulerRssMiB", rss);
       if (!etcd.isEmpty()) {

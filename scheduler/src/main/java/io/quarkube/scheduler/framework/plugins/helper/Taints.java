@@ -42,7 +42,9 @@ public final class Taints {
     if (taints == null) {
       return null;
     }
-    for (Taint taint : taints) {
+    // Indexed: this runs for every node of every cycle, and most nodes have no taints.
+    for (int i = 0; i < taints.size(); i++) {
+      Taint taint = taints.get(i);
       if (filter.test(taint) && !tolerated(tolerations, taint)) {
         return taint;
       }

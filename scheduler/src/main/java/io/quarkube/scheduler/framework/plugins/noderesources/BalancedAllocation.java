@@ -46,28 +46,42 @@ public final class BalancedAllocation implements PreScorePlugin, ScorePlugin {
   }
 
   static long balanced(long[] requested, long[] allocatable, List<ResourceSpec> resources) {
-    double[] fractions = new double[requested.length];
+    // Two passes over the inputs rather than an array of fractions per node (this runs for every feasible node).
     int n = 0;
     double sum = 0;
+    double first = 0;
+    double second = 0;
     for (int i = 0; i < requested.length; i++) {
       if (allocatable[i] == 0) {
         continue;
       }
-      double f = Math.min(1.0, (double) requested[i] / allocatable[i]);
-      fractions[n++] = f;
+      double f = fraction(requested[i], allocatable[i]);
+      if (n == 0) {
+        first = f;
+      } else if (n == 1) {
+        second = f;
+      }
+      n++;
       sum += f;
     }
     double std = 0;
     if (n == 2) {
-      std = Math.abs((fractions[0] - fractions[1]) / 2);
+      std = Math.abs((first - second) / 2);
     } else if (n > 2) {
       double mean = sum / n;
       double var = 0;
-      for (int i = 0; i < n; i++) {
-        var += (fractions[i] - mean) * (fractions[i] - mean);
+      for (int i = 0; i < requested.length; i++) {
+        if (allocatable[i] != 0) {
+          double d = fraction(requested[i], allocatable[i]) - mean;
+          var += d * d;
+        }
       }
       std = Math.sqrt(var / n);
     }
     return (long) ((1 - std) * MAX_NODE_SCORE);
+  }
+
+  private static double fraction(long requested, long allocatable) {
+    return Math.min(1.0, (double) requested / allocatable);
   }
 }

@@ -114,6 +114,9 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin,
           req.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage,
           req.ephemeralStorage > alloc.ephemeralStorage));
     }
+    if (!req.hasScalars()) {
+      return out == null ? List.of() : out;
+    }
     for (Map.Entry<String, Long> e : req.scalars().entrySet()) {
       String r = e.getKey();
       long want = e.getValue();

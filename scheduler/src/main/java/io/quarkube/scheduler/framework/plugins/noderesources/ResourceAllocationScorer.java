@@ -3,6 +3,7 @@ package io.quarkube.scheduler.framework.plugins.noderesources;
 import io.quarkube.scheduler.framework.NodeInfo;
 import io.quarkube.scheduler.framework.PodInfo;
 import io.quarkube.scheduler.framework.Resource;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,17 +20,27 @@ final class ResourceAllocationScorer {
   private final List<ResourceSpec> resources;
   private final boolean useRequested;
   private final Scorer scorer;
+  /**
+   * [requested, allocatable] per scoring thread: score runs for every feasible node of every pod, and the launcher's
+   * C1-only JVM has no escape analysis to keep two small arrays per call off the heap.
+   */
+  private final ThreadLocal<long[][]> scratch;
 
   ResourceAllocationScorer(List<ResourceSpec> resources, boolean useRequested, Scorer scorer) {
     this.resources = resources;
     this.useRequested = useRequested;
     this.scorer = scorer;
+    int n = resources.size();
+    this.scratch = ThreadLocal.withInitial(() -> new long[][] {new long[n], new long[n]});
   }
 
   long score(PodInfo pod, NodeInfo node) {
     int n = resources.size();
-    long[] requested = new long[n];
-    long[] allocatable = new long[n];
+    long[][] s = scratch.get();
+    long[] requested = s[0];
+    long[] allocatable = s[1];
+    Arrays.fill(requested, 0);
+    Arrays.fill(allocatable, 0);
     for (int i = 0; i < n; i++) {
       String r = resources.get(i).name();
       Resource alloc = node.allocatable();

@@ -71,8 +71,10 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
     if (node.node().getSpec() == null || node.node().getSpec().getTaints() == null) {
       return 0;
     }
+    List<Taint> taints = node.node().getSpec().getTaints();
     long n = 0;
-    for (Taint t : node.node().getSpec().getTaints()) {
+    for (int i = 0; i < taints.size(); i++) {
+      Taint t = taints.get(i);
       if ("PreferNoSchedule".equals(t.getEffect()) && !Taints.tolerated(prefer, t)) {
         n++;
       }
