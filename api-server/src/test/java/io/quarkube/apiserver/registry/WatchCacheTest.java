@@ -132,9 +132,8 @@ class WatchCacheTest {
     }
   }
 
-  @Test
-  void aWatchFromBeforeTheWindowGoesToEtcdAndStillSeesEverything() throws Exception {
-    Fixture f = new Fixture(2);
+  /** Starts the cache, creates a to e and waits until the cache has e; answers a's revision. */
+  private static long startThenCreateFive(Fixture f) throws Exception {
     f.store.watch(f.ns, ListOptions.all(), f.now(), GenericStoreTest.listener(new LinkedBlockingQueue<>()))
         .close();
     long a = f.create("a", Map.of());
@@ -142,6 +141,13 @@ class WatchCacheTest {
       f.create(n, Map.of());
     }
     awaitCacheSees(f, "e");
+    return a;
+  }
+
+  @Test
+  void aWatchFromBeforeTheWindowGoesToEtcdAndStillSeesEverything() throws Exception {
+    Fixture f = new Fixture(2);
+    long a = startThenCreateFive(f);
     BlockingQueue<WatchEvent<HasMetadata>> q = new LinkedBlockingQueue<>();
     try (StorageWatch w = f.store.watch(f.ns, ListOptions.all(), a, GenericStoreTest.listener(q))) {
       assertEquals(List.of("ADDED b", "ADDED c", "ADDED d", "ADDED e"), describe(take(q, 4)));
@@ -160,13 +166,7 @@ class WatchCacheTest {
   void freshChangesBeyondTheMinimumStayInTheWindowUpToItsMaximum() throws Exception {
     // At least 2, at most 4, and all of the last hour: five changes leave the newest four in memory.
     Fixture f = new Fixture(new WatchCache.Sizing(2, 4, Duration.ofHours(1)));
-    f.store.watch(f.ns, ListOptions.all(), f.now(), GenericStoreTest.listener(new LinkedBlockingQueue<>()))
-        .close();
-    long a = f.create("a", Map.of());
-    for (String n : List.of("b", "c", "d", "e")) {
-      f.create(n, Map.of());
-    }
-    awaitCacheSees(f, "e");
+    long a = startThenCreateFive(f);
     BlockingQueue<WatchEvent<HasMetadata>> q = new LinkedBlockingQueue<>();
     try (StorageWatch w = f.store.watch(f.ns, ListOptions.all(), a, GenericStoreTest.listener(q))) {
       assertEquals(List.of("ADDED b", "ADDED c", "ADDED d", "ADDED e"), describe(take(q, 4)));
