@@ -29,6 +29,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -374,6 +375,14 @@ public final class ResourceHandler {
             + " is already assigned to node \"" + existing + "\"");
       }
       pod.getSpec().setNodeName(node);
+      // As upstream's assignPod: the Binding's annotations are added to the pod's (a scheduler can leave a note).
+      if (binding.path("metadata").path("annotations").isObject()) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(pod.getMetadata().getAnnotations());
+        binding.path("metadata").path("annotations").fields()
+            .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        pod.getMetadata().setAnnotations(annotations);
+      }
       List<PodCondition> conditions = pod.getStatus().getConditions() == null ? new ArrayList<>()
           : new ArrayList<>(pod.getStatus().getConditions());
       conditions.removeIf(c -> "PodScheduled".equals(c.getType()));

@@ -90,6 +90,28 @@ class ApiHttpTest {
   }
 
   @Test
+  void aBindingSetsTheNodeAndAddsItsAnnotationsOnce() {
+    String ns = namespace();
+    String pods = "/api/v1/namespaces/" + ns + "/pods";
+    // No controllers here: the namespace's default service account (ServiceAccount admission) is made by hand.
+    given().contentType("application/json").body("{\"metadata\":{\"name\":\"default\"}}")
+        .post("/api/v1/namespaces/" + ns + "/serviceaccounts").then().statusCode(201);
+    given().contentType("application/json").body("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"b","annotations":{"mine":"kept"}},
+         "spec":{"containers":[{"name":"c","image":"busybox"}]}}""").post(pods).then().statusCode(201);
+    String binding = """
+        {"apiVersion":"v1","kind":"Binding","metadata":{"name":"b","annotations":{"scheduled-by":"test"}},
+         "target":{"apiVersion":"v1","kind":"Node","name":"node-1"}}""";
+    given().contentType("application/json").body(binding).post(pods + "/b/binding").then().statusCode(201);
+    given().get(pods + "/b").then().statusCode(200).body("spec.nodeName", equalTo("node-1"))
+        .body("metadata.annotations.mine", equalTo("kept"))
+        .body("metadata.annotations.scheduled-by", equalTo("test"))
+        .body("status.conditions.find { it.type == 'PodScheduled' }.status", equalTo("True"));
+    given().contentType("application/json").body(binding).post(pods + "/b/binding").then().statusCode(409)
+        .body("reason", equalTo("Conflict"));
+  }
+
+  @Test
   void protobufIsAnsweredWhenAskedForFirst() {
     String ns = namespace();
     String path = "/api/v1/namespaces/" + ns + "/configmaps";
