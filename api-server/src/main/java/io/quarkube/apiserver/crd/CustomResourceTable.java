@@ -10,6 +10,7 @@ import io.quarkube.machinery.jsonpath.PrinterColumn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The Table of a custom resource: NAME, then the CRD's additionalPrinterColumns (or upstream's default Age column
@@ -20,12 +21,7 @@ public final class CustomResourceTable {
 
   public static ObjectNode toTable(List<CustomResourceColumnDefinition> declared, List<ObjectNode> objects,
       String resourceVersion, String continueToken, String includeObject, Instant now) {
-    List<PrinterColumn> columns = new ArrayList<>();
-    if (declared.isEmpty()) {
-      columns.add(PrinterColumn.of("Age", "date", "", ".metadata.creationTimestamp"));
-    } else {
-      declared.forEach(c -> columns.add(PrinterColumn.of(Json.tree(c))));
-    }
+    List<PrinterColumn> columns = columns(declared);
     ObjectNode table = Json.MAPPER.createObjectNode();
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");
@@ -42,8 +38,25 @@ public final class CustomResourceTable {
         .put("description", "Name must be unique within a namespace.").put("priority", 0);
     columns.forEach(c -> defs.add(c.definition()));
     ArrayNode rows = table.putArray("rows");
+    UnaryOperator<ObjectNode> row = rowsOf(columns, includeObject, now);
     for (ObjectNode obj : objects) {
-      ObjectNode row = rows.addObject();
+      rows.add(row.apply(obj));
+    }
+    return table;
+  }
+
+  /**
+   * The rows of {@link #toTable}, one object at a time, with the columns' JSONPaths parsed once: for a Table written
+   * to the response row by row.
+   */
+  public static UnaryOperator<ObjectNode> rows(List<CustomResourceColumnDefinition> declared, String includeObject,
+      Instant now) {
+    return rowsOf(columns(declared), includeObject, now);
+  }
+
+  private static UnaryOperator<ObjectNode> rowsOf(List<PrinterColumn> columns, String includeObject, Instant now) {
+    return obj -> {
+      ObjectNode row = Json.MAPPER.createObjectNode();
       ArrayNode cells = row.putArray("cells");
       cells.add(obj.path("metadata").path("name").asText());
       columns.forEach(c -> cells.add(c.cell(obj, now)));
@@ -51,7 +64,18 @@ public final class CustomResourceTable {
       if (object != null) {
         row.set("object", object);
       }
+      return row;
+    };
+  }
+
+  /** The CRD's additionalPrinterColumns, or upstream's default Age column when it declares none. */
+  private static List<PrinterColumn> columns(List<CustomResourceColumnDefinition> declared) {
+    List<PrinterColumn> columns = new ArrayList<>();
+    if (declared.isEmpty()) {
+      columns.add(PrinterColumn.of("Age", "date", "", ".metadata.creationTimestamp"));
+    } else {
+      declared.forEach(c -> columns.add(PrinterColumn.of(Json.tree(c))));
     }
-    return table;
+    return columns;
   }
 }

@@ -146,6 +146,7 @@ public final class Responses {
   /** Writes the list's JSON or Table to {@code out}; answers its resourceVersion. */
   private long writeStreamed(ResourceDefinition def, ListSource source, boolean table, String includeObject,
       java.io.OutputStream out) {
+    java.util.function.UnaryOperator<ObjectNode> tableRow = table ? tableRows(def, includeObject) : null;
     try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(out)) {
       ListPage<HasMetadata> page = source.list(new GenericStore.ListSink<>() {
         @Override
@@ -165,8 +166,7 @@ public final class Responses {
         public void item(HasMetadata item) {
           try {
             if (table) {
-              Json.MAPPER.writeTree(g, table(def, List.of(Json.tree(item)), null, null, includeObject)
-                  .path("rows").path(0));
+              Json.MAPPER.writeTree(g, tableRow.apply(Json.tree(item)));
             } else {
               Json.MAPPER.writeValue(g, item);
             }
@@ -338,6 +338,15 @@ public final class Responses {
           clock.instant());
     }
     return tables.toTable(def, items, rv, cont, includeObject, clock.instant());
+  }
+
+  /** The rows of {@link #table}, one object at a time (printer or custom columns resolved once per list). */
+  private java.util.function.UnaryOperator<ObjectNode> tableRows(ResourceDefinition def, String includeObject) {
+    var columns = io.quarkube.apiserver.crd.ServedVersions.columns(def);
+    if (columns.isPresent()) {
+      return io.quarkube.apiserver.crd.CustomResourceTable.rows(columns.get(), includeObject, clock.instant());
+    }
+    return tables.rows(def, includeObject, clock.instant());
   }
 
   public static String includeObject(RoutingContext ctx) {

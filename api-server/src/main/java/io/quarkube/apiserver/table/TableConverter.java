@@ -8,6 +8,7 @@ import io.quarkube.apiserver.resource.ResourceDefinition;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders objects as a {@code meta.k8s.io/v1} Table, the form {@code kubectl get} asks for with
@@ -56,8 +57,24 @@ public final class TableConverter {
       col.put("priority", c.priority());
     }
     ArrayNode rows = table.putArray("rows");
+    UnaryOperator<ObjectNode> row = rows(printer, includeObject, now);
     for (ObjectNode o : objects) {
-      ObjectNode row = rows.addObject();
+      rows.add(row.apply(o));
+    }
+    return table;
+  }
+
+  /**
+   * The rows of {@link #toTable}, one object at a time, with the printer looked up once: for a Table written to the
+   * response row by row.
+   */
+  public UnaryOperator<ObjectNode> rows(ResourceDefinition def, String includeObject, Instant now) {
+    return rows(printer(def), includeObject, now);
+  }
+
+  private static UnaryOperator<ObjectNode> rows(Printer printer, String includeObject, Instant now) {
+    return o -> {
+      ObjectNode row = Json.MAPPER.createObjectNode();
       ArrayNode cells = row.putArray("cells");
       for (Object cell : printer.cells(o, now)) {
         addCell(cells, cell);
@@ -70,8 +87,8 @@ public final class TableConverter {
       if (rowObject != null) {
         row.set("object", rowObject);
       }
-    }
-    return table;
+      return row;
+    };
   }
 
   private Printer printer(ResourceDefinition def) {
