@@ -58,11 +58,9 @@ public final class Registry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static GenericStore<?> newStore(ResourceDefinition d, Strategy<?> s, Storage storage, Clock clock) {
     GenericStore<?> store = new GenericStore(d, s, storage, clock);
-    if (WATCH_CACHE_CAPACITY > 0) {
+    if (WATCH_CACHE_CAPACITY > 0) { // else no cache: every watch opens its own etcd watch
       store.enableWatchCache(new WatchCache.Sizing(WATCH_CACHE_CAPACITY,
           Math.max(WATCH_CACHE_CAPACITY, WATCH_CACHE_MAX_CAPACITY), WATCH_CACHE_RETENTION));
-    } else {
-      store.enableWatchCache(0);
     }
     return store;
   }

@@ -43,8 +43,9 @@ public final class ApiWriter {
   public static ApiWriter create(KubernetesClient client, Vertx vertx, int maxInFlightWrites, int maxInFlightEvents)
       throws Exception {
     boolean direct = Boolean.parseBoolean(System.getProperty("quarkube.scheduler.direct-writes", "true"));
-    Transport t = (direct ? DirectHttp.of(vertx, client.getConfiguration(), maxInFlightWrites + maxInFlightEvents)
-        : Optional.<DirectHttp>empty()).<Transport>map(d -> d).orElseGet(() -> new FabricHttp(client));
+    Optional<DirectHttp> directHttp = direct
+        ? DirectHttp.of(vertx, client.getConfiguration(), maxInFlightWrites + maxInFlightEvents) : Optional.empty();
+    Transport t = directHttp.isPresent() ? directHttp.get() : new FabricHttp(client);
     return new ApiWriter(t, maxInFlightWrites, maxInFlightEvents);
   }
 
