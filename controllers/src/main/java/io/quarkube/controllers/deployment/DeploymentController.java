@@ -320,7 +320,13 @@ public final class DeploymentController extends Controller<String> {
         throw e;
       }
       ReplicaSet existing = replicaSets.getByKey(Keys.of(d.getMetadata().getNamespace(), rs.getMetadata().getName()));
-      if (existing != null && Owners.controllerOf(existing).map(r -> r.getUid().equals(d.getMetadata().getUid()))
+      if (existing == null) {
+        // Most likely the ReplicaSet this controller created a moment ago, not yet in its informer. Counting a
+        // collision here would change the hash and create another ReplicaSet on every sync the informer lags
+        // behind; retry instead, as upstream does when its lister misses the existing one.
+        throw e;
+      }
+      if (Owners.controllerOf(existing).map(r -> r.getUid().equals(d.getMetadata().getUid()))
           .orElse(false) && TemplateHash.equalIgnoringHash(existing.getSpec().getTemplate(), d.getSpec()
           .getTemplate())) {
         return existing; // ours, the cache had not shown it yet

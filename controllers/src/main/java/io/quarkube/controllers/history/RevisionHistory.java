@@ -165,7 +165,10 @@ public final class RevisionHistory {
         throw e;
       }
       ControllerRevision existing = revisions.getByKey(Keys.of(owner.getMetadata().getNamespace(), name));
-      if (existing != null && Owners.controllerOf(existing).map(r -> Objects.equals(r.getUid(),
+      if (existing == null) {
+        throw e; // our own create the informer has not shown yet, not a collision: retry (upstream does the same)
+      }
+      if (Owners.controllerOf(existing).map(r -> Objects.equals(r.getUid(),
           owner.getMetadata().getUid())).orElse(false) && template(existing) != null
           && TemplateHash.equalIgnoringHash(template(existing), template)) {
         ControllerRevision copy = Serialization.clone(existing);

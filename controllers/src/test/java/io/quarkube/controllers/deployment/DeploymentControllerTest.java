@@ -133,6 +133,24 @@ class DeploymentControllerTest {
   }
 
   @Test
+  void aReplicaSetItJustCreatedButCannotSeeYetIsNotTakenForAHashCollision() throws Exception {
+    caches.put(deployment("app:v1", "RollingUpdate"));
+    writer.observeWrites(false); // the ReplicaSet informer lags behind the controller's own create
+    deployments.queue().add("ns/web");
+    deployments.processNextItem();
+    deployments.queue().add("ns/web");
+    deployments.processNextItem(); // its create answers 409 AlreadyExists, the cache still lacks the ReplicaSet
+
+    Integer collisions = stored().getStatus() == null ? null : stored().getStatus().getCollisionCount();
+    assertEquals(null, collisions, "no collision counted for our own ReplicaSet");
+    writer.observeWrites(true);
+    writer.catchUp();
+    settle();
+    assertEquals(1, sets().size(), "one ReplicaSet, not one per lagging sync");
+    assertEquals(List.of("app:v1", "app:v1", "app:v1", "app:v1"), podImages());
+  }
+
+  @Test
   void recreateScalesOldToZeroBeforeCreatingNew() throws Exception {
     caches.put(deployment("app:v1", "Recreate"));
     settle();

@@ -120,6 +120,22 @@ class StatefulSetControllerTest {
   }
 
   @Test
+  void aRevisionItJustCreatedButCannotSeeYetIsNotTakenForAHashCollision() throws Exception {
+    caches.put(set(1, "OrderedReady", "img:1"));
+    writer.observeWrites(false); // the informers lag behind the controller's own creates
+    sync();
+    org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, this::sync,
+        "its revision's create answers 409 while the cache lacks it: retry later");
+    assertNull(stored().getStatus() == null ? null : stored().getStatus().getCollisionCount(),
+        "no collision counted for our own revision");
+    writer.observeWrites(true);
+    writer.catchUp();
+    runUntil(1);
+    assertEquals(1, caches.indexer(ControllerRevision.class).list().size(), "one revision, not one per lagging sync");
+    assertEquals(List.of("web-0"), podNames());
+  }
+
+  @Test
   void scaleDownRemovesTheHighestOrdinalFirstAndKeepsClaims() throws Exception {
     caches.put(set(3, "OrderedReady", "img:1"));
     runUntil(3);

@@ -21,6 +21,8 @@ public final class RecordingWriter implements ObjectWriter {
   private final AtomicLong revision = new AtomicLong(100);
   private final AtomicLong names = new AtomicLong();
   private volatile boolean observe = true;
+  /** Objects created while the caches did not observe writes: the server has them, the informer not yet. */
+  private final java.util.Map<String, HasMetadata> unseen = new java.util.concurrent.ConcurrentHashMap<>();
 
   public RecordingWriter(StaticInformers caches) {
     this.caches = caches;
@@ -29,6 +31,12 @@ public final class RecordingWriter implements ObjectWriter {
   /** false: writes succeed but the caches do not see them (a lagging informer). */
   public void observeWrites(boolean observe) {
     this.observe = observe;
+  }
+
+  /** The lagging informer catches up: objects created unobserved appear in the caches. */
+  public void catchUp() {
+    unseen.values().forEach(caches::put);
+    unseen.clear();
   }
 
   public List<String> actions() {
@@ -47,15 +55,16 @@ public final class RecordingWriter implements ObjectWriter {
     if (stored.getMetadata().getName() == null && stored.getMetadata().getGenerateName() != null) {
       stored.getMetadata().setName(stored.getMetadata().getGenerateName() + names.incrementAndGet());
     }
-    if (!observe) {
-      stored.getMetadata().setUid(UUID.randomUUID().toString());
-      return stored;
-    }
-    if (caches.indexer(stored.getClass()).getByKey(Keys.of(stored)) != null) {
+    String key = stored.getKind() + " " + Keys.of(stored);
+    if (unseen.containsKey(key) || caches.indexer(stored.getClass()).getByKey(Keys.of(stored)) != null) {
       throw new KubernetesClientException("already exists", 409, null);
     }
     stored.getMetadata().setUid(UUID.randomUUID().toString());
     stored.getMetadata().setResourceVersion(String.valueOf(revision.incrementAndGet()));
+    if (!observe) {
+      unseen.put(key, stored);
+      return stored;
+    }
     return caches.put(stored);
   }
 
