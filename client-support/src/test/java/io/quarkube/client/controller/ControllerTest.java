@@ -79,6 +79,48 @@ class ControllerTest {
     c.stop();
   }
 
+  /** Holds every reconcile until released; counts how many run at once. */
+  static final class Slow extends Controller<String> {
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    final LinkedBlockingQueue<String> done = new LinkedBlockingQueue<>();
+
+    Slow() {
+      super("slow");
+    }
+
+    @Override
+    protected void reconcile(String key) throws InterruptedException {
+      mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      release.await();
+      running.decrementAndGet();
+      done.add(key);
+    }
+  }
+
+  @Test
+  void workersReconcileAtMostTheirNumberOfKeysAtOnceOnSharedThreads() throws Exception {
+    Slow c = new Slow();
+    c.start(3);
+    for (int i = 0; i < 10; i++) {
+      c.enqueue("ns/k" + i);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (c.running.get() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    Thread.sleep(100); // a fourth reconcile, if the bound did not hold, would start now
+    assertEquals(3, c.running.get(), "three reconciles run, the other keys wait");
+    assertEquals(7, c.queue().length());
+    c.release.countDown();
+    for (int i = 0; i < 10; i++) {
+      assertTrue(c.done.poll(10, TimeUnit.SECONDS) != null, "every key is reconciled");
+    }
+    assertEquals(3, c.mostAtOnce.get());
+    c.stop();
+  }
+
   @Test
   void workersWaitForTheCachesToSync() throws Exception {
     StaticInformers caches = new StaticInformers();
