@@ -101,7 +101,7 @@ public class Kubelet {
     nodeStatus = new NodeStatusManager(client, nodeName, facts, config.port(), runtimeVersion,
         config.podCidr().orElse(null), () -> relister.healthy() || relister.nanosSinceLastSuccess() < 30_000_000_000L,
         images::list, events, config.nodeStatusReportPeriod(), Clock.systemUTC());
-    nodeStatus.register();
+    registerWithApiServer();
     lease = new LeaseHeartbeat(client, nodeName, config.leaseDuration(), nodeStatus::node, Clock.systemUTC());
     lease.run();
 
@@ -170,6 +170,38 @@ public class Kubelet {
     }
     if (client != null) {
       client.close();
+    }
+  }
+
+  /**
+   * Registers the node, retrying while the API server is not there yet or not ready to answer (as upstream's
+   * registerWithAPIServer): `./quarkube up` starts the kubelet beside the API server so their JVM starts overlap.
+   */
+  private void registerWithApiServer() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long pauseMillis = 200;
+    long lastLog = 0;
+    while (true) {
+      try {
+        nodeStatus.register();
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot register node " + nodeName + " with the API server: "
+              + e.getMessage(), e);
+        }
+        if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
+          LOG.infof("waiting for the API server to register node %s: %s", nodeName, e.getMessage());
+          lastLog = System.nanoTime();
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(pauseMillis);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(ie);
+        }
+        pauseMillis = Math.min(2000, pauseMillis * 2);
+      }
     }
   }
 
