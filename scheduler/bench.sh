@@ -14,6 +14,7 @@
 #                    and stops it at the end.
 #   QUARKUBE_API_PORT, QUARKUBE_ETCD_PORT  ports of the cluster the script starts (defaults of ./quarkube otherwise)
 #   BENCH_RESULTS    where the JSON goes (default: bench-results/scheduler.json in the checkout)
+#   BENCH_SCHEDULER_JAR  the scheduler to measure (default: scheduler/target/quarkus-app/quarkus-run.jar)
 #   BENCH_SCHEDULER_JAVA_OPTS  JVM options for the scheduler instead of the launcher's (-XX:+UseSerialGC
 #                    -XX:TieredStopAtLevel=1), e.g. to add -XX:StartFlightRecording=filename=s.jfr
 set -euo pipefail
@@ -53,7 +54,7 @@ etcd_port=$(sed -n 's/^ETCD_PORT=\([0-9]*\)$/\1/p' "$state/run/ports" 2>/dev/nul
 etcd_port=${etcd_port:-${QUARKUBE_ETCD_PORT:-2379}}
 
 # The scheduler jar the benchmark starts: rebuild when a source is newer than it.
-jar=scheduler/target/quarkus-app/quarkus-run.jar
+jar=${BENCH_SCHEDULER_JAR:-scheduler/target/quarkus-app/quarkus-run.jar}
 if [[ ! -f $jar ]] || [[ -n $(find scheduler/src/main scheduler/pom.xml -newer "$jar" -print -quit) ]]; then
   echo "==> building the scheduler"
   mvn -o -q -pl scheduler -am -DskipTests install

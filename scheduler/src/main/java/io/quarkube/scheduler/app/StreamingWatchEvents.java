@@ -1,5 +1,6 @@
 package io.quarkube.scheduler.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserSequence;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -23,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * and {@code kind} are seen (the API server writes them first, so that is two fields), then the class registered for
  * them reads the buffer followed by the rest of the stream. Objects of kinds the client does not know take the
  * original (tree) path, so the result is the same object either way.
+ *
+ * <p>Reading also skips what no scheduling decision looks at and what makes up much of a pod's JSON: managed fields,
+ * a container's command, environment, probes and mounts, the containers' statuses ({@link ReadOnlyWhatSchedulingUses}).
+ * The scheduler never writes a pod it read (it binds, patches the status and deletes), so nothing is lost on the
+ * server; writing still includes every field.
  */
 final class StreamingWatchEvents extends KubernetesSerialization {
   StreamingWatchEvents() {
@@ -34,6 +43,29 @@ final class StreamingWatchEvents extends KubernetesSerialization {
     super.configureMapper(mapper);
     mapper.registerModule(new SimpleModule("quarkube-watch-events")
         .addDeserializer(WatchEvent.class, new Deserializer(this)));
+    mapper.addMixIn(ObjectMeta.class, ReadOnlyWhatSchedulingUses.Meta.class);
+    mapper.addMixIn(Container.class, ReadOnlyWhatSchedulingUses.ContainerFields.class);
+    mapper.addMixIn(PodStatus.class, ReadOnlyWhatSchedulingUses.Status.class);
+  }
+
+  /** Fields skipped when reading (the parser passes over them without building anything); written as usual. */
+  static final class ReadOnlyWhatSchedulingUses {
+    private ReadOnlyWhatSchedulingUses() {}
+
+    @JsonIgnoreProperties(value = {"managedFields"}, allowGetters = true)
+    abstract static class Meta {}
+
+    /** A container's name, image, ports, resources and restartPolicy (sidecars) stay. */
+    @JsonIgnoreProperties(value = {"command", "args", "env", "envFrom", "workingDir", "volumeMounts", "volumeDevices",
+        "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "securityContext", "terminationMessagePath",
+        "terminationMessagePolicy", "imagePullPolicy", "stdin", "stdinOnce", "tty", "resizePolicy"},
+        allowGetters = true)
+    abstract static class ContainerFields {}
+
+    /** Phase, conditions, nominatedNodeName, startTime (preemption's victim order) and the IPs stay. */
+    @JsonIgnoreProperties(value = {"containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"},
+        allowGetters = true)
+    abstract static class Status {}
   }
 
   private static final class Deserializer extends StdDeserializer<WatchEvent> {
