@@ -44,10 +44,8 @@ public class DiscoveryRoutes {
   }
 
   void install(Router router, ApiRoutes api) {
-    // The OpenAPI documents take a second or two to build: do it now rather than on kubectl's first apply.
-    Thread warm = new Thread(() -> current().openApi().v3Index(), "openapi-warmup");
-    warm.setDaemon(true);
-    warm.start();
+    // The OpenAPI documents take a second or two to build: done soon after start rather than on kubectl's first apply.
+    io.quarkube.apiserver.openapi.DeferredWarmup.start("openapi-warmup", () -> current().openApi().v3Index());
     router.get("/api").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticatePath(ctx);
       String v = DiscoveryDocuments.aggregatedVersion(ctx.request().getHeader("Accept")).orElse(null);

@@ -27,10 +27,8 @@ public class OpenApiV2Routes {
   }
 
   void install(@Observes Router router) {
-    // Building takes a few seconds: do it now rather than on the first apply of an old kubectl.
-    Thread warm = new Thread(documents::json, "openapi-v2-warmup");
-    warm.setDaemon(true);
-    warm.start();
+    // Building takes a few seconds: done soon after start rather than on the first apply of an old kubectl.
+    DeferredWarmup.start("openapi-v2-warmup", documents::json);
     router.get("/openapi/v2").blockingHandler(ctx -> api.serveAuthenticated(ctx, () -> {
       OpenApiV2Documents.Representation r = documents.negotiate(ctx.request().getHeader("Accept"))
           .orElseThrow(() -> ApiException.notAcceptable(ctx.request().getHeader("Accept")));
