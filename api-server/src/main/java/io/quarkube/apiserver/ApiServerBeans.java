@@ -8,6 +8,7 @@ import io.quarkube.apiserver.registry.core.ServiceAllocations;
 import io.quarkube.apiserver.registry.core.ServiceRange;
 import io.quarkube.apiserver.table.TableConverter;
 import io.quarkube.apiserver.resource.ResourceCatalog;
+import io.quarkube.apiserver.storage.Compactor;
 import io.quarkube.apiserver.storage.EncryptionAtRest;
 import io.quarkube.apiserver.storage.EtcdStorage;
 import io.quarkube.apiserver.storage.Storage;
@@ -23,14 +24,21 @@ import org.jboss.logging.Logger;
 public class ApiServerBeans {
   private static final Logger LOG = Logger.getLogger(ApiServerBeans.class);
 
+  private Compactor compactor;
+
   @Produces
   @Singleton
   Storage storage(ApiServerConfig config, ResourceCatalog catalog) {
     LOG.infof("storage: etcd at %s", config.etcd().endpoints());
-    return EncryptionAtRest.decorate(new EtcdStorage(config.etcd().endpoints().toArray(String[]::new)), catalog);
+    EtcdStorage etcd = new EtcdStorage(config.etcd().endpoints().toArray(String[]::new));
+    compactor = new Compactor(etcd::currentRevision, etcd::compact).start(config.etcd().compactionInterval());
+    return EncryptionAtRest.decorate(etcd, catalog);
   }
 
   void closeStorage(@Disposes Storage storage) {
+    if (compactor != null) {
+      compactor.close();
+    }
     storage.close();
   }
 

@@ -28,6 +28,10 @@ public interface ApiServerConfig {
   interface Etcd {
     @WithDefault("http://127.0.0.1:2379")
     List<String> endpoints();
+
+    /** How often etcd's history is compacted, as upstream's {@code --etcd-compaction-interval}; 0 turns it off. */
+    @WithDefault("5m")
+    java.time.Duration compactionInterval();
   }
 
   interface Authentication {

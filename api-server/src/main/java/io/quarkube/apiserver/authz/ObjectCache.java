@@ -17,18 +17,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
  * An in-memory copy of one resource, kept current by a storage watch (the API server's own informer): RBAC and the
  * Node authorizer read it on every request instead of going to etcd. Optional indexes map an object to index keys
  * (e.g. a pod to its node). The watch restarts from the last seen revision, or relists after a compaction.
+ *
+ * <p>An optional filter keeps only the objects its reader can use (the Node authorizer's pods bound to a node): an
+ * object that does not pass is held as if deleted, so a copy of a busy resource does not hold every decoded object.
  */
 public final class ObjectCache {
   private static final Logger LOG = Logger.getLogger(ObjectCache.class);
 
   private final GenericStore<HasMetadata> store;
   private final Map<String, Function<HasMetadata, Collection<String>>> indexers;
+  private final Predicate<HasMetadata> keeps;
   private final Map<String, HasMetadata> items = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
   private final CountDownLatch synced = new CountDownLatch(1);
@@ -39,8 +44,15 @@ public final class ObjectCache {
   private Set<String> seenDuringRelist;
 
   public ObjectCache(GenericStore<HasMetadata> store, Map<String, Function<HasMetadata, Collection<String>>> indexers) {
+    this(store, indexers, o -> true);
+  }
+
+  /** A copy of only the objects that pass {@code keeps} (the others are held as if deleted). */
+  public ObjectCache(GenericStore<HasMetadata> store, Map<String, Function<HasMetadata, Collection<String>>> indexers,
+      Predicate<HasMetadata> keeps) {
     this.store = store;
     this.indexers = Map.copyOf(indexers);
+    this.keeps = keeps;
     for (String index : indexers.keySet()) {
       indexes.put(index, new ConcurrentHashMap<>());
     }
@@ -219,7 +231,7 @@ public final class ObjectCache {
     if (seenDuringRelist != null) {
       seenDuringRelist.add(k);
     }
-    if ("DELETED".equals(e.type())) {
+    if ("DELETED".equals(e.type()) || !keeps.test(obj)) {
       remove(k);
     } else if (!"BOOKMARK".equals(e.type())) {
       remove(k);

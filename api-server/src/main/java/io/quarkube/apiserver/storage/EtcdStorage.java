@@ -32,15 +32,26 @@ public final class EtcdStorage implements Storage {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Client client;
+  /** The watches' own connection: see the constructor. */
+  private final Client watchClient;
   private final KV kv;
   private final Watch watch;
 
   public EtcdStorage(String... endpoints) {
+    this.client = newClient(endpoints);
+    this.kv = client.getKVClient();
+    // Watches get a connection (and event loop) of their own: jetcd hands every watch response to its listener on
+    // the connection's single event loop, where the watch cache decodes and fans it out to every API watch. On a
+    // shared connection each write's answer (a create's transaction) queued behind that work: under 200 creates/s
+    // the event loop was the API server's busiest thread and the creates' tail latency followed it.
+    this.watchClient = newClient(endpoints);
+    this.watch = watchClient.getWatchClient();
+  }
+
+  private static Client newClient(String... endpoints) {
     // No cap on answers: a LIST of 10,000 pods, or a watch response batching a burst of creates, is well above gRPC's
     // 4 MiB default (etcd's Go client, which upstream uses, allows up to 2 GiB too).
-    this.client = Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
-    this.kv = client.getKVClient();
-    this.watch = client.getWatchClient();
+    return Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
   }
 
   @Override
@@ -197,6 +208,7 @@ public final class EtcdStorage implements Storage {
 
   @Override
   public void close() {
+    watchClient.close();
     client.close();
   }
 

@@ -48,4 +48,15 @@ class SmallPluginsTest {
     assertEquals("Always", p.getSpec().getContainers().get(0).getImagePullPolicy());
     assertEquals("Always", p.getSpec().getInitContainers().get(0).getImagePullPolicy());
   }
+
+  @Test
+  void theServiceAccountTokenVolumeHasUpstreamsShape() {
+    assertEquals("{\"name\":\"kube-api-access-abcde\",\"projected\":{\"defaultMode\":420,\"sources\":["
+        + "{\"serviceAccountToken\":{\"expirationSeconds\":3607,\"path\":\"token\"}},"
+        + "{\"configMap\":{\"items\":[{\"key\":\"ca.crt\",\"path\":\"ca.crt\"}],\"name\":\"kube-root-ca.crt\"}},"
+        + "{\"downwardAPI\":{\"items\":[{\"fieldRef\":{\"apiVersion\":\"v1\",\"fieldPath\":"
+        + "\"metadata.namespace\"},\"path\":\"namespace\"}]}}]}}",
+        new String(io.quarkube.apiserver.json.Json.bytes(ServiceAccountAdmission.tokenVolume("kube-api-access-abcde")),
+            java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

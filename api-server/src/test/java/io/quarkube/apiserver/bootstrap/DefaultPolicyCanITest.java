@@ -1,10 +1,12 @@
 package io.quarkube.apiserver.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
@@ -18,6 +20,7 @@ import io.quarkube.apiserver.authz.NodeGraph;
 import io.quarkube.apiserver.authz.RbacAuthorizer;
 import io.quarkube.apiserver.authz.RbacCaches;
 import io.quarkube.apiserver.authz.RbacRules;
+import io.quarkube.apiserver.registry.DeleteOptions;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.apiserver.resource.ResourceCatalog;
@@ -211,6 +214,35 @@ class DefaultPolicyCanITest {
       resource = resource.substring(0, resource.indexOf('.'));
     }
     return Attributes.resource(user, verb, ns, group, resource, sub, name);
+  }
+
+  @Test
+  void aPendingPodIsNotHeldByTheNodeGraphUntilItIsBound() {
+    GenericStore<HasMetadata> pods = registry.store("", "v1", "pods").orElseThrow();
+    UserInfo node2 = user("system:node:n2", "system:nodes");
+    int before = graph.podCount();
+    pods.create(NS, new PodBuilder().withNewMetadata().withName("pending").endMetadata().withNewSpec()
+        .addNewContainer().withName("c").withImage("busybox").endContainer().addNewVolume().withName("s")
+        .withNewSecret().withSecretName("pending-secret").endSecret().endVolume().endSpec().build(), false);
+    // Created after the pending pod: once the graph holds it, the graph has seen the pending pod's create too.
+    pods.create(NS, new PodBuilder().withNewMetadata().withName("marker").endMetadata().withNewSpec()
+        .withNodeName("n3").addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build(),
+        false);
+    Await.until("the graph holds the marker pod", () -> !graph.podsOn("n3", NS).isEmpty());
+    assertEquals(before + 1, graph.podCount());
+    assertFalse(authorizer.decide(attributes(node2, "get", "secrets", "pending-secret", NS)).allowed());
+
+    pods.guaranteedUpdate(NS, "pending", null, "binding", false, current -> {
+      ((Pod) current).getSpec().setNodeName("n2");
+      return current;
+    });
+    Await.until("n2 may read the secret of the pod bound to it", () -> authorizer.decide(
+        attributes(node2, "get", "secrets", "pending-secret", NS)).allowed());
+    assertEquals(before + 2, graph.podCount());
+    DeleteOptions now = new DeleteOptions(0L, null, null, null, false);
+    pods.delete(NS, "pending", now);
+    pods.delete(NS, "marker", now);
+    Await.until("the graph lets the deleted pods go", () -> graph.podCount() == before);
   }
 
   @Test
