@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -42,7 +43,14 @@ final class LoopWrites {
   void submit(Runnable write) {
     pending.add(write);
     if (draining.compareAndSet(false, true)) {
-      loop.execute(this::drain);
+      try {
+        loop.execute(this::drain);
+      } catch (RejectedExecutionException shutDown) {
+        // The loop is gone (the server stops) and its connections with it: nothing to write to, and the fan-out
+        // that called must go on to the other loops.
+        pending.clear();
+        draining.set(false);
+      }
     }
   }
 

@@ -77,6 +77,18 @@ class LoopWritesTest {
   }
 
   @Test
+  void aStoppedLoopDropsItsWritesWithoutFailingTheFanOut() {
+    java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+    LoopWrites writes = new LoopWrites(task -> {
+      tries.incrementAndGet();
+      throw new java.util.concurrent.RejectedExecutionException("event loop terminated");
+    });
+    writes.submit(() -> { });
+    writes.submit(() -> { });
+    assertEquals(2, tries.get(), "the second write tries the loop again instead of waiting for a drain that never ran");
+  }
+
+  @Test
   void concurrentSubmittersLoseNothingAndEachKeepsItsOrder() throws Exception {
     ExecutorService loopThread = Executors.newSingleThreadExecutor();
     ExecutorService producers = Executors.newFixedThreadPool(4);
