@@ -107,8 +107,10 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
         && internal.context() instanceof ContextInternal context) {
       return LoopWrites.of(context.nettyEventLoop());
     }
-    return LoopWrites.of(Runnable::run); // not expected: write from the caller's thread, one at a time, as Vert.x would
+    return CALLERS_THREAD; // not expected: write from the caller's thread, one drain at a time
   }
+
+  private static final LoopWrites CALLERS_THREAD = new LoopWrites(Runnable::run);
 
   private void begin() {
     long timeout = timeoutSeconds > 0 ? timeoutSeconds
