@@ -13,10 +13,15 @@ import io.quarkube.apiserver.registry.WatchEvent;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.storage.StorageException;
 import io.quarkube.apiserver.storage.StorageWatch;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -74,7 +79,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
       // Clients such as Fabric8's watch over a WebSocket by default: one event per message, as upstream serves it.
       ctx.request().toWebSocket().onSuccess(ws -> {
-        sink = new WebSocketSink(ws);
+        sink = new WebSocketSink(ws, loopWrites());
         ws.closeHandler(v -> close());
         ws.exceptionHandler(e -> close());
         vertx.executeBlocking(() -> {
@@ -92,9 +97,20 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     // Send the headers now: clients (client-go) wait for them before they read events, and a quiet watch would
     // otherwise leave them waiting until the first event or bookmark.
     r.writeHead();
-    sink = new ChunkedSink(r);
+    sink = new ChunkedSink(r, loopWrites());
     begin();
   }
+
+  /** The write queue of this request's event loop (see {@link LoopWrites}). */
+  private LoopWrites loopWrites() {
+    if (ctx.request() instanceof HttpServerRequestInternal internal
+        && internal.context() instanceof ContextInternal context) {
+      return LoopWrites.of(context.nettyEventLoop());
+    }
+    return CALLERS_THREAD; // not expected: write from the caller's thread, one drain at a time
+  }
+
+  private static final LoopWrites CALLERS_THREAD = new LoopWrites(Runnable::run);
 
   private void begin() {
     long timeout = timeoutSeconds > 0 ? timeoutSeconds
@@ -117,34 +133,46 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     }
   }
 
-  /** Where events go: chunked HTTP lines, or WebSocket messages. */
+  /**
+   * Where events go: chunked HTTP lines, or WebSocket messages. Every write and the end go through the event loop's
+   * queue, in the order of the calls (which the stream's lock orders).
+   */
   private interface Sink {
-    void write(byte[] event);
+    /** One event, as a line: its JSON and a newline. The array may be shared with other streams: never changed. */
+    void write(byte[] line);
 
     void end();
   }
 
-  private record ChunkedSink(HttpServerResponse response) implements Sink {
+  private record ChunkedSink(HttpServerResponse response, LoopWrites loop) implements Sink {
     @Override
-    public void write(byte[] event) {
-      response.write(Buffer.buffer(event.length + 1).appendBytes(event).appendByte((byte) '\n'));
+    public void write(byte[] line) {
+      // Wrapped, not copied: the watch cache hands the same bytes to every stream of the event.
+      loop.submit(() -> response.write(Buffer.buffer(Unpooled.wrappedBuffer(line))));
     }
 
     @Override
     public void end() {
-      response.end();
+      loop.submit(() -> {
+        try {
+          response.end();
+        } catch (IllegalStateException alreadyEnded) {
+          // The client went away first.
+        }
+      });
     }
   }
 
-  private record WebSocketSink(io.vertx.core.http.ServerWebSocket ws) implements Sink {
+  private record WebSocketSink(io.vertx.core.http.ServerWebSocket ws, LoopWrites loop) implements Sink {
     @Override
-    public void write(byte[] event) {
-      ws.writeTextMessage(new String(event, java.nio.charset.StandardCharsets.UTF_8));
+    public void write(byte[] line) {
+      // One event per message, without the line's newline.
+      loop.submit(() -> ws.writeTextMessage(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
     }
 
     @Override
     public void end() {
-      ws.close();
+      loop.submit(ws::close);
     }
   }
 
@@ -162,7 +190,13 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
   }
 
   private static final java.util.function.Function<WatchEvent<HasMetadata>, byte[]> LINE =
-      e -> Json.bytes(new Line(e.type(), e.object()));
+      e -> line(Json.bytes(new Line(e.type(), e.object())));
+
+  private static byte[] line(byte[] json) {
+    byte[] line = Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    return line;
+  }
 
   /** One line of the stream, {"type":...,"object":...}, in that order. */
   @JsonPropertyOrder({"type", "object"})
@@ -212,18 +246,14 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     ObjectNode event = Json.MAPPER.createObjectNode();
     event.put("type", type);
     event.set("object", object);
-    sink.write(Json.bytes(event));
+    sink.write(line(Json.bytes(event)));
   }
 
   private synchronized void finish() {
     if (!closed) {
       closed = true;
       stopTimersAndWatch();
-      try {
-        sink.end();
-      } catch (IllegalStateException alreadyEnded) {
-        // The client went away first.
-      }
+      sink.end();
     }
   }
 
