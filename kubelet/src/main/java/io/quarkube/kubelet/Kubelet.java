@@ -141,6 +141,7 @@ public class Kubelet {
     long statusPeriod = config.nodeStatusUpdatePeriod().toMillis();
     loops.scheduleWithFixedDelay(safely("node status", () -> nodeStatus.update(false)), statusPeriod, statusPeriod,
         TimeUnit.MILLISECONDS);
+    loops.schedule(this::updateStatusUntilReady, 100, TimeUnit.MILLISECONDS);
     nodeStats = new NodeStats(dirs.root());
     loops.scheduleWithFixedDelay(safely("node stats", nodeStats::sample), 0, 5, TimeUnit.SECONDS);
     started = true;
@@ -244,6 +245,22 @@ public class Kubelet {
   private Pod desired(String uid) {
     Pod pod = statics.get(uid);
     return pod != null ? pod : pods.get(uid);
+  }
+
+  /**
+   * Upstream's fastStatusUpdateOnce: the status written at registration says NotReady (the runtime counts as healthy
+   * only after the relister's first pass), and the next regular comparison comes a status period later; until the
+   * node reports Ready, compare every 100 ms instead, so the node is Ready as soon as it can be.
+   */
+  private void updateStatusUntilReady() {
+    try {
+      nodeStatus.update(false);
+    } catch (RuntimeException e) {
+      LOG.debugf("node status until Ready: %s", e.toString());
+    }
+    if (!nodeStatus.reportedReady() && !loops.isShutdown()) {
+      loops.schedule(this::updateStatusUntilReady, 100, TimeUnit.MILLISECONDS);
+    }
   }
 
   private static Runnable safely(String what, Runnable task) {

@@ -174,6 +174,11 @@ public final class NodeStatusManager {
     return false;
   }
 
+  /** True once a status with Ready=True was written. */
+  public synchronized boolean reportedReady() {
+    return lastWritten != null && readyOf(lastWritten);
+  }
+
   private static boolean readyOf(NodeStatus s) {
     return s.getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
