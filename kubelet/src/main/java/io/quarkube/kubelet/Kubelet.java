@@ -45,6 +45,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -179,21 +180,38 @@ public class Kubelet {
    * registerWithAPIServer): `./quarkube up` starts the kubelet beside the API server so their JVM starts overlap.
    */
   private void registerWithApiServer() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    retrying(Duration.ofSeconds(120), "waiting for the API server to register node " + nodeName,
+        "cannot register node " + nodeName + " with the API server", () -> {
+          nodeStatus.register();
+          return null;
+        });
+  }
+
+  private VersionResponse awaitRuntime() {
+    return retrying(Duration.ofSeconds(60), "waiting for containerd at " + config.containerdSocket(),
+        "containerd does not answer at " + config.containerdSocket(), cri::version);
+  }
+
+  /**
+   * Calls {@code attempt} until it returns, pausing 200 ms, doubling to 2 s, after each failure (logged as
+   * "{@code waiting}: reason" at most every 10 s); a failure after {@code limit} ends the start as
+   * "{@code failure}: reason".
+   */
+  private static <T> T retrying(Duration limit, String waiting, String failure, Supplier<T> attempt) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long nextLog = System.nanoTime();
     long pauseMillis = 200;
-    long lastLog = 0;
     while (true) {
       try {
-        nodeStatus.register();
-        return;
+        return attempt.get();
       } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cannot register node " + nodeName + " with the API server: "
-              + e.getMessage(), e);
+        long now = System.nanoTime();
+        if (now > deadline) {
+          throw new IllegalStateException(failure + ": " + e.getMessage(), e);
         }
-        if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
-          LOG.infof("waiting for the API server to register node %s: %s", nodeName, e.getMessage());
-          lastLog = System.nanoTime();
+        if (now >= nextLog) {
+          LOG.infof("%s: %s", waiting, e.getMessage());
+          nextLog = now + TimeUnit.SECONDS.toNanos(10);
         }
         try {
           TimeUnit.MILLISECONDS.sleep(pauseMillis);
@@ -202,27 +220,6 @@ public class Kubelet {
           throw new IllegalStateException(ie);
         }
         pauseMillis = Math.min(2000, pauseMillis * 2);
-      }
-    }
-  }
-
-  private VersionResponse awaitRuntime() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        return cri.version();
-      } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("containerd does not answer at " + config.containerdSocket() + ": "
-              + e.getMessage(), e);
-        }
-        LOG.infof("waiting for containerd at %s: %s", config.containerdSocket(), e.getMessage());
-        try {
-          TimeUnit.SECONDS.sleep(1);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(ie);
-        }
       }
     }
   }
