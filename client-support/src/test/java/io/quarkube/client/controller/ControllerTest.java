@@ -68,11 +68,8 @@ class ControllerTest {
     assertEquals("ns/x", c.succeeded.poll(10, TimeUnit.SECONDS));
     assertEquals(4, c.calls.size());
     // The worker forgets the failures and records the time right after reconcile returned: wait for that.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while ((c.queue().numRequeues("ns/x") != 0 || meters.get("controller_reconcile_duration")
-        .tag("result", "success").timer().count() == 0) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    await(() -> c.queue().numRequeues("ns/x") == 0 && meters.get("controller_reconcile_duration")
+        .tag("result", "success").timer().count() > 0);
     assertEquals(0, c.queue().numRequeues("ns/x"), "success forgets the failures");
     assertEquals(3.0, meters.get("workqueue_retries").tag("name", "flaky").counter().count());
     assertEquals(1, meters.get("controller_reconcile_duration").tag("result", "success").timer().count());
@@ -106,11 +103,9 @@ class ControllerTest {
     for (int i = 0; i < 10; i++) {
       c.enqueue("ns/k" + i);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (c.running.get() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    Thread.sleep(100); // a fourth reconcile, if the bound did not hold, would start now
+    // Three run and the dispatcher waits for a free slot: from here on no fourth reconcile can start. (Without the
+    // bound the dispatcher would take all ten keys and wait on an empty queue instead.)
+    await(() -> c.running.get() == 3 && c.queue().length() == 7 && threadWaiting("slow-dispatch"));
     assertEquals(3, c.running.get(), "three reconciles run, the other keys wait");
     assertEquals(7, c.queue().length());
     c.release.countDown();
@@ -119,6 +114,20 @@ class ControllerTest {
     }
     assertEquals(3, c.mostAtOnce.get());
     c.stop();
+  }
+
+  /** Waits up to 10 s for {@code condition}; fails if it never holds. */
+  private static void await(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
+      Thread.onSpinWait();
+    }
+  }
+
+  private static boolean threadWaiting(String name) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name)
+        && t.getState() == Thread.State.WAITING);
   }
 
   @Test
