@@ -231,10 +231,11 @@ public final class ObjectCache {
     if (seenDuringRelist != null) {
       seenDuringRelist.add(k);
     }
-    if ("DELETED".equals(e.type()) || !keeps.test(obj)) {
-      remove(k);
-    } else if (!"BOOKMARK".equals(e.type())) {
-      remove(k);
+    if ("BOOKMARK".equals(e.type())) {
+      return;
+    }
+    remove(k);
+    if (!"DELETED".equals(e.type()) && keeps.test(obj)) {
       items.put(k, obj);
       for (var idx : indexers.entrySet()) {
         for (String v : idx.getValue().apply(obj)) {
