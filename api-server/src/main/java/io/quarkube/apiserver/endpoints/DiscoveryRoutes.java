@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkube.apiserver.AdvertiseAddress;
 import io.quarkube.apiserver.discovery.DiscoveryDocuments;
 import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.openapi.DeferredWarmup;
 import io.quarkube.apiserver.openapi.OpenApiDocuments;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.vertx.ext.web.Router;
@@ -45,7 +46,7 @@ public class DiscoveryRoutes {
 
   void install(Router router, ApiRoutes api) {
     // The OpenAPI documents take a second or two to build: done soon after start rather than on kubectl's first apply.
-    io.quarkube.apiserver.openapi.DeferredWarmup.start("openapi-warmup", () -> current().openApi().v3Index());
+    DeferredWarmup.start("openapi-warmup", () -> current().openApi().v3Index());
     router.get("/api").blockingHandler(ctx -> api.serve(ctx, () -> {
       api.authenticatePath(ctx);
       String v = DiscoveryDocuments.aggregatedVersion(ctx.request().getHeader("Accept")).orElse(null);
