@@ -113,8 +113,7 @@ public final class FieldManager {
             return ManagedFields.empty();
         }
         try {
-            JsonNode before = liveBefore == null ? Typed.zeroObject(schema) : liveBefore;
-            updateManagers(managed, before, liveAfter, manager, apiVersion, sub, now, schema, ignoredFields);
+            updateManagers(managed, liveBefore, liveAfter, manager, apiVersion, sub, now, schema, ignoredFields);
             capUpdateManagers(managed);
             return managed.encode();
         } catch (Typed.TypedException e) {
@@ -155,7 +154,8 @@ public final class FieldManager {
                                        FieldSet ignored) {
         ManagerIdentity id = ManagerIdentity.update(manager == null || manager.isEmpty() ? "unknown" : manager,
                 apiVersion, subresource);
-        JsonNode l = typed(before, schema, "live");
+        // A create compares against the kind's zero object, which is already typed (and shared: never changed).
+        JsonNode l = before == null ? schema.typedZeroObject() : typed(before, schema, "live");
         JsonNode r = typed(after, schema, "new");
         Typed.Comparison cmp = Typed.compare(l, r, schema).excluding(ignored);
         FieldSet changed = cmp.modified().union(cmp.added());
@@ -181,7 +181,8 @@ public final class FieldManager {
 
     /** The object as the API server's typed code sees it; throws on values that do not fit the schema. */
     private static JsonNode typed(JsonNode object, Schema schema, String what) {
-        JsonNode v = Typed.normalize(withoutManagedFields(object), schema);
+        // normalize copies every object and list it keeps: only the levels above managedFields need copying here.
+        JsonNode v = Typed.normalize(shallowWithoutManagedFields(object), schema);
         List<String> errors = Typed.validate(v, schema, true);
         if (!errors.isEmpty()) {
             throw new Typed.TypedException("failed to create typed " + what + " object: " + Typed.joinErrors(errors));
@@ -547,6 +548,20 @@ public final class FieldManager {
             sb.appendCodePoint(cp);
         }
         return sb.toString();
+    }
+
+    /** The object without metadata.managedFields, sharing everything else with it (so not to be changed). */
+    private static JsonNode shallowWithoutManagedFields(JsonNode object) {
+        if (!(object instanceof ObjectNode o) || !(o.get("metadata") instanceof ObjectNode meta)
+                || !meta.has("managedFields")) {
+            return object;
+        }
+        ObjectNode copy = o.objectNode();
+        copy.setAll(o);
+        ObjectNode metaCopy = copy.putObject("metadata");
+        metaCopy.setAll(meta);
+        metaCopy.remove("managedFields");
+        return copy;
     }
 
     private static ObjectNode withoutManagedFields(JsonNode object) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -158,6 +159,41 @@ public final class FieldSet {
         ObjectNode out = Values.object();
         writeContents(out, false);
         return out;
+    }
+
+    /**
+     * The {@code fieldsV1} object as nested maps (an empty map per leaf), keys in upstream's order: what a JSON
+     * library's untyped decoding of {@link #toJsonNode} gives, without building the tree first.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        writeContents(out, false);
+        return out;
+    }
+
+    private void writeContents(Map<String, Object> out, boolean includeSelf) {
+        if (includeSelf && !(members.isEmpty() && children.isEmpty())) {
+            out.put(".", new LinkedHashMap<String, Object>());
+        }
+        Iterator<PathElement> mi = members.iterator();
+        Iterator<Map.Entry<PathElement, FieldSet>> ci = children.entrySet().iterator();
+        PathElement m = mi.hasNext() ? mi.next() : null;
+        Map.Entry<PathElement, FieldSet> c = ci.hasNext() ? ci.next() : null;
+        while (m != null || c != null) {
+            int cmp = m == null ? 1 : c == null ? -1 : m.compareTo(c.getKey());
+            Map<String, Object> child = new LinkedHashMap<>();
+            if (cmp < 0) {
+                out.put(m.serialize(), child);
+                m = mi.hasNext() ? mi.next() : null;
+            } else {
+                out.put(c.getKey().serialize(), child);
+                c.getValue().writeContents(child, cmp == 0);
+                if (cmp == 0) {
+                    m = mi.hasNext() ? mi.next() : null;
+                }
+                c = ci.hasNext() ? ci.next() : null;
+            }
+        }
     }
 
     private void writeContents(ObjectNode out, boolean includeSelf) {

@@ -70,6 +70,8 @@ public final class Schema {
     private final Map<String, Field> fields;
     private final Supplier<Schema> elements;
     private final boolean goStruct;
+    /** {@link Typed#zeroObject} of this schema, normalized and checked once: read only, shared by every write. */
+    private volatile JsonNode typedZero;
 
     Schema(String name, boolean scalar, ListSemantics list, Supplier<Schema> items, MapType mapType,
            Map<String, Field> fields, Supplier<Schema> elements, boolean goStruct) {
@@ -136,6 +138,19 @@ public final class Schema {
     /** No schema: maps granular with deduced values, lists atomic, scalars. */
     public static Schema deduced() {
         return DEDUCED;
+    }
+
+    /**
+     * The zero object of this kind as the field manager compares a create against (see {@link Typed#zeroObject});
+     * computed on first use and shared, so callers must not change it.
+     */
+    JsonNode typedZeroObject() {
+        JsonNode z = typedZero;
+        if (z == null) {
+            z = Typed.normalize(Typed.zeroObject(this), this);
+            typedZero = z;
+        }
+        return z;
     }
 
     static Schema scalar() {

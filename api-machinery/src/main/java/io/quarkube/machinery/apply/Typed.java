@@ -561,11 +561,49 @@ final class Typed {
      */
     static List<String> validate(JsonNode v, Schema s, boolean allowDuplicates) {
         List<String> errors = new ArrayList<>();
-        validate(v, s, allowDuplicates, "", errors);
+        validate(v, s, allowDuplicates, null, errors);
         return errors;
     }
 
-    private static void validate(JsonNode v, Schema s, boolean allowDuplicates, String path, List<String> errors) {
+    /**
+     * Where a value sits, as upstream prints it ({@code .spec.containers[name="app"].image}); kept as links and
+     * written out only for an error: building the string for every value was a third of a create's field tracking.
+     */
+    private record At(At parent, String field, PathElement key, int index) {
+        static At field(At parent, String name) {
+            return new At(parent, name, null, -1);
+        }
+
+        static At key(At parent, PathElement key) {
+            return new At(parent, null, key, -1);
+        }
+
+        static At index(At parent, int i) {
+            return new At(parent, null, null, i);
+        }
+
+        static String render(At at) {
+            StringBuilder sb = new StringBuilder();
+            render(at, sb);
+            return sb.toString();
+        }
+
+        private static void render(At at, StringBuilder sb) {
+            if (at == null) {
+                return;
+            }
+            render(at.parent, sb);
+            if (at.field != null) {
+                sb.append('.').append(at.field);
+            } else if (at.key != null) {
+                sb.append(at.key);
+            } else {
+                sb.append('[').append(at.index).append(']');
+            }
+        }
+    }
+
+    private static void validate(JsonNode v, Schema s, boolean allowDuplicates, At path, List<String> errors) {
         if (v == null) {
             return;
         }
@@ -584,12 +622,12 @@ final class Typed {
                     return;
                 }
                 ListSemantics ls = s.listSemantics();
-                Set<PathElement> observed = new HashSet<>();
+                Set<PathElement> observed = ls.type() == ListType.ATOMIC ? null : new HashSet<>();
                 for (int i = 0; i < v.size(); i++) {
                     JsonNode item = v.get(i);
-                    String itemPath;
-                    if (ls.type() == ListType.ATOMIC) {
-                        itemPath = path + "[" + i + "]";
+                    At itemPath;
+                    if (observed == null) {
+                        itemPath = At.index(path, i);
                     } else {
                         PathElement pe;
                         try {
@@ -601,7 +639,7 @@ final class Typed {
                         if (!observed.add(pe) && !allowDuplicates) {
                             errors.add(error(path, "duplicate entries for key " + pe));
                         }
-                        itemPath = path + pe;
+                        itemPath = At.key(path, pe);
                     }
                     validate(item, s.items(), allowDuplicates, itemPath, errors);
                 }
@@ -615,13 +653,14 @@ final class Typed {
                     return;
                 }
                 for (Map.Entry<String, JsonNode> e : v.properties()) {
-                    validate(e.getValue(), s.field(e.getKey()), allowDuplicates, path + "." + e.getKey(), errors);
+                    validate(e.getValue(), s.field(e.getKey()), allowDuplicates, At.field(path, e.getKey()), errors);
                 }
             }
         }
     }
 
-    private static String error(String path, String message) {
+    private static String error(At at, String message) {
+        String path = At.render(at);
         return path.isEmpty() ? message : path + ": " + message;
     }
 

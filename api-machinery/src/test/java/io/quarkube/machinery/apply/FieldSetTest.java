@@ -40,6 +40,21 @@ class FieldSetTest {
     }
 
     @Test
+    void mapsAreTheTreeAsNestedMapsInTheSameOrder() throws Exception {
+        FieldSet s = FieldSet.of(
+                path("spec", "ports", PathElement.key("protocol", "TCP", "port", 80), "port"),
+                path("spec", "ports", PathElement.key("protocol", "TCP", "port", 80)),
+                path("metadata", "labels", "app"),
+                path("metadata", "labels"),
+                path("spec", "selector"));
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        // Written back as JSON, the maps are byte for byte the tree (same keys, same order, "." where it belongs).
+        assertEquals(s.toJson(), mapper.writeValueAsString(s.toMap()));
+        assertEquals(mapper.convertValue(s.toJsonNode(), java.util.Map.class), s.toMap());
+        assertEquals("{}", mapper.writeValueAsString(FieldSet.empty().toMap()));
+    }
+
+    @Test
     void ordersFieldsBeforeKeysBeforeValuesAndSortsKeyFields() {
         FieldSet s = FieldSet.of(
                 path("spec", "ports", PathElement.key("protocol", "TCP", "port", 80), "port"),

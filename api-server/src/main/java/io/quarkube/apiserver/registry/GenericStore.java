@@ -3,7 +3,6 @@ package io.quarkube.apiserver.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.errors.FieldError;
@@ -57,8 +56,6 @@ public final class GenericStore<T extends HasMetadata> {
   private volatile WatchCache<T> watchCache;
   /** The newest etcd revision this API server wrote to this resource (see {@link #lastWriteRevision}). */
   private final java.util.concurrent.atomic.AtomicLong lastWrite = new java.util.concurrent.atomic.AtomicLong();
-  private static final com.fasterxml.jackson.core.type.TypeReference<List<ManagedFieldsEntry>> MANAGED_FIELDS =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
   @SuppressWarnings("unchecked")
   public GenericStore(ResourceDefinition definition, Strategy<T> strategy, Storage storage, Clock clock) {
@@ -575,15 +572,10 @@ public final class GenericStore<T extends HasMetadata> {
   /** Records who changed which fields (upstream's field manager for non-apply writes). */
   private T trackManagedFields(T before, T after, String manager, String subresource) {
     // Objects stored without managedFields stay untracked, as upstream keeps them; the field manager knows.
-    ObjectNode afterTree = Json.tree(after);
     io.quarkube.machinery.apply.ManagedFields managed = io.quarkube.machinery.apply.FieldManager.update(
-        before == null ? null : Json.tree(before), afterTree, manager, definition.apiVersion(), subresource,
+        before == null ? null : Json.tree(before), Json.tree(after), manager, definition.apiVersion(), subresource,
         clock.instant(), strategy.applySchema(definition));
-    managed.writeTo(afterTree);
-    // writeTo changes only metadata.managedFields: convert that list instead of the whole object again.
-    JsonNode entries = afterTree.path("metadata").get("managedFields");
-    after.getMetadata().setManagedFields(entries == null || entries.isNull() ? null
-        : Json.MAPPER.convertValue(entries, MANAGED_FIELDS));
+    after.getMetadata().setManagedFields(ManagedFieldsModel.toModel(managed));
     return after;
   }
 
