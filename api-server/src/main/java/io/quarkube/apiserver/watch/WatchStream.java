@@ -79,7 +79,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
       // Clients such as Fabric8's watch over a WebSocket by default: one event per message, as upstream serves it.
       ctx.request().toWebSocket().onSuccess(ws -> {
-        sink = new WebSocketSink(ws, loopWrites());
+        sink = new WebSocketSink(ws, loopWrites(), new WriteBacklog(backlogLimitBytes()), this::close);
         ws.closeHandler(v -> close());
         ws.exceptionHandler(e -> close());
         vertx.executeBlocking(() -> {
@@ -97,7 +97,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     // Send the headers now: clients (client-go) wait for them before they read events, and a quiet watch would
     // otherwise leave them waiting until the first event or bookmark.
     r.writeHead();
-    sink = new ChunkedSink(r, loopWrites());
+    sink = new ChunkedSink(ctx.request(), loopWrites(), backlogLimitBytes(), this::close);
     begin();
   }
 
@@ -137,23 +137,73 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
    * Where events go: chunked HTTP lines, or WebSocket messages. Every write and the end go through the event loop's
    * queue, in the order of the calls (which the stream's lock orders).
    */
-  private interface Sink {
+  interface Sink {
     /** One event, as a line: its JSON and a newline. The array may be shared with other streams: never changed. */
     void write(byte[] line);
 
     void end();
   }
 
-  private record ChunkedSink(HttpServerResponse response, LoopWrites loop) implements Sink {
+  /**
+   * Chunked HTTP lines. A client that stops reading gets its watch ended once {@code backlogLimit} bytes wait for it
+   * (see {@link WriteBacklog}): the connection is reset, which frees what it had queued.
+   */
+  static final class ChunkedSink implements Sink {
+    private final HttpServerResponse response;
+    private final io.vertx.core.http.HttpServerRequest request;
+    private final LoopWrites loop;
+    private final WriteBacklog backlog;
+    private final Runnable onOverflow;
+
+    ChunkedSink(io.vertx.core.http.HttpServerRequest request, LoopWrites loop, long backlogLimit,
+        Runnable onOverflow) {
+      this.response = request.response();
+      this.request = request;
+      this.loop = loop;
+      this.backlog = new WriteBacklog(backlogLimit);
+      this.onOverflow = onOverflow;
+    }
+
     @Override
     public void write(byte[] line) {
       // Wrapped, not copied: the watch cache hands the same bytes to every stream of the event.
-      loop.submit(() -> response.write(Buffer.buffer(Unpooled.wrappedBuffer(line))));
+      loop.submit(() -> {
+        if (backlog.exceeded()) {
+          return;
+        }
+        response.write(Buffer.buffer(Unpooled.wrappedBuffer(line)));
+        boolean full = response.writeQueueFull();
+        if (backlog.needsDrainHandler(full)) {
+          response.drainHandler(v -> backlog.drained());
+        }
+        if (backlog.wrote(line.length, full)) {
+          LOG.warnf("ending a watch whose client does not read: %d bytes waiting for it", backlog.writtenWhileFull());
+          abort();
+          onOverflow.run();
+        }
+      });
+    }
+
+    /**
+     * Drops the stream and what it has queued: an HTTP/2 stream is reset (the connection's other streams go on); an
+     * HTTP/1.1 connection carries only this watch and is closed at once (a graceful close would first wait for the
+     * client to read the backlog).
+     */
+    private void abort() {
+      if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2
+          && request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
+        base.channel().close();
+      } else {
+        response.reset();
+      }
     }
 
     @Override
     public void end() {
       loop.submit(() -> {
+        if (backlog.exceeded()) {
+          return;
+        }
         try {
           response.end();
         } catch (IllegalStateException alreadyEnded) {
@@ -163,16 +213,35 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     }
   }
 
-  private record WebSocketSink(io.vertx.core.http.ServerWebSocket ws, LoopWrites loop) implements Sink {
+  private record WebSocketSink(io.vertx.core.http.ServerWebSocket ws, LoopWrites loop, WriteBacklog backlog,
+      Runnable onOverflow) implements Sink {
     @Override
     public void write(byte[] line) {
       // One event per message, without the line's newline.
-      loop.submit(() -> ws.writeTextMessage(new String(line, 0, line.length - 1, StandardCharsets.UTF_8)));
+      loop.submit(() -> {
+        if (backlog.exceeded()) {
+          return;
+        }
+        ws.writeTextMessage(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
+        boolean full = ws.writeQueueFull();
+        if (backlog.needsDrainHandler(full)) {
+          ws.drainHandler(v -> backlog.drained());
+        }
+        if (backlog.wrote(line.length, full)) {
+          LOG.warnf("ending a watch whose client does not read: %d bytes waiting for it", backlog.writtenWhileFull());
+          ws.close((short) 1008, "the client does not read its watch");
+          onOverflow.run();
+        }
+      });
     }
 
     @Override
     public void end() {
-      loop.submit(ws::close);
+      loop.submit(() -> {
+        if (!backlog.exceeded()) {
+          ws.close();
+        }
+      });
     }
   }
 
@@ -272,6 +341,11 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     if (storageWatch != null) {
       storageWatch.close();
     }
+  }
+
+  private static long backlogLimitBytes() {
+    return ConfigProvider.getConfig().getOptionalValue("quarkube.watch.max-backlog-bytes", Long.class)
+        .orElse(WriteBacklog.DEFAULT_LIMIT_BYTES);
   }
 
   private static long bookmarkIntervalSeconds() {
