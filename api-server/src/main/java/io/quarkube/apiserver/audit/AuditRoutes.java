@@ -206,6 +206,10 @@ public class AuditRoutes {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       return null;
     }
+    JsonNode decoded = io.quarkube.apiserver.endpoints.BodyDecoder.decodedBody(ctx);
+    if (decoded != null) {
+      return decoded;
+    }
     byte[] bytes = ctx.body().buffer().getBytes();
     String type = MediaTypes.contentType(ctx.request().getHeader("Content-Type"));
     try {

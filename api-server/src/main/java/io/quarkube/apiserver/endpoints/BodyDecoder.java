@@ -16,6 +16,7 @@ import java.util.List;
 public final class BodyDecoder {
   /** Where {@link #decode} leaves the paths of keys a JSON body repeats, for field validation. */
   private static final String DUPLICATES = "quarkube.duplicateFields";
+  private static final String DECODED = "quarkube.decodedBody";
 
   private final ProtobufBodies protobuf;
 
@@ -23,8 +24,23 @@ public final class BodyDecoder {
     this.protobuf = protobuf;
   }
 
+  /**
+   * The request body of a create, update or delete as a tree. The audit log records that tree as the request
+   * ({@link #decodedBody}) instead of parsing the body again (a twentieth of a pod create's CPU). Patch bodies are not
+   * kept: applying a patch may share its subtrees with the patched object.
+   */
   public JsonNode decode(RoutingContext ctx) {
-    return decode(ctx, MediaTypes.contentType(ctx.request().getHeader("Content-Type")));
+    JsonNode tree = decode(ctx, MediaTypes.contentType(ctx.request().getHeader("Content-Type")));
+    ctx.put(DECODED, tree);
+    return tree;
+  }
+
+  /**
+   * The body as {@link #decode(RoutingContext)} read it (after unknown fields were dropped, as upstream's audit
+   * records the decoded object), or null when the request's body was not decoded that way.
+   */
+  public static JsonNode decodedBody(RoutingContext ctx) {
+    return ctx.get(DECODED);
   }
 
   private JsonNode decode(RoutingContext ctx, String contentType) {
