@@ -574,9 +574,29 @@ public final class GenericStore<T extends HasMetadata> {
     // Objects stored without managedFields stay untracked, as upstream keeps them; the field manager knows.
     io.quarkube.machinery.apply.ManagedFields managed = io.quarkube.machinery.apply.FieldManager.update(
         before == null ? null : Json.tree(before), Json.tree(after), manager, definition.apiVersion(), subresource,
-        clock.instant(), strategy.applySchema(definition));
+        clock.instant(), strategy.applySchema(definition), resetFields(subresource));
     after.getMetadata().setManagedFields(ManagedFieldsModel.toModel(managed));
     return after;
+  }
+
+  private static final io.quarkube.machinery.apply.FieldSet STATUS = io.quarkube.machinery.apply.FieldSet.of(
+      io.quarkube.machinery.apply.FieldPath.fields("status"));
+  private static final io.quarkube.machinery.apply.FieldSet SPEC = io.quarkube.machinery.apply.FieldSet.of(
+      io.quarkube.machinery.apply.FieldPath.fields("spec"));
+
+  /**
+   * Upstream's reset fields (the strategies' GetResetFields): what a write through this endpoint may not own,
+   * because the other endpoint writes it. The main resource of a kind with a status subresource never owns status
+   * (a create's Pending phase is the API server's, not the creator's); its status subresource never owns spec.
+   */
+  private io.quarkube.machinery.apply.FieldSet resetFields(String subresource) {
+    if (!definition.hasStatus()) {
+      return io.quarkube.machinery.apply.FieldSet.empty();
+    }
+    if (subresource == null || subresource.isEmpty()) {
+      return STATUS;
+    }
+    return "status".equals(subresource) ? SPEC : io.quarkube.machinery.apply.FieldSet.empty();
   }
 
   // ---------------------------------------------------------------- delete

@@ -157,6 +157,29 @@ class GenericStoreTest {
   }
 
   @Test
+  void managedFieldsLeaveStatusToTheStatusEndpointAndSpecToTheMainOne() {
+    var pods = store("", "pods");
+    String ns = ns();
+    Pod pod = new PodBuilder().withNewMetadata().withName("p").addToLabels("app", "web").endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build();
+    Pod created = (Pod) pods.create(ns, pod, false, "kubectl-run");
+    // The create's status (phase Pending, QoS class) is the API server's: upstream's creator owns metadata and spec.
+    var entries = created.getMetadata().getManagedFields();
+    assertEquals(1, entries.size());
+    assertEquals("kubectl-run", entries.get(0).getManager());
+    assertEquals(List.of("f:metadata", "f:spec"),
+        new ArrayList<>(entries.get(0).getFieldsV1().getAdditionalProperties().keySet()));
+
+    Pod running = new PodBuilder(created).editStatus().withPhase("Running").withPodIP("10.0.0.9").endStatus()
+        .editSpec().withActiveDeadlineSeconds(5L).endSpec().build();
+    Pod afterStatus = (Pod) pods.update(ns, "p", running, "status", false, "kubelet");
+    var kubelet = afterStatus.getMetadata().getManagedFields().stream()
+        .filter(e -> e.getManager().equals("kubelet")).findFirst().orElseThrow();
+    assertEquals("status", kubelet.getSubresource());
+    assertEquals(List.of("f:status"), new ArrayList<>(kubelet.getFieldsV1().getAdditionalProperties().keySet()));
+  }
+
+  @Test
   void finalizersHoldAnObjectUntilRemoved() {
     var cms = store("", "configmaps");
     String ns = ns();
