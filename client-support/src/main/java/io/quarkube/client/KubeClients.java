@@ -44,7 +44,32 @@ public final class KubeClients {
    */
   public static KubernetesClient client(Config config) {
     config.setOnlyHttpWatches(true);
+    String agent = userAgent(System.getProperty(COMPONENT_PROPERTY));
+    if (agent != null) {
+      config.setUserAgent(agent);
+    }
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The system property the launcher names each component with ({@code -Dquarkube.component=kubelet}). */
+  public static final String COMPONENT_PROPERTY = "quarkube.component";
+
+  /**
+   * The User-Agent of a component: upstream's binary name first, as the API server names the field manager of a
+   * write after it (managedFields show {@code kubelet}, {@code kube-controller-manager}, {@code kube-scheduler}
+   * rather than {@code fabric8-kubernetes-client}); null for a component without one.
+   */
+  static String userAgent(String component) {
+    if (component == null || component.isBlank()) {
+      return null;
+    }
+    String binary = switch (component) {
+      case "scheduler" -> "kube-scheduler";
+      case "controllers" -> "kube-controller-manager";
+      case "proxy" -> "kube-proxy";
+      default -> component;
+    };
+    return binary + "/v1.32.0 (linux/amd64) kubernetes/quarkube";
   }
 
   /** A client for the kubeconfig named by {@code -Dquarkube.kubeconfig}. */
