@@ -40,11 +40,13 @@ public final class KubeClients {
 
   /**
    * A client for {@code config}. Watches use plain HTTP streaming (as client-go does) instead of Fabric8's default
-   * WebSocket upgrade, which the API server does not offer for watches.
+   * WebSocket upgrade, which the API server does not offer for watches. Its serialization finds model classes kind by
+   * kind ({@link LeanSerialization}) instead of loading all of them.
    */
   public static KubernetesClient client(Config config) {
     config.setOnlyHttpWatches(true);
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new LeanSerialization())
+        .build();
   }
 
   /** A client for the kubeconfig named by {@code -Dquarkube.kubeconfig}. */
