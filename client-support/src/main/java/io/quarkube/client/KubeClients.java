@@ -3,6 +3,7 @@ package io.quarkube.client;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,18 +30,33 @@ public final class KubeClients {
     return Path.of(path);
   }
 
-  /** Reads a kubeconfig file into a Fabric8 {@link Config} (its current context). */
+  /**
+   * Reads a kubeconfig file into a Fabric8 {@link Config} (its current context), as {@code Config.fromKubeconfig}
+   * does but parsed by {@link LeanSerialization}: Fabric8's own parsing goes through its static serialization, whose
+   * deserializer for the kubeconfig's {@code extensions} loads every model class (see LeanSerialization).
+   */
   public static Config config(Path kubeconfig) {
+    String yaml;
     try {
-      return Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+      yaml = Files.readString(kubeconfig, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
     }
+    io.fabric8.kubernetes.api.model.Config parsed =
+        new LeanSerialization().unmarshal(yaml, io.fabric8.kubernetes.api.model.Config.class);
+    Config config = Config.empty();
+    KubeConfigUtils.merge(config, null, parsed);
+    // What Config.fromKubeconfig does after merging (its postAutoConfigure): the server URL ends with a slash.
+    if (config.getMasterUrl() != null && !config.getMasterUrl().endsWith("/")) {
+      config.setMasterUrl(config.getMasterUrl() + "/");
+    }
+    return config;
   }
 
   /**
    * A client for {@code config}. Watches use plain HTTP streaming (as client-go does) instead of Fabric8's default
-   * WebSocket upgrade, which the API server does not offer for watches.
+   * WebSocket upgrade, which the API server does not offer for watches. Its serialization finds model classes kind by
+   * kind ({@link LeanSerialization}) instead of loading all of them.
    */
   public static KubernetesClient client(Config config) {
     config.setOnlyHttpWatches(true);
@@ -48,7 +64,8 @@ public final class KubeClients {
     if (agent != null) {
       config.setUserAgent(agent);
     }
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new LeanSerialization())
+        .build();
   }
 
   /** The system property the launcher names each component with ({@code -Dquarkube.component=kubelet}). */

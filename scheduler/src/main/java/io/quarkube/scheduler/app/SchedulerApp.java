@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkube.client.KubeClients;
 import io.quarkube.scheduler.api.ApiWriter;
 import io.quarkube.scheduler.api.ClusterApi;
 import io.quarkube.scheduler.api.EventRecorder;
@@ -38,8 +39,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,7 +140,7 @@ public class SchedulerApp {
     SchedulerConfiguration cfg = configFile.filter(s -> !s.isBlank()).isPresent()
         ? ConfigLoader.load(Path.of(configFile.get())) : ConfigLoader.defaults();
     TlsCipherChoice.preferChaCha20WithoutC2();
-    Config config = Config.fromKubeconfig(Files.readString(Path.of(kc), StandardCharsets.UTF_8));
+    Config config = KubeClients.config(Path.of(kc));
     config.setRequestTimeout(30_000);
     // Plain chunked HTTP watches, as client-go uses (Fabric8 would try a WebSocket upgrade first).
     config.setOnlyHttpWatches(true);

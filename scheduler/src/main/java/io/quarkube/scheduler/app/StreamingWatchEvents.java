@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quarkube.client.LeanSerialization;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -33,9 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The scheduler never writes a pod it read (it binds, patches the status and deletes), so nothing is lost on the
  * server; writing still includes every field.
  */
-final class StreamingWatchEvents extends KubernetesSerialization {
+final class StreamingWatchEvents extends LeanSerialization {
   StreamingWatchEvents() {
-    super(new ObjectMapper(), true);
+    super(new ObjectMapper());
   }
 
   @Override

@@ -236,7 +236,7 @@ class SchedulingBasicBench {
     // the deployed scheduler's; bench.scheduler-java-opts replaces them.
     String extra = System.getProperty("bench.scheduler-java-opts", "");
     if (extra.isBlank()) {
-      extra = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+      extra = "-XX:+UseSerialGC -XX:NewRatio=4 -XX:TieredStopAtLevel=1";
     }
     if (!extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -1,0 +1,145 @@
+package io.quarkube.client;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.cfg.HandlerInstantiator;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.jsontype.TypeIdResolver;
+import com.fasterxml.jackson.databind.jsontype.TypeResolverBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.internal.KubernetesDeserializer;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Fabric8 client's serialization without its eager registry of every model class. Fabric8 maps a polymorphic
+ * object (a watch event's {@code object}) to its class through a table of all {@code KubernetesResource}
+ * implementations, which it fills on first use by instantiating each one through {@link java.util.ServiceLoader}:
+ * ~320 classes (Gateway API, DRA, flow control, ...) plus what they reference, ~560 classes and 5 MiB of metaspace in
+ * every client JVM, resident for its whole life although a component meets a dozen kinds. Here a kind's class is
+ * found when its first object arrives ({@link ModelClassIndex}) and registered in Fabric8's table; everything else
+ * is Fabric8's own serialization.
+ */
+public class LeanSerialization extends KubernetesSerialization {
+  private final ModelClassIndex index = new ModelClassIndex(LeanSerialization.class.getClassLoader());
+  /** apiVersion + "/" + kind of every kind looked up, with its class (empty: none, Fabric8 makes it generic). */
+  private final ConcurrentHashMap<String, Optional<Class<? extends KubernetesResource>>> resolved =
+      new ConcurrentHashMap<>();
+
+  public LeanSerialization() {
+    this(new ObjectMapper());
+  }
+
+  public LeanSerialization(ObjectMapper mapper) {
+    super(mapper, false);
+  }
+
+  /** The class registered for the kind, registering the model class of that name first if there is one. */
+  @Override
+  public Class<? extends KubernetesResource> getRegisteredKubernetesResource(String apiVersion, String kind) {
+    Class<? extends KubernetesResource> registered = super.getRegisteredKubernetesResource(apiVersion, kind);
+    if (registered != null || apiVersion == null || kind == null) {
+      return registered;
+    }
+    return resolved.computeIfAbsent(apiVersion + "/" + kind, k -> {
+      Optional<Class<? extends KubernetesResource>> found = index.find(apiVersion, kind);
+      found.ifPresent(this::registerKubernetesResource);
+      return found;
+    }).orElse(null);
+  }
+
+  /** Called by the super constructor: the subclass's fields are not set yet, so nothing here may use them. */
+  @Override
+  protected void configureMapper(ObjectMapper mapper) {
+    super.configureMapper(mapper);
+    HandlerInstantiator fabric8 = mapper.getDeserializationConfig().getHandlerInstantiator();
+    mapper.setConfig(mapper.getDeserializationConfig().with(new KindsFirst(fabric8)));
+  }
+
+  /** Hands out Fabric8's deserializer wrapped in {@link RegisteringDeserializer}; the rest goes to Fabric8's. */
+  private final class KindsFirst extends HandlerInstantiator {
+    private final HandlerInstantiator fabric8;
+
+    KindsFirst(HandlerInstantiator fabric8) {
+      this.fabric8 = fabric8;
+    }
+
+    @Override
+    public JsonDeserializer<?> deserializerInstance(DeserializationConfig config, Annotated annotated,
+        Class<?> deserClass) {
+      JsonDeserializer<?> d = fabric8 == null ? null : fabric8.deserializerInstance(config, annotated, deserClass);
+      if (deserClass == KubernetesDeserializer.class && d instanceof KubernetesDeserializer k) {
+        return new RegisteringDeserializer(k);
+      }
+      return d;
+    }
+
+    @Override
+    public KeyDeserializer keyDeserializerInstance(DeserializationConfig config, Annotated annotated,
+        Class<?> keyDeserClass) {
+      return fabric8 == null ? null : fabric8.keyDeserializerInstance(config, annotated, keyDeserClass);
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.JsonSerializer<?> serializerInstance(SerializationConfig config,
+        Annotated annotated, Class<?> serClass) {
+      return fabric8 == null ? null : fabric8.serializerInstance(config, annotated, serClass);
+    }
+
+    @Override
+    public TypeResolverBuilder<?> typeResolverBuilderInstance(MapperConfig<?> config, Annotated annotated,
+        Class<?> builderClass) {
+      return fabric8 == null ? null : fabric8.typeResolverBuilderInstance(config, annotated, builderClass);
+    }
+
+    @Override
+    public TypeIdResolver typeIdResolverInstance(MapperConfig<?> config, Annotated annotated, Class<?> resolverClass) {
+      return fabric8 == null ? null : fabric8.typeIdResolverInstance(config, annotated, resolverClass);
+    }
+  }
+
+  /**
+   * An object with a kind: mapped onto the kind's class (registering it on first sight), as Fabric8's deserializer
+   * does with a registered kind. Anything else (arrays, whose items' kinds are registered first; objects without
+   * apiVersion or kind; kinds without a model class) goes to Fabric8's deserializer, which makes lists, raw extensions
+   * and generic resources of them.
+   */
+  private final class RegisteringDeserializer extends JsonDeserializer<KubernetesResource> {
+    private final KubernetesDeserializer fabric8;
+
+    RegisteringDeserializer(KubernetesDeserializer fabric8) {
+      this.fabric8 = fabric8;
+    }
+
+    @Override
+    public KubernetesResource deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode node = p.readValueAsTree();
+      if (node != null && node.isObject()) {
+        Class<? extends KubernetesResource> type = kindOf(node);
+        if (type != null) {
+          return p.getCodec().treeToValue(node, type);
+        }
+      } else if (node != null && node.isArray()) {
+        node.forEach(this::kindOf); // Fabric8 makes a KubernetesList of the items, by the kinds registered
+      }
+      JsonParser tree = node == null ? p : node.traverse(p.getCodec());
+      if (node != null) {
+        tree.nextToken();
+      }
+      return fabric8.deserialize(tree, ctxt);
+    }
+
+    private Class<? extends KubernetesResource> kindOf(JsonNode object) {
+      return getRegisteredKubernetesResource(object.path("apiVersion").textValue(), object.path("kind").textValue());
+    }
+  }
+}
