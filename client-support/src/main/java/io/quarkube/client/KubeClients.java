@@ -50,6 +50,12 @@ public final class KubeClients {
     if (config.getMasterUrl() != null && !config.getMasterUrl().endsWith("/")) {
       config.setMasterUrl(config.getMasterUrl() + "/");
     }
+    // Here rather than in client(): every component's configuration comes from this method, also the scheduler's,
+    // which builds its client itself (its own serialization).
+    String agent = userAgent(System.getProperty(COMPONENT_PROPERTY));
+    if (agent != null) {
+      config.setUserAgent(agent);
+    }
     return config;
   }
 
@@ -60,10 +66,6 @@ public final class KubeClients {
    */
   public static KubernetesClient client(Config config) {
     config.setOnlyHttpWatches(true);
-    String agent = userAgent(System.getProperty(COMPONENT_PROPERTY));
-    if (agent != null) {
-      config.setUserAgent(agent);
-    }
     return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new LeanSerialization())
         .build();
   }
@@ -72,7 +74,7 @@ public final class KubeClients {
   public static final String COMPONENT_PROPERTY = "quarkube.component";
 
   /**
-   * The User-Agent of a component: upstream's binary name first, as the API server names the field manager of a
+   * The User-Agent of a component ({@link #config} sets it): upstream's binary name first, as the API server names the field manager of a
    * write after it (managedFields show {@code kubelet}, {@code kube-controller-manager}, {@code kube-scheduler}
    * rather than {@code fabric8-kubernetes-client}); null for a component without one.
    */

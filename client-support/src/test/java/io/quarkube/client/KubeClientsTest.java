@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,11 +58,27 @@ class KubeClientsTest {
   }
 
   @Test
-  void theClientSendsTheComponentsUserAgent() {
+  void theClientSendsTheComponentsUserAgent(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("kubelet.kubeconfig");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: quarkube
+          cluster: {server: "https://127.0.0.1:1"}
+        users:
+        - name: kubelet
+          user: {token: abc}
+        contexts:
+        - name: kubelet
+          context: {cluster: quarkube, user: kubelet}
+        current-context: kubelet
+        """);
     String before = System.getProperty(KubeClients.COMPONENT_PROPERTY);
     System.setProperty(KubeClients.COMPONENT_PROPERTY, "kubelet");
     try {
-      Config config = new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build();
+      // Through the kubeconfig, as every component (the scheduler builds its client itself from this config).
+      Config config = KubeClients.config(file);
       try (KubernetesClient client = KubeClients.client(config)) {
         assertEquals("kubelet", client.getConfiguration().getUserAgent().split("/")[0]);
       }
