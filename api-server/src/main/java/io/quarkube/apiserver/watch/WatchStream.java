@@ -16,9 +16,14 @@ import io.quarkube.apiserver.storage.StorageWatch;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -79,7 +84,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
       // Clients such as Fabric8's watch over a WebSocket by default: one event per message, as upstream serves it.
       ctx.request().toWebSocket().onSuccess(ws -> {
-        sink = new WebSocketSink(ws, loopWrites(), new WriteBacklog(backlogLimitBytes()), this::close);
+        sink = new WebSocketSink(ws, loopWrites(), backlogLimitBytes(), this::close);
         ws.closeHandler(v -> close());
         ws.exceptionHandler(e -> close());
         vertx.executeBlocking(() -> {
@@ -145,36 +150,42 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
   }
 
   /**
-   * Chunked HTTP lines. A client that stops reading gets its watch ended once {@code backlogLimit} bytes wait for it
-   * (see {@link WriteBacklog}): the connection is reset, which frees what it had queued.
+   * A sink over a Vert.x write stream (HTTP response or WebSocket) that ends the watch of a client that stops reading,
+   * once {@code backlogLimit} bytes wait for it (see {@link WriteBacklog}): {@link #abort} drops what the connection
+   * had queued, and {@code onOverflow} stops the stream's watch.
    */
-  static final class ChunkedSink implements Sink {
-    private final HttpServerResponse response;
-    private final io.vertx.core.http.HttpServerRequest request;
+  abstract static class GuardedSink implements Sink {
+    private final WriteStream<?> stream;
     private final LoopWrites loop;
     private final WriteBacklog backlog;
     private final Runnable onOverflow;
 
-    ChunkedSink(io.vertx.core.http.HttpServerRequest request, LoopWrites loop, long backlogLimit,
-        Runnable onOverflow) {
-      this.response = request.response();
-      this.request = request;
+    GuardedSink(WriteStream<?> stream, LoopWrites loop, long backlogLimit, Runnable onOverflow) {
+      this.stream = stream;
       this.loop = loop;
       this.backlog = new WriteBacklog(backlogLimit);
       this.onOverflow = onOverflow;
     }
 
+    /** Writes one line to the stream (on its event loop). */
+    abstract void send(byte[] line);
+
+    /** Ends the stream normally. */
+    abstract void finish();
+
+    /** Drops the stream and what it has queued, without waiting for the client. */
+    abstract void abort();
+
     @Override
-    public void write(byte[] line) {
-      // Wrapped, not copied: the watch cache hands the same bytes to every stream of the event.
+    public final void write(byte[] line) {
       loop.submit(() -> {
         if (backlog.exceeded()) {
           return;
         }
-        response.write(Buffer.buffer(Unpooled.wrappedBuffer(line)));
-        boolean full = response.writeQueueFull();
+        send(line);
+        boolean full = stream.writeQueueFull();
         if (backlog.needsDrainHandler(full)) {
-          response.drainHandler(v -> backlog.drained());
+          stream.drainHandler(v -> backlog.drained());
         }
         if (backlog.wrote(line.length, full)) {
           LOG.warnf("ending a watch whose client does not read: %d bytes waiting for it", backlog.writtenWhileFull());
@@ -184,64 +195,78 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
       });
     }
 
-    /**
-     * Drops the stream and what it has queued: an HTTP/2 stream is reset (the connection's other streams go on); an
-     * HTTP/1.1 connection carries only this watch and is closed at once (a graceful close would first wait for the
-     * client to read the backlog).
-     */
-    private void abort() {
-      if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2
-          && request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
-        base.channel().close();
-      } else {
-        response.reset();
-      }
-    }
-
     @Override
-    public void end() {
+    public final void end() {
       loop.submit(() -> {
-        if (backlog.exceeded()) {
-          return;
-        }
-        try {
-          response.end();
-        } catch (IllegalStateException alreadyEnded) {
-          // The client went away first.
+        if (!backlog.exceeded()) {
+          finish();
         }
       });
     }
   }
 
-  private record WebSocketSink(io.vertx.core.http.ServerWebSocket ws, LoopWrites loop, WriteBacklog backlog,
-      Runnable onOverflow) implements Sink {
-    @Override
-    public void write(byte[] line) {
-      // One event per message, without the line's newline.
-      loop.submit(() -> {
-        if (backlog.exceeded()) {
-          return;
-        }
-        ws.writeTextMessage(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
-        boolean full = ws.writeQueueFull();
-        if (backlog.needsDrainHandler(full)) {
-          ws.drainHandler(v -> backlog.drained());
-        }
-        if (backlog.wrote(line.length, full)) {
-          LOG.warnf("ending a watch whose client does not read: %d bytes waiting for it", backlog.writtenWhileFull());
-          ws.close((short) 1008, "the client does not read its watch");
-          onOverflow.run();
-        }
-      });
+  /** Chunked HTTP lines. */
+  static final class ChunkedSink extends GuardedSink {
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+
+    ChunkedSink(HttpServerRequest request, LoopWrites loop, long backlogLimit, Runnable onOverflow) {
+      super(request.response(), loop, backlogLimit, onOverflow);
+      this.request = request;
+      this.response = request.response();
     }
 
     @Override
-    public void end() {
-      loop.submit(() -> {
-        if (!backlog.exceeded()) {
-          ws.close();
-        }
-      });
+    void send(byte[] line) {
+      // Wrapped, not copied: the watch cache hands the same bytes to every stream of the event.
+      response.write(Buffer.buffer(Unpooled.wrappedBuffer(line)));
+    }
+
+    @Override
+    void finish() {
+      try {
+        response.end();
+      } catch (IllegalStateException alreadyEnded) {
+        // The client went away first.
+      }
+    }
+
+    /**
+     * An HTTP/2 stream is reset (the connection's other streams go on); an HTTP/1.1 connection carries only this
+     * watch and is closed at once (a graceful close would first wait for the client to read the backlog).
+     */
+    @Override
+    void abort() {
+      if (request.version() != HttpVersion.HTTP_2 && request.connection() instanceof ConnectionBase base) {
+        base.channel().close();
+      } else {
+        response.reset();
+      }
+    }
+  }
+
+  /** One event per WebSocket message, without the line's newline. */
+  private static final class WebSocketSink extends GuardedSink {
+    private final ServerWebSocket ws;
+
+    WebSocketSink(ServerWebSocket ws, LoopWrites loop, long backlogLimit, Runnable onOverflow) {
+      super(ws, loop, backlogLimit, onOverflow);
+      this.ws = ws;
+    }
+
+    @Override
+    void send(byte[] line) {
+      ws.writeTextMessage(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    void finish() {
+      ws.close();
+    }
+
+    @Override
+    void abort() {
+      ws.close((short) 1008, "the client does not read its watch");
     }
   }
 
