@@ -122,36 +122,21 @@ public final class FieldSet {
     }
 
     private void writeContents(StringBuilder sb, boolean includeSelf) {
-        boolean first = true;
-        if (includeSelf && !(members.isEmpty() && children.isEmpty())) {
+        int start = sb.length();
+        if (includeSelf && !isEmpty()) {
             sb.append("\".\":{}");
-            first = false;
         }
-        Iterator<PathElement> mi = members.iterator();
-        Iterator<Map.Entry<PathElement, FieldSet>> ci = children.entrySet().iterator();
-        PathElement m = mi.hasNext() ? mi.next() : null;
-        Map.Entry<PathElement, FieldSet> c = ci.hasNext() ? ci.next() : null;
-        while (m != null || c != null) {
-            if (!first) {
+        forEachEntry((pe, child, member) -> {
+            if (sb.length() > start) {
                 sb.append(',');
             }
-            first = false;
-            int cmp = m == null ? 1 : c == null ? -1 : m.compareTo(c.getKey());
-            if (cmp < 0) {
-                Values.writeGoString(sb, m.serialize());
-                sb.append(":{}");
-                m = mi.hasNext() ? mi.next() : null;
-            } else {
-                Values.writeGoString(sb, c.getKey().serialize());
-                sb.append(":{");
-                c.getValue().writeContents(sb, cmp == 0);
-                sb.append('}');
-                if (cmp == 0) {
-                    m = mi.hasNext() ? mi.next() : null;
-                }
-                c = ci.hasNext() ? ci.next() : null;
+            Values.writeGoString(sb, pe.serialize());
+            sb.append(":{");
+            if (child != null) {
+                child.writeContents(sb, member);
             }
-        }
+            sb.append('}');
+        });
     }
 
     /** The {@code fieldsV1} object, keys in upstream's order. */
@@ -159,6 +144,18 @@ public final class FieldSet {
         ObjectNode out = Values.object();
         writeContents(out, false);
         return out;
+    }
+
+    private void writeContents(ObjectNode out, boolean includeSelf) {
+        if (includeSelf && !isEmpty()) {
+            out.putObject(".");
+        }
+        forEachEntry((pe, child, member) -> {
+            ObjectNode node = out.putObject(pe.serialize());
+            if (child != null) {
+                child.writeContents(node, member);
+            }
+        });
     }
 
     /**
@@ -172,41 +169,43 @@ public final class FieldSet {
     }
 
     private void writeContents(Map<String, Object> out, boolean includeSelf) {
-        if (includeSelf && !(members.isEmpty() && children.isEmpty())) {
+        if (includeSelf && !isEmpty()) {
             out.put(".", new LinkedHashMap<String, Object>());
         }
+        forEachEntry((pe, child, member) -> {
+            Map<String, Object> node = new LinkedHashMap<>();
+            out.put(pe.serialize(), node);
+            if (child != null) {
+                child.writeContents(node, member);
+            }
+        });
+    }
+
+    /** One key of the {@code fieldsV1} object at one level: a member without children has {@code child} null. */
+    private interface EntryConsumer {
+        void accept(PathElement pe, FieldSet child, boolean member);
+    }
+
+    /**
+     * This level's keys in upstream's order, each once: members and children are both sorted, and a member with
+     * children of its own is one key (written with its {@code "."}).
+     */
+    private void forEachEntry(EntryConsumer each) {
         Iterator<PathElement> mi = members.iterator();
         Iterator<Map.Entry<PathElement, FieldSet>> ci = children.entrySet().iterator();
         PathElement m = mi.hasNext() ? mi.next() : null;
         Map.Entry<PathElement, FieldSet> c = ci.hasNext() ? ci.next() : null;
         while (m != null || c != null) {
             int cmp = m == null ? 1 : c == null ? -1 : m.compareTo(c.getKey());
-            Map<String, Object> child = new LinkedHashMap<>();
             if (cmp < 0) {
-                out.put(m.serialize(), child);
+                each.accept(m, null, true);
                 m = mi.hasNext() ? mi.next() : null;
             } else {
-                out.put(c.getKey().serialize(), child);
-                c.getValue().writeContents(child, cmp == 0);
+                each.accept(c.getKey(), c.getValue(), cmp == 0);
                 if (cmp == 0) {
                     m = mi.hasNext() ? mi.next() : null;
                 }
                 c = ci.hasNext() ? ci.next() : null;
-            }
-        }
-    }
-
-    private void writeContents(ObjectNode out, boolean includeSelf) {
-        if (includeSelf && !(members.isEmpty() && children.isEmpty())) {
-            out.putObject(".");
-        }
-        TreeSet<PathElement> all = new TreeSet<>(members);
-        all.addAll(children.keySet());
-        for (PathElement pe : all) {
-            ObjectNode child = out.putObject(pe.serialize());
-            FieldSet sub = children.get(pe);
-            if (sub != null) {
-                sub.writeContents(child, members.contains(pe));
             }
         }
     }
