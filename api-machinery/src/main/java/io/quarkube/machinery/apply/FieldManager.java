@@ -307,14 +307,15 @@ public final class FieldManager {
 
         ObjectNode object = outcome.changed()
                 ? (ObjectNode) Typed.stripNulls(Typed.normalize(outcome.object(), schema))
-                : (live == null ? liveObj : live.deepCopy());
+                : (live == null ? liveObj : (ObjectNode) live);
         object = object.deepCopy();
         if (KUBECTL.equals(manager) && lastApplied(object) != null) {
             setLastApplied(object, buildLastApplied(applied));
         }
         ManagedFields mf = outcome.managers().encode();
         mf.writeTo(object);
-        boolean changed = live == null || !Values.equal(withoutManagedFields(live), withoutManagedFields(object));
+        boolean changed = live == null
+                || !Values.equal(shallowWithoutManagedFields(live), shallowWithoutManagedFields(object));
         return new ApplyResult(object, mf, changed);
     }
 
