@@ -12,9 +12,11 @@ import io.quarkube.apiserver.storage.Compactor;
 import io.quarkube.apiserver.storage.EncryptionAtRest;
 import io.quarkube.apiserver.storage.EtcdStorage;
 import io.quarkube.apiserver.storage.Storage;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.jboss.logging.Logger;
@@ -24,22 +26,36 @@ import org.jboss.logging.Logger;
 public class ApiServerBeans {
   private static final Logger LOG = Logger.getLogger(ApiServerBeans.class);
 
-  private Compactor compactor;
-
+  /** Typed as itself only: injection points asking for {@link Storage} get the decorated one below. */
   @Produces
   @Singleton
-  Storage storage(ApiServerConfig config, ResourceCatalog catalog) {
+  @Typed(EtcdStorage.class)
+  EtcdStorage etcd(ApiServerConfig config) {
     LOG.infof("storage: etcd at %s", config.etcd().endpoints());
-    EtcdStorage etcd = new EtcdStorage(config.etcd().endpoints().toArray(String[]::new));
-    compactor = new Compactor(etcd::currentRevision, etcd::compact).start(config.etcd().compactionInterval());
+    return new EtcdStorage(config.etcd().endpoints().toArray(String[]::new));
+  }
+
+  void closeEtcd(@Disposes EtcdStorage etcd) {
+    etcd.close();
+  }
+
+  /** The registry's storage: etcd, with the kinds that encryption at rest covers encrypted on their way in. */
+  @Produces
+  @Singleton
+  Storage storage(EtcdStorage etcd, ResourceCatalog catalog) {
     return EncryptionAtRest.decorate(etcd, catalog);
   }
 
-  void closeStorage(@Disposes Storage storage) {
-    if (compactor != null) {
-      compactor.close();
-    }
-    storage.close();
+  /** Started with the process, as nothing injects it; a tick meeting etcd closed at shutdown is skipped. */
+  @Produces
+  @Singleton
+  @Startup
+  Compactor compactor(EtcdStorage etcd, ApiServerConfig config) {
+    return new Compactor(etcd).start(config.etcd().compactionInterval());
+  }
+
+  void closeCompactor(@Disposes Compactor compactor) {
+    compactor.close();
   }
 
   @Produces
