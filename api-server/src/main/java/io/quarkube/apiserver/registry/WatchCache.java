@@ -50,6 +50,12 @@ final class WatchCache<T extends HasMetadata> {
   private final NavigableMap<String, StoredValue> state = new TreeMap<>();
   /** The revision {@link #state} is at: the newest change or progress notification seen. Guarded by lock. */
   private long stateRevision;
+  /**
+   * Guards {@link #watchers} and {@link #fanOut}, alone when a watch ends and inside {@link #lock} otherwise. A watch
+   * ends on the HTTP event loop (its client went away) and must not wait for {@link #lock}, which is held while the
+   * cache (re)starts by reading etcd: with etcd down, up to its 30 s timeout.
+   */
+  private final Object watchersLock = new Object();
   private final List<Watcher<T>> watchers = new ArrayList<>();
   /** A copy of {@link #watchers} for the fan-out, replaced on every change of the list. */
   private volatile Watcher<T>[] fanOut = newArray(0);
@@ -98,8 +104,10 @@ final class WatchCache<T extends HasMetadata> {
       for (Change<T> c : window) {
         c.forgetDecodedUnlessDelivering();
       }
-      watchers.add(w);
-      fanOut = watchers.toArray(newArray(watchers.size()));
+      synchronized (watchersLock) {
+        watchers.add(w);
+        fanOut = watchers.toArray(newArray(watchers.size()));
+      }
       return () -> remove(w);
     }
   }
@@ -129,7 +137,7 @@ final class WatchCache<T extends HasMetadata> {
   }
 
   private void remove(Watcher<T> w) {
-    synchronized (lock) {
+    synchronized (watchersLock) {
       if (watchers.remove(w)) {
         fanOut = watchers.toArray(newArray(watchers.size()));
       }
@@ -225,18 +233,20 @@ final class WatchCache<T extends HasMetadata> {
     public void onError(Throwable error) {
       Watcher<T>[] ended;
       synchronized (lock) {
-        if (!watchers.isEmpty()) {
+        if (fanOut.length > 0) {
           LOG.infof("watch cache of %s stops: %s; its %d watches end and their clients resume",
-              store.definition().groupResource(), error.toString(), watchers.size());
+              store.definition().groupResource(), error.toString(), fanOut.length);
         }
         StorageWatch s = source;
         source = null;
         window.clear();
         state.clear();
         stateRevision = 0;
-        ended = fanOut;
-        watchers.clear();
-        fanOut = newArray(0);
+        synchronized (watchersLock) {
+          ended = fanOut;
+          watchers.clear();
+          fanOut = newArray(0);
+        }
         if (s != null) {
           s.close();
         }

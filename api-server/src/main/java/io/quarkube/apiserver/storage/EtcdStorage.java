@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,6 +39,18 @@ public final class EtcdStorage implements Storage {
   private final Client watchClient;
   private final KV kv;
   private final Watch watch;
+  /**
+   * Where watch listeners hear of errors. jetcd calls a watch's onError while holding the lock that every
+   * {@code Watch.watch} call takes too, so a listener that waits for a lock of its own (the watch cache's, to stop)
+   * while another thread holds that lock and opens a watch (the watch cache restarting) deadlocked the API server
+   * the first time etcd restarted. Here listeners run on this thread, without jetcd's lock; one thread keeps the
+   * errors in order.
+   */
+  private final ExecutorService watchErrors = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "etcd-watch-errors");
+    t.setDaemon(true);
+    return t;
+  });
 
   public EtcdStorage(String... endpoints) {
     this.client = newClient(endpoints);
@@ -160,17 +175,16 @@ public final class EtcdStorage implements Storage {
 
       @Override
       public void onError(Throwable error) {
-        if (error instanceof CompactedException c) {
-          listener.onError(new StorageException.Compacted(afterRevision, c.getCompactedRevision()));
-        } else {
-          listener.onError(error);
-        }
+        Throwable reported = error instanceof CompactedException c
+            ? new StorageException.Compacted(afterRevision, c.getCompactedRevision())
+            : error;
+        reportLater(() -> listener.onError(reported));
       }
 
       @Override
       public void onCompleted() {
         if (!closedByUs.get()) {
-          listener.onError(new StorageException("watch closed by etcd"));
+          reportLater(() -> listener.onError(new StorageException("watch closed by etcd")));
         }
       }
     });
@@ -178,6 +192,14 @@ public final class EtcdStorage implements Storage {
       closedByUs.set(true);
       watcher.close();
     };
+  }
+
+  private void reportLater(Runnable report) {
+    try {
+      watchErrors.execute(report);
+    } catch (RejectedExecutionException e) {
+      // Closed: the process is stopping and nobody waits for the error any more.
+    }
   }
 
   /**
@@ -208,6 +230,7 @@ public final class EtcdStorage implements Storage {
 
   @Override
   public void close() {
+    watchErrors.shutdown();
     watchClient.close();
     client.close();
   }

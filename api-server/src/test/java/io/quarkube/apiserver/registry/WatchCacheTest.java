@@ -1,6 +1,7 @@
 package io.quarkube.apiserver.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,7 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -234,6 +237,26 @@ class WatchCacheTest {
   }
 
   @Test
+  void endingAWatchDoesNotWaitForTheCacheRestartingWhileEtcdDoesNotAnswer() throws Exception {
+    Fixture f = new Fixture(100);
+    StorageWatch ended = f.store.watch(f.ns, ListOptions.all(), f.now(), errorsTo(new LinkedBlockingQueue<>()));
+    f.storage.breakWatches(new StorageException("etcd went away"));
+    CountDownLatch etcdAnswers = new CountDownLatch(1);
+    f.storage.listGate = etcdAnswers;
+    long from = f.now();
+    CompletableFuture<StorageWatch> restarting = CompletableFuture.supplyAsync(
+        () -> f.store.watch(f.ns, ListOptions.all(), from, errorsTo(new LinkedBlockingQueue<>())));
+    while (f.storage.listsWaiting.get() == 0) {
+      Thread.sleep(5);
+    }
+    // The ended watch's client goes away (on the HTTP event loop) while the cache reads etcd to restart.
+    CompletableFuture.runAsync(ended::close).get(5, TimeUnit.SECONDS);
+    assertFalse(restarting.isDone());
+    etcdAnswers.countDown();
+    restarting.get(20, TimeUnit.SECONDS).close();
+  }
+
+  @Test
   void listsAtResourceVersionZeroComeFromTheCacheWithoutReadingEtcd() throws Exception {
     Fixture f = new Fixture(100);
     f.create("a", Map.of());
@@ -330,6 +353,9 @@ class WatchCacheTest {
     final AtomicInteger lists = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong maxListLimit = new java.util.concurrent.atomic.AtomicLong();
     final List<StorageWatchListener> listeners = new CopyOnWriteArrayList<>();
+    /** When set, lists wait for it: an etcd that does not answer. */
+    volatile CountDownLatch listGate;
+    final AtomicInteger listsWaiting = new AtomicInteger();
 
     CountingStorage(Storage delegate) {
       this.delegate = delegate;
@@ -376,6 +402,15 @@ class WatchCacheTest {
     public ListResult list(String prefix, String startAfter, long revision, long limit) {
       lists.incrementAndGet();
       maxListLimit.accumulateAndGet(limit, Math::max);
+      CountDownLatch gate = listGate;
+      if (gate != null) {
+        listsWaiting.incrementAndGet();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return delegate.list(prefix, startAfter, revision, limit);
     }
 

@@ -1,5 +1,8 @@
 package io.quarkube.conformance.node;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -113,5 +116,24 @@ final class RealNode {
       return p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase());
     });
     return pod(ns, name);
+  }
+
+  /** Stops one of the cluster's processes (TERM, by its pid file) and has the launcher start what is missing. */
+  static void restart(String component) throws Exception {
+    Path pidFile = RealNode.stateDir().resolve("run").resolve(component + ".pid");
+    long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+    ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(component + " not running"));
+    process.destroy();
+    process.onExit().get(60, TimeUnit.SECONDS);
+    Path launcher = Path.of("..", "quarkube").toAbsolutePath().normalize();
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--data-dir", RealNode.stateDir().toString(), "up")
+        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    // the cluster's own build and packages: nothing to build or install here
+    pb.environment().put("QUARKUBE_SKIP_BUILD", "1");
+    pb.environment().put("QUARKUBE_SKIP_INSTALL", "1");
+    Process up = pb.start();
+    String out = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(up.waitFor(300, TimeUnit.SECONDS), "quarkube up finished");
+    assertEquals(0, up.exitValue(), "quarkube up restarts " + component + ":\n" + out);
   }
 }
