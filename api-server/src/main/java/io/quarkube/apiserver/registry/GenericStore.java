@@ -440,26 +440,44 @@ public final class GenericStore<T extends HasMetadata> {
   private Written<T> guaranteedUpdate(String namespace, String name, String expectedResourceVersion,
       String subresource, boolean dryRun, String fieldManager, UnaryOperator<T> transform, boolean copyForTransform) {
     String key = key(namespace, name);
+    Current current = currentForWrite(key, name, dryRun);
     for (int attempt = 0; ; attempt++) {
-      StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
-      T old = decode(stored);
-      if (expectedResourceVersion != null && !expectedResourceVersion.isEmpty()
-          && !expectedResourceVersion.equals(old.getMetadata().getResourceVersion())) {
-        throw conflict(name);
+      StoredValue stored = current.value();
+      T old;
+      T updated;
+      VersionedJson json;
+      StoreHooks.Undo undo;
+      try {
+        old = decode(stored);
+        if (expectedResourceVersion != null && !expectedResourceVersion.isEmpty()
+            && !expectedResourceVersion.equals(old.getMetadata().getResourceVersion())) {
+          throw conflict(name);
+        }
+        // A second decode of the stored bytes is the transform's private copy (cheaper than serializing old again).
+        updated = transform.apply(copyForTransform ? decode(stored) : null);
+        metadataOf(updated);
+        updated.setApiVersion(definition.apiVersion());
+        updated = prepareUpdate(updated, old, subresource);
+        if (fieldManager != null) {
+          updated = trackManagedFields(old, updated, fieldManager, subresource);
+        }
+        json = VersionedJson.encode(updated);
+        if (Arrays.equals(json.stored(), stored.value())) {
+          if (!current.fresh()) {
+            current = read(key, name); // "nothing to change" is only known against etcd's value
+            continue;
+          }
+          return new Written<>(old, null);
+        }
+        undo = hooks.beginUpdate(updated, old, dryRun);
+      } catch (RuntimeException e) {
+        if (current.fresh()) {
+          throw e;
+        }
+        // Decided on the cache's value, which may be behind: decided again on etcd's before failing (as upstream).
+        current = read(key, name);
+        continue;
       }
-      // A second decode of the stored bytes is the transform's private copy (cheaper than serializing old again).
-      T updated = transform.apply(copyForTransform ? decode(stored) : null);
-      metadataOf(updated);
-      updated.setApiVersion(definition.apiVersion());
-      updated = prepareUpdate(updated, old, subresource);
-      if (fieldManager != null) {
-        updated = trackManagedFields(old, updated, fieldManager, subresource);
-      }
-      VersionedJson json = VersionedJson.encode(updated);
-      if (Arrays.equals(json.stored(), stored.value())) {
-        return new Written<>(old, null);
-      }
-      StoreHooks.Undo undo = hooks.beginUpdate(updated, old, dryRun);
       boolean written = false;
       try {
         if (dryRun) {
@@ -490,6 +508,7 @@ public final class GenericStore<T extends HasMetadata> {
         if (conditional || attempt >= MAX_UNCONDITIONAL_RETRIES) {
           throw conflict(name);
         }
+        current = new Current(e.current(), true); // the failed transaction read etcd's value: no read needed
       } catch (StorageException e) {
         throw storageFailure(e);
       } finally {
@@ -599,14 +618,42 @@ public final class GenericStore<T extends HasMetadata> {
     return "status".equals(subresource) ? SPEC : io.quarkube.machinery.apply.FieldSet.empty();
   }
 
+  /** A key's value a write starts from, and whether it was read from etcd ({@code fresh}) or the watch cache. */
+  private record Current(StoredValue value, boolean fresh) {}
+
+  /**
+   * The value a write's first attempt starts from: the watch cache's, when it follows etcd and holds the key (upstream's
+   * cachedExistingObject: a binding, a status update or a delete then reads nothing from etcd, whose linearizable
+   * reads wait behind every pending write), else etcd's. Every write compares the mod revision it started from, so a
+   * value that is behind costs a retry, never a lost update; dry runs read etcd.
+   */
+  private Current currentForWrite(String key, String name, boolean dryRun) {
+    WatchCache<T> cache = watchCache;
+    StoredValue cached = cache == null || dryRun ? null : cache.current(key);
+    return cached != null ? new Current(cached, false) : read(key, name);
+  }
+
+  private Current read(String key, String name) {
+    return new Current(storage.get(key).orElseThrow(() -> notFound(name)), true);
+  }
+
   // ---------------------------------------------------------------- delete
 
   public DeleteResult<T> delete(String namespace, String name, DeleteOptions options) {
     String key = key(namespace, name);
+    Current start = currentForWrite(key, name, options.dryRun());
     for (int attempt = 0; ; attempt++) {
-      StoredValue stored = storage.get(key).orElseThrow(() -> notFound(name));
+      StoredValue stored = start.value();
       T current = decode(stored);
       ObjectMeta meta = current.getMetadata();
+      boolean preconditionsHold = (options.preconditionUid() == null
+          || options.preconditionUid().equals(meta.getUid()))
+          && (options.preconditionResourceVersion() == null
+          || options.preconditionResourceVersion().equals(meta.getResourceVersion()));
+      if (!preconditionsHold && !start.fresh()) {
+        start = read(key, name); // the cache may be behind: preconditions fail only against etcd's value
+        continue;
+      }
       if (options.preconditionUid() != null && !options.preconditionUid().equals(meta.getUid())) {
         throw ApiException.conflict(definition.group(), definition.resource(), name,
             "Precondition failed: UID in precondition: " + options.preconditionUid() + ", UID in object meta: "
@@ -651,6 +698,10 @@ public final class GenericStore<T extends HasMetadata> {
           nextMeta.setDeletionGracePeriodSeconds(0L);
         }
         byte[] bytes = storedBytes(next);
+        if (Arrays.equals(bytes, stored.value()) && !start.fresh()) {
+          start = read(key, name);
+          continue;
+        }
         if (Arrays.equals(bytes, stored.value()) || options.dryRun()) {
           return new DeleteResult<>(options.dryRun() ? next : current, false, 0);
         }
@@ -664,6 +715,7 @@ public final class GenericStore<T extends HasMetadata> {
         if (attempt >= MAX_UNCONDITIONAL_RETRIES) {
           throw conflict(name);
         }
+        start = new Current(e.current(), true);
       } catch (StorageException e) {
         throw storageFailure(e);
       }

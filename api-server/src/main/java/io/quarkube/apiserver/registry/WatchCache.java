@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,8 +46,13 @@ final class WatchCache<T extends HasMetadata> {
   /** The window: every change after {@link #windowStart}, oldest first. Guarded by lock. */
   private final ArrayDeque<Change<T>> window = new ArrayDeque<>();
   private long windowStart;
-  /** The current value of every key of the resource, in key order. Guarded by lock. */
-  private final NavigableMap<String, StoredValue> state = new TreeMap<>();
+  /**
+   * The current value of every key of the resource, in key order. Written under lock; {@link #current} reads one key
+   * without it (a write's first attempt must not wait for a cache restart reading etcd).
+   */
+  private final NavigableMap<String, StoredValue> state = new ConcurrentSkipListMap<>();
+  /** Whether {@link #state} follows etcd: set once loaded and watched, cleared when the etcd watch breaks. */
+  private volatile boolean following;
   /** The revision {@link #state} is at: the newest change or progress notification seen. Guarded by lock. */
   private long stateRevision;
   /**
@@ -131,6 +136,15 @@ final class WatchCache<T extends HasMetadata> {
     }
   }
 
+  /**
+   * The value of {@code key} as the cache last saw it, or null when the cache does not follow etcd now or has not seen
+   * the key. It may be behind etcd: writes start from it and compare its revision (upstream's cachedExistingObject),
+   * so a stale value costs one retry, and no read of etcd is needed when it is current.
+   */
+  StoredValue current(String key) {
+    return following ? state.get(key) : null;
+  }
+
   /** The number of API watches this cache serves now (for metrics and tests). */
   int watcherCount() {
     return fanOut.length;
@@ -154,6 +168,7 @@ final class WatchCache<T extends HasMetadata> {
     windowStart = from;
     LOG.debugf("watch cache of %s starts at revision %d", store.definition().groupResource(), from);
     source = storage.watch(prefix, from, new Feed());
+    following = true;
   }
 
   /** Fills {@link #state} from etcd, a page at a time at one revision, and answers that revision. */
@@ -239,6 +254,7 @@ final class WatchCache<T extends HasMetadata> {
         }
         StorageWatch s = source;
         source = null;
+        following = false;
         window.clear();
         state.clear();
         stateRevision = 0;

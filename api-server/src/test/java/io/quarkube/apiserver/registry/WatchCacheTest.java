@@ -18,6 +18,7 @@ import io.quarkube.apiserver.selection.LabelSelector;
 import io.quarkube.apiserver.storage.EtcdStorage;
 import io.quarkube.apiserver.storage.ListResult;
 import io.quarkube.apiserver.storage.Storage;
+import io.quarkube.apiserver.storage.StorageEvent;
 import io.quarkube.apiserver.storage.StorageException;
 import io.quarkube.apiserver.storage.StorageWatch;
 import io.quarkube.apiserver.storage.StorageWatchListener;
@@ -286,6 +287,50 @@ class WatchCacheTest {
   }
 
   @Test
+  void writesStartFromTheCachedValueAndABehindCacheCostsARetryNotAnUpdate() throws Exception {
+    Fixture f = new Fixture(100);
+    f.store.watch(f.ns, ListOptions.all(), f.now(), GenericStoreTest.listener(new LinkedBlockingQueue<>())).close();
+    f.create("a", Map.of());
+    awaitCacheSees(f, "a");
+
+    int reads = f.storage.gets.get();
+    f.store.guaranteedUpdate(f.ns, "a", null, null, false, cm -> label(cm, "first", "1"));
+    assertEquals(reads, f.storage.gets.get(), "the update started from the cache's value: no read of etcd");
+
+    // The cache falls behind: another API server (a store without a cache) writes while the cache's feed waits.
+    CountDownLatch feed = new CountDownLatch(1);
+    f.storage.eventGate = feed;
+    GenericStore<HasMetadata> other = new Registry(ResourceCatalog.builtIn(), etcd, Clock.systemUTC())
+        .store("", "v1", "configmaps").orElseThrow();
+    other.guaranteedUpdate(f.ns, "a", null, null, false, cm -> label(cm, "other", "2"));
+    HasMetadata updated = f.store.guaranteedUpdate(f.ns, "a", null, null, false, cm -> label(cm, "second", "3"));
+    feed.countDown();
+    assertEquals(Map.of("first", "1", "other", "2", "second", "3"), updated.getMetadata().getLabels(),
+        "the stale start lost its transaction and was retried on etcd's value");
+    assertEquals(Map.of("first", "1", "other", "2", "second", "3"), f.store.get(f.ns, "a").getMetadata().getLabels());
+    // A conditional update naming etcd's revision, which the cache has not seen yet, is checked against etcd.
+    f.storage.eventGate = new CountDownLatch(1);
+    String rv = other.guaranteedUpdate(f.ns, "a", null, null, false, cm -> label(cm, "third", "4"))
+        .getMetadata().getResourceVersion();
+    f.store.guaranteedUpdate(f.ns, "a", rv, null, false, cm -> label(cm, "fourth", "5"));
+    f.storage.eventGate.countDown();
+    f.storage.eventGate = null;
+
+    awaitCacheSees(f, "a");
+    reads = f.storage.gets.get();
+    assertTrue(f.store.delete(f.ns, "a", DeleteOptions.defaults()).deleted());
+    assertEquals(reads, f.storage.gets.get(), "the delete started from the cache's value");
+  }
+
+  private static HasMetadata label(HasMetadata object, String key, String value) {
+    Map<String, String> labels = new java.util.HashMap<>(
+        object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels());
+    labels.put(key, value);
+    object.getMetadata().setLabels(labels);
+    return object;
+  }
+
+  @Test
   void theCacheLoadsTheCurrentStateInPagesWhenItStarts() throws Exception {
     Fixture f = new Fixture(100);
     for (int i = 0; i < 7; i++) {
@@ -353,6 +398,9 @@ class WatchCacheTest {
     final AtomicInteger lists = new AtomicInteger();
     final java.util.concurrent.atomic.AtomicLong maxListLimit = new java.util.concurrent.atomic.AtomicLong();
     final List<StorageWatchListener> listeners = new CopyOnWriteArrayList<>();
+    final AtomicInteger gets = new AtomicInteger();
+    /** When set, watch events wait for it before they reach the cache: a cache behind etcd. */
+    volatile CountDownLatch eventGate;
     /** When set, lists wait for it: an etcd that does not answer. */
     volatile CountDownLatch listGate;
     final AtomicInteger listsWaiting = new AtomicInteger();
@@ -371,7 +419,30 @@ class WatchCacheTest {
     public StorageWatch watch(String prefix, long afterRevision, StorageWatchListener listener) {
       watches.incrementAndGet();
       listeners.add(listener);
-      StorageWatch w = delegate.watch(prefix, afterRevision, listener);
+      StorageWatch w = delegate.watch(prefix, afterRevision, new StorageWatchListener() {
+        @Override
+        public void onEvents(List<StorageEvent> events) {
+          CountDownLatch gate = eventGate;
+          if (gate != null) {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          listener.onEvents(events);
+        }
+
+        @Override
+        public void onProgress(long revision) {
+          listener.onProgress(revision);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+          listener.onError(error);
+        }
+      });
       return () -> {
         listeners.remove(listener);
         w.close();
@@ -385,6 +456,7 @@ class WatchCacheTest {
 
     @Override
     public Optional<StoredValue> get(String key) {
+      gets.incrementAndGet();
       return delegate.get(key);
     }
 
