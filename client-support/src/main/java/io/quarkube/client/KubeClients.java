@@ -9,6 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
 /**
@@ -49,6 +52,11 @@ public final class KubeClients {
     // What Config.fromKubeconfig does after merging (its postAutoConfigure): the server URL ends with a slash.
     if (config.getMasterUrl() != null && !config.getMasterUrl().endsWith("/")) {
       config.setMasterUrl(config.getMasterUrl() + "/");
+    }
+    // Fabric8 reads a client key as RSA unless told otherwise; the launcher makes the components' keys ECDSA.
+    String keyAlgorithm = clientKeyAlgorithm(config);
+    if (keyAlgorithm != null) {
+      config.setClientKeyAlgo(keyAlgorithm);
     }
     // Here rather than in client(): every component's configuration comes from this method, also the scheduler's,
     // which builds its client itself (its own serialization).
@@ -94,6 +102,44 @@ public final class KubeClients {
   /** A client for the kubeconfig named by {@code -Dquarkube.kubeconfig}. */
   public static KubernetesClient fromSystemProperty() {
     return client(config(kubeconfigPath()));
+  }
+
+  /**
+   * The algorithm of the client key of {@code config} ("EC" or "RSA"), as Fabric8 needs to be told it; null without a
+   * client key or when it cannot be read (Fabric8 then reports the problem when it loads the key).
+   */
+  static String clientKeyAlgorithm(Config config) {
+    String pem;
+    try {
+      if (config.getClientKeyData() != null && !config.getClientKeyData().isBlank()) {
+        pem = new String(Base64.getMimeDecoder().decode(config.getClientKeyData()), StandardCharsets.UTF_8);
+      } else if (config.getClientKeyFile() != null && !config.getClientKeyFile().isBlank()) {
+        pem = Files.readString(Path.of(config.getClientKeyFile()), StandardCharsets.UTF_8);
+      } else {
+        return null;
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+    if (pem.contains("BEGIN EC PRIVATE KEY")) {
+      return "EC";
+    }
+    if (pem.contains("BEGIN RSA PRIVATE KEY")) {
+      return "RSA";
+    }
+    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
+    int end = pem.indexOf("-----END PRIVATE KEY-----");
+    if (begin < 0 || end < begin) {
+      return null;
+    }
+    try {
+      byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
+      // A PKCS#8 key names its algorithm inside; the EC key factory accepts only EC keys.
+      KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+      return "EC";
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return "RSA";
+    }
   }
 
   /** The cluster CA certificate(s) of {@code config} in PEM, or null when the kubeconfig names none. */

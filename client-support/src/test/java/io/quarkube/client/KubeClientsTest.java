@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.internal.SSLUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,49 @@ class KubeClientsTest {
     assertEquals(fabric8.getClientKeyFile(), lean.getClientKeyFile());
     assertEquals(fabric8.getNamespace(), lean.getNamespace());
     assertEquals(fabric8.getCurrentContext().getName(), lean.getCurrentContext().getName());
+  }
+
+  @Test
+  void ecdsaAndRsaClientKeysBothLoad(@TempDir Path dir) throws Exception {
+    for (String algorithm : new String[] {"EC", "RSA"}) {
+      Path key = dir.resolve(algorithm + ".key");
+      Path cert = dir.resolve(algorithm + ".crt");
+      // As the launcher makes them: a PKCS#8 key (openssl genpkey) and its certificate.
+      String newkey = algorithm.equals("EC") ? "ec" : "rsa:2048";
+      List<String> command = new java.util.ArrayList<>(List.of("openssl", "req", "-x509", "-newkey", newkey));
+      if (algorithm.equals("EC")) {
+        command.addAll(List.of("-pkeyopt", "ec_paramgen_curve:P-256"));
+      }
+      command.addAll(List.of("-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-subj", "/CN=test",
+          "-days", "1"));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      assertEquals(0, p.waitFor(), "openssl made the key");
+      Path file = dir.resolve(algorithm + ".kubeconfig");
+      Files.writeString(file, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: c
+            cluster: {server: "https://127.0.0.1:1"}
+          users:
+          - name: u
+            user:
+              client-certificate-data: %s
+              client-key-data: %s
+          contexts:
+          - name: c
+            context: {cluster: c, user: u}
+          current-context: c
+          """.formatted(base64(cert), base64(key)));
+      Config config = KubeClients.config(file);
+      assertEquals(algorithm, config.getClientKeyAlgo());
+      assertEquals(1, SSLUtils.keyManagers(config).length, "Fabric8 loads the " + algorithm + " client key");
+    }
+  }
+
+  private static String base64(Path file) throws Exception {
+    return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
   }
 
   @Test

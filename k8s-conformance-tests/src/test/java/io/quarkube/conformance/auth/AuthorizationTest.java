@@ -168,8 +168,9 @@ class AuthorizationTest {
           + "modify node \"" + other + "\""), label.err());
       // What a kubelet does to report status (kubectl's patch --subresource=status would first GET pods/status,
       // which no kubelet may): PUT the status of the pod it read.
-      try (KubernetesClient asKubelet = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(
-          Files.readString(kubelet))).build()) {
+      Config kubeletConfig = Config.fromKubeconfig(Files.readString(kubelet));
+      kubeletConfig.setClientKeyAlgo("EC"); // the launcher makes the components' client keys ECDSA
+      try (KubernetesClient asKubelet = new KubernetesClientBuilder().withConfig(kubeletConfig).build()) {
         Pod pod = asKubelet.pods().inNamespace(ns).withName("on-other").get();
         pod.setStatus(new PodStatusBuilder().withPhase("Failed").build());
         KubernetesClientException e = assertThrows(KubernetesClientException.class,
