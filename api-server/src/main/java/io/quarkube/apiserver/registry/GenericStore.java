@@ -773,24 +773,11 @@ public final class GenericStore<T extends HasMetadata> {
     }
     // Without a cache (or from before its window) a direct etcd watch, translated exactly as the cache does.
     WatchCache.Watcher<T> direct = new WatchCache.Watcher<>(this, prefix(namespace), filter, start, listener);
-    return storage.watch(prefix(namespace), start, new StorageWatchListener() {
-      @Override
-      public void onEvents(List<StorageEvent> events) {
-        for (StorageEvent e : events) {
-          direct.deliver(new WatchCache.Change<>(GenericStore.this, e));
-        }
+    return storage.watch(prefix(namespace), start, StorageWatchListener.of(events -> {
+      for (StorageEvent e : events) {
+        direct.deliver(new WatchCache.Change<>(this, e));
       }
-
-      @Override
-      public void onProgress(long revision) {
-        listener.onProgress(revision);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        listener.onError(error);
-      }
-    });
+    }, listener::onProgress, listener::onError));
   }
 
   /** Receives the events of {@link #watch}. */

@@ -1,6 +1,8 @@
 package io.quarkube.apiserver.storage;
 
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /** Receives a storage watch's events; calls are serialised and in revision order. */
 public interface StorageWatchListener {
@@ -11,4 +13,25 @@ public interface StorageWatchListener {
   default void onProgress(long revision) {}
 
   void onError(Throwable error);
+
+  /** A listener made of three functions (wrappers that change the events and pass the rest on). */
+  static StorageWatchListener of(Consumer<List<StorageEvent>> events, LongConsumer progress,
+      Consumer<Throwable> errors) {
+    return new StorageWatchListener() {
+      @Override
+      public void onEvents(List<StorageEvent> e) {
+        events.accept(e);
+      }
+
+      @Override
+      public void onProgress(long revision) {
+        progress.accept(revision);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        errors.accept(error);
+      }
+    };
+  }
 }

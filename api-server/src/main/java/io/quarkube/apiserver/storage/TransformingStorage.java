@@ -88,27 +88,14 @@ public final class TransformingStorage implements Storage {
 
   @Override
   public StorageWatch watch(String prefix, long afterRevision, StorageWatchListener listener) {
-    return delegate.watch(prefix, afterRevision, new StorageWatchListener() {
-      @Override
-      public void onEvents(List<StorageEvent> events) {
-        List<StorageEvent> plain = new ArrayList<>(events.size());
-        for (StorageEvent e : events) {
-          plain.add(new StorageEvent(e.type(), e.key(), in(e.key(), e.value()), in(e.key(), e.previous()),
-              e.revision()));
-        }
-        listener.onEvents(plain);
+    return delegate.watch(prefix, afterRevision, StorageWatchListener.of(events -> {
+      List<StorageEvent> plain = new ArrayList<>(events.size());
+      for (StorageEvent e : events) {
+        plain.add(new StorageEvent(e.type(), e.key(), in(e.key(), e.value()), in(e.key(), e.previous()),
+            e.revision()));
       }
-
-      @Override
-      public void onProgress(long revision) {
-        listener.onProgress(revision);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        listener.onError(error);
-      }
-    });
+      listener.onEvents(plain);
+    }, listener::onProgress, listener::onError));
   }
 
   @Override

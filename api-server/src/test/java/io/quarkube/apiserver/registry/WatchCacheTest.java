@@ -419,30 +419,17 @@ class WatchCacheTest {
     public StorageWatch watch(String prefix, long afterRevision, StorageWatchListener listener) {
       watches.incrementAndGet();
       listeners.add(listener);
-      StorageWatch w = delegate.watch(prefix, afterRevision, new StorageWatchListener() {
-        @Override
-        public void onEvents(List<StorageEvent> events) {
-          CountDownLatch gate = eventGate;
-          if (gate != null) {
-            try {
-              gate.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
+      StorageWatch w = delegate.watch(prefix, afterRevision, StorageWatchListener.of(events -> {
+        CountDownLatch gate = eventGate;
+        if (gate != null) {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
           }
-          listener.onEvents(events);
         }
-
-        @Override
-        public void onProgress(long revision) {
-          listener.onProgress(revision);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-          listener.onError(error);
-        }
-      });
+        listener.onEvents(events);
+      }, listener::onProgress, listener::onError));
       return () -> {
         listeners.remove(listener);
         w.close();
