@@ -29,17 +29,7 @@ class LargeAnswersTest {
       }
       assertEquals(12, s.list(prefix, null, 0, 0).items().size());
       // A watch started before the writes gets all of them in its first answers, which etcd batches.
-      StorageWatch w = s.watch(prefix, from, new StorageWatchListener() {
-        @Override
-        public void onEvents(List<StorageEvent> e) {
-          events.addAll(e);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-          errors.add(error);
-        }
-      });
+      StorageWatch w = s.watch(prefix, from, StorageWatchListener.of(events::addAll, r -> { }, errors::add));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (events.size() < 12 && errors.isEmpty() && System.nanoTime() < deadline) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
