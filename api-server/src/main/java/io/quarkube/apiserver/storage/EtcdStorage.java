@@ -66,7 +66,12 @@ public final class EtcdStorage implements Storage {
   private static Client newClient(String... endpoints) {
     // No cap on answers: a LIST of 10,000 pods, or a watch response batching a burst of creates, is well above gRPC's
     // 4 MiB default (etcd's Go client, which upstream uses, allows up to 2 GiB too).
-    return Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
+    // Not waitForReady (jetcd's default): with it a request made while etcd is down waits for the connection with
+    // no deadline, outlives this class's 30 s timeout and the API error it caused, and is applied when etcd comes
+    // back (a create reported as failed appeared a minute later). Without it such a request fails as unavailable
+    // (after jetcd's own retries), and /readyz says so at once instead of after 30 s.
+    return Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).waitForReady(false)
+        .build();
   }
 
   @Override

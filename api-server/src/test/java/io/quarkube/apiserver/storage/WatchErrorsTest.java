@@ -1,6 +1,8 @@
 package io.quarkube.apiserver.storage;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkube.testing.EtcdServer;
@@ -10,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A watch's error reaches its listener without jetcd's internal lock held. jetcd reports a broken watch while holding
+ * etcd going away, against a real etcd that is stopped. A watch's error reaches its listener without jetcd's internal lock held. jetcd reports a broken watch while holding
  * the lock that opening a watch takes too; the watch cache stopping on that error (waiting for its own lock) while
  * another thread restarted the cache under that lock (opening a watch) deadlocked the whole API server when etcd
  * restarted.
@@ -23,6 +25,23 @@ class WatchErrorsTest {
     @Override
     public void onError(Throwable error) {}
   };
+
+  @Test
+  void aWriteWhileEtcdIsDownFailsAsUnavailableRatherThanWaitingForIt() {
+    EtcdServer etcd = EtcdServer.start();
+    try (EtcdStorage storage = new EtcdStorage(etcd.endpoint())) {
+      storage.create("/registry/configmaps/default/before", new byte[] {'{', '}'});
+      etcd.close();
+      // A request left waiting for etcd (jetcd's waitForReady) outlived the timeout that answered the client with
+      // an error, and was applied once etcd came back: the failure must be a definite one.
+      StorageException e = assertThrows(StorageException.class,
+          () -> storage.create("/registry/configmaps/default/during", new byte[] {'{', '}'}));
+      assertFalse(e.getMessage().contains("timed out"), e.getMessage());
+      assertThrows(StorageException.class, storage::currentRevision);
+    } finally {
+      etcd.close();
+    }
+  }
 
   @Test
   void aListenerMayWaitForAnotherThreadOpeningAWatchWhenEtcdGoesAway() throws Exception {
