@@ -8,6 +8,7 @@ import io.quarkube.apiserver.auth.Authenticator;
 import io.quarkube.apiserver.auth.Authorizer;
 import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.registry.StorageFailures;
 import io.quarkube.apiserver.storage.StorageException;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.apiserver.security.SecurityChain;
@@ -148,7 +149,7 @@ public class ApiRoutes {
     } catch (StorageException e) {
       // etcd unreachable or too slow: expected in an outage, so one line and no stack trace.
       LOG.warnf("%s %s failed: %s", ctx.request().method(), ctx.request().uri(), e.getMessage());
-      responses.error(ctx, ApiException.internal(e.getMessage()));
+      responses.error(ctx, StorageFailures.toApi(e));
     } catch (RuntimeException e) {
       LOG.errorf(e, "%s %s failed", ctx.request().method(), ctx.request().uri());
       responses.error(ctx, ApiException.internal(e.toString()));

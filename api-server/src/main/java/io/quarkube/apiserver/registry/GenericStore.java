@@ -943,7 +943,7 @@ public final class GenericStore<T extends HasMetadata> {
   }
 
   private static ApiException storageFailure(StorageException e) {
-    return ApiException.internal(e.getMessage());
+    return StorageFailures.toApi(e);
   }
 
   private static <E> List<E> nullToEmpty(List<E> list) {

@@ -302,7 +302,7 @@ public final class EtcdStorage implements Storage {
     } catch (ExecutionException e) {
       throw new StorageException("etcd request failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new StorageException("etcd request timed out after " + TIMEOUT.toSeconds() + "s", e);
+      throw new StorageException.Timeout("etcd request timed out after " + TIMEOUT.toSeconds() + "s", e);
     }
   }
 }

@@ -10,6 +10,13 @@ public class StorageException extends RuntimeException {
     super(message);
   }
 
+  /** etcd did not answer in time: the request may or may not have been applied. */
+  public static final class Timeout extends StorageException {
+    public Timeout(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Create found the key already there. */
   public static final class KeyExists extends StorageException {
     public KeyExists(String key) {
