@@ -32,6 +32,9 @@ public class HealthRoutes {
         "platform": "linux/amd64"
       }""";
 
+  /** Upstream's {@code --etcd-healthcheck-timeout} default. */
+  private static final java.time.Duration ETCD_CHECK_TIMEOUT = java.time.Duration.ofSeconds(2);
+
   private final ReadinessChecks checks;
 
   public HealthRoutes(Storage storage, SystemNamespaces bootstrap, CustomResourceDefinitions crds,
@@ -41,7 +44,7 @@ public class HealthRoutes {
     this.checks = new ReadinessChecks(List.of(
         new ReadinessChecks.Check("ping", () -> null),
         new ReadinessChecks.Check("etcd", () -> {
-          storage.currentRevision();
+          storage.checkHealthy(ETCD_CHECK_TIMEOUT);
           return null;
         }),
         new ReadinessChecks.Check("informer-sync", () -> security.cachesSynced() ? null : "not finished"),

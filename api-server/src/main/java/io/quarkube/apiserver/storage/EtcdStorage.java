@@ -145,8 +145,17 @@ public final class EtcdStorage implements Storage {
 
   @Override
   public long currentRevision() {
-    // A read of a key that never exists still carries the cluster's newest revision in its header.
-    return await(kv.get(bytes("/registry/\0revision-probe"))).getHeader().getRevision();
+    return await(probe()).getHeader().getRevision();
+  }
+
+  @Override
+  public void checkHealthy(Duration timeout) {
+    await(probe(), timeout);
+  }
+
+  /** A read of a key that never exists: its answer still carries the cluster's newest revision in its header. */
+  private CompletableFuture<GetResponse> probe() {
+    return kv.get(bytes("/registry/\0revision-probe"));
   }
 
   @Override
@@ -294,15 +303,19 @@ public final class EtcdStorage implements Storage {
   }
 
   private static <T> T await(CompletableFuture<T> f) {
+    return await(f, TIMEOUT);
+  }
+
+  private static <T> T await(CompletableFuture<T> f, Duration timeout) {
     try {
-      return f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StorageException("interrupted", e);
     } catch (ExecutionException e) {
       throw new StorageException("etcd request failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new StorageException.Timeout("etcd request timed out after " + TIMEOUT.toSeconds() + "s", e);
+      throw new StorageException.Timeout("etcd request timed out after " + timeout.toSeconds() + "s", e);
     }
   }
 }

@@ -35,6 +35,14 @@ public interface Storage extends AutoCloseable {
   long currentRevision();
 
   /**
+   * Throws unless etcd answers a read within {@code timeout} (upstream's {@code --etcd-healthcheck-timeout}, 2 s), for
+   * {@code /readyz}: a stuck etcd must not hold a probe for a whole request timeout.
+   */
+  default void checkHealthy(java.time.Duration timeout) {
+    currentRevision();
+  }
+
+  /**
    * Streams every change under {@code prefix} after {@code afterRevision}, in revision order. A compacted start
    * revision ends the watch through {@link StorageWatchListener#onError} with {@link StorageException.Compacted}.
    */

@@ -87,6 +87,11 @@ public final class TransformingStorage implements Storage {
   }
 
   @Override
+  public void checkHealthy(java.time.Duration timeout) {
+    delegate.checkHealthy(timeout);
+  }
+
+  @Override
   public StorageWatch watch(String prefix, long afterRevision, StorageWatchListener listener) {
     return delegate.watch(prefix, afterRevision, StorageWatchListener.of(events -> {
       List<StorageEvent> plain = new ArrayList<>(events.size());

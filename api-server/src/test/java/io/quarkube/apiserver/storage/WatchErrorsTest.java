@@ -1,11 +1,13 @@
 package io.quarkube.apiserver.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkube.testing.EtcdServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,29 @@ class WatchErrorsTest {
     } finally {
       etcd.close();
     }
+  }
+
+  @Test
+  void theHealthCheckGivesUpOnAStuckEtcdAfterItsOwnTimeout() throws Exception {
+    EtcdServer etcd = EtcdServer.start();
+    try (EtcdStorage storage = new EtcdStorage(etcd.endpoint())) {
+      storage.checkHealthy(Duration.ofSeconds(2));
+      signal(etcd, "STOP"); // alive but not answering
+      try {
+        StorageException e = assertThrows(StorageException.Timeout.class,
+            () -> storage.checkHealthy(Duration.ofSeconds(2)));
+        assertEquals("etcd request timed out after 2s", e.getMessage());
+      } finally {
+        signal(etcd, "CONT");
+      }
+    } finally {
+      etcd.close();
+    }
+  }
+
+  private static void signal(EtcdServer etcd, String signal) throws Exception {
+    long pid = etcd.pid().orElseThrow();
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
   }
 
   @Test
