@@ -51,8 +51,6 @@ final class WatchCache<T extends HasMetadata> {
    * without it (a write's first attempt must not wait for a cache restart reading etcd).
    */
   private final NavigableMap<String, StoredValue> state = new ConcurrentSkipListMap<>();
-  /** Whether {@link #state} follows etcd: set once loaded and watched, cleared when the etcd watch breaks. */
-  private volatile boolean following;
   /** The revision {@link #state} is at: the newest change or progress notification seen. Guarded by lock. */
   private long stateRevision;
   /**
@@ -64,8 +62,11 @@ final class WatchCache<T extends HasMetadata> {
   private final List<Watcher<T>> watchers = new ArrayList<>();
   /** A copy of {@link #watchers} for the fan-out, replaced on every change of the list. */
   private volatile Watcher<T>[] fanOut = newArray(0);
-  /** The etcd watch feeding the cache; null while not running (before the first watch, after an error). */
-  private StorageWatch source;
+  /**
+   * The etcd watch feeding the cache; null while not running (before the first watch, while it loads, after an
+   * error). Written under lock; volatile for {@link #current}, which serves {@link #state} only while it is set.
+   */
+  private volatile StorageWatch source;
 
   /**
    * How many changes the window keeps: those younger than {@code retention}, but never fewer than {@code min} nor more
@@ -142,7 +143,7 @@ final class WatchCache<T extends HasMetadata> {
    * so a stale value costs one retry, and no read of etcd is needed when it is current.
    */
   StoredValue current(String key) {
-    return following ? state.get(key) : null;
+    return source != null ? state.get(key) : null;
   }
 
   /** The number of API watches this cache serves now (for metrics and tests). */
@@ -168,7 +169,6 @@ final class WatchCache<T extends HasMetadata> {
     windowStart = from;
     LOG.debugf("watch cache of %s starts at revision %d", store.definition().groupResource(), from);
     source = storage.watch(prefix, from, new Feed());
-    following = true;
   }
 
   /** Fills {@link #state} from etcd, a page at a time at one revision, and answers that revision. */
@@ -254,7 +254,6 @@ final class WatchCache<T extends HasMetadata> {
         }
         StorageWatch s = source;
         source = null;
-        following = false;
         window.clear();
         state.clear();
         stateRevision = 0;
