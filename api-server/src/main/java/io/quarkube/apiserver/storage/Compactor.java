@@ -92,11 +92,8 @@ public final class Compactor implements AutoCloseable {
     try {
       etcd.compact(revision);
       LOG.infof("compacted etcd's history up to revision %d", revision);
-    } catch (StorageException e) {
+    } catch (StorageException.Compacted e) {
       // Already compacted at or past it (etcdctl, another API server): the history is gone all the same.
-      if (!String.valueOf(e.getMessage()).contains("compacted")) {
-        throw e;
-      }
     }
   }
 

@@ -237,9 +237,16 @@ public final class EtcdStorage implements Storage {
     }
   }
 
-  /** Compacts etcd's history up to {@code revision}; for tests of 410 Gone and for the compactor. */
+  /**
+   * Compacts etcd's history up to {@code revision}; for tests of 410 Gone and for the compactor. Throws
+   * {@link StorageException.Compacted} when etcd has already compacted at or past it.
+   */
   public void compact(long revision) {
-    await(client.getKVClient().compact(revision));
+    try {
+      await(client.getKVClient().compact(revision));
+    } catch (StorageException e) {
+      throw asCompacted(e, revision);
+    }
   }
 
   @Override
