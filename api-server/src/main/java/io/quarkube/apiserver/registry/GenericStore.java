@@ -373,7 +373,7 @@ public final class GenericStore<T extends HasMetadata> {
           object.getMetadata().setName(generateName(object.getMetadata().getGenerateName()));
           json = VersionedJson.encode(object);
         } catch (StorageException e) {
-          throw storageFailure(e);
+          throw StorageFailures.toApi(e);
         }
       }
     } finally {
@@ -510,7 +510,7 @@ public final class GenericStore<T extends HasMetadata> {
         }
         current = new Current(e.current(), true); // the failed transaction read etcd's value: no read needed
       } catch (StorageException e) {
-        throw storageFailure(e);
+        throw StorageFailures.toApi(e);
       } finally {
         if (!written) {
           undo.run();
@@ -717,7 +717,7 @@ public final class GenericStore<T extends HasMetadata> {
         }
         start = new Current(e.current(), true);
       } catch (StorageException e) {
-        throw storageFailure(e);
+        throw StorageFailures.toApi(e);
       }
     }
   }
@@ -940,10 +940,6 @@ public final class GenericStore<T extends HasMetadata> {
   private ApiException conflict(String name) {
     return ApiException.conflict(definition.group(), definition.resource(), name,
         "the object has been modified; please apply your changes to the latest version and try again");
-  }
-
-  private static ApiException storageFailure(StorageException e) {
-    return StorageFailures.toApi(e);
   }
 
   private static <E> List<E> nullToEmpty(List<E> list) {
