@@ -66,27 +66,32 @@ class KubeClientsTest {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       assertEquals(0, p.waitFor(), "openssl made the key");
-      Path file = dir.resolve(algorithm + ".kubeconfig");
-      Files.writeString(file, """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: c
-            cluster: {server: "https://127.0.0.1:1"}
-          users:
-          - name: u
-            user:
-              client-certificate-data: %s
-              client-key-data: %s
-          contexts:
-          - name: c
-            context: {cluster: c, user: u}
-          current-context: c
-          """.formatted(base64(cert), base64(key)));
+      Path file = oneUserKubeconfig(dir.resolve(algorithm + ".kubeconfig"), """
+          client-certificate-data: %s
+          client-key-data: %s""".formatted(base64(cert), base64(key)));
       Config config = KubeClients.config(file);
       assertEquals(algorithm, config.getClientKeyAlgo());
       assertEquals(1, SSLUtils.keyManagers(config).length, "Fabric8 loads the " + algorithm + " client key");
     }
+  }
+
+  /** A kubeconfig with one cluster (a port nothing listens on) and one user, {@code userYaml} under its user. */
+  private static Path oneUserKubeconfig(Path file, String userYaml) throws Exception {
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: c
+          cluster: {server: "https://127.0.0.1:1"}
+        users:
+        - name: u
+          user:
+        %scontexts:
+        - name: c
+          context: {cluster: c, user: u}
+        current-context: c
+        """.formatted(userYaml.indent(4)));
+    return file;
   }
 
   private static String base64(Path file) throws Exception {
@@ -104,21 +109,7 @@ class KubeClientsTest {
 
   @Test
   void theClientSendsTheComponentsUserAgent(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("kubelet.kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: quarkube
-          cluster: {server: "https://127.0.0.1:1"}
-        users:
-        - name: kubelet
-          user: {token: abc}
-        contexts:
-        - name: kubelet
-          context: {cluster: quarkube, user: kubelet}
-        current-context: kubelet
-        """);
+    Path file = oneUserKubeconfig(dir.resolve("kubelet.kubeconfig"), "token: abc");
     String before = System.getProperty(KubeClients.COMPONENT_PROPERTY);
     System.setProperty(KubeClients.COMPONENT_PROPERTY, "kubelet");
     try {

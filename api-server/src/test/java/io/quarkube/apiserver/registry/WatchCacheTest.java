@@ -247,9 +247,7 @@ class WatchCacheTest {
     long from = f.now();
     CompletableFuture<StorageWatch> restarting = CompletableFuture.supplyAsync(
         () -> f.store.watch(f.ns, ListOptions.all(), from, errorsTo(new LinkedBlockingQueue<>())));
-    while (f.storage.listsWaiting.get() == 0) {
-      Thread.sleep(5);
-    }
+    assertTrue(f.storage.listWaiting.await(20, TimeUnit.SECONDS), "the cache restarts and reads etcd");
     // The ended watch's client goes away (on the HTTP event loop) while the cache reads etcd to restart.
     CompletableFuture.runAsync(ended::close).get(5, TimeUnit.SECONDS);
     assertFalse(restarting.isDone());
@@ -403,7 +401,8 @@ class WatchCacheTest {
     volatile CountDownLatch eventGate;
     /** When set, lists wait for it: an etcd that does not answer. */
     volatile CountDownLatch listGate;
-    final AtomicInteger listsWaiting = new AtomicInteger();
+    /** Counted down when a list starts waiting for {@link #listGate}. */
+    final CountDownLatch listWaiting = new CountDownLatch(1);
 
     CountingStorage(Storage delegate) {
       this.delegate = delegate;
@@ -463,7 +462,7 @@ class WatchCacheTest {
       maxListLimit.accumulateAndGet(limit, Math::max);
       CountDownLatch gate = listGate;
       if (gate != null) {
-        listsWaiting.incrementAndGet();
+        listWaiting.countDown();
         try {
           gate.await();
         } catch (InterruptedException e) {
