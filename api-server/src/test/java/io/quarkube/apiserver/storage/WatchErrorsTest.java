@@ -1,7 +1,6 @@
 package io.quarkube.apiserver.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,23 +26,6 @@ class WatchErrorsTest {
     @Override
     public void onError(Throwable error) {}
   };
-
-  @Test
-  void aWriteWhileEtcdIsDownFailsAsUnavailableRatherThanWaitingForIt() {
-    EtcdServer etcd = EtcdServer.start();
-    try (EtcdStorage storage = new EtcdStorage(etcd.endpoint())) {
-      storage.create("/registry/configmaps/default/before", new byte[] {'{', '}'});
-      etcd.close();
-      // A request left waiting for etcd (jetcd's waitForReady) outlived the timeout that answered the client with
-      // an error, and was applied once etcd came back: the failure must be a definite one.
-      StorageException e = assertThrows(StorageException.class,
-          () -> storage.create("/registry/configmaps/default/during", new byte[] {'{', '}'}));
-      assertFalse(e.getMessage().contains("timed out"), e.getMessage());
-      assertThrows(StorageException.class, storage::currentRevision);
-    } finally {
-      etcd.close();
-    }
-  }
 
   @Test
   void theHealthCheckGivesUpOnAStuckEtcdAfterItsOwnTimeout() throws Exception {
