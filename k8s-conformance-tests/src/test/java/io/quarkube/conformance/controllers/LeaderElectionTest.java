@@ -67,9 +67,10 @@ class LeaderElectionTest {
         () -> holder() != null && holder().equals("a-" + leaseName));
     Process b = startManager("b-" + leaseName, portB);
     Await.until(Duration.ofSeconds(180), "manager B up (standby)", () -> get(portB, "/healthz").contains("ok"));
+    // The gauge is registered once B has joined the election, which can be a moment after /healthz answers.
+    Await.until(Duration.ofSeconds(30), "B reports itself a standby",
+        () -> get(portB, "/metrics").contains("leader_election_master_status{name=\"" + leaseName + "\"} 0.0"));
     assertTrue(holder().equals("a-" + leaseName), "B does not take a held Lease");
-    assertTrue(get(portB, "/metrics").contains("leader_election_master_status{name=\"" + leaseName + "\"} 0.0"),
-        "B is a standby");
 
     long killedAt = System.nanoTime();
     a.destroyForcibly().waitFor();
