@@ -21,15 +21,22 @@ public final class BenchContext {
   private final Path repo;
   private final Path state;
   private final boolean quick;
+  private final String limitEtcd;
   private final Config config;
   private final SSLContext tls;
   private final Map<String, String> ports;
   private java.util.Set<String> later = java.util.Set.of();
 
   public BenchContext(Path repo, Path state, boolean quick) throws Exception {
+    this(repo, state, quick, null);
+  }
+
+  /** {@code limitEtcd}: endpoint of an empty etcd for the raw-put limits ({@link #limitEtcd()}), or null. */
+  public BenchContext(Path repo, Path state, boolean quick, String limitEtcd) throws Exception {
     this.repo = repo;
     this.state = state;
     this.quick = quick;
+    this.limitEtcd = limitEtcd;
     Path kubeconfig = state.resolve("admin.kubeconfig");
     if (!Files.isRegularFile(kubeconfig)) {
       throw new IllegalStateException("no " + kubeconfig + ": is the cluster up? (./quarkube up)");
@@ -119,6 +126,21 @@ public final class BenchContext {
   /** A jetcd client of the cluster's etcd; answers of any size (a range of 10,000 pods is well above 4 MiB). */
   public io.etcd.jetcd.Client etcd() {
     return io.etcd.jetcd.Client.builder().endpoints(etcdEndpoint()).maxInboundMessageSize(Integer.MAX_VALUE).build();
+  }
+
+  /**
+   * A jetcd client for raw etcd writes that stand for a physical limit: the launcher's etcd of the benchmarks' own
+   * (same binary, flags and file system as the cluster's) when it started one, else the cluster's. Hundreds of
+   * thousands of raw puts left in the cluster's etcd until its next compaction made the API server's later creates
+   * several times slower, so they would measure the benchmark's own leftovers.
+   */
+  public io.etcd.jetcd.Client limitEtcd() {
+    return limitEtcd == null ? etcd() : io.etcd.jetcd.Client.builder().endpoints(limitEtcd).build();
+  }
+
+  /** Where {@link #limitEtcd()} writes, for the report. */
+  public String limitEtcdName() {
+    return limitEtcd == null ? "the cluster's etcd" : "an empty etcd of the benchmark's own (" + limitEtcd + ")";
   }
 
   /** The PID of a component of this cluster from its PID file, if it runs. */

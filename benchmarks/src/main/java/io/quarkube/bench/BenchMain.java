@@ -26,13 +26,15 @@ public final class BenchMain {
     return all;
   }
 
-  record Args(Path repo, Path state, Path out, boolean quick, List<String> names) {}
+  /** {@code limitEtcd}: the endpoint of an etcd of the benchmarks' own for raw-put limits, or null (the cluster's). */
+  record Args(Path repo, Path state, Path out, boolean quick, List<String> names, String limitEtcd) {}
 
   static Args parse(String[] argv, Map<String, Benchmark> known) {
     Path repo = Path.of(".");
     Path state = null;
     Path out = null;
     boolean quick = false;
+    String limitEtcd = null;
     List<String> names = new ArrayList<>();
     for (int i = 0; i < argv.length; i++) {
       String a = argv[i];
@@ -41,6 +43,7 @@ public final class BenchMain {
         case "--repo" -> repo = Path.of(value(argv, ++i, a));
         case "--state-dir" -> state = Path.of(value(argv, ++i, a));
         case "--out" -> out = Path.of(value(argv, ++i, a));
+        case "--limit-etcd" -> limitEtcd = value(argv, ++i, a);
         default -> {
           if (a.startsWith("-")) {
             throw new IllegalArgumentException("unknown option " + a);
@@ -61,7 +64,7 @@ public final class BenchMain {
     }
     repo = repo.toAbsolutePath().normalize();
     return new Args(repo, state.toAbsolutePath().normalize(), out == null ? repo.resolve("bench-results") : out,
-        quick, names);
+        quick, names, limitEtcd);
   }
 
   private static String value(String[] argv, int i, String option) {
@@ -79,12 +82,12 @@ public final class BenchMain {
       args = parse(argv, known);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
-      System.err.println("usage: bench --state-dir DIR [--repo DIR] [--out DIR] [--quick] [name...]");
+      System.err.println("usage: bench --state-dir DIR [--repo DIR] [--out DIR] [--limit-etcd URL] [--quick] [name...]");
       known.values().forEach(b -> System.err.printf("  %-12s %s%n", b.name(), b.description()));
       System.exit(2);
       return;
     }
-    BenchContext ctx = new BenchContext(args.repo(), args.state(), args.quick());
+    BenchContext ctx = new BenchContext(args.repo(), args.state(), args.quick(), args.limitEtcd());
     System.out.println("benchmarks " + String.join(", ", args.names()) + (args.quick() ? " (quick)" : "")
         + " against " + ctx.apiUrl() + " (state " + args.state() + ")");
     System.out.println("machine: " + Machine.summary());

@@ -1,6 +1,7 @@
 package io.quarkube.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,9 @@ class BenchHarnessTest {
     assertEquals(List.copyOf(known.keySet()), all.names());
     BenchMain.Args some = BenchMain.parse(new String[] {"--state-dir", "/s", "watch", "write"}, known);
     assertEquals(List.of("watch", "write"), some.names());
+    assertNull(some.limitEtcd(), "raw puts go to the cluster's etcd unless the launcher started one for them");
+    assertEquals("http://127.0.0.1:9", BenchMain.parse(
+        new String[] {"--state-dir", "/s", "--limit-etcd", "http://127.0.0.1:9", "write"}, known).limitEtcd());
     assertThrows(IllegalArgumentException.class,
         () -> BenchMain.parse(new String[] {"--state-dir", "/s", "nope"}, known));
     assertThrows(IllegalArgumentException.class, () -> BenchMain.parse(new String[] {"write"}, known));
