@@ -39,6 +39,7 @@ public final class KubeClients {
    * deserializer for the kubeconfig's {@code extensions} loads every model class (see LeanSerialization).
    */
   public static Config config(Path kubeconfig) {
+    TlsCipherChoice.preferChaCha20WithoutC2();
     String yaml;
     try {
       yaml = Files.readString(kubeconfig, StandardCharsets.UTF_8);

@@ -1,6 +1,8 @@
 package io.quarkube.client;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserSequence;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.cfg.MapperConfig;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.jsontype.TypeIdResolver;
 import com.fasterxml.jackson.databind.jsontype.TypeResolverBuilder;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.internal.KubernetesDeserializer;
@@ -108,10 +111,13 @@ public class LeanSerialization extends KubernetesSerialization {
   }
 
   /**
-   * An object with a kind: mapped onto the kind's class (registering it on first sight), as Fabric8's deserializer
-   * does with a registered kind. Anything else (arrays, whose items' kinds are registered first; objects without
-   * apiVersion or kind; kinds without a model class) goes to Fabric8's deserializer, which makes lists, raw extensions
-   * and generic resources of them.
+   * An object with a kind: read straight into the kind's class (registering it on first sight). Its leading fields are
+   * buffered until {@code apiVersion} and {@code kind} are seen (the API server writes them first, so that is two
+   * fields), then the class reads the buffer followed by the rest of the stream. Fabric8's own deserializer reads every
+   * object into a JSON tree first and maps the tree onto the class, so every field of every watch event was built
+   * twice. Anything else (arrays, whose items' kinds are registered first; objects without apiVersion or kind; kinds
+   * without a model class) is read into a tree and goes to Fabric8's deserializer, which makes lists, raw extensions
+   * and generic resources of them: the result is the same object either way.
    */
   private final class RegisteringDeserializer extends JsonDeserializer<KubernetesResource> {
     private final KubernetesDeserializer fabric8;
@@ -122,15 +128,54 @@ public class LeanSerialization extends KubernetesSerialization {
 
     @Override
     public KubernetesResource deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        return readObject(p, ctxt);
+      }
       JsonNode node = p.readValueAsTree();
-      if (node != null && node.isObject()) {
-        Class<? extends KubernetesResource> type = kindOf(node);
-        if (type != null) {
-          return p.getCodec().treeToValue(node, type);
-        }
-      } else if (node != null && node.isArray()) {
+      if (node != null && node.isArray()) {
         node.forEach(this::kindOf); // Fabric8 makes a KubernetesList of the items, by the kinds registered
       }
+      return viaFabric8(node, p, ctxt);
+    }
+
+    private KubernetesResource readObject(JsonParser p, DeserializationContext ctxt) throws IOException {
+      TokenBuffer head = ctxt.bufferForInputBuffering(p);
+      head.writeStartObject();
+      String apiVersion = null;
+      String kind = null;
+      JsonToken t = p.nextToken();
+      boolean objectEnded = t == JsonToken.END_OBJECT;
+      while (t == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        head.writeFieldName(name);
+        t = p.nextToken();
+        if (t == JsonToken.VALUE_STRING && "apiVersion".equals(name)) {
+          apiVersion = p.getText();
+        } else if (t == JsonToken.VALUE_STRING && "kind".equals(name)) {
+          kind = p.getText();
+        }
+        head.copyCurrentStructure(p);
+        if (apiVersion != null && kind != null) {
+          break;
+        }
+        t = p.nextToken();
+        objectEnded = t == JsonToken.END_OBJECT;
+      }
+      if (objectEnded) {
+        head.writeEndObject();
+      }
+      // The buffered head, then (unless the object ended already) the rest of the object from the stream.
+      JsonParser whole = objectEnded ? head.asParser(p) : JsonParserSequence.createFlattened(false, head.asParser(p), p);
+      whole.nextToken();
+      Class<? extends KubernetesResource> type = getRegisteredKubernetesResource(apiVersion, kind);
+      if (type != null) {
+        return ctxt.readValue(whole, type);
+      }
+      return viaFabric8(whole.readValueAsTree(), p, ctxt);
+    }
+
+    private KubernetesResource viaFabric8(JsonNode node, JsonParser p, DeserializationContext ctxt)
+        throws IOException {
       JsonParser tree = node == null ? p : node.traverse(p.getCodec());
       if (node != null) {
         tree.nextToken();

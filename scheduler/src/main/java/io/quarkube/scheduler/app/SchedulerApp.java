@@ -139,14 +139,12 @@ public class SchedulerApp {
         "set -Dquarkube.kubeconfig=<path of the scheduler's kubeconfig>"));
     SchedulerConfiguration cfg = configFile.filter(s -> !s.isBlank()).isPresent()
         ? ConfigLoader.load(Path.of(configFile.get())) : ConfigLoader.defaults();
-    TlsCipherChoice.preferChaCha20WithoutC2();
     Config config = KubeClients.config(Path.of(kc));
     config.setRequestTimeout(30_000);
     // Plain chunked HTTP watches, as client-go uses (Fabric8 would try a WebSocket upgrade first).
     config.setOnlyHttpWatches(true);
-    // Watch events decoded straight into their classes, without Fabric8's JSON tree in between (every pod update
-    // passes through here).
-    client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new StreamingWatchEvents())
+    // Pods read without what scheduling never looks at (every pod update passes through here).
+    client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new SchedulerSerialization())
         .build();
     identity = hostname() + "_" + UUID.randomUUID();
 

@@ -1,4 +1,4 @@
-package io.quarkube.scheduler.app;
+package io.quarkube.client;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
@@ -7,14 +7,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Picks the TLS cipher that is cheapest for this JVM. AES-GCM is fast only through the intrinsics (AES-NI, carry-less
- * multiply) that the C2 compiler emits; the launcher runs the scheduler with C1 only ({@code -XX:TieredStopAtLevel=1}),
- * where AES-GCM runs as plain Java: ~45 µs per KiB on this machine's cores against ~10 µs for ChaCha20-Poly1305 (and
- * ~4 µs for AES-GCM under C2). Every pod costs the scheduler several KiB of TLS records (its watch event, the binding
- * and the Scheduled event with their responses), so without C2 the AES-GCM suites are taken out of this process's
- * choice and the handshake settles on ChaCha20-Poly1305, which the API server offers too (its cipher list is
- * upstream's secure default set). With C2 nothing changes.
+ * multiply) that the C2 compiler emits; the launcher runs the client components (scheduler, controllers, kubelet,
+ * proxy) with C1 only ({@code -XX:TieredStopAtLevel=1}), where AES-GCM runs as plain Java: ~45 µs per KiB on this
+ * machine's cores against ~10 µs for ChaCha20-Poly1305 (and ~4 µs for AES-GCM under C2). Every pod costs each of them
+ * several KiB of TLS records (watch events; the scheduler's binding and events), so without C2 the AES-GCM suites are
+ * taken out of this process's choice and the handshake settles on ChaCha20-Poly1305, which the API server offers too
+ * (its cipher list is upstream's secure default set). With C2 nothing changes. {@link KubeClients#config} applies it,
+ * so it is in place before a component's first connection to the API server.
  */
-final class TlsCipherChoice {
+public final class TlsCipherChoice {
   private static final Logger LOG = Logger.getLogger(TlsCipherChoice.class);
   /**
    * Taken out without C2: the AES-GCM suites of TLS 1.3 and 1.2, and the CBC and RSA-key-exchange suites that Netty
@@ -28,10 +29,16 @@ final class TlsCipherChoice {
       + "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_128_GCM_SHA256, "
       + "TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA";
 
+  private static boolean applied;
+
   private TlsCipherChoice() {}
 
-  /** Must run before the first TLS connection: the JDK reads the property once. */
-  static void preferChaCha20WithoutC2() {
+  /** Must run before the first TLS connection: the JDK reads the property once. Later calls do nothing. */
+  public static synchronized void preferChaCha20WithoutC2() {
+    if (applied) {
+      return;
+    }
+    applied = true;
     if (!Boolean.parseBoolean(System.getProperty("quarkube.tls.prefer-chacha20-without-c2", "true"))
         || hasC2()) {
       return;
@@ -43,7 +50,7 @@ final class TlsCipherChoice {
   }
 
   /** Whether C2 compiles hot code (tiered up to level 4, or C2 alone). */
-  static boolean hasC2() {
+  public static boolean hasC2() {
     try {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (!Boolean.parseBoolean(vm.getVMOption("UseCompiler").getValue())) {
