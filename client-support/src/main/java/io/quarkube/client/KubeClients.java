@@ -79,6 +79,16 @@ public final class KubeClients {
         .build();
   }
 
+  /**
+   * A client that reads every object as its metadata only ({@link MetadataOnlySerialization}), for generic informers
+   * that need owners and finalizers only; it has connections of its own.
+   */
+  public static KubernetesClient metadataClient(Config config) {
+    config.setOnlyHttpWatches(true);
+    return new KubernetesClientBuilder().withConfig(config)
+        .withKubernetesSerialization(new MetadataOnlySerialization()).build();
+  }
+
   /** The system property the launcher names each component with ({@code -Dquarkube.component=kubelet}). */
   public static final String COMPONENT_PROPERTY = "quarkube.component";
 

@@ -129,6 +129,15 @@ class KubectlWritePathsTest {
     String bad = kubectl.run("patch", "deploy", "web", "-n", ns, "--type=json", "-p",
         "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":1}]").fails().err();
     assertTrue(bad.contains("the server rejected our request"), bad);
+    // A resourceVersion in a patch is a precondition (kubectl sends it in a merge patch).
+    String stale = kubectl.run("label", "deploy", "web", "-n", ns, "stale=yes", "--resource-version=1").fails().err();
+    assertTrue(stale.contains("the object has been modified"), stale);
+    String rv = Cluster.client().apps().deployments().inNamespace(ns).withName("web").get().getMetadata()
+        .getResourceVersion();
+    kubectl.run("label", "deploy", "web", "-n", ns, "fresh=yes", "--resource-version=" + rv).ok();
+    d = Cluster.client().apps().deployments().inNamespace(ns).withName("web").get();
+    assertEquals("yes", d.getMetadata().getLabels().get("fresh"));
+    assertTrue(!d.getMetadata().getLabels().containsKey("stale"), "the stale patch changed nothing");
   }
 
   @Conformance({"cli.diff", "cli.replace", "cli.apply"})

@@ -229,11 +229,26 @@ public final class ResourceHandler {
     Written<HasMetadata> updated = store.guaranteedUpdateWritten(info.namespace(), info.name(), null, sub, dryRun,
         fieldManager(ctx), current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
+      requireUnchangedResourceVersion(def, info.name(), current, patched);
       HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
       return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
           user, dryRun));
     });
     responses.written(ctx, 200, updated, def);
+  }
+
+  /**
+   * A patch that sets metadata.resourceVersion makes it a precondition, as upstream's update of the patched object
+   * does: 409 Conflict unless it is the stored object's (kubectl label/annotate --resource-version, the garbage
+   * collector's metadata patches).
+   */
+  private static void requireUnchangedResourceVersion(ResourceDefinition def, String name, HasMetadata current,
+      ObjectNode patched) {
+    String wanted = patched.path("metadata").path("resourceVersion").asText("");
+    if (!wanted.isEmpty() && !wanted.equals(current.getMetadata().getResourceVersion())) {
+      throw ApiException.conflict(def.group(), def.resource(), name,
+          "the object has been modified; please apply your changes to the latest version and try again");
+    }
   }
 
   /**

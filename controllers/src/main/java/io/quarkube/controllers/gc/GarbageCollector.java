@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
+import io.quarkube.client.KubeClients;
 import io.quarkube.client.controller.Controller;
 import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
@@ -65,7 +66,9 @@ public final class GarbageCollector extends Controller<GcNode> {
 
   public GarbageCollector(ControllerContext ctx) {
     super(NAME);
-    this.client = ctx.client();
+    // Owners, dependents and finalizers are all metadata: the informers of every kind read nothing else, as
+    // upstream's metadata informers, and writes are patches of metadata (GcApi).
+    this.client = KubeClients.metadataClient(ctx.client().getConfiguration());
     this.api = GcApi.of(client);
     discoverAndWatch();
     waitForSync(() -> informers.values().stream().allMatch(SharedIndexInformer::hasSynced));
@@ -166,6 +169,9 @@ public final class GarbageCollector extends Controller<GcNode> {
       rediscovery.shutdownNow();
     }
     informers.values().forEach(SharedIndexInformer::stop);
+    if (client != null) {
+      client.close();
+    }
   }
 
   static List<String> ownerUids(GenericKubernetesResource obj) {
