@@ -1,6 +1,5 @@
 package io.quarkube.client;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -15,9 +14,9 @@ import java.io.IOException;
 /**
  * A serialization for clients that only look at objects' metadata, as upstream's metadata informers do (the garbage
  * collector: owners, dependents, finalizers). Every object with a kind is read as a {@link GenericKubernetesResource}
- * holding apiVersion, kind and metadata without its managed fields; the parser passes over the rest without building
- * anything. A full pod read into its class and then converted to a generic resource (Fabric8's way for a generic
- * informer) cost the controllers more CPU per pod event than any controller's work. {@code Status} keeps its class, so
+ * holding apiVersion, kind and metadata (without managed fields, as with every LeanSerialization); the parser passes
+ * over the rest without building anything. A full pod read into its class and then converted to a generic resource
+ * (Fabric8's way for a generic informer) cost the controllers more CPU per pod event than any controller's work. {@code Status} keeps its class, so
  * a watch's ERROR event (410 Gone) is still recognised.
  *
  * <p>Objects read through this are partial: writing one back with PUT would wipe what was skipped. Write with patches.
@@ -40,11 +39,7 @@ public class MetadataOnlySerialization extends LeanSerialization {
     super.configureMapper(mapper);
     mapper.registerModule(new SimpleModule("quarkube-metadata-only")
         .addDeserializer(GenericKubernetesResource.class, new MetadataReader()));
-    mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
   }
-
-  @JsonIgnoreProperties(value = {"managedFields"}, allowGetters = true)
-  abstract static class WithoutManagedFields {}
 
   /** apiVersion, kind and metadata of an object; every other field is skipped. */
   private static final class MetadataReader extends StdDeserializer<GenericKubernetesResource> {

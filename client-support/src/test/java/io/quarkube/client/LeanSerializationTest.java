@@ -53,6 +53,17 @@ class LeanSerializationTest {
   }
 
   @Test
+  void managedFieldsAreSkippedWhenReadingAndNeverWritten() {
+    Pod pod = assertInstanceOf(Pod.class, objectOf("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{"
+        + "\"name\":\"p\",\"managedFields\":[{\"manager\":\"m\",\"operation\":\"Update\",\"fieldsType\":"
+        + "\"FieldsV1\",\"fieldsV1\":{\"f:metadata\":{}}}],\"labels\":{\"a\":\"b\"}}}"));
+    assertTrue(pod.getMetadata().getManagedFields().isEmpty());
+    assertEquals("b", pod.getMetadata().getLabels().get("a"));
+    // An empty list would reset them on the server: what is written has none at all, so the stored ones stay.
+    assertTrue(!serialization.asJson(pod).contains("managedFields"), serialization.asJson(pod));
+  }
+
+  @Test
   void theIndexListsEveryModelClassWithoutLoadingThem() {
     assertTrue(new ModelClassIndex(LeanSerialization.class.getClassLoader()).size() > 300);
   }

@@ -129,15 +129,17 @@ class KubectlWritePathsTest {
     String bad = kubectl.run("patch", "deploy", "web", "-n", ns, "--type=json", "-p",
         "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":1}]").fails().err();
     assertTrue(bad.contains("the server rejected our request"), bad);
-    // A resourceVersion in a patch is a precondition (kubectl sends it in a merge patch).
-    String stale = kubectl.run("label", "deploy", "web", "-n", ns, "stale=yes", "--resource-version=1").fails().err();
+    // A resourceVersion in a patch is a precondition (kubectl sends it in a merge patch). A ConfigMap: nothing else
+    // writes it meanwhile, as the deployment controller does the Deployment.
+    kubectl.run("create", "configmap", "rv", "-n", ns, "--from-literal=k=v").ok();
+    String stale = kubectl.run("label", "configmap", "rv", "-n", ns, "stale=yes", "--resource-version=1").fails()
+        .err();
     assertTrue(stale.contains("the object has been modified"), stale);
-    String rv = Cluster.client().apps().deployments().inNamespace(ns).withName("web").get().getMetadata()
-        .getResourceVersion();
-    kubectl.run("label", "deploy", "web", "-n", ns, "fresh=yes", "--resource-version=" + rv).ok();
-    d = Cluster.client().apps().deployments().inNamespace(ns).withName("web").get();
-    assertEquals("yes", d.getMetadata().getLabels().get("fresh"));
-    assertTrue(!d.getMetadata().getLabels().containsKey("stale"), "the stale patch changed nothing");
+    String rv = Cluster.client().configMaps().inNamespace(ns).withName("rv").get().getMetadata().getResourceVersion();
+    kubectl.run("label", "configmap", "rv", "-n", ns, "fresh=yes", "--resource-version=" + rv).ok();
+    var labels = Cluster.client().configMaps().inNamespace(ns).withName("rv").get().getMetadata().getLabels();
+    assertEquals("yes", labels.get("fresh"));
+    assertTrue(!labels.containsKey("stale"), "the stale patch changed nothing");
   }
 
   @Conformance({"cli.diff", "cli.replace", "cli.apply"})

@@ -3,14 +3,13 @@ package io.quarkube.scheduler.app;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.quarkube.client.LeanSerialization;
 
 /**
  * The client's serialization ({@link LeanSerialization}, which reads watch events straight into their classes) minus
- * what no scheduling decision looks at and what makes up much of a pod's JSON: managed fields, a container's command,
- * environment, probes and mounts, the containers' statuses ({@link ReadOnlyWhatSchedulingUses}). The scheduler never
+ * what no scheduling decision looks at and what makes up much of a pod's JSON (managed fields are skipped by every
+ * LeanSerialization): a container's command, environment, probes and mounts, the containers' statuses ({@link ReadOnlyWhatSchedulingUses}). The scheduler never
  * writes a pod it read (it binds, patches the status and deletes), so nothing is lost on the server; writing still
  * includes every field.
  */
@@ -22,7 +21,6 @@ final class SchedulerSerialization extends LeanSerialization {
   @Override
   protected void configureMapper(ObjectMapper mapper) {
     super.configureMapper(mapper);
-    mapper.addMixIn(ObjectMeta.class, ReadOnlyWhatSchedulingUses.Meta.class);
     mapper.addMixIn(Container.class, ReadOnlyWhatSchedulingUses.ContainerFields.class);
     mapper.addMixIn(PodStatus.class, ReadOnlyWhatSchedulingUses.Status.class);
   }
@@ -30,9 +28,6 @@ final class SchedulerSerialization extends LeanSerialization {
   /** Fields skipped when reading (the parser passes over them without building anything); written as usual. */
   static final class ReadOnlyWhatSchedulingUses {
     private ReadOnlyWhatSchedulingUses() {}
-
-    @JsonIgnoreProperties(value = {"managedFields"}, allowGetters = true)
-    abstract static class Meta {}
 
     /** A container's name, image, ports, resources and restartPolicy (sidecars) stay. */
     @JsonIgnoreProperties(value = {"command", "args", "env", "envFrom", "workingDir", "volumeMounts", "volumeDevices",
