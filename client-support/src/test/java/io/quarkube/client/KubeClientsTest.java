@@ -76,7 +76,7 @@ class KubeClientsTest {
   }
 
   /** A kubeconfig with one cluster (a port nothing listens on) and one user, {@code userYaml} under its user. */
-  private static Path oneUserKubeconfig(Path file, String userYaml) throws Exception {
+  static Path oneUserKubeconfig(Path file, String userYaml) throws Exception {
     Files.writeString(file, """
         apiVersion: v1
         kind: Config

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Security;
 import java.util.List;
@@ -53,21 +52,7 @@ class TlsCipherChoiceTest {
   }
 
   private static String childSuites(Path dir, String compilerFlag) throws Exception {
-    Path kubeconfig = dir.resolve("component.kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: quarkube
-          cluster: {server: "https://127.0.0.1:9"}
-        users:
-        - name: component
-          user: {token: abc}
-        contexts:
-        - name: component
-          context: {cluster: quarkube, user: component}
-        current-context: component
-        """);
+    Path kubeconfig = KubeClientsTest.oneUserKubeconfig(dir.resolve("component.kubeconfig"), "token: abc");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(List.of(java, compilerFlag, "-cp", System.getProperty("java.class.path"),
         TlsCipherChoiceTest.class.getName(), kubeconfig.toString())).redirectErrorStream(true).start();
