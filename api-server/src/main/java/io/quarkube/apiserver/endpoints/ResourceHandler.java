@@ -246,8 +246,7 @@ public final class ResourceHandler {
       ObjectNode patched) {
     String wanted = patched.path("metadata").path("resourceVersion").asText("");
     if (!wanted.isEmpty() && !wanted.equals(current.getMetadata().getResourceVersion())) {
-      throw ApiException.conflict(def.group(), def.resource(), name,
-          "the object has been modified; please apply your changes to the latest version and try again");
+      throw ApiException.modified(def.group(), def.resource(), name);
     }
   }
 

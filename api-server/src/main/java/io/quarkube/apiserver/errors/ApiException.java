@@ -89,6 +89,12 @@ public final class ApiException extends RuntimeException {
         + "\": " + why, group, resource, name, null, null);
   }
 
+  /** Upstream's 409 for a write whose resourceVersion is not the stored one. */
+  public static ApiException modified(String group, String resource, String name) {
+    return conflict(group, resource, name,
+        "the object has been modified; please apply your changes to the latest version and try again");
+  }
+
   public static ApiException badRequest(String message) {
     return of(400, "BadRequest", message, null, null, null, null, null);
   }

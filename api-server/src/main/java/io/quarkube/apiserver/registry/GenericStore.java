@@ -938,8 +938,7 @@ public final class GenericStore<T extends HasMetadata> {
   }
 
   private ApiException conflict(String name) {
-    return ApiException.conflict(definition.group(), definition.resource(), name,
-        "the object has been modified; please apply your changes to the latest version and try again");
+    return ApiException.modified(definition.group(), definition.resource(), name);
   }
 
   private static <E> List<E> nullToEmpty(List<E> list) {
