@@ -74,9 +74,7 @@ public final class KubeClients {
    * kind ({@link LeanSerialization}) instead of loading all of them.
    */
   public static KubernetesClient client(Config config) {
-    config.setOnlyHttpWatches(true);
-    return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new LeanSerialization())
-        .build();
+    return client(config, new LeanSerialization());
   }
 
   /**
@@ -84,9 +82,13 @@ public final class KubeClients {
    * that need owners and finalizers only; it has connections of its own.
    */
   public static KubernetesClient metadataClient(Config config) {
+    return client(config, new MetadataOnlySerialization());
+  }
+
+  /** A client for {@code config} with plain HTTP watches ({@link #client(Config)}) and the given serialization. */
+  public static KubernetesClient client(Config config, LeanSerialization serialization) {
     config.setOnlyHttpWatches(true);
-    return new KubernetesClientBuilder().withConfig(config)
-        .withKubernetesSerialization(new MetadataOnlySerialization()).build();
+    return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(serialization).build();
   }
 
   /** The system property the launcher names each component with ({@code -Dquarkube.component=kubelet}). */

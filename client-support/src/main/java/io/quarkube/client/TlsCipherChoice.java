@@ -50,7 +50,7 @@ public final class TlsCipherChoice {
   }
 
   /** Whether C2 compiles hot code (tiered up to level 4, or C2 alone). */
-  public static boolean hasC2() {
+  static boolean hasC2() {
     try {
       HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       if (!Boolean.parseBoolean(vm.getVMOption("UseCompiler").getValue())) {

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -141,11 +140,8 @@ public class SchedulerApp {
         ? ConfigLoader.load(Path.of(configFile.get())) : ConfigLoader.defaults();
     Config config = KubeClients.config(Path.of(kc));
     config.setRequestTimeout(30_000);
-    // Plain chunked HTTP watches, as client-go uses (Fabric8 would try a WebSocket upgrade first).
-    config.setOnlyHttpWatches(true);
     // Pods read without what scheduling never looks at (every pod update passes through here).
-    client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(new SchedulerSerialization())
-        .build();
+    client = KubeClients.client(config, new SchedulerSerialization());
     identity = hostname() + "_" + UUID.randomUUID();
 
     InformerListers listers = new InformerListers();
