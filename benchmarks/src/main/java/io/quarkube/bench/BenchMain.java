@@ -82,7 +82,8 @@ public final class BenchMain {
       args = parse(argv, known);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
-      System.err.println("usage: bench --state-dir DIR [--repo DIR] [--out DIR] [--limit-etcd URL] [--quick] [name...]");
+      System.err.println(
+          "usage: bench --state-dir DIR [--repo DIR] [--out DIR] [--limit-etcd URL] [--quick] [name...]");
       known.values().forEach(b -> System.err.printf("  %-12s %s%n", b.name(), b.description()));
       System.exit(2);
       return;

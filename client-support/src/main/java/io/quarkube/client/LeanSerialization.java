@@ -177,7 +177,8 @@ public class LeanSerialization extends KubernetesSerialization {
         head.writeEndObject();
       }
       // The buffered head, then (unless the object ended already) the rest of the object from the stream.
-      JsonParser whole = objectEnded ? head.asParser(p) : JsonParserSequence.createFlattened(false, head.asParser(p), p);
+      JsonParser whole = objectEnded ? head.asParser(p)
+          : JsonParserSequence.createFlattened(false, head.asParser(p), p);
       whole.nextToken();
       Class<? extends KubernetesResource> type = getRegisteredKubernetesResource(apiVersion, kind);
       if (type != null) {

@@ -16,8 +16,8 @@ import java.io.IOException;
  * collector: owners, dependents, finalizers). Every object with a kind is read as a {@link GenericKubernetesResource}
  * holding apiVersion, kind and metadata (without managed fields, as with every LeanSerialization); the parser passes
  * over the rest without building anything. A full pod read into its class and then converted to a generic resource
- * (Fabric8's way for a generic informer) cost the controllers more CPU per pod event than any controller's work. {@code Status} keeps its class, so
- * a watch's ERROR event (410 Gone) is still recognised.
+ * (Fabric8's way for a generic informer) cost the controllers more CPU per pod event than any controller's work.
+ * {@code Status} keeps its class, so a watch's ERROR event (410 Gone) is still recognised.
  *
  * <p>Objects read through this are partial: writing one back with PUT would wipe what was skipped. Write with patches.
  */

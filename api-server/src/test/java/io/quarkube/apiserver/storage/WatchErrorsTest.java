@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * etcd going away, against a real etcd that is stopped. A watch's error reaches its listener without jetcd's internal lock held. jetcd reports a broken watch while holding
- * the lock that opening a watch takes too; the watch cache stopping on that error (waiting for its own lock) while
- * another thread restarted the cache under that lock (opening a watch) deadlocked the whole API server when etcd
- * restarted.
+ * etcd going away, against a real etcd that is stopped. A watch's error reaches its listener without jetcd's internal
+ * lock held. jetcd reports a broken watch while holding the lock that opening a watch takes too; the watch cache
+ * stopping on that error (waiting for its own lock) while another thread restarted the cache under that lock (opening a
+ * watch) deadlocked the whole API server when etcd restarted.
  */
 class WatchErrorsTest {
   private static final StorageWatchListener IGNORE = new StorageWatchListener() {

@@ -1,5 +1,6 @@
 package io.quarkube.controllers.gc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +27,7 @@ final class MetadataPatch {
     return patch.toString();
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode orNull(List<?> items) {
+  private static JsonNode orNull(List<?> items) {
     return items == null || items.isEmpty() ? NullNode.getInstance() : JSON.valueToTree(items);
   }
 }

@@ -9,9 +9,9 @@ import io.quarkube.client.LeanSerialization;
 /**
  * The client's serialization ({@link LeanSerialization}, which reads watch events straight into their classes) minus
  * what no scheduling decision looks at and what makes up much of a pod's JSON (managed fields are skipped by every
- * LeanSerialization): a container's command, environment, probes and mounts, the containers' statuses ({@link ReadOnlyWhatSchedulingUses}). The scheduler never
- * writes a pod it read (it binds, patches the status and deletes), so nothing is lost on the server; writing still
- * includes every field.
+ * LeanSerialization): a container's command, environment, probes and mounts, the containers' statuses
+ * ({@link ReadOnlyWhatSchedulingUses}). The scheduler never writes a pod it read (it binds, patches the status and
+ * deletes), so nothing is lost on the server; writing still includes every field.
  */
 final class SchedulerSerialization extends LeanSerialization {
   SchedulerSerialization() {
