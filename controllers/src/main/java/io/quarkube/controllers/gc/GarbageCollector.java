@@ -310,13 +310,32 @@ public final class GarbageCollector extends Controller<GcNode> {
     removeFinalizer(node.resource(), owner, FOREGROUND);
   }
 
-  private void attemptToDelete(GcNode node, GenericKubernetesResource obj) {
-    List<OwnerReference> refs = refs(obj);
+  private void attemptToDelete(GcNode node, GenericKubernetesResource cached) {
+    List<OwnerReference> refs = refs(cached);
     if (refs.isEmpty()) {
       return;
     }
-    OwnerClassification c = classify(obj.getMetadata().getNamespace(), refs);
-    switch (c.action(!dependentsOf(node.uid()).isEmpty())) {
+    OwnerClassification c = classify(cached.getMetadata().getNamespace(), refs);
+    OwnerClassification.Action action = c.action(!dependentsOf(node.uid()).isEmpty());
+    if (action == OwnerClassification.Action.KEEP) {
+      return;
+    }
+    // Act on the object as it is now, as upstream's attemptToDeleteItem reads it first: the cache may still show
+    // owner references that were just removed (the GC's own orphaning patch), and deleting on those deleted a
+    // dependent that had been orphaned. Read only when about to act, which is rare.
+    GenericKubernetesResource obj = api.get(node.resource(), cached.getMetadata().getNamespace(),
+        cached.getMetadata().getName());
+    if (obj == null || !Objects.equals(obj.getMetadata().getUid(), node.uid())) {
+      return;
+    }
+    if (!refs(obj).equals(refs)) {
+      if (refs(obj).isEmpty()) {
+        return;
+      }
+      c = classify(obj.getMetadata().getNamespace(), refs(obj));
+      action = c.action(!dependentsOf(node.uid()).isEmpty());
+    }
+    switch (action) {
       case KEEP -> { }
       case REMOVE_REFS -> {
         Set<String> gone = new java.util.HashSet<>();

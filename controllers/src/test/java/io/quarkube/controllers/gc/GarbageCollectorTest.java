@@ -63,8 +63,19 @@ class GarbageCollectorTest {
   @Test
   void dependentOfAGoneOwnerIsDeletedAfterALiveCheck() {
     GenericKubernetesResource dep = cm("dep", "d1", "owner", "o1");
+    live.put("dep", dep);
     reconcile(dep);
-    assertEquals(List.of("get owner", "delete dep Background"), calls);
+    assertEquals(List.of("get owner", "get dep", "delete dep Background"), calls);
+  }
+
+  @Test
+  void aDependentOrphanedSinceTheCacheSawItIsKept() {
+    // The cache still shows the reference the GC's own orphaning patch removed; the owner is gone.
+    GenericKubernetesResource dep = cm("dep", "d1", "owner", "o1");
+    live.put("dep", new GenericKubernetesResourceBuilder(dep).editMetadata().withOwnerReferences(List.of())
+        .endMetadata().build());
+    reconcile(dep);
+    assertEquals(List.of("get owner", "get dep"), calls, "decided on the live object: no owners, nothing to do");
   }
 
   @Test
@@ -102,8 +113,9 @@ class GarbageCollectorTest {
     assertTrue(calls.isEmpty(), "finalizer kept while a blocking dependent exists");
     assertEquals(1, gc.queue().length(), "the dependent is queued for deletion");
     live.put("owner", owner);
+    live.put("dep", dep);
     reconcile(dep);
-    assertEquals(List.of("delete dep Background"), calls, "its owner waits for it: deleted");
+    assertEquals(List.of("get dep", "delete dep Background"), calls, "its owner waits for it: deleted");
     calls.clear();
     reconcile(owner);
     assertEquals(List.of("update owner refs=0 finalizers=[]"), calls, "no dependent left: finalizer removed");
