@@ -23,7 +23,7 @@ import java.io.IOException;
  */
 public class MetadataOnlySerialization extends LeanSerialization {
   public MetadataOnlySerialization() {
-    super(new ObjectMapper());
+    super(newMapper());
   }
 
   @Override

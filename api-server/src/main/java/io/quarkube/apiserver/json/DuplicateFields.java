@@ -17,8 +17,10 @@ import java.util.Set;
  * stream; field validation reports them as upstream's strict decoder does ({@code duplicate field "..."}).
  */
 public final class DuplicateFields {
-  private static final JsonFactory JSON = new JsonFactory();
+  /** Without name canonicalization, as {@link Json#FACTORY}. */
+  private static final JsonFactory JSON = Json.FACTORY;
   private static final JsonFactory STRICT = JsonFactory.builder()
+      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private DuplicateFields() {}

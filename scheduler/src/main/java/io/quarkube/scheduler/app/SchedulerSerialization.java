@@ -15,7 +15,7 @@ import io.quarkube.client.LeanSerialization;
  */
 final class SchedulerSerialization extends LeanSerialization {
   SchedulerSerialization() {
-    super(new ObjectMapper());
+    super(newMapper());
   }
 
   @Override
