@@ -27,6 +27,9 @@ final class WriteBench implements Benchmark {
     return "write";
   }
 
+  /** Seconds of creates at 16 clients before anything is measured (full runs; quick ones warm up for 1 s). */
+  static final int WARM_UP_SECONDS = 60;
+
   @Override
   public String description() {
     return "pod creates over HTTPS at 1/16/64 clients vs raw etcd puts of the same bytes; p99 at 200 creates/s";
@@ -52,10 +55,11 @@ final class WriteBench implements Benchmark {
       Load.Op put = i -> kv.put(key(prefix, i), ByteSequence.from(PodJson.pod(NS, String.format("w-%06d", i))))
           .get(60, TimeUnit.SECONDS);
       // Warm-up (JIT on both sides, connections, etcd's client): not recorded. A cluster just started by the bench
-      // has every JVM cold, and the API server's C2 needs thousands of creates before its hot paths are compiled
-      // (3 s of warm-up left the fixed-rate p99 of a fresh cluster at 136-266 ms against 26 ms once warm): what is
-      // measured is a cluster that has been running, as clusters do; start-up is footprint's figure.
-      Load.closedLoop(16, ctx.quick() ? 1 : 15, seq, create);
+      // has every JVM cold, and the API server's C2 needs tens of thousands of creates before its hot paths are
+      // compiled: after 15 s of warm-up a fresh cluster's fixed-rate p99 was 30-41 ms, after 60 s 14 ms, as on a
+      // cluster that had been running (JMH's default warm-up is 50 s). What is measured is a cluster that has been
+      // running, as clusters do; start-up is footprint's figure.
+      Load.closedLoop(16, ctx.quick() ? 1 : WARM_UP_SECONDS, seq, create);
       Load.closedLoop(16, 1, seq, put);
       for (int c : CLIENTS) {
         System.out.printf("    %d client(s): creates for %.0f s, then etcd puts for %.0f s%n", c, secs, etcdSecs);

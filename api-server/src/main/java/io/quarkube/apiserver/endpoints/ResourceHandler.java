@@ -315,22 +315,48 @@ public final class ResourceHandler {
       RequestInfo info, UserInfo user, boolean dryRun) {
     ListOptions options = listOptions(ctx.queryParams(), store);
     DeleteOptions deleteOptions = deleteOptions(ctx, dryRun);
-    ListPage<HasMetadata> page = store.list(info.namespace(), new ListOptions(options.labels(), options.fields(), 0,
-        null, null, null));
+    // Each page of the list (the store decodes 500 keys at a time) is deleted as it comes, and the deleted objects
+    // are kept as their JSON for a JSON answer: holding every listed and every deleted object decoded took the heap
+    // to 1.5 GB for 20,000 pods, and a few times that many would have been out of memory.
+    boolean json = MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.JSON;
+    List<byte[]> deletedJson = new ArrayList<>();
     List<HasMetadata> deleted = new ArrayList<>();
-    for (HasMetadata obj : page.items()) {
-      String ns = obj.getMetadata().getNamespace();
-      admission.admit(new AdmissionRequest(Operation.DELETE, def, ns, obj.getMetadata().getName(), null, null, user,
-          dryRun));
-      try {
-        deleted.add(store.delete(ns, obj.getMetadata().getName(), deleteOptions).object());
-      } catch (ApiException e) {
-        if (e.code() != 404) {
-          throw e;
-        }
-      }
+    ListPage<HasMetadata> page = store.list(info.namespace(), new ListOptions(options.labels(), options.fields(), 0,
+        null, null, null), new GenericStore.ListSink<>() {
+          @Override
+          public void start(long resourceVersion) {}
+
+          @Override
+          public void item(HasMetadata obj) {
+            HasMetadata gone = deleteListed(def, store, obj, deleteOptions, user, dryRun);
+            if (gone != null && json) {
+              deletedJson.add(Json.bytes(gone));
+            } else if (gone != null) {
+              deleted.add(gone);
+            }
+          }
+        });
+    if (json) {
+      responses.encodedJsonList(ctx, def, deletedJson, page.resourceVersion());
+    } else {
+      responses.list(ctx, def, new ListPage<>(deleted, page.resourceVersion(), null, null));
     }
-    responses.list(ctx, def, new ListPage<>(deleted, page.resourceVersion(), null, null));
+  }
+
+  /** One object of a DELETE collection: what it left behind, or null when it was already gone. */
+  private HasMetadata deleteListed(ResourceDefinition def, GenericStore<HasMetadata> store, HasMetadata obj,
+      DeleteOptions options, UserInfo user, boolean dryRun) {
+    String ns = obj.getMetadata().getNamespace();
+    admission.admit(new AdmissionRequest(Operation.DELETE, def, ns, obj.getMetadata().getName(), null, null, user,
+        dryRun));
+    try {
+      return store.delete(ns, obj.getMetadata().getName(), options).object();
+    } catch (ApiException e) {
+      if (e.code() != 404) {
+        throw e;
+      }
+      return null;
+    }
   }
 
   private DeleteOptions deleteOptions(RoutingContext ctx, boolean dryRun) {

@@ -223,6 +223,46 @@ public final class Responses {
     body.finish();
   }
 
+  /**
+   * A JSON list whose items are already encoded (a DELETE collection's deleted objects, kept as JSON so that a large
+   * collection is never held decoded), sent in chunks as {@link #streamJsonList}; the same bytes as encoding the
+   * objects into the list.
+   */
+  public void encodedJsonList(RoutingContext ctx, ResourceDefinition def, List<byte[]> items, long resourceVersion) {
+    ListPage<?> head = new ListPage<>(List.of(), resourceVersion, null, null);
+    ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
+        (java.util.function.Supplier<JsonNode>) () -> {
+          java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+          writeEncodedJsonList(def, head, items, buf);
+          return Json.parse(buf.toByteArray());
+        });
+    ChunkedBody body = new ChunkedBody(ctx.response(), MediaTypes.JSON);
+    writeEncodedJsonList(def, head, items, body);
+    body.finish();
+  }
+
+  private static void writeEncodedJsonList(ResourceDefinition def, ListPage<?> head, List<byte[]> items,
+      java.io.OutputStream out) {
+    try {
+      java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream();
+      try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(start)) {
+        g.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+        writeListHead(g, def, head);
+      }
+      out.write(start.toByteArray());
+      for (int i = 0; i < items.size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        out.write(items.get(i));
+      }
+      out.write(']');
+      out.write('}');
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
+    }
+  }
+
   private static void writeJsonList(ResourceDefinition def, ListPage<HasMetadata> page, java.io.OutputStream buf) {
     try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(buf)) {
       writeListHead(g, def, page);

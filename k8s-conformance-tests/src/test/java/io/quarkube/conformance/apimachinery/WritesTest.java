@@ -123,6 +123,15 @@ class WritesTest {
       Api.Response r = Api.send("DELETE", "/api/v1/namespaces/" + ns + "/" + resource + "?labelSelector=purge%3Dyes",
           null, null, "application/json");
       assertEquals(200, r.code(), r.toString());
+      // upstream answers with the list of what it deleted
+      assertEquals(resource.equals("configmaps") ? "ConfigMapList" : "PodTemplateList",
+          r.json().path("kind").asText(), r.toString());
+      java.util.List<String> names = new java.util.ArrayList<>();
+      r.json().path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));
+      String prefix = resource.equals("configmaps") ? "cm-" : "pt-";
+      assertEquals(java.util.List.of(prefix + 0, prefix + 1, prefix + 2), names, r.toString());
+      r.json().path("items").forEach(item -> assertEquals("yes",
+          item.path("metadata").path("labels").path("purge").asText(), item.toString()));
     }
     Await.until(Duration.ofSeconds(30), "the selected objects gone", () -> client.configMaps().inNamespace(ns)
         .withLabel("purge", "yes").list().getItems().isEmpty() && client.resources(io.fabric8.kubernetes.api.model.PodTemplate.class).inNamespace(ns)
