@@ -105,6 +105,22 @@ class KubectlWritePathsTest {
         "-").ok();
     assertEquals(2, Cluster.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec()
         .getReplicas());
+    // A resourceVersion in the applied configuration is a precondition, as for every patch.
+    kubectl.run("create", "configmap", "ssa-rv", "-n", ns, "--from-literal=k=v").ok();
+    String stale = kubectl.runWithInput(configMapAt("1", "stale"), "apply", "--server-side", "--force-conflicts",
+        "-n", ns, "-f", "-").fails().err();
+    assertTrue(stale.contains("the object has been modified"), stale);
+    assertEquals("v", Cluster.client().configMaps().inNamespace(ns).withName("ssa-rv").get().getData().get("k"));
+    String rv = Cluster.client().configMaps().inNamespace(ns).withName("ssa-rv").get().getMetadata()
+        .getResourceVersion();
+    kubectl.runWithInput(configMapAt(rv, "fresh"), "apply", "--server-side", "--force-conflicts", "-n", ns, "-f", "-")
+        .ok();
+    assertEquals("fresh", Cluster.client().configMaps().inNamespace(ns).withName("ssa-rv").get().getData().get("k"));
+  }
+
+  private static String configMapAt(String resourceVersion, String value) {
+    return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa-rv\",\"resourceVersion\":\""
+        + resourceVersion + "\"},\"data\":{\"k\":\"" + value + "\"}}";
   }
 
   @Conformance("cli.patch")

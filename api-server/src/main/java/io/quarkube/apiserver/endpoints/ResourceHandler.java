@@ -238,12 +238,13 @@ public final class ResourceHandler {
   }
 
   /**
-   * A patch that sets metadata.resourceVersion makes it a precondition, as upstream's update of the patched object
-   * does: 409 Conflict unless it is the stored object's (kubectl label/annotate --resource-version, the garbage
-   * collector's metadata patches).
+   * A patch (or an applied configuration) that sets metadata.resourceVersion makes it a precondition, as upstream's
+   * update of the patched object does: 409 Conflict unless it is the stored object's (kubectl label/annotate
+   * --resource-version, the garbage collector's metadata patches, a server-side apply of a manifest saved with its
+   * resourceVersion).
    */
   private static void requireUnchangedResourceVersion(ResourceDefinition def, String name, HasMetadata current,
-      ObjectNode patched) {
+      JsonNode patched) {
     String wanted = patched.path("metadata").path("resourceVersion").asText("");
     if (!wanted.isEmpty() && !wanted.equals(current.getMetadata().getResourceVersion())) {
       throw ApiException.modified(def.group(), def.resource(), name);
@@ -280,6 +281,8 @@ public final class ResourceHandler {
       }
       HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, null,
           current -> {
+            // as with every patch, a resourceVersion in the configuration is a precondition
+            requireUnchangedResourceVersion(def, info.name(), current, applied);
             var result = io.quarkube.machinery.apply.FieldManager.apply(Json.tree(current), applied, manager, force,
                 def.apiVersion(), sub == null ? "" : sub, clock.instant(), schema,
                 io.quarkube.machinery.apply.FieldSet.empty());
