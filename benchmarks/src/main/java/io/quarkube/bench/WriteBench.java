@@ -28,7 +28,7 @@ final class WriteBench implements Benchmark {
   }
 
   /** Seconds of creates at 16 clients before anything is measured (full runs; quick ones warm up for 1 s). */
-  static final int WARM_UP_SECONDS = Integer.getInteger("tmp.warmup", 60);
+  static final int WARM_UP_SECONDS = 60;
 
   @Override
   public String description() {
