@@ -110,9 +110,11 @@ class DeploymentTest {
     kubectl.run(new String[] {"delete", "deployment", "web", "-n", ns, "--cascade=orphan"}).ok();
     Await.until(Duration.ofSeconds(30), "deployment gone",
         () -> client.apps().deployments().inNamespace(ns).withName("web").get() == null);
-    Await.until(Duration.ofSeconds(30), "ReplicaSet orphaned", () -> client.apps().replicaSets().inNamespace(ns)
-        .list().getItems().stream().allMatch(rs -> rs.getMetadata().getOwnerReferences() == null
-            || rs.getMetadata().getOwnerReferences().isEmpty()));
+    Await.until(Duration.ofSeconds(30), "ReplicaSet orphaned", () -> {
+      var sets = client.apps().replicaSets().inNamespace(ns).list().getItems();
+      return !sets.isEmpty() && sets.stream().allMatch(rs -> rs.getMetadata().getOwnerReferences() == null
+          || rs.getMetadata().getOwnerReferences().isEmpty());
+    });
     assertEquals(1, client.apps().replicaSets().inNamespace(ns).list().getItems().size());
     assertEquals(4, activeImages(ns).size(), "pods kept");
   }
