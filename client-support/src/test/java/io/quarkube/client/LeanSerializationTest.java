@@ -74,19 +74,9 @@ class LeanSerializationTest {
    */
   @Test
   void readingObjectsWithNamesOfTheirOwnDoesNotCopyASharedNameTable() {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    long self = Thread.currentThread().getId();
-    int n = 3000;
-    long before = 0;
-    for (int i = 0; i < 2 * n; i++) {
-      if (i == n) {
-        before = threads.getThreadAllocatedBytes(self); // the first half fills the table, if there is one
-      }
-      objectOf("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"labels\":{\"key-" + i
-          + "\":\"v\"}}}");
-    }
-    long perRead = (threads.getThreadAllocatedBytes(self) - before) / n;
+    // the first 3,000 reads fill the table, if there is one
+    long perRead = io.quarkube.testing.Allocations.perCall(3000, 3000, i -> objectOf(
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"labels\":{\"key-" + i + "\":\"v\"}}}"));
     // ~10 KB per read without the table; with it, every read copied ~100 KB or more
     assertTrue(perRead < 40_000, "allocated " + perRead + " bytes per read");
   }

@@ -21,19 +21,10 @@ class JsonTest {
   /** Stored objects carry field names of their own; a shared name table was copied whole by each read meeting one. */
   @Test
   void decodingObjectsWithNamesOfTheirOwnDoesNotCopyASharedNameTable() {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    long self = Thread.currentThread().getId();
-    int n = 3000;
-    long before = 0;
-    for (int i = 0; i < 2 * n; i++) {
-      if (i == n) {
-        before = threads.getThreadAllocatedBytes(self); // the first half fills the table, if there is one
-      }
-      Json.read(("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"labels\":{\"key-" + i
-          + "\":\"v\"}}}").getBytes(StandardCharsets.UTF_8), io.fabric8.kubernetes.api.model.Pod.class);
-    }
-    long perRead = (threads.getThreadAllocatedBytes(self) - before) / n;
+    // the first 3,000 decodes fill the table, if there is one
+    long perRead = io.quarkube.testing.Allocations.perCall(3000, 3000, i -> Json.read(
+        ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"labels\":{\"key-" + i
+            + "\":\"v\"}}}").getBytes(StandardCharsets.UTF_8), io.fabric8.kubernetes.api.model.Pod.class));
     // a few KB per read without the table; with it, every read copied ~100 KB or more
     org.junit.jupiter.api.Assertions.assertTrue(perRead < 40_000, "allocated " + perRead + " bytes per read");
   }
