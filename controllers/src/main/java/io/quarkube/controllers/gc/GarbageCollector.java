@@ -328,11 +328,12 @@ public final class GarbageCollector extends Controller<GcNode> {
     if (obj == null || !Objects.equals(obj.getMetadata().getUid(), node.uid())) {
       return;
     }
-    if (!refs(obj).equals(refs)) {
-      if (refs(obj).isEmpty()) {
+    List<OwnerReference> live = refs(obj);
+    if (!live.equals(refs)) {
+      if (live.isEmpty()) {
         return;
       }
-      c = classify(obj.getMetadata().getNamespace(), refs(obj));
+      c = classify(obj.getMetadata().getNamespace(), live);
       action = c.action(!dependentsOf(node.uid()).isEmpty());
     }
     switch (action) {
