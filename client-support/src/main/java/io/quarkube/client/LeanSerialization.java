@@ -42,24 +42,20 @@ public class LeanSerialization extends KubernetesSerialization {
       new ConcurrentHashMap<>();
 
   public LeanSerialization() {
-    this(newMapper());
+    super(newMapper(), false);
   }
 
   /**
-   * A mapper whose parsers do not canonicalize field names. Jackson's parsers share one table of the field names
-   * seen so far, and a parser that meets a name the table lacks first copies the whole table (its hash area and
-   * names: ~150-350 KB once it has grown). Kubernetes objects carry names of their own (managed fields'
-   * {@code k:{"name":"kube-api-access-x7k2p"}} and {@code k:{"uid":...}} keys, label and annotation keys), so nearly
-   * every watch event paid that copy: reading a pod made ~340 KB of garbage and took 56 µs; without the table it
-   * makes 49 KB and takes 31 µs. The controllers and the scheduler ran young collections several times a second under
-   * pod creates, mostly on those copies.
+   * A mapper whose parsers do not canonicalize field names (subclasses get it through this class's constructor).
+   * Jackson's parsers share one table of the field names seen so far, and a parser that meets a name the table lacks
+   * first copies the whole table (its hash area and names: ~150-350 KB once it has grown). Kubernetes objects carry
+   * names of their own (managed fields' {@code k:{"name":"kube-api-access-x7k2p"}} and {@code k:{"uid":...}} keys,
+   * label and annotation keys), so nearly every watch event paid that copy: reading a pod made ~340 KB of garbage and
+   * took 56 µs; without the table it makes 49 KB and takes 31 µs. The controllers and the scheduler ran young
+   * collections several times a second under pod creates, mostly on those copies.
    */
-  public static ObjectMapper newMapper() {
+  private static ObjectMapper newMapper() {
     return new ObjectMapper(JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build());
-  }
-
-  public LeanSerialization(ObjectMapper mapper) {
-    super(mapper, false);
   }
 
   /** The class registered for the kind, registering the model class of that name first if there is one. */

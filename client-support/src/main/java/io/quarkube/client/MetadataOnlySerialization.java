@@ -22,10 +22,6 @@ import java.io.IOException;
  * <p>Objects read through this are partial: writing one back with PUT would wipe what was skipped. Write with patches.
  */
 public class MetadataOnlySerialization extends LeanSerialization {
-  public MetadataOnlySerialization() {
-    super(newMapper());
-  }
-
   @Override
   public Class<? extends KubernetesResource> getRegisteredKubernetesResource(String apiVersion, String kind) {
     if (kind == null || "Status".equals(kind)) {

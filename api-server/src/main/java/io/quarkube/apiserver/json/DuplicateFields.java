@@ -17,10 +17,9 @@ import java.util.Set;
  * stream; field validation reports them as upstream's strict decoder does ({@code duplicate field "..."}).
  */
 public final class DuplicateFields {
-  /** Without name canonicalization, as {@link Json#FACTORY}. */
+  /** {@link Json#FACTORY}'s parsers (no name canonicalization); the strict one also refuses duplicate keys. */
   private static final JsonFactory JSON = Json.FACTORY;
-  private static final JsonFactory STRICT = JsonFactory.builder()
-      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+  private static final JsonFactory STRICT = Json.FACTORY.rebuild()
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private DuplicateFields() {}

@@ -14,10 +14,6 @@ import io.quarkube.client.LeanSerialization;
  * deletes), so nothing is lost on the server; writing still includes every field.
  */
 final class SchedulerSerialization extends LeanSerialization {
-  SchedulerSerialization() {
-    super(newMapper());
-  }
-
   @Override
   protected void configureMapper(ObjectMapper mapper) {
     super.configureMapper(mapper);
