@@ -24,6 +24,9 @@ public final class BenchContext {
   private final String limitEtcd;
   private final Config config;
   private final SSLContext tls;
+  private final String caPem;
+  private final String clientCertPem;
+  private final String clientKeyPem;
   private final Map<String, String> ports;
   private java.util.Set<String> later = java.util.Set.of();
 
@@ -42,8 +45,10 @@ public final class BenchContext {
       throw new IllegalStateException("no " + kubeconfig + ": is the cluster up? (./quarkube up)");
     }
     this.config = KubeClients.config(kubeconfig);
-    this.tls = Tls.context(KubeClients.caCertificatePem(config), pem(config.getClientCertData()),
-        pem(config.getClientKeyData()));
+    this.caPem = KubeClients.caCertificatePem(config);
+    this.clientCertPem = pem(config.getClientCertData());
+    this.clientKeyPem = pem(config.getClientKeyData());
+    this.tls = Tls.context(caPem, clientCertPem, clientKeyPem);
     this.ports = readPorts(state.resolve("run/ports"));
   }
 
@@ -97,6 +102,19 @@ public final class BenchContext {
 
   public SSLContext tls() {
     return tls;
+  }
+
+  /** The same trust and client certificate as {@link #tls()}, as PEM, for clients that take PEM (Vert.x). */
+  public String caPem() {
+    return caPem;
+  }
+
+  public String clientCertPem() {
+    return clientCertPem;
+  }
+
+  public String clientKeyPem() {
+    return clientKeyPem;
   }
 
   public String apiUrl() {

@@ -1,14 +1,19 @@
 package io.quarkube.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -20,21 +25,27 @@ import java.util.concurrent.TimeUnit;
 final class EchoServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
-  private final List<HttpServerResponse> streams = new CopyOnWriteArrayList<>();
+  /** The open streams by the event loop of their connection. */
+  private final Map<Context, List<HttpServerResponse>> streams = new ConcurrentHashMap<>();
   private volatile Buffer payload = Buffer.buffer("{}");
 
   EchoServer(Path pki) throws Exception {
     // As many event loops as the API server has cores to use (Vert.x's default is 2 × cores).
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2 * Runtime.getRuntime().availableProcessors()));
+    // TLS records encrypted into pooled buffers, as the API server's (PooledTlsBuffers).
     HttpServerOptions opts = new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(0)
+        .setSslEngineOptions(new JdkSSLEngineOptions().setPooledHeapBuffers(true))
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(pki.resolve("apiserver.crt").toString())
             .setKeyPath(pki.resolve("apiserver.key").toString()));
     server = vertx.createHttpServer(opts).requestHandler(req -> {
       if (req.path().equals("/stream")) {
         HttpServerResponse resp = req.response().setChunked(true).putHeader("Content-Type", "application/json");
         resp.write("\n"); // sends the headers now; clients skip blank lines
-        streams.add(resp);
-        resp.closeHandler(v -> streams.remove(resp));
+        // Keyed by the connection's event-loop context (a request runs on a duplicate of it).
+        List<HttpServerResponse> onLoop = streams.computeIfAbsent(((ContextInternal) Vertx.currentContext()).unwrap(),
+            c -> new CopyOnWriteArrayList<>());
+        onLoop.add(resp);
+        resp.closeHandler(v -> onLoop.remove(resp));
       } else {
         req.response().putHeader("Content-Type", "application/json").end(payload);
       }
@@ -50,20 +61,25 @@ final class EchoServer implements AutoCloseable {
   }
 
   int openStreams() {
-    return streams.size();
+    return streams.values().stream().mapToInt(List::size).sum();
   }
 
-  /** Writes one line to every open stream (each on its own connection's event loop, as a watch server would). */
+  /**
+   * Writes one line to every open stream: one task per event loop writes it to all the streams of that loop, as the
+   * API server's watch fan-out does (LoopWrites), instead of one hand-off per write.
+   */
   void push(String line) {
     Buffer b = Buffer.buffer(line + "\n");
-    for (HttpServerResponse r : streams) {
-      r.write(b);
-    }
+    streams.forEach((loop, onLoop) -> loop.runOnContext(v -> {
+      for (HttpServerResponse r : onLoop) {
+        r.write(b);
+      }
+    }));
   }
 
   @Override
   public void close() throws Exception {
-    for (HttpServerResponse r : streams) {
+    for (HttpServerResponse r : streams.values().stream().flatMap(List::stream).toList()) {
       try {
         r.end();
       } catch (RuntimeException e) {

@@ -30,6 +30,24 @@ class BenchHarnessTest {
   }
 
   @Test
+  void watchReaderFindsEachRoundAcrossChunkBoundaries() {
+    List<Integer> rounds = new java.util.ArrayList<>();
+    FanOut.RoundScanner scanner = new FanOut.RoundScanner(rounds::add);
+    String stream = "\n{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"annotations\":{\"x\":\"\"\"bench\","
+        + "\"bench.quarkube.io/round\":\"12\"},\"managedFields\":[{\"fieldsV1\":{\"f:bench.quarkube.io/round\":{}}}]}}}\n"
+        + "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"annotations\":{\"bench.quarkube.io/round\":\"13\"}}}}\n"
+        + "{\"bench.quarkube.io/round\":\"x\"}\n";
+    byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+    // Fed in every split into two chunks: the marker or the number may be cut anywhere.
+    for (int cut = 0; cut <= bytes.length; cut++) {
+      rounds.clear();
+      io.netty.buffer.Unpooled.wrappedBuffer(bytes, 0, cut).forEachByte(scanner);
+      io.netty.buffer.Unpooled.wrappedBuffer(bytes, cut, bytes.length - cut).forEachByte(scanner);
+      assertEquals(List.of(12, 13), rounds, "cut at " + cut);
+    }
+  }
+
+  @Test
   void argumentsNameBenchmarksInTheirOrderOrAll() {
     var known = BenchMain.benchmarks();
     BenchMain.Args all = BenchMain.parse(new String[] {"--state-dir", "/s", "--quick"}, known);

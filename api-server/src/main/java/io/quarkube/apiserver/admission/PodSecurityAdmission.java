@@ -11,6 +11,7 @@ import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.apiserver.security.RequestContexts;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,7 +55,7 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
       return;
     }
     if (pod && r.operation() == AdmissionRequest.Operation.UPDATE && r.subresource() == null
-        && specUnchanged((Pod) r.object(), r.namespace())) {
+        && specUnchanged(r)) {
       return; // upstream exempts updates that leave the pod spec alone (labels, annotations)
     }
     Optional<HasMetadata> ns = namespaces.find(null, r.namespace());
@@ -104,10 +105,20 @@ public final class PodSecurityAdmission implements AdmissionPlugin {
     }
   }
 
-  private boolean specUnchanged(Pod pod, String namespace) {
-    Optional<HasMetadata> stored = registry.store("", "v1", "pods").flatMap(s -> s.find(namespace,
-        pod.getMetadata().getName()));
-    return stored.isPresent() && Json.tree(((Pod) stored.get()).getSpec()).equals(Json.tree(pod.getSpec()));
+  /**
+   * Whether an update leaves the pod's spec as stored. The stored pod is the one the update was made from when the
+   * request carries it (patches: no second read, and the pods' own equality, which is enough for specs decoded the
+   * same way); the JSON comparison settles what equality calls different (a field set to its default, say).
+   */
+  private boolean specUnchanged(AdmissionRequest r) {
+    PodSpec updated = ((Pod) r.object()).getSpec();
+    HasMetadata old = r.oldObject() != null ? r.oldObject()
+        : registry.store("", "v1", "pods").flatMap(s -> s.find(r.namespace(), r.object().getMetadata().getName()))
+            .orElse(null);
+    if (!(old instanceof Pod stored)) {
+      return false;
+    }
+    return Objects.equals(stored.getSpec(), updated) || Json.tree(stored.getSpec()).equals(Json.tree(updated));
   }
 
   private static JsonNode templateOf(JsonNode obj, String resource) {

@@ -232,7 +232,7 @@ public final class ResourceHandler {
       requireUnchangedResourceVersion(def, info.name(), current, patched);
       HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
       return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
-          user, dryRun));
+          current, user, dryRun));
     });
     responses.written(ctx, 200, updated, def);
   }
@@ -288,7 +288,7 @@ public final class ResourceHandler {
                 io.quarkube.machinery.apply.FieldSet.empty());
             HasMetadata next = bodies.toObject(result.object(), def, ctx, store.strategy());
             return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub,
-                next, user, dryRun));
+                next, current, user, dryRun));
           });
       responses.object(ctx, 200, updated, def);
     } catch (io.quarkube.machinery.apply.ApplyException e) {

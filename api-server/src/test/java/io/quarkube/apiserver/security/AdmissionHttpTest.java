@@ -132,6 +132,31 @@ class AdmissionHttpTest {
         .header("Warning", containsString("would violate PodSecurity \\\"restricted:latest\\\": "));
   }
 
+  /**
+   * Upstream exempts updates that leave a pod's spec alone: a pod admitted before its namespace enforced a level can
+   * still be labelled and annotated (patches, where the request carries the stored pod, and a whole PUT, where the
+   * plugin looks it up), but not changed where the policy looks.
+   */
+  @Test
+  void podSecurityLetsUpdatesOutsideTheSpecThrough() {
+    String ns = namespace();
+    pod(ns, "priv", ",\"securityContext\":{\"privileged\":true}", "").then().statusCode(201);
+    given().contentType("application/merge-patch+json").body(
+        "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/enforce\":\"restricted\"}}}")
+        .patch("/api/v1/namespaces/" + ns).then().statusCode(200);
+    String pod = "/api/v1/namespaces/" + ns + "/pods/priv";
+    given().contentType("application/merge-patch+json").body("{\"metadata\":{\"labels\":{\"patched\":\"yes\"}}}")
+        .patch(pod).then().statusCode(200).body("metadata.labels.patched", equalTo("yes"));
+    given().contentType("application/strategic-merge-patch+json")
+        .body("{\"metadata\":{\"annotations\":{\"a\":\"b\"}}}").patch(pod).then().statusCode(200);
+    String stored = given().get(pod).then().statusCode(200).extract().asString();
+    given().contentType("application/json").body(stored.replace("\"patched\":\"yes\"", "\"patched\":\"again\""))
+        .put(pod).then().statusCode(200).body("metadata.labels.patched", equalTo("again"));
+    given().contentType("application/merge-patch+json").body("{\"spec\":{\"activeDeadlineSeconds\":600}}")
+        .patch(pod).then().statusCode(403)
+        .body("message", startsWith("pods \"priv\" is forbidden: violates PodSecurity \"restricted:latest\": "));
+  }
+
   @Test
   void kubeletsTouchOnlyTheirOwnNodeAndPods() {
     String ns = namespace();
