@@ -163,10 +163,16 @@ public final class WebhookAdmission implements AdmissionPlugin {
     round.mutationsSeen.put(webhook.name(), round.mutations);
   }
 
-  /** The object as stored, for UPDATE and DELETE (a webhook's oldObject, and what the object selector also sees). */
+  /**
+   * The object as stored, for UPDATE and DELETE (a webhook's oldObject, and what the object selector also sees): the
+   * one the update was made from when the request carries it, else read.
+   */
   private Optional<HasMetadata> stored(AdmissionRequest r) {
     if (r.operation() != Operation.UPDATE && r.operation() != Operation.DELETE || r.name() == null) {
       return Optional.empty();
+    }
+    if (r.oldObject() != null) {
+      return Optional.of(r.oldObject());
     }
     GenericStore<HasMetadata> store = registry.store(r.resource());
     if (store == null) {
