@@ -60,10 +60,6 @@ final class EchoServer implements AutoCloseable {
     payload = Buffer.buffer(bytes);
   }
 
-  int openStreams() {
-    return streams.values().stream().mapToInt(List::size).sum();
-  }
-
   /**
    * Writes one line to every open stream: one task per event loop writes it to all the streams of that loop, as the
    * API server's watch fan-out does (LoopWrites), instead of one hand-off per write.

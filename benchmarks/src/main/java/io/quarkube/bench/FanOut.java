@@ -6,7 +6,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -15,8 +14,6 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +35,6 @@ final class FanOut implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpClient http;
-  private final List<HttpClientResponse> streams = new CopyOnWriteArrayList<>();
   private final AtomicInteger failed = new AtomicInteger();
   private volatile int round = -1;
   private volatile long roundStart;
@@ -70,9 +66,7 @@ final class FanOut implements AutoCloseable {
           if (ar.failed() || ar.result().statusCode() != 200) {
             failed.incrementAndGet();
           } else {
-            HttpClientResponse resp = ar.result();
-            streams.add(resp);
-            resp.handler(new Watcher()::chunk);
+            ar.result().handler(new Watcher()::chunk);
           }
           headers.countDown();
         });
@@ -84,10 +78,6 @@ final class FanOut implements AutoCloseable {
         throw new IllegalStateException(failed.get() + " streams failed to open at " + uri);
       }
     }
-  }
-
-  int open() {
-    return streams.size();
   }
 
   /** Starts round k at now (call just before causing the event), for n streams. */

@@ -41,18 +41,15 @@ final class WriteBench implements Benchmark {
     double etcdSecs = ctx.quick() ? 2 : 5;
     double fixedSecs = ctx.quick() ? 5 : 15;
     String prefix = "/quarkube-bench/write/" + Long.toHexString(System.nanoTime()) + "/";
-    byte[] sample = PodJson.pod(NS, "w-000000");
+    byte[] sample = PodJson.pod(NS, podName(0));
     List<Row> rows = new ArrayList<>();
     System.out.println("    raw puts go to " + ctx.limitEtcdName());
     try (Api api = ctx.api(); Client etcd = ctx.limitEtcd()) {
       KV kv = etcd.getKVClient();
       Namespaces.fresh(api, NS);
       AtomicLong seq = new AtomicLong();
-      Load.Op create = i -> {
-        String name = String.format("w-%06d", i);
-        api.post("/api/v1/namespaces/" + NS + "/pods", PodJson.pod(NS, name));
-      };
-      Load.Op put = i -> kv.put(key(prefix, i), ByteSequence.from(PodJson.pod(NS, String.format("w-%06d", i))))
+      Load.Op create = i -> api.post("/api/v1/namespaces/" + NS + "/pods", PodJson.pod(NS, podName(i)));
+      Load.Op put = i -> kv.put(key(prefix, i), ByteSequence.from(PodJson.pod(NS, podName(i))))
           .get(60, TimeUnit.SECONDS);
       // Warm-up (JIT on both sides, connections, etcd's client): not recorded. A cluster just started by the bench
       // has every JVM cold, and the API server's C2 needs tens of thousands of creates before its hot paths are
@@ -63,7 +60,7 @@ final class WriteBench implements Benchmark {
       // it listed 33,500).
       Load.Op createAndDelete = i -> {
         create.run(i);
-        api.delete("/api/v1/namespaces/" + NS + "/pods/" + String.format("w-%06d", i), "{\"gracePeriodSeconds\":0}");
+        api.delete("/api/v1/namespaces/" + NS + "/pods/" + podName(i), "{\"gracePeriodSeconds\":0}");
       };
       Load.closedLoop(16, ctx.quick() ? 1 : WARM_UP_SECONDS, seq, createAndDelete);
       Load.closedLoop(16, 1, seq, put);
@@ -101,6 +98,11 @@ final class WriteBench implements Benchmark {
       }
     }
     return rows;
+  }
+
+  /** The name of the i-th pod this benchmark creates (and of the raw put of the same bytes). */
+  private static String podName(long i) {
+    return String.format("w-%06d", i);
   }
 
   private static ByteSequence key(String prefix, long i) {
