@@ -163,22 +163,17 @@ public final class FieldSet {
      * library's untyped decoding of {@link #toJsonNode} gives, without building the tree first.
      */
     public Map<String, Object> toMap() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        writeContents(out, false);
-        return out;
+        return toMap(false);
     }
 
-    private void writeContents(Map<String, Object> out, boolean includeSelf) {
+    /** This level's map; the empty maps of leaves are one shared immutable map (a create has hundreds of them). */
+    private Map<String, Object> toMap(boolean includeSelf) {
+        Map<String, Object> out = new LinkedHashMap<>(2 * (members.size() + children.size() + 1));
         if (includeSelf && !isEmpty()) {
-            out.put(".", new LinkedHashMap<String, Object>());
+            out.put(".", Map.of());
         }
-        forEachEntry((pe, child, member) -> {
-            Map<String, Object> node = new LinkedHashMap<>();
-            out.put(pe.serialize(), node);
-            if (child != null) {
-                child.writeContents(node, member);
-            }
-        });
+        forEachEntry((pe, child, member) -> out.put(pe.serialize(), child == null ? Map.of() : child.toMap(member)));
+        return out;
     }
 
     /** One key of the {@code fieldsV1} object at one level: a member without children has {@code child} null. */
@@ -405,6 +400,21 @@ public final class FieldSet {
             }
             b.members.add(p.get(p.size() - 1));
             return this;
+        }
+
+        /** The level below {@code pe}, made when missing. */
+        Builder child(PathElement pe) {
+            Builder b = children.get(pe);
+            if (b == null) {
+                b = new Builder();
+                children.put(pe, b);
+            }
+            return b;
+        }
+
+        /** Adds the path that ends at {@code pe} on this level. */
+        void addMember(PathElement pe) {
+            members.add(pe);
         }
 
         FieldSet build() {

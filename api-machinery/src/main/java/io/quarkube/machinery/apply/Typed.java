@@ -232,13 +232,61 @@ final class Typed {
         FieldSet.Builder removed = new FieldSet.Builder();
         FieldSet.Builder modified = new FieldSet.Builder();
         FieldSet.Builder added = new FieldSet.Builder();
-        new Comparer(removed, modified, added).compare(lhs, rhs, schema, List.of());
+        new Comparer().compare(lhs, rhs, schema, Step.root(removed, modified, added));
         return new Comparison(removed.build(), modified.build(), added.build());
     }
 
-    private record Comparer(FieldSet.Builder removed, FieldSet.Builder modified, FieldSet.Builder added) {
+    /**
+     * A path as the comparison walks it. Each of the three sets gets its level for the path when something is first
+     * inserted below it, and keeps it for the siblings that follow: inserting every changed path from the root of
+     * its set again (a sorted-map lookup per level, a path list per insert) was most of a create's field tracking.
+     */
+    private static final class Step {
+        static final int REMOVED = 0;
+        static final int MODIFIED = 1;
+        static final int ADDED = 2;
 
-        void compare(JsonNode l, JsonNode r, Schema s, List<PathElement> path) {
+        private final Step parent;
+        private final PathElement element;
+        private final FieldSet.Builder[] levels = new FieldSet.Builder[3];
+
+        private Step(Step parent, PathElement element) {
+            this.parent = parent;
+            this.element = element;
+        }
+
+        static Step root(FieldSet.Builder removed, FieldSet.Builder modified, FieldSet.Builder added) {
+            Step root = new Step(null, null);
+            root.levels[REMOVED] = removed;
+            root.levels[MODIFIED] = modified;
+            root.levels[ADDED] = added;
+            return root;
+        }
+
+        Step child(PathElement pe) {
+            return new Step(this, pe);
+        }
+
+        /** Adds this path to one of the sets; the empty path (the whole object) is never owned. */
+        void insertInto(int set) {
+            if (parent != null) {
+                parent.level(set).addMember(element);
+            }
+        }
+
+        private FieldSet.Builder level(int set) {
+            FieldSet.Builder b = levels[set];
+            if (b == null) {
+                b = parent.level(set).child(element);
+                levels[set] = b;
+            }
+            return b;
+        }
+    }
+
+    private static final class Comparer {
+
+        void compare(JsonNode l, JsonNode r, Schema s, Step path) {
             if (l != null && l.equals(r)) {
                 // Equal values (already validated) differ nowhere below: an update leaves most of an object as it
                 // was, and walking the unchanged parts was most of an update's field tracking.
@@ -257,15 +305,15 @@ final class Typed {
             }
             if (!leaf) {
                 if (l == null) {
-                    added.insert(new FieldPath(path));
+                    path.insertInto(Step.ADDED);
                 } else if (r == null) {
-                    removed.insert(new FieldPath(path));
+                    path.insertInto(Step.REMOVED);
                 }
             }
         }
 
         /** Returns whether the value was compared as a leaf. */
-        private boolean handle(Atom a, JsonNode l, JsonNode r, Schema s, List<PathElement> path) {
+        private boolean handle(Atom a, JsonNode l, JsonNode r, Schema s, Step path) {
             switch (a) {
                 case SCALAR:
                     leaf(l, r, path);
@@ -289,59 +337,46 @@ final class Typed {
                         leaf(l, r, path);
                         return true;
                     }
-                    Set<String> keys = new LinkedHashSet<>();
+                    // the keys of both sides, each once (the sets are sorted, so the order of the walk is free)
                     if (lm != null) {
-                        lm.fieldNames().forEachRemaining(keys::add);
+                        for (Map.Entry<String, JsonNode> e : lm.properties()) {
+                            String k = e.getKey();
+                            compare(e.getValue(), rm == null ? null : rm.get(k), s.field(k),
+                                    path.child(new PathElement.Field(k)));
+                        }
                     }
                     if (rm != null) {
-                        rm.fieldNames().forEachRemaining(keys::add);
-                    }
-                    for (String k : keys) {
-                        compare(lm == null ? null : lm.get(k), rm == null ? null : rm.get(k), s.field(k),
-                                append(path, new PathElement.Field(k)));
+                        for (Map.Entry<String, JsonNode> e : rm.properties()) {
+                            String k = e.getKey();
+                            if (lm == null || !lm.has(k)) {
+                                compare(null, e.getValue(), s.field(k), path.child(new PathElement.Field(k)));
+                            }
+                        }
                     }
                     return false;
                 }
             }
         }
 
-        private void leaf(JsonNode l, JsonNode r, List<PathElement> path) {
+        private void leaf(JsonNode l, JsonNode r, Step path) {
             if (l == null) {
-                added.insert(new FieldPath(path));
+                path.insertInto(Step.ADDED);
             } else if (r == null) {
-                removed.insert(new FieldPath(path));
+                path.insertInto(Step.REMOVED);
             } else if (!Values.equal(l, r)) {
-                modified.insert(new FieldPath(path));
+                path.insertInto(Step.MODIFIED);
             }
         }
 
-        private void items(ArrayNode l, ArrayNode r, Schema s, List<PathElement> path) {
+        private void items(ArrayNode l, ArrayNode r, Schema s, Step path) {
             List<PathElement> all = new ArrayList<>();
-            Map<PathElement, List<JsonNode>> lv = new HashMap<>();
-            Map<PathElement, List<JsonNode>> rv = new HashMap<>();
-            if (l != null) {
-                for (JsonNode item : l) {
-                    PathElement pe = itemElement(s, item);
-                    if (lv.computeIfAbsent(pe, k -> new ArrayList<>()).size() == 0) {
-                        all.add(pe);
-                    }
-                    lv.get(pe).add(item);
-                }
-            }
-            if (r != null) {
-                for (JsonNode item : r) {
-                    PathElement pe = itemElement(s, item);
-                    if (rv.computeIfAbsent(pe, k -> new ArrayList<>()).size() == 0 && !lv.containsKey(pe)) {
-                        all.add(pe);
-                    }
-                    rv.get(pe).add(item);
-                }
-            }
+            Map<PathElement, List<JsonNode>> lv = byElement(l, s, all, null);
+            Map<PathElement, List<JsonNode>> rv = byElement(r, s, all, lv);
             Schema items = s.items();
             for (PathElement pe : all) {
                 List<JsonNode> ll = lv.getOrDefault(pe, List.of());
                 List<JsonNode> rl = rv.getOrDefault(pe, List.of());
-                List<PathElement> p = append(path, pe);
+                Step p = path.child(pe);
                 if (ll.size() <= 1 && rl.size() <= 1) {
                     compare(ll.isEmpty() ? null : ll.get(0), rl.isEmpty() ? null : rl.get(0), items, p);
                 } else if (ll.size() >= 2 && rl.size() >= 2) {
@@ -350,20 +385,45 @@ final class Typed {
                         same = Values.equal(ll.get(i), rl.get(i));
                     }
                     if (!same) {
-                        modified.insert(new FieldPath(p));
+                        p.insertInto(Step.MODIFIED);
                     }
                 } else if (ll.size() >= 2) {
                     if (!rl.isEmpty()) {
                         compare(null, rl.get(0), items, p);
                     }
-                    removed.insert(new FieldPath(p));
+                    p.insertInto(Step.REMOVED);
                 } else {
                     if (!ll.isEmpty()) {
                         compare(ll.get(0), null, items, p);
                     }
-                    added.insert(new FieldPath(p));
+                    p.insertInto(Step.ADDED);
                 }
             }
+        }
+
+        /**
+         * A list's items by their path element; elements not seen before (nor in {@code other}) are appended to
+         * {@code all} in order.
+         */
+        private static Map<PathElement, List<JsonNode>> byElement(ArrayNode list, Schema s, List<PathElement> all,
+                                                                  Map<PathElement, List<JsonNode>> other) {
+            if (list == null || list.isEmpty()) {
+                return Map.of();
+            }
+            Map<PathElement, List<JsonNode>> out = new HashMap<>(list.size() * 2);
+            for (JsonNode item : list) {
+                PathElement pe = itemElement(s, item);
+                List<JsonNode> same = out.get(pe);
+                if (same == null) {
+                    same = new ArrayList<>(1);
+                    out.put(pe, same);
+                    if (other == null || !other.containsKey(pe)) {
+                        all.add(pe);
+                    }
+                }
+                same.add(item);
+            }
+            return out;
         }
     }
 

@@ -48,6 +48,20 @@ final class Values {
     }
 
     /** The total order of {@code value.Compare}. */
+    /**
+     * A hash consistent with {@link #compare} for scalars (numbers by their double value, as an int and a float of
+     * the same value compare equal); anything else hashes to 0, which is consistent too.
+     */
+    static int hashOfScalar(JsonNode v) {
+        if (v.isNumber()) {
+            return Double.hashCode(v.doubleValue());
+        }
+        if (v.isTextual()) {
+            return v.textValue().hashCode();
+        }
+        return v.isBoolean() ? Boolean.hashCode(v.booleanValue()) : 0;
+    }
+
     static int compare(JsonNode l, JsonNode r) {
         if (isFloat(l)) {
             if (!isFloat(r)) {
@@ -58,6 +72,9 @@ final class Values {
             return isInt(l) ? Double.compare(l.doubleValue(), r.doubleValue()) : 1;
         }
         if (isInt(l)) {
+            if (isInt(r) && l.canConvertToLong() && r.canConvertToLong()) {
+                return Long.compare(l.longValue(), r.longValue());
+            }
             return isInt(r) ? l.bigIntegerValue().compareTo(r.bigIntegerValue()) : -1;
         } else if (isInt(r)) {
             return 1;

@@ -79,6 +79,30 @@ class TypedMergeTest {
     }
 
     @Test
+    void listItemsWithTheSameKeyMatchWhateverTheNumbersJavaType() {
+        // Keys hash by value now (items of one list share their key names): equal keys must still meet.
+        PathElement asInt = PathElement.key("id", com.fasterxml.jackson.databind.node.IntNode.valueOf(8080),
+                "key", "a");
+        PathElement asLong = PathElement.key("id", com.fasterxml.jackson.databind.node.LongNode.valueOf(8080L),
+                "key", "a");
+        PathElement asDouble = PathElement.key("id", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(8080.0),
+                "key", "a");
+        assertEquals(asInt, asLong);
+        assertEquals(asInt.hashCode(), asLong.hashCode());
+        assertEquals(asInt, asDouble);
+        assertEquals(asInt.hashCode(), asDouble.hashCode());
+        com.fasterxml.jackson.databind.node.ObjectNode lhs = (com.fasterxml.jackson.databind.node.ObjectNode) any(
+                "{'list':[{'key':'a','id':8080,'nv':1},{'key':'b','id':1}]}");
+        com.fasterxml.jackson.databind.node.ObjectNode rhs = lhs.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rhs.get("list").get(0)).put("id", 8080L).put("nv", 2);
+        Typed.Comparison c = Typed.compare(lhs, rhs, SCHEMA);
+        assertEquals("{\"f:list\":{\"k:{\\\"id\\\":8080,\\\"key\\\":\\\"a\\\"}\":{\"f:nv\":{}}}}",
+                c.modified().toJson());
+        assertTrue(c.added().isEmpty());
+        assertTrue(c.removed().isEmpty());
+    }
+
+    @Test
     void removesItemsByPath() {
         JsonNode v = any("{'setStr':['a','b'],'inner':{'x':'1','y':'2'},'list':[{'key':'a','id':1,'nv':1}]}");
         FieldSet remove = FieldSet.of(
