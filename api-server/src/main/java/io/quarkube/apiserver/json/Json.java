@@ -34,6 +34,8 @@ public final class Json {
       // Getters, setters and constructors called through generated lambdas rather than reflection: reflection was
       // the top self time of the API server under load (DelegatingMethodAccessorImpl.invoke).
       .registerModule(new com.fasterxml.jackson.module.blackbird.BlackbirdModule())
+      // managedFields' fieldsV1 as text, as upstream keeps it (RawFieldsV1)
+      .registerModule(FieldsV1AsText.module())
       .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
       .configure(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE, false);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

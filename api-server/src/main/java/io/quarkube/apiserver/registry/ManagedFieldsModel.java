@@ -1,7 +1,7 @@
 package io.quarkube.apiserver.registry;
 
-import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.quarkube.apiserver.json.RawFieldsV1;
 import io.quarkube.machinery.apply.ManagedFields;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,9 +28,7 @@ final class ManagedFieldsModel {
       m.setApiVersion(emptyToNull(e.apiVersion()));
       m.setTime(e.time() == null ? null : DateTimeFormatter.ISO_INSTANT.format(e.time()));
       m.setFieldsType(emptyToNull(e.fieldsType()));
-      FieldsV1 fields = new FieldsV1();
-      e.fieldsV1().toMap().forEach(fields::setAdditionalProperty);
-      m.setFieldsV1(fields);
+      m.setFieldsV1(new RawFieldsV1(e.fieldsV1().toJson()));
       m.setSubresource(emptyToNull(e.subresource()));
       out.add(m);
     }
