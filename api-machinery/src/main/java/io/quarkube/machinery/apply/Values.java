@@ -47,7 +47,6 @@ final class Values {
         return compare(a, b) == 0;
     }
 
-    /** The total order of {@code value.Compare}. */
     /**
      * A hash consistent with {@link #compare} for scalars (numbers by their double value, as an int and a float of
      * the same value compare equal); anything else hashes to 0, which is consistent too.
@@ -62,6 +61,7 @@ final class Values {
         return v.isBoolean() ? Boolean.hashCode(v.booleanValue()) : 0;
     }
 
+    /** The total order of {@code value.Compare}. */
     static int compare(JsonNode l, JsonNode r) {
         if (isFloat(l)) {
             if (!isFloat(r)) {
