@@ -21,7 +21,8 @@ public final class RawFieldsV1 extends FieldsV1 {
 
   /** Compact JSON object text; null once the maps were edited. */
   private String raw;
-  private Map<String, Object> parsed;
+  /** Parsed on first use; volatile because decoded objects are shared read-only between threads (watch fan-out). */
+  private volatile Map<String, Object> parsed;
 
   public RawFieldsV1(String raw) {
     this.raw = raw;
@@ -34,14 +35,16 @@ public final class RawFieldsV1 extends FieldsV1 {
 
   @Override
   public Map<String, Object> getAdditionalProperties() {
-    if (parsed == null) {
+    Map<String, Object> map = parsed;
+    if (map == null) {
       try (JsonParser p = Json.FACTORY.createParser(raw)) {
-        parsed = Json.MAPPER.readValue(p, MAP);
+        map = Json.MAPPER.readValue(p, MAP);
       } catch (IOException e) {
         throw new UncheckedIOException("fieldsV1 kept as text no longer parses", e);
       }
+      parsed = map;
     }
-    return parsed;
+    return map;
   }
 
   @Override
