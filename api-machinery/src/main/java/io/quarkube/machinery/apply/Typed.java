@@ -132,11 +132,47 @@ final class Typed {
         return v != null && v.isObject() ? (ObjectNode) v : null;
     }
 
-    private static List<PathElement> append(List<PathElement> path, PathElement pe) {
-        List<PathElement> p = new ArrayList<>(path.size() + 1);
-        p.addAll(path);
-        p.add(pe);
-        return p;
+    /**
+     * The path a walk over a value (a field set, a comparison) has reached, holding each set's level for it. A set
+     * gets its level when something is first inserted below the path and keeps it for the siblings that follow:
+     * inserting every path from the root of its set again (a sorted-map lookup per level, a path list per insert)
+     * was most of a create's field tracking.
+     */
+    private static final class Step {
+        private final Step parent;
+        private final PathElement element;
+        private final FieldSet.Builder[] levels;
+
+        private Step(Step parent, PathElement element, FieldSet.Builder[] levels) {
+            this.parent = parent;
+            this.element = element;
+            this.levels = levels;
+        }
+
+        /** The empty path, for the sets being built (each insert names its set by position). */
+        static Step root(FieldSet.Builder... sets) {
+            return new Step(null, null, sets.clone());
+        }
+
+        Step child(PathElement pe) {
+            return new Step(this, pe, new FieldSet.Builder[levels.length]);
+        }
+
+        /** Adds this path to one of the sets; the empty path (the whole object) is never owned. */
+        void insertInto(int set) {
+            if (parent != null) {
+                parent.level(set).addMember(element);
+            }
+        }
+
+        private FieldSet.Builder level(int set) {
+            FieldSet.Builder b = levels[set];
+            if (b == null) {
+                b = parent.level(set).child(element);
+                levels[set] = b;
+            }
+            return b;
+        }
     }
 
     // ---------------------------------------------------------------- field sets
@@ -144,17 +180,20 @@ final class Typed {
     static FieldSet toFieldSet(JsonNode value, Schema schema) {
         FieldSet.Builder b = new FieldSet.Builder();
         if (value != null) {
-            toFieldSet(value, schema, List.of(), b);
+            toFieldSet(value, schema, Step.root(b));
         }
         return b.build();
     }
 
-    private static void toFieldSet(JsonNode v, Schema s, List<PathElement> path, FieldSet.Builder set) {
+    /** The one set {@link #toFieldSet} builds. */
+    private static final int SET = 0;
+
+    private static void toFieldSet(JsonNode v, Schema s, Step path) {
         switch (atom(s, v)) {
-            case SCALAR -> set.insert(new FieldPath(path));
+            case SCALAR -> path.insertInto(SET);
             case LIST -> {
                 if (s.listSemantics().type() == ListType.ATOMIC) {
-                    set.insert(new FieldPath(path));
+                    path.insertInto(SET);
                     return;
                 }
                 ArrayNode list = asArray(v);
@@ -168,7 +207,7 @@ final class Typed {
                     PathElement pe = itemElement(s, item);
                     pes.add(pe);
                     if (!seen.add(pe) && duplicates.add(pe)) {
-                        set.insert(new FieldPath(append(path, pe)));
+                        path.child(pe).insertInto(SET);
                     }
                 }
                 Schema items = s.items();
@@ -177,14 +216,14 @@ final class Typed {
                     if (duplicates.contains(pe)) {
                         continue;
                     }
-                    List<PathElement> p = append(path, pe);
-                    toFieldSet(list.get(i), items, p, set);
-                    set.insert(new FieldPath(p));
+                    Step p = path.child(pe);
+                    toFieldSet(list.get(i), items, p);
+                    p.insertInto(SET);
                 }
             }
             case MAP -> {
                 if (s.mapType() == MapType.ATOMIC) {
-                    set.insert(new FieldPath(path));
+                    path.insertInto(SET);
                     return;
                 }
                 ObjectNode map = asObject(v);
@@ -193,10 +232,10 @@ final class Typed {
                 }
                 for (Map.Entry<String, JsonNode> e : map.properties()) {
                     JsonNode val = e.getValue();
-                    List<PathElement> p = append(path, new PathElement.Field(e.getKey()));
-                    toFieldSet(val, s.field(e.getKey()), p, set);
+                    Step p = path.child(new PathElement.Field(e.getKey()));
+                    toFieldSet(val, s.field(e.getKey()), p);
                     if (val.isNull() || (val.isObject() && val.isEmpty()) || !s.hasField(e.getKey())) {
-                        set.insert(new FieldPath(p));
+                        p.insertInto(SET);
                     }
                 }
             }
@@ -232,59 +271,15 @@ final class Typed {
         FieldSet.Builder removed = new FieldSet.Builder();
         FieldSet.Builder modified = new FieldSet.Builder();
         FieldSet.Builder added = new FieldSet.Builder();
-        new Comparer().compare(lhs, rhs, schema, Step.root(removed, modified, added));
+        new Comparer().compare(lhs, rhs, schema, Step.root(removed, modified, added)); // REMOVED, MODIFIED, ADDED
         return new Comparison(removed.build(), modified.build(), added.build());
     }
 
-    /**
-     * A path as the comparison walks it. Each of the three sets gets its level for the path when something is first
-     * inserted below it, and keeps it for the siblings that follow: inserting every changed path from the root of
-     * its set again (a sorted-map lookup per level, a path list per insert) was most of a create's field tracking.
-     */
-    private static final class Step {
+    private static final class Comparer {
+        /** The positions of the comparison's sets in its root {@link Step}. */
         static final int REMOVED = 0;
         static final int MODIFIED = 1;
         static final int ADDED = 2;
-
-        private final Step parent;
-        private final PathElement element;
-        private final FieldSet.Builder[] levels = new FieldSet.Builder[3];
-
-        private Step(Step parent, PathElement element) {
-            this.parent = parent;
-            this.element = element;
-        }
-
-        static Step root(FieldSet.Builder removed, FieldSet.Builder modified, FieldSet.Builder added) {
-            Step root = new Step(null, null);
-            root.levels[REMOVED] = removed;
-            root.levels[MODIFIED] = modified;
-            root.levels[ADDED] = added;
-            return root;
-        }
-
-        Step child(PathElement pe) {
-            return new Step(this, pe);
-        }
-
-        /** Adds this path to one of the sets; the empty path (the whole object) is never owned. */
-        void insertInto(int set) {
-            if (parent != null) {
-                parent.level(set).addMember(element);
-            }
-        }
-
-        private FieldSet.Builder level(int set) {
-            FieldSet.Builder b = levels[set];
-            if (b == null) {
-                b = parent.level(set).child(element);
-                levels[set] = b;
-            }
-            return b;
-        }
-    }
-
-    private static final class Comparer {
 
         void compare(JsonNode l, JsonNode r, Schema s, Step path) {
             if (l != null && l.equals(r)) {
@@ -305,9 +300,9 @@ final class Typed {
             }
             if (!leaf) {
                 if (l == null) {
-                    path.insertInto(Step.ADDED);
+                    path.insertInto(ADDED);
                 } else if (r == null) {
-                    path.insertInto(Step.REMOVED);
+                    path.insertInto(REMOVED);
                 }
             }
         }
@@ -360,11 +355,11 @@ final class Typed {
 
         private void leaf(JsonNode l, JsonNode r, Step path) {
             if (l == null) {
-                path.insertInto(Step.ADDED);
+                path.insertInto(ADDED);
             } else if (r == null) {
-                path.insertInto(Step.REMOVED);
+                path.insertInto(REMOVED);
             } else if (!Values.equal(l, r)) {
-                path.insertInto(Step.MODIFIED);
+                path.insertInto(MODIFIED);
             }
         }
 
@@ -385,18 +380,18 @@ final class Typed {
                         same = Values.equal(ll.get(i), rl.get(i));
                     }
                     if (!same) {
-                        p.insertInto(Step.MODIFIED);
+                        p.insertInto(MODIFIED);
                     }
                 } else if (ll.size() >= 2) {
                     if (!rl.isEmpty()) {
                         compare(null, rl.get(0), items, p);
                     }
-                    p.insertInto(Step.REMOVED);
+                    p.insertInto(REMOVED);
                 } else {
                     if (!ll.isEmpty()) {
                         compare(ll.get(0), null, items, p);
                     }
-                    p.insertInto(Step.ADDED);
+                    p.insertInto(ADDED);
                 }
             }
         }

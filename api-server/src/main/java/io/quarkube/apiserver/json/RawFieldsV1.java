@@ -1,6 +1,5 @@
 package io.quarkube.apiserver.json;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import java.io.IOException;
@@ -37,8 +36,8 @@ public final class RawFieldsV1 extends FieldsV1 {
   public Map<String, Object> getAdditionalProperties() {
     Map<String, Object> map = parsed;
     if (map == null) {
-      try (JsonParser p = Json.FACTORY.createParser(raw)) {
-        map = Json.MAPPER.readValue(p, MAP);
+      try {
+        map = Json.MAPPER.readValue(raw, MAP);
       } catch (IOException e) {
         throw new UncheckedIOException("fieldsV1 kept as text no longer parses", e);
       }
