@@ -1,5 +1,6 @@
 package io.quarkube.apiserver.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,15 +33,29 @@ public final class AuditLog implements AutoCloseable {
     open();
   }
 
-  public synchronized void write(byte[] jsonLine) {
+  public void write(byte[] jsonLine) {
+    write(List.of(jsonLine));
+  }
+
+  /**
+   * Appends the lines with as few writes as rotation allows (one when no rotation falls inside them): the batching
+   * writer hands over what queued up while the previous batch was written.
+   */
+  public synchronized void write(List<byte[]> jsonLines) {
     try {
-      if (size > 0 && size + jsonLine.length + 1 > maxBytes) {
-        rotate();
+      ByteArrayOutputStream batch = new ByteArrayOutputStream(jsonLines.size() * 512);
+      for (byte[] line : jsonLines) {
+        if (size + batch.size() > 0 && size + batch.size() + line.length + 1 > maxBytes) {
+          batch.writeTo(out);
+          size += batch.size();
+          batch.reset();
+          rotate();
+        }
+        batch.write(line);
+        batch.write('\n');
       }
-      out.write(jsonLine);
-      out.write('\n');
-      out.flush();
-      size += jsonLine.length + 1;
+      batch.writeTo(out);
+      size += batch.size();
     } catch (IOException e) {
       LOG.errorf("cannot write the audit log %s: %s", path, e.getMessage());
     }

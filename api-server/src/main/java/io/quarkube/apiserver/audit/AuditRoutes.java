@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -46,8 +44,7 @@ public class AuditRoutes {
 
   private final SecurityConfig config;
   private AuditPolicy policy;
-  private AuditLog log;
-  private ExecutorService writer;
+  private AuditWriter writer;
 
   public AuditRoutes(SecurityConfig config) {
     this.config = config;
@@ -69,16 +66,12 @@ public class AuditRoutes {
         Files.writeString(policyPath, AuditPolicy.DEFAULT);
       }
       policy = AuditPolicy.parse(Files.readString(policyPath));
-      log = new AuditLog(logPath.get(), config.audit().maxSizeMb() * 1024L * 1024L, config.audit().maxBackups());
+      writer = new AuditWriter(new AuditLog(logPath.get(), config.audit().maxSizeMb() * 1024L * 1024L,
+          config.audit().maxBackups()));
       LOG.infof("audit log: %s (policy %s)", logPath.get(), policyPath);
     } catch (IOException e) {
       throw new IllegalStateException("cannot set up the audit log: " + e.getMessage(), e);
     }
-    writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "audit-writer");
-      t.setDaemon(true);
-      return t;
-    });
     router.route().order(-100).handler(ctx -> {
       ctx.put(START, Instant.now());
       String id = UUID.randomUUID().toString();
@@ -90,12 +83,9 @@ public class AuditRoutes {
   }
 
   @PreDestroy
-  void close() throws IOException {
+  void close() throws Exception {
     if (writer != null) {
-      writer.shutdown();
-    }
-    if (log != null) {
-      log.close();
+      writer.close();
     }
   }
 
@@ -104,7 +94,7 @@ public class AuditRoutes {
       ObjectNode event = event(ctx);
       if (event != null) {
         byte[] line = Json.bytes(event);
-        writer.execute(() -> log.write(line));
+        writer.submit(line);
       }
     } catch (RuntimeException e) {
       LOG.warnf("audit event for %s not written: %s", ctx.request().uri(), e.toString());

@@ -1,5 +1,6 @@
 package io.quarkube.apiserver.storage;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -71,7 +72,11 @@ public final class EtcdStorage implements Storage {
     // etcd restart, and once in CI a Fabric8 informer from before the restart never saw a later write (e2e
     // EtcdRestartTest). The cost: a request that timed out may still be applied when etcd comes back, which its
     // 504 Timeout answer allows.
-    return Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
+    // Calls start on the calling thread: jetcd's default hands each call to a pool thread of its own first, one more
+    // thread wake-up per etcd request (its answer arrives on the gRPC event loop either way). Only the call's
+    // start runs here (a gRPC write, never blocking); jetcd uses this executor for nothing else.
+    return Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE)
+        .executorService(MoreExecutors.newDirectExecutorService()).build();
   }
 
   @Override

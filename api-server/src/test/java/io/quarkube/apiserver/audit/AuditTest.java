@@ -51,4 +51,53 @@ class AuditTest {
     List<String> last = Files.readAllLines(log);
     assertTrue(last.get(last.size() - 1).contains("\"n\":9"));
   }
+
+  @Test
+  void aBatchThatCrossesTheSizeLimitRotatesBetweenItsLines(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("audit.log");
+    List<byte[]> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      lines.add(AuditLog.utf8("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(30) + "\"}"));
+    }
+    try (AuditLog a = new AuditLog(log, 100, 5)) {
+      a.write(lines);
+    }
+    assertEquals(List.of("\"n\":0", "\"n\":1"), numbers(dir.resolve("audit.log.2")));
+    assertEquals(List.of("\"n\":2", "\"n\":3"), numbers(dir.resolve("audit.log.1")));
+    assertEquals(List.of("\"n\":4"), numbers(log));
+  }
+
+  @Test
+  void theWriterKeepsEveryLineInOrderAndFlushesOnClose(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("audit.log");
+    int threads = 4;
+    int perThread = 5_000;
+    AuditWriter writer = new AuditWriter(new AuditLog(log, 1L << 30, 1));
+    Thread[] ts = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      ts[t] = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          writer.submit(AuditLog.utf8("{\"t\":" + id + ",\"i\":" + i + "}"));
+        }
+      });
+      ts[t].start();
+    }
+    for (Thread t : ts) {
+      t.join();
+    }
+    writer.close();
+    List<String> written = Files.readAllLines(log);
+    assertEquals(threads * perThread, written.size(), "nothing lost, also what was queued at close");
+    int[] next = new int[threads];
+    for (String line : written) {
+      int t = Integer.parseInt(line.replaceAll(".*\"t\":(\\d+).*", "$1"));
+      int i = Integer.parseInt(line.replaceAll(".*\"i\":(\\d+).*", "$1"));
+      assertEquals(next[t]++, i, "each thread's lines in the order it submitted them");
+    }
+  }
+
+  private static List<String> numbers(Path file) throws Exception {
+    return Files.readAllLines(file).stream().map(l -> l.replaceAll(".*(\"n\":\\d+).*", "$1")).toList();
+  }
 }

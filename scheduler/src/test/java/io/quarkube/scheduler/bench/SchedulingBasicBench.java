@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -100,15 +101,17 @@ class SchedulingBasicBench {
       }
 
       Set<String> bound = ConcurrentHashMap.newKeySet();
-      long[] boundAt = new long[pods];
+      // Atomic: the main thread reads the first entry as soon as the count moves (a plain array read 0 there once,
+      // and the run's clock started at the machine's boot).
+      AtomicLongArray boundAt = new AtomicLongArray(pods);
       AtomicInteger boundCount = new AtomicInteger();
       var watch = c.pods().inNamespace(run).watch(new Watcher<Pod>() {
         @Override
         public void eventReceived(Action action, Pod pod) {
           if (pod.getSpec().getNodeName() != null && bound.add(pod.getMetadata().getName())) {
             int i = boundCount.getAndIncrement();
-            if (i < boundAt.length) {
-              boundAt[i] = System.nanoTime();
+            if (i < boundAt.length()) {
+              boundAt.set(i, System.nanoTime());
             }
           }
         }
@@ -142,10 +145,10 @@ class SchedulingBasicBench {
       if (own) {
         scheduler = startScheduler(state);
         schedPid = scheduler.pid();
-        while (boundCount.get() == 0 && scheduler.isAlive()) {
+        while (boundAt.get(0) == 0 && scheduler.isAlive()) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        start = boundAt[0];
+        start = boundAt.get(0);
         cpuSchedAtFirst = cpuTicks(schedPid);
         cpuSched0 = 0;
         cpuApi0 = cpuTicks(apiPid);
@@ -169,7 +172,11 @@ class SchedulingBasicBench {
       double total = (end - start) / 1e9;
       double rate = n / total;
       System.out.printf("scheduled %d/%d pods in %.1f s: %.0f pods/s on average%n", n, pods, total, rate);
-      double slowest = slowestWindow(boundAt, n, start, end);
+      long[] boundTimes = new long[n];
+      for (int i = 0; i < n; i++) {
+        boundTimes[i] = boundAt.get(i);
+      }
+      double slowest = slowestWindow(boundTimes, n, start, end);
       System.out.printf("slowest 10 s window: %s%n", slowest < 0 ? String.format("n/a (the run took %.1f s)", total)
           : String.format("%.0f pods/s", slowest));
       System.out.printf("CPU during the run: scheduler %.1f s, API server %.1f s, etcd %.1f s (%.0f%%, %.0f%%, %.0f%% "
