@@ -39,7 +39,7 @@ public class ApiRoutes {
 
   private final Registry registry;
   private final ApiServerConfig config;
-  private final MeterRegistry meters;
+  private final RequestMetrics requestMetrics;
   private final Clock clock;
   private final DiscoveryRoutes discovery;
   private final Instance<ExtensionHandler> extensionHandlers;
@@ -57,7 +57,7 @@ public class ApiRoutes {
     this.extensionHandlers = extensionHandlers;
     this.registry = registry;
     this.config = config;
-    this.meters = meters;
+    this.requestMetrics = new RequestMetrics(meters);
     this.clock = clock;
     this.discovery = discovery;
   }
@@ -141,7 +141,7 @@ public class ApiRoutes {
 
   /** Runs one request with Status errors, metrics and a log line for failures. */
   void serve(RoutingContext ctx, Runnable handler) {
-    Timer.Sample sample = Timer.start(meters);
+    Timer.Sample sample = requestMetrics.start();
     try {
       handler.run();
     } catch (ApiException e) {
@@ -158,11 +158,9 @@ public class ApiRoutes {
       String verb = info == null ? ctx.request().method().name() : info.verb().toUpperCase();
       String resource = info == null ? "" : info.resource();
       if (!"WATCH".equals(verb)) {
-        sample.stop(meters.timer("apiserver_request_duration_seconds", "verb", verb, "resource", resource,
-            "group", info == null ? "" : info.group()));
+        sample.stop(requestMetrics.duration(verb, resource, info == null ? "" : info.group()));
       }
-      meters.counter("apiserver_request_total", "verb", verb, "resource", resource, "code",
-          Integer.toString(ctx.response().getStatusCode())).increment();
+      requestMetrics.total(verb, resource, ctx.response().getStatusCode()).increment();
     }
   }
 
