@@ -172,11 +172,7 @@ class SchedulingBasicBench {
       double total = (end - start) / 1e9;
       double rate = n / total;
       System.out.printf("scheduled %d/%d pods in %.1f s: %.0f pods/s on average%n", n, pods, total, rate);
-      long[] boundTimes = new long[n];
-      for (int i = 0; i < n; i++) {
-        boundTimes[i] = boundAt.get(i);
-      }
-      double slowest = slowestWindow(boundTimes, n, start, end);
+      double slowest = slowestWindow(boundAt, n, start, end);
       System.out.printf("slowest 10 s window: %s%n", slowest < 0 ? String.format("n/a (the run took %.1f s)", total)
           : String.format("%.0f pods/s", slowest));
       System.out.printf("CPU during the run: scheduler %.1f s, API server %.1f s, etcd %.1f s (%.0f%%, %.0f%%, %.0f%% "
@@ -284,7 +280,7 @@ class SchedulingBasicBench {
   }
 
   /** The lowest rate over any 10-second window (sliding by 1 s); -1 when the run was shorter. */
-  static double slowestWindow(long[] boundAt, int n, long start, long end) {
+  static double slowestWindow(AtomicLongArray boundAt, int n, long start, long end) {
     if (end - start < WINDOW_NANOS) {
       return -1;
     }
@@ -292,7 +288,8 @@ class SchedulingBasicBench {
     for (long w = start; w + WINDOW_NANOS <= end; w += TimeUnit.SECONDS.toNanos(1)) {
       int count = 0;
       for (int i = 0; i < n; i++) {
-        if (boundAt[i] >= w && boundAt[i] < w + WINDOW_NANOS) {
+        long at = boundAt.get(i);
+        if (at >= w && at < w + WINDOW_NANOS) {
           count++;
         }
       }
