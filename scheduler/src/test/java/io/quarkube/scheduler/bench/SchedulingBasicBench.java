@@ -233,8 +233,7 @@ class SchedulingBasicBench {
     // than the pace of the creates.
     Files.writeString(conf, "leaderElection:\n  leaderElect: false\nprofiles:\n- schedulerName: " + BENCH_SCHEDULER
         + "\n");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g"));
+    List<String> cmd = new ArrayList<>(List.of(schedulerJava(state), "-Xmx1g"));
     // By default the JVM flags `./quarkube up` gives the scheduler (the launcher's jvm_flags_of), so the figure is
     // the deployed scheduler's; bench.scheduler-java-opts replaces them.
     String extra = System.getProperty("bench.scheduler-java-opts", "");
@@ -246,8 +245,24 @@ class SchedulingBasicBench {
     }
     cmd.addAll(List.of("-Dquarkube.kubeconfig=" + state.resolve("scheduler.kubeconfig"),
         "-Dquarkube.scheduler.config=" + conf, "-Dquarkus.http.port=0", "-jar", jar.toString()));
+    System.out.println("scheduler JVM: " + String.join(" ", cmd.subList(0, cmd.size() - 4)));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(Path.of("target", "bench-scheduler.log").toFile()).start();
+  }
+
+  /**
+   * The java the cluster's components run on (the launcher notes it in {@code run/java}: the newest JDK it found,
+   * not necessarily this test's), so the figure is the deployed scheduler's; this JVM's own for a cluster without it.
+   */
+  static String schedulerJava(Path state) throws java.io.IOException {
+    Path noted = state.resolve("run").resolve("java");
+    if (Files.isReadable(noted)) {
+      String java = Files.readString(noted).trim();
+      if (!java.isEmpty()) {
+        return java;
+      }
+    }
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /**
