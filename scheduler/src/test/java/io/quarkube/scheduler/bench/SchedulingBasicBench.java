@@ -243,9 +243,9 @@ class SchedulingBasicBench {
     if (!extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
     }
+    System.out.println("scheduler JVM: " + String.join(" ", cmd));
     cmd.addAll(List.of("-Dquarkube.kubeconfig=" + state.resolve("scheduler.kubeconfig"),
         "-Dquarkube.scheduler.config=" + conf, "-Dquarkus.http.port=0", "-jar", jar.toString()));
-    System.out.println("scheduler JVM: " + String.join(" ", cmd.subList(0, cmd.size() - 4)));
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(Path.of("target", "bench-scheduler.log").toFile()).start();
   }
