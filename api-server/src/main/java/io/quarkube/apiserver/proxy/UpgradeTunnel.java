@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Streams (exec, attach, port-forward) go through the API server as upstream's UpgradeAwareHandler does: the client's
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * then on bytes are copied both ways. The kubelet speaks the protocols, so the API server never parses frames.
  */
 final class UpgradeTunnel {
+  private static final Logger LOG = Logger.getLogger(UpgradeTunnel.class);
   /** Request headers not passed on: the client's credentials and what the HTTP client sets itself. */
   private static final Set<String> DROPPED = Set.of("authorization", "host", "content-length", "impersonate-user",
       "impersonate-group", "impersonate-uid", "transfer-encoding", "proxy-authorization");
@@ -50,7 +52,10 @@ final class UpgradeTunnel {
     // worker thread joins them must wait, not be dropped. An error answer is paused the same way for its body.
     HttpClientResponse answer;
     try {
-      answer = kubelets.http().request(options).compose(r -> r.connect()).map(r -> {
+      // The request object outlives the upgrade: when the tunnel closes, Vert.x reports "Connection was closed" to
+      // it, and without a handler of its own logs that as an error for every exec/attach/port-forward.
+      answer = kubelets.http().request(options).compose(r -> r.exceptionHandler(e -> LOG.debugf(
+          "tunnel to %s %s ended: %s", node, uri, e.toString())).connect()).map(r -> {
         if (r.statusCode() == 101) {
           r.netSocket().pause();
         } else {

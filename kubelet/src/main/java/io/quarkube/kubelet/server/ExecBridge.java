@@ -2,8 +2,11 @@ package io.quarkube.kubelet.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +23,10 @@ import org.jboss.logging.Logger;
  * upstream's API server translates WebSocket to SPDY): channel messages become stream DATA and back, v5's
  * "close stdin" becomes stdin's FIN, and the Status containerd writes on the error stream is the last message on
  * channel 3 before the WebSocket closes normally.
+ *
+ * <p>The WebSocket is served on a Vert.x event loop and the SPDY session on a Netty one: whatever touches the
+ * WebSocket runs on its own thread (containerd's data is handed over there, in order), so flow control in each
+ * direction is decided on one thread and cannot miss a wake-up.
  */
 final class ExecBridge implements SpdyConnection.Listener {
   private static final Logger LOG = Logger.getLogger(ExecBridge.class);
@@ -36,6 +43,12 @@ final class ExecBridge implements SpdyConnection.Listener {
   private final ByteArrayOutputStream status = new ByteArrayOutputStream();
   private volatile ServerWebSocket ws;
   private volatile SpdyConnection spdy;
+  /** The WebSocket's event loop. */
+  private volatile Context context;
+  private volatile InputValve input;
+  /** The runtime's connection ended before the WebSocket was there; {@link #start} finishes at once. */
+  private boolean closedEarly;
+  private Throwable closedEarlyCause;
   private int stdinStream = -1;
   private int resizeStream = -1;
   /**
@@ -55,11 +68,20 @@ final class ExecBridge implements SpdyConnection.Listener {
     this.tty = tty;
   }
 
-  /** Opens the streams the server waits for, in client-go's order; then joins the WebSocket. */
+  /**
+   * Opens the streams the server waits for, in client-go's order; then joins the WebSocket. Called on the
+   * WebSocket's event loop.
+   */
   synchronized void start(SpdyConnection connection, ServerWebSocket socket) {
     this.protocol = ChannelProtocol.of(socket.subProtocol());
     this.spdy = connection;
+    this.context = Vertx.currentContext();
+    this.input = new InputValve(context, socket, connection::writable);
     this.ws = socket;
+    if (closedEarly) {
+      finish(closedEarlyCause);
+      return;
+    }
     channels.put(connection.openStream(headers("error")), ChannelProtocol.ERROR);
     if (stdin) {
       stdinStream = connection.openStream(headers("stdin"));
@@ -87,6 +109,7 @@ final class ExecBridge implements SpdyConnection.Listener {
       LOG.debugf("client WebSocket failed: %s", e.toString());
       connection.close();
     });
+    // Paused below (on this thread) when the WebSocket's queue is full.
     socket.drainHandler(v -> connection.autoRead(true));
   }
 
@@ -122,13 +145,16 @@ final class ExecBridge implements SpdyConnection.Listener {
       }
       default -> { }
     }
-    if (!spdy.writable()) {
-      ws.pause();
-    }
+    input.afterClientMessage();
   }
 
   @Override
-  public synchronized void onData(int streamId, byte[] data, boolean last) {
+  public void onData(int streamId, byte[] data, boolean last) {
+    onSocketThread(() -> toClient(streamId, data, last));
+  }
+
+  /** On the WebSocket's thread: a write and the check of its queue, with the drain handler on the same thread. */
+  private synchronized void toClient(int streamId, byte[] data, boolean last) {
     Integer channel = channels.get(streamId);
     if (LOG.isDebugEnabled()) {
       LOG.debugf("runtime stream %d (channel %s): %d bytes%s", streamId, channel, data.length, last ? ", end" : "");
@@ -175,15 +201,31 @@ final class ExecBridge implements SpdyConnection.Listener {
 
   @Override
   public void onWritable(boolean writable) {
-    ServerWebSocket socket = ws;
-    if (socket != null && writable) {
-      socket.resume();
+    InputValve valve = input;
+    if (valve != null && writable) {
+      valve.runtimeDrained();
     }
   }
 
   @Override
-  public void onClosed(Throwable cause) {
-    finish(cause);
+  public synchronized void onClosed(Throwable cause) {
+    if (context == null) {
+      closedEarly = true;
+      closedEarlyCause = cause != null ? cause
+          : new IOException("the runtime closed the connection before the streams were opened");
+      return;
+    }
+    onSocketThread(() -> finish(cause));
+  }
+
+  /** Runs on the WebSocket's event loop, after what was handed over before (FIFO). */
+  private void onSocketThread(Runnable action) {
+    Context c = context;
+    if (c == null) {
+      action.run(); // before start: nothing to order against
+    } else {
+      c.runOnContext(v -> action.run());
+    }
   }
 
   private synchronized void finish(Throwable cause) {
@@ -196,7 +238,7 @@ final class ExecBridge implements SpdyConnection.Listener {
     if (text.isEmpty() && cause != null) {
       LOG.debugf("stream to the runtime failed: %s", cause.toString());
       text = "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"error in the stream to the container runtime: "
-          + cause.getMessage().replace("\"", "'") + "\",\"reason\":\"InternalError\",\"code\":500}";
+          + String.valueOf(cause.getMessage()).replace("\"", "'") + "\",\"reason\":\"InternalError\",\"code\":500}";
     }
     if (!text.isEmpty()) {
       if (protocol.statusOnErrorChannel()) {

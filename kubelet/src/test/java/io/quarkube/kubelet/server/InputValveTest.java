@@ -1,0 +1,144 @@
+package io.quarkube.kubelet.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.streams.ReadStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InputValveTest {
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void pausesWhileTheRuntimeIsFullAndResumesWhenItDrains() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    AtomicBoolean writable = new AtomicBoolean(false);
+    FakeClient client = new FakeClient();
+    InputValve valve = new InputValve(context, client, writable::get);
+
+    onContext(context, valve::afterClientMessage);
+    assertTrue(client.paused);
+
+    writable.set(true);
+    valve.runtimeDrained();
+    onContext(context, () -> { }); // the resume was queued on the client's thread
+    assertFalse(client.paused);
+    assertEquals(1, client.resumes);
+  }
+
+  @Test
+  void aDrainBetweenTheCheckAndThePauseIsNotLost() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    AtomicBoolean writable = new AtomicBoolean(false);
+    FakeClient client = new FakeClient();
+    // The runtime's thread drains and reports it right after the client's thread has read "not writable", before
+    // that thread pauses: the interleaving that left a large `exec -i` paused for good.
+    InputValve[] valve = new InputValve[1];
+    valve[0] = new InputValve(context, client, () -> {
+      boolean now = writable.get();
+      if (!now && client.handlerThread == Thread.currentThread()) {
+        Thread runtime = new Thread(() -> {
+          writable.set(true);
+          valve[0].runtimeDrained();
+        });
+        runtime.start();
+        join(runtime);
+      }
+      return now;
+    });
+
+    onContext(context, () -> {
+      client.handlerThread = Thread.currentThread();
+      valve[0].afterClientMessage();
+      client.handlerThread = null;
+    });
+    onContext(context, () -> { });
+    assertFalse(client.paused, "the client stays paused although the runtime drained");
+  }
+
+  @Test
+  void noPauseWhileTheRuntimeTakesMore() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    FakeClient client = new FakeClient();
+    InputValve valve = new InputValve(context, client, () -> true);
+    onContext(context, valve::afterClientMessage);
+    assertFalse(client.paused);
+    assertEquals(0, client.pauses);
+  }
+
+  private static void onContext(Context context, Runnable action) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        action.run();
+        done.complete(null);
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    });
+    done.get(10, TimeUnit.SECONDS);
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Records pause and resume; a WebSocket's reading is just that to the valve. */
+  private static final class FakeClient implements ReadStream<Object> {
+    volatile boolean paused;
+    volatile int pauses;
+    volatile int resumes;
+    volatile Thread handlerThread;
+
+    @Override
+    public ReadStream<Object> exceptionHandler(Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Object> handler(Handler<Object> handler) {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Object> pause() {
+      paused = true;
+      pauses++;
+      return this;
+    }
+
+    @Override
+    public ReadStream<Object> resume() {
+      paused = false;
+      resumes++;
+      return this;
+    }
+
+    @Override
+    public ReadStream<Object> fetch(long amount) {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Object> endHandler(Handler<Void> endHandler) {
+      return this;
+    }
+  }
+}
