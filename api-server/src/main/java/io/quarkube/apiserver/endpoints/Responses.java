@@ -174,6 +174,20 @@ public final class Responses {
             throw new java.io.UncheckedIOException(e);
           }
         }
+
+        @Override
+        public boolean takesJson() {
+          return !table;
+        }
+
+        @Override
+        public void itemJson(byte[] json) {
+          try {
+            g.writeRawValue(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
       });
       g.writeEndArray();
       g.writeEndObject();

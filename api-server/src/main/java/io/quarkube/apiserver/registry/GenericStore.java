@@ -170,6 +170,19 @@ public final class GenericStore<T extends HasMetadata> {
 
     /** One item that passed the selectors, in key order. */
     void item(T item);
+
+    /**
+     * Whether this sink writes JSON and may get an item as its JSON ({@link #itemJson}) instead of decoded: offered
+     * for lists without selectors, where nothing has to look into the items.
+     */
+    default boolean takesJson() {
+      return false;
+    }
+
+    /** One item as the bytes encoding it would give (resourceVersion included), for a sink that takes JSON. */
+    default void itemJson(byte[] json) {
+      throw new UnsupportedOperationException("this sink takes decoded items");
+    }
   }
 
   /** Keys per etcd range request of a list without a limit: each page is decoded, filtered, handed out, dropped. */
@@ -241,10 +254,8 @@ public final class GenericStore<T extends HasMetadata> {
         List<StoredValue> values = page.items();
         for (int i = 0; i < values.size(); i++) {
           StoredValue v = values.get(i);
-          T obj = decode(v);
           lastKey = v.key();
-          if (matches(obj, options)) {
-            sink.item(obj);
+          if (handOut(v, options, filtered, sink)) {
             count++;
             if (limit > 0 && count >= limit) {
               more = more || i < values.size() - 1;
@@ -289,13 +300,32 @@ public final class GenericStore<T extends HasMetadata> {
       return null;
     }
     sink.start(snapshot.revision());
+    boolean filtered = !options.labels().isEverything() || !options.fields().isEverything();
     for (StoredValue v : snapshot.values()) {
-      T obj = decode(v);
-      if (matches(obj, options)) {
-        sink.item(obj);
-      }
+      handOut(v, options, filtered, sink);
     }
     return new ListPage<>(List.of(), snapshot.revision(), null, null);
+  }
+
+  /**
+   * One stored item to a list's sink: as its stored JSON with the resourceVersion put back when no selector has to
+   * look at it and the sink writes JSON (a tenth of the CPU of decoding and encoding it again), else decoded and
+   * filtered. Answers whether it was handed out.
+   */
+  private boolean handOut(StoredValue v, ListOptions options, boolean filtered, ListSink<T> sink) {
+    if (!filtered && sink.takesJson()) {
+      byte[] json = StoredJson.withResourceVersion(v.value(), v.modRevision(), definition.apiVersion());
+      if (json != null) {
+        sink.itemJson(json);
+        return true;
+      }
+    }
+    T obj = decode(v);
+    if (!matches(obj, options)) {
+      return false;
+    }
+    sink.item(obj);
+    return true;
   }
 
   public boolean matches(T obj, ListOptions options) {

@@ -259,6 +259,48 @@ class GenericStoreTest {
   }
 
   @Test
+  void aJsonSinkGetsUnfilteredItemsAsTheirStoredJsonAndSelectedOnesDecoded() {
+    var cms = store("", "configmaps");
+    String ns = ns();
+    for (int i = 0; i < 3; i++) {
+      cms.create(ns, configMap("j-" + i, Map.of("n", Integer.toString(i))), false);
+    }
+    List<String> json = new ArrayList<>();
+    List<String> decoded = new ArrayList<>();
+    GenericStore.ListSink<HasMetadata> sink = new GenericStore.ListSink<>() {
+      @Override
+      public void start(long resourceVersion) {}
+
+      @Override
+      public void item(HasMetadata item) {
+        decoded.add(item.getMetadata().getName());
+      }
+
+      @Override
+      public boolean takesJson() {
+        return true;
+      }
+
+      @Override
+      public void itemJson(byte[] bytes) {
+        json.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    };
+    cms.list(ns, ListOptions.all(), sink);
+    assertEquals(List.of(), decoded);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      expected.add(new String(io.quarkube.apiserver.json.Json.bytes(cms.get(ns, "j-" + i)),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(expected, json, "what decoding and encoding again gives, resourceVersion included");
+    json.clear();
+    cms.list(ns, new ListOptions(LabelSelector.parse("n=1"), FieldSelector.everything(), 0, null, null, null), sink);
+    assertEquals(List.of(), json, "a selector looks into the items: decoded");
+    assertEquals(List.of("j-1"), decoded);
+  }
+
+  @Test
   void listsFilterAndPageFromOneSnapshot() {
     var cms = store("", "configmaps");
     String ns = ns();
