@@ -16,7 +16,7 @@
 #   BENCH_RESULTS    where the JSON goes (default: bench-results/scheduler.json in the checkout)
 #   BENCH_SCHEDULER_JAR  the scheduler to measure (default: scheduler/target/quarkus-app/quarkus-run.jar)
 #   BENCH_SCHEDULER_JAVA_OPTS  JVM options for the scheduler instead of the launcher's (-XX:+UseSerialGC -XX:NewRatio=4
-#                    -XX:TieredStopAtLevel=1), e.g. to add -XX:StartFlightRecording=filename=s.jfr
+#                    -XX:TieredStopAtLevel=1 -Xms16m), e.g. to add -XX:StartFlightRecording=filename=s.jfr
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 nodes=5000 pods=10000 keep=false

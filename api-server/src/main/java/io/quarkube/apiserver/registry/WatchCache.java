@@ -315,17 +315,28 @@ final class WatchCache<T extends HasMetadata> {
 
     synchronized WatchEvent<T> event(String type) {
       return switch (type) {
-        case "ADDED" -> added == null ? added = new WatchEvent<>(type, current(), event.revision()) : added;
-        case "MODIFIED" -> modified == null ? modified = new WatchEvent<>(type, current(), event.revision())
-            : modified;
-        case "DELETED" -> deleted == null ? deleted = new WatchEvent<>(type, previous(), event.revision()) : deleted;
+        case "ADDED" -> added == null ? added = ofCurrent(type) : added;
+        case "MODIFIED" -> modified == null ? modified = ofCurrent(type) : modified;
+        case "DELETED" -> deleted == null ? deleted = WatchEvent.stored(type, event.revision(), this::previous,
+            () -> storedJson(event.previous())) : deleted;
         default -> throw new IllegalArgumentException(type);
       };
     }
 
     /** An object that no longer matches a watcher's selector leaves its view as DELETED, with its new state. */
     synchronized WatchEvent<T> movedOut() {
-      return movedOut == null ? movedOut = new WatchEvent<>("DELETED", current(), event.revision()) : movedOut;
+      return movedOut == null ? movedOut = ofCurrent("DELETED") : movedOut;
+    }
+
+    /** Decoded only when a watcher needs the object; JSON watchers get the stored bytes. */
+    private WatchEvent<T> ofCurrent(String type) {
+      return WatchEvent.stored(type, event.revision(), this::current, () -> storedJson(event.value()));
+    }
+
+    /** What decoding {@code bytes} at this revision and encoding the object again gives, or null. */
+    private byte[] storedJson(byte[] bytes) {
+      return bytes == null ? null
+          : StoredJson.withResourceVersion(bytes, event.revision(), store.definition().apiVersion());
     }
 
     /**

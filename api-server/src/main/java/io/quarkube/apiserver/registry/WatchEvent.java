@@ -1,6 +1,7 @@
 package io.quarkube.apiserver.registry;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One event of an API watch, before it is written out: ADDED, MODIFIED, DELETED or BOOKMARK. The watch cache hands
@@ -8,14 +9,32 @@ import java.util.function.Function;
  */
 public final class WatchEvent<T> {
   private final String type;
-  private final T object;
   private final long resourceVersion;
+  /** Decodes the object the first time someone asks; null when it was given. */
+  private final Supplier<T> decoder;
+  /** The object's JSON without decoding it (stored bytes with the resourceVersion put back); null: none. */
+  private final Supplier<byte[]> json;
+  private volatile T object;
   private volatile byte[] encoded;
 
   public WatchEvent(String type, T object, long resourceVersion) {
+    this(type, resourceVersion, object, null, null);
+  }
+
+  private WatchEvent(String type, long resourceVersion, T object, Supplier<T> decoder, Supplier<byte[]> json) {
     this.type = type;
-    this.object = object;
     this.resourceVersion = resourceVersion;
+    this.object = object;
+    this.decoder = decoder;
+    this.json = json;
+  }
+
+  /**
+   * An event of the watch cache: its object is decoded only if a watcher needs it (a selector, a Table, a listener
+   * in this process); a JSON watch writes {@code json} instead when it is there.
+   */
+  static <T> WatchEvent<T> stored(String type, long resourceVersion, Supplier<T> decoder, Supplier<byte[]> json) {
+    return new WatchEvent<>(type, resourceVersion, null, decoder, json);
   }
 
   public String type() {
@@ -24,7 +43,25 @@ public final class WatchEvent<T> {
 
   /** The object; shared between watchers, so never to be changed. */
   public T object() {
-    return object;
+    T o = object;
+    if (o == null && decoder != null) {
+      synchronized (this) {
+        o = object;
+        if (o == null) {
+          o = decoder.get();
+          object = o;
+        }
+      }
+    }
+    return o;
+  }
+
+  /**
+   * The object's JSON as encoding {@link #object()} gives it, when it can be had without decoding (the stored
+   * bytes); null otherwise.
+   */
+  public byte[] objectJson() {
+    return json == null ? null : json.get();
   }
 
   public long resourceVersion() {

@@ -283,8 +283,22 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     }
   }
 
-  private static final java.util.function.Function<WatchEvent<HasMetadata>, byte[]> LINE =
-      e -> line(Json.bytes(new Line(e.type(), e.object())));
+  /** An event's line: from the object's stored bytes when the watch cache has them, else encoded. */
+  private static final java.util.function.Function<WatchEvent<HasMetadata>, byte[]> LINE = e -> {
+    byte[] object = e.objectJson();
+    return object != null ? line(e.type(), object) : line(Json.bytes(new Line(e.type(), e.object())));
+  };
+
+  /** {"type":"...","object":...} and a newline: the bytes of {@link Line} encoded, the object's JSON given. */
+  static byte[] line(String type, byte[] object) {
+    byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+    byte[] line = new byte[head.length + object.length + 2];
+    System.arraycopy(head, 0, line, 0, head.length);
+    System.arraycopy(object, 0, line, head.length, object.length);
+    line[line.length - 2] = '}';
+    line[line.length - 1] = '\n';
+    return line;
+  }
 
   private static byte[] line(byte[] json) {
     byte[] line = Arrays.copyOf(json, json.length + 1);

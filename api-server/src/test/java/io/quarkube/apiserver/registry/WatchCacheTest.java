@@ -24,6 +24,7 @@ import io.quarkube.apiserver.storage.StorageWatch;
 import io.quarkube.apiserver.storage.StorageWatchListener;
 import io.quarkube.apiserver.storage.StoredValue;
 import io.quarkube.testing.EtcdServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +117,11 @@ class WatchCacheTest {
     assertEquals("y", first.get(1).object().getMetadata().getLabels().get("x"));
     assertEquals(first.get(2).resourceVersion(),
         Long.parseLong(first.get(2).object().getMetadata().getResourceVersion()));
+    for (WatchEvent<HasMetadata> e : first) {
+      // JSON watches write these bytes instead of encoding the object: they must be what encoding it gives.
+      assertEquals(new String(io.quarkube.apiserver.json.Json.bytes(e.object()), StandardCharsets.UTF_8),
+          new String(e.objectJson(), StandardCharsets.UTF_8), e.type());
+    }
     handles.forEach(StorageWatch::close);
     assertEquals(0, f.store.cachedWatchers());
   }
