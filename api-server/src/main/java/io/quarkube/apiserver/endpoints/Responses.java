@@ -183,7 +183,7 @@ public final class Responses {
         @Override
         public void itemJson(byte[] json) {
           try {
-            g.writeRawValue(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+            g.writeRawValue(new io.quarkube.apiserver.json.RawJsonBytes(json));
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
