@@ -326,8 +326,13 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     } else if (error instanceof ApiException a) {
       status = a;
     } else {
-      LOG.warnf("watch on %s ended: %s", def.groupResource(), error.toString());
-      status = ApiException.internal("watch of " + def.groupResource() + " ended: " + error.getMessage());
+      // The watch of etcd under it broke (etcd restarting, its connection lost): the stream just ends, as
+      // upstream's cacher terminates its watchers, and the client watches again from the last resourceVersion it
+      // saw. An ERROR event here made every informer log an internal error for what it recovers from anyway. (The
+      // watch cache logs the break once per resource.)
+      LOG.debugf("watch on %s ends: %s", def.groupResource(), error.toString());
+      finish();
+      return;
     }
     ObjectNode s = Json.tree(status.status());
     s.put("kind", "Status");
