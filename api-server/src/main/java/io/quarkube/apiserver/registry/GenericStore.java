@@ -230,7 +230,7 @@ public final class GenericStore<T extends HasMetadata> {
         throw ApiException.timeout("Too large resource version: " + wanted + ", current: " + current);
       }
     }
-    boolean filtered = !options.labels().isEverything() || !options.fields().isEverything();
+    boolean filtered = !options.selectsEverything();
     long limit = options.limit();
     long count = 0;
     boolean started = false;
@@ -300,7 +300,7 @@ public final class GenericStore<T extends HasMetadata> {
       return null;
     }
     sink.start(snapshot.revision());
-    boolean filtered = !options.labels().isEverything() || !options.fields().isEverything();
+    boolean filtered = !options.selectsEverything();
     for (StoredValue v : snapshot.values()) {
       handOut(v, options, filtered, sink);
     }

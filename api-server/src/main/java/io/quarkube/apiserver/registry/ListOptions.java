@@ -13,4 +13,9 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, long limit
   public static ListOptions all() {
     return new ListOptions(LabelSelector.everything(), FieldSelector.everything(), 0, null, null, null);
   }
+
+  /** No label or field selector: every object qualifies, without looking into it. */
+  public boolean selectsEverything() {
+    return labels.isEverything() && fields.isEverything();
+  }
 }

@@ -79,7 +79,8 @@ final class StoredJson {
     while (true) {
       whitespace();
       if (json[pos] == '}') {
-        return spliced(pos, (empty ? "" : ",") + field(revision));
+        String field = VersionedJson.resourceVersionField(revision);
+        return VersionedJson.spliced(json, pos, pos, empty ? field : "," + field);
       }
       int keyStart = pos;
       int keyEnd = string();
@@ -91,7 +92,7 @@ final class StoredJson {
         return null; // already there: not what this store writes
       }
       if (order > 0) {
-        return spliced(keyStart, field(revision) + ",");
+        return VersionedJson.spliced(json, keyStart, keyStart, VersionedJson.resourceVersionField(revision) + ",");
       }
       whitespace();
       if (!take(':')) {
@@ -109,19 +110,6 @@ final class StoredJson {
       }
       empty = false;
     }
-  }
-
-  private static String field(long revision) {
-    return "\"resourceVersion\":\"" + revision + "\"";
-  }
-
-  private byte[] spliced(int at, String text) {
-    byte[] insert = text.getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[json.length + insert.length];
-    System.arraycopy(json, 0, out, 0, at);
-    System.arraycopy(insert, 0, out, at, insert.length);
-    System.arraycopy(json, at, out, at + insert.length, json.length - at);
-    return out;
   }
 
   /** Key bytes (with quotes) at [start, end) equal {@code name}. */

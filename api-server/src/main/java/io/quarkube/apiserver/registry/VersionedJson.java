@@ -79,11 +79,21 @@ public final class VersionedJson {
     if (encoded == null) {
       return null;
     }
-    byte[] field = ("\"resourceVersion\":\"" + revision + "\"").getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[encoded.length - (fieldEnd - fieldStart) + field.length];
-    System.arraycopy(encoded, 0, out, 0, fieldStart);
-    System.arraycopy(field, 0, out, fieldStart, field.length);
-    System.arraycopy(encoded, fieldEnd, out, fieldStart + field.length, encoded.length - fieldEnd);
+    return spliced(encoded, fieldStart, fieldEnd, resourceVersionField(revision));
+  }
+
+  /** {@code "resourceVersion":"<revision>"}, as the encoder writes the field. */
+  static String resourceVersionField(long revision) {
+    return "\"resourceVersion\":\"" + revision + "\"";
+  }
+
+  /** {@code json} with the bytes [from, to) replaced by {@code text} (an insert when from == to). */
+  static byte[] spliced(byte[] json, int from, int to, String text) {
+    byte[] insert = text.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[json.length - (to - from) + insert.length];
+    System.arraycopy(json, 0, out, 0, from);
+    System.arraycopy(insert, 0, out, from, insert.length);
+    System.arraycopy(json, to, out, from + insert.length, json.length - to);
     return out;
   }
 

@@ -372,7 +372,7 @@ final class WatchCache<T extends HasMetadata> {
       this.store = store;
       this.keyPrefix = keyPrefix;
       this.filter = filter;
-      this.everything = filter.labels().isEverything() && filter.fields().isEverything();
+      this.everything = filter.selectsEverything();
       this.afterRevision = afterRevision;
       this.listener = listener;
     }

@@ -46,9 +46,8 @@ final class ExecBridge implements SpdyConnection.Listener {
   /** The WebSocket's event loop. */
   private volatile Context context;
   private volatile InputValve input;
-  /** The runtime's connection ended before the WebSocket was there; {@link #start} finishes at once. */
-  private boolean closedEarly;
-  private Throwable closedEarlyCause;
+  /** Why the runtime's connection ended before the WebSocket was there; {@link #start} then finishes at once. */
+  private Throwable closedEarly;
   private int stdinStream = -1;
   private int resizeStream = -1;
   /**
@@ -78,8 +77,8 @@ final class ExecBridge implements SpdyConnection.Listener {
     this.context = Vertx.currentContext();
     this.input = new InputValve(context, socket, connection::writable);
     this.ws = socket;
-    if (closedEarly) {
-      finish(closedEarlyCause);
+    if (closedEarly != null) {
+      finish(closedEarly);
       return;
     }
     channels.put(connection.openStream(headers("error")), ChannelProtocol.ERROR);
@@ -210,8 +209,7 @@ final class ExecBridge implements SpdyConnection.Listener {
   @Override
   public synchronized void onClosed(Throwable cause) {
     if (context == null) {
-      closedEarly = true;
-      closedEarlyCause = cause != null ? cause
+      closedEarly = cause != null ? cause
           : new IOException("the runtime closed the connection before the streams were opened");
       return;
     }
