@@ -54,7 +54,9 @@ public record LeaderElection(String namespace, String name, String identity, Dur
   /**
    * Campaigns for the Lease in the background. {@code onStartedLeading} runs when this candidate becomes leader,
    * {@code onStoppedLeading} when it loses the Lease (upstream components exit then), {@code onNewLeader} whenever
-   * the observed holder changes. Cancel the returned future to stop campaigning (and release the Lease if held).
+   * the observed holder changes. Cancel the returned future to stop campaigning and release the Lease if held (its
+   * duration set to 1 s, which candidates honour): Fabric8 writes the release in the cancelling thread, so the
+   * client may be closed once {@code cancel} returns, but the API server must still be there.
    */
   public CompletableFuture<?> start(KubernetesClient client, Runnable onStartedLeading, Runnable onStoppedLeading,
       Consumer<String> onNewLeader) {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The controller manager runs only while it holds its Lease: the cluster's manager holds
  * {@code kube-system/kube-controller-manager}; two extra managers on a Lease of their own hand over when the active
- * one is killed (SIGKILL: no release), within the lease duration, and the standby then reconciles.
+ * one is killed (SIGKILL: no release), within the lease duration, and the standby then reconciles; a clean stop
+ * (SIGTERM) releases the Lease, so the standby takes over at its next retry.
  */
 class LeaderElectionTest {
   private final KubernetesClient client = Cluster.client();
@@ -88,12 +89,36 @@ class LeaderElectionTest {
     assertNotNull(b);
   }
 
+  @Conformance("apps.controller-manager-leader-election")
+  @Test
+  void aCleanStopReleasesTheLeaseSoTheStandbyTakesOverAtOnce() throws Exception {
+    leaseName = "e2e-release-" + UUID.randomUUID().toString().substring(0, 6);
+    // A long lease: a standby that had to wait for it to run out would need a minute.
+    Process a = startManager("a-" + leaseName, freePort(), "60s", "40s", "1s");
+    Await.until(Duration.ofSeconds(180), "manager A leads",
+        () -> holder() != null && holder().equals("a-" + leaseName));
+    int portB = freePort();
+    startManager("b-" + leaseName, portB, "60s", "40s", "1s");
+    Await.until(Duration.ofSeconds(180), "B reports itself a standby",
+        () -> get(portB, "/metrics").contains("leader_election_master_status{name=\"" + leaseName + "\"} 0.0"));
+
+    a.destroy(); // SIGTERM: a clean stop, which releases the Lease (its duration set to 1 s)
+    assertTrue(a.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "A stops on SIGTERM");
+    Await.until(Duration.ofSeconds(20), "B takes over well before the 60 s lease would have run out",
+        () -> ("b-" + leaseName).equals(holder()));
+  }
+
   private String holder() {
     Lease l = client.leases().inNamespace("kube-system").withName(leaseName).get();
     return l == null ? null : l.getSpec().getHolderIdentity();
   }
 
   private Process startManager(String identity, int port) throws IOException {
+    return startManager(identity, port, "6s", "4s", "1s");
+  }
+
+  private Process startManager(String identity, int port, String lease, String renew, String retry)
+      throws IOException {
     Path state = Path.of(System.getProperty("quarkube.state-dir"));
     Path jar = controllersJar();
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -103,9 +128,9 @@ class LeaderElectionTest {
         "-Dquarkube.controllers=serviceaccount",
         "-Dquarkube.controllers.leader-elect.name=" + leaseName,
         "-Dquarkube.controllers.leader-elect.identity=" + identity,
-        "-Dquarkube.controllers.leader-elect.lease-duration=6s",
-        "-Dquarkube.controllers.leader-elect.renew-deadline=4s",
-        "-Dquarkube.controllers.leader-elect.retry-period=1s",
+        "-Dquarkube.controllers.leader-elect.lease-duration=" + lease,
+        "-Dquarkube.controllers.leader-elect.renew-deadline=" + renew,
+        "-Dquarkube.controllers.leader-elect.retry-period=" + retry,
         "-jar", jar.toString());
     Path log = Files.createTempFile("controllers-" + identity, ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -5,9 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Gauge;
@@ -292,16 +289,10 @@ public class SchedulerApp {
     if (shuttingDown) {
       return;
     }
-    election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-        .withName("kube-scheduler")
-        .withLeaseDuration(le.leaseDuration())
-        .withRenewDeadline(le.renewDeadline())
-        .withRetryPeriod(le.retryPeriod())
-        .withLock(new LeaseLock(le.resourceNamespace(), le.resourceName(), identity))
-        .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading,
-            leader -> LOG.infof("the scheduler leader is %s", leader)))
-        .withReleaseOnCancel(true)
-        .build()).build().start();
+    election = new io.quarkube.client.leader.LeaderElection(le.resourceNamespace(), le.resourceName(), identity,
+        le.leaseDuration(), le.renewDeadline(), le.retryPeriod())
+        .start(client, this::startLeading, this::stopLeading, leader -> LOG.infof("the scheduler leader is %s",
+            leader));
     election.whenComplete((v, e) -> {
       if (!shuttingDown) {
         // Lost the lease (or could not reach the API server): stand by and try again.

@@ -97,6 +97,12 @@ public final class ConfigLoader {
         duration(le.path("retryPeriod"), d.retryPeriod()),
         le.path("resourceNamespace").asText(d.resourceNamespace()),
         le.path("resourceName").asText(d.resourceName()));
+    if (leader.leaderElect() && (leader.retryPeriod().isZero() || leader.retryPeriod().isNegative()
+        || leader.renewDeadline().compareTo(leader.retryPeriod()) <= 0
+        || leader.leaseDuration().compareTo(leader.renewDeadline()) <= 0)) {
+      // As upstream's validation: an elector could not renew in time otherwise.
+      throw new IllegalArgumentException("leaderElection: need 0 < retryPeriod < renewDeadline < leaseDuration");
+    }
 
     List<Profile> profiles = new ArrayList<>();
     JsonNode ps = root.path("profiles");

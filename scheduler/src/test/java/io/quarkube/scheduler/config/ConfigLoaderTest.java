@@ -73,5 +73,11 @@ class ConfigLoaderTest {
         - schedulerName: a
         - schedulerName: a
         """));
+    IllegalArgumentException timings = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("""
+        leaderElection:
+          leaseDuration: 10s
+          renewDeadline: 10s
+        """));
+    assertEquals("leaderElection: need 0 < retryPeriod < renewDeadline < leaseDuration", timings.getMessage());
   }
 }
