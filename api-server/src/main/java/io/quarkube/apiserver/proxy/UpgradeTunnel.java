@@ -1,11 +1,12 @@
 package io.quarkube.apiserver.proxy;
 
 import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.machinery.httpstream.ConnectionUpgrade;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
-import io.vertx.core.Context;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
@@ -37,16 +38,15 @@ final class UpgradeTunnel {
     if (upgrade == null || upgrade.isEmpty()) {
       throw ApiException.badRequest("Upgrade request required");
     }
-    RequestOptions options = new RequestOptions().setMethod(ctx.request().method()).setHost(target.host())
+    // Always GET towards the kubelet, which serves these on GET and POST alike (as upstream's): Vert.x's client turns
+    // a connection into raw bytes after a 101 only for a GET upgrade, and would go on parsing a POST's as HTTP.
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
         .setPort(target.port()).setURI(uri);
     for (Map.Entry<String, String> h : ctx.request().headers()) {
       if (!DROPPED.contains(h.getKey().toLowerCase(Locale.ROOT)) && !h.getKey().toLowerCase(Locale.ROOT)
           .startsWith("impersonate-extra-")) {
         options.addHeader(h.getKey(), h.getValue());
       }
-    }
-    if (options.getMethod() == HttpMethod.POST) {
-      options.putHeader("Content-Length", "0");
     }
     // Both sockets are paused in callbacks on the event loop, the moment they exist: bytes that arrive before this
     // worker thread joins them must wait, not be dropped. An error answer is paused the same way for its body.
@@ -80,7 +80,7 @@ final class UpgradeTunnel {
     // drops what arrives, and the client may send as soon as it has the 101.
     Context context = ((HttpServerRequestInternal) ctx.request()).context();
     CompletableFuture<Void> joined = new CompletableFuture<>();
-    context.runOnContext(v -> ctx.request().toNetSocket().onComplete(ar -> {
+    context.runOnContext(v -> ConnectionUpgrade.toNetSocket(ctx.request()).onComplete(ar -> {
       if (ar.failed()) {
         kubelet.close();
         joined.completeExceptionally(ar.cause());

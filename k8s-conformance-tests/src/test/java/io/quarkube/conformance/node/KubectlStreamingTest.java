@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
+import io.quarkube.conformance.KubectlVersions;
 import io.quarkube.conformance.TestNamespace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /**
  * Stock kubectl streaming from real containers through the API server and the kubelet: logs (plain, --tail,
@@ -197,6 +199,72 @@ class KubectlStreamingTest {
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertEquals("hello-pf\n", r.body());
+      }
+    } finally {
+      pf.destroy();
+      pf.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Conformance("cli.kubectl-versions")
+  @ParameterizedTest(name = "{0}")
+  @KubectlVersions
+  void execAndPortForwardWorkWithEveryKubectl(Kubectl kubectl, String ns) throws Exception {
+    // kubectl up to 1.29 speaks SPDY (a POST upgrade), later ones WebSockets with SPDY as the fallback.
+    run(ns, "streams", "sh", "-c", "mkdir -p /w && echo hello-pf > /w/index.html && httpd -f -p 8080 -h /w");
+    Kubectl.Result r = kubectl.run("exec", "streams", "-n", ns, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertEquals("out\n", r.out(), r.toString());
+    assertTrue(r.err().contains("err") && r.err().contains("command terminated with exit code 3"), r.toString());
+    assertEquals("100000", kubectl.runWithInput("x".repeat(100_000), "exec", "-i", "streams", "-n", ns, "--", "wc",
+        "-c").ok().out().trim());
+
+    Process pf = kubectl.start("port-forward", "-n", ns, "pod/streams", ":8080");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(pf.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      assertTrue(line != null && line.startsWith("Forwarding from 127.0.0.1:"), String.valueOf(line));
+      int port = Integer.parseInt(line.replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 8080", "$1"));
+      HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("hello-pf\n", get.body());
+    } finally {
+      pf.destroy();
+      pf.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Conformance("cli.port-forward")
+  @Test
+  void portForwardCarriesMegabytesBothWays(String ns) throws Exception {
+    // Containerd's side and the client's each wait for the other (flow control): a download and an upload larger
+    // than any buffer on the way arrive whole.
+    run(ns, "bulk", "sh", "-c", "mkdir -p /w && head -c 6000000 /dev/urandom > /w/big && httpd -p 8080 -h /w"
+        + " && nc -ll -p 9090 -e sh -c 'head -c 5000000 | wc -c'");
+    Process pf = k().start("port-forward", "-n", ns, "pod/bulk", ":8080", ":9090");
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(pf.getInputStream(), StandardCharsets.UTF_8));
+      int web = Integer.parseInt(out.readLine().replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 8080", "$1"));
+      String second = out.readLine();
+      while (second != null && !second.contains("-> 9090")) {
+        second = out.readLine();
+      }
+      int sink = Integer.parseInt(String.valueOf(second).replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 9090", "$1"));
+
+      HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web + "/big")).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, r.statusCode());
+      String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(r.body()));
+      assertEquals(md5 + "  /w/big\n", k().run("exec", "-n", ns, "bulk", "--", "md5sum", "/w/big").ok().out());
+
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", sink)) {
+        s.setSoTimeout(60_000);
+        s.getOutputStream().write(new byte[5_000_000]);
+        s.getOutputStream().flush();
+        String reply = new String(s.getInputStream().readNBytes(8), StandardCharsets.UTF_8);
+        assertEquals("5000000\n", reply, "what the pod received");
       }
     } finally {
       pf.destroy();

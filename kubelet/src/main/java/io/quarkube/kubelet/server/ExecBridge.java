@@ -46,6 +46,7 @@ final class ExecBridge implements SpdyConnection.Listener {
   /** The WebSocket's event loop. */
   private volatile Context context;
   private volatile InputValve input;
+  private OutputValve output;
   /** Why the runtime's connection ended before the WebSocket was there; {@link #start} then finishes at once. */
   private Throwable closedEarly;
   private int stdinStream = -1;
@@ -76,6 +77,7 @@ final class ExecBridge implements SpdyConnection.Listener {
     this.spdy = connection;
     this.context = Vertx.currentContext();
     this.input = new InputValve(context, socket, connection::writable);
+    this.output = new OutputValve(socket, connection::autoRead);
     this.ws = socket;
     if (closedEarly != null) {
       finish(closedEarly);
@@ -108,8 +110,6 @@ final class ExecBridge implements SpdyConnection.Listener {
       LOG.debugf("client WebSocket failed: %s", e.toString());
       connection.close();
     });
-    // Paused below (on this thread) when the WebSocket's queue is full.
-    socket.drainHandler(v -> connection.autoRead(true));
   }
 
   private static Map<String, String> headers(String type) {
@@ -170,9 +170,7 @@ final class ExecBridge implements SpdyConnection.Listener {
     }
     if (data.length > 0) {
       protocol.write(ws, channel, data);
-      if (ws.writeQueueFull()) {
-        spdy.autoRead(false); // resumed by the WebSocket's drain handler
-      }
+      output.afterWrite();
     }
   }
 

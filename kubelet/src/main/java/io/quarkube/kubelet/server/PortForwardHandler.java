@@ -2,14 +2,11 @@ package io.quarkube.kubelet.server;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.k8s.cri.runtime.v1.PortForwardRequest;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.quarkube.kubelet.cri.CriClient;
 import io.quarkube.kubelet.runtime.SandboxInfo;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -94,21 +91,11 @@ final class PortForwardHandler implements Handler<RoutingContext> {
         return;
       }
       ServerWebSocket ws = ar.result();
-      // containerd's bytes arrive on a Netty thread: they are written on the WebSocket's own event loop (in order),
-      // where the full-queue check and the drain handler then run on one thread and cannot miss each other.
-      Context context = Vertx.currentContext();
-      prepared.relay().attach(bytes -> context.runOnContext(v -> {
-        ws.writeBinaryMessage(Buffer.buffer(bytes));
-        if (ws.writeQueueFull()) {
-          upstream.config().setAutoRead(false);
-        }
-      }), () -> context.runOnContext(v -> {
+      prepared.relay().join(ws, ws, upstream, ws::writeBinaryMessage, () -> {
         if (!ws.isClosed()) {
           ws.close((short) 1000);
         }
-      }));
-      ws.drainHandler(v -> upstream.config().setAutoRead(true));
-      ws.binaryMessageHandler(b -> upstream.writeAndFlush(Unpooled.wrappedBuffer(b.getBytes())));
+      });
       ws.closeHandler(v -> upstream.close());
       ws.exceptionHandler(e -> upstream.close());
     });

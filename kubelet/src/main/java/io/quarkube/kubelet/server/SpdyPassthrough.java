@@ -1,9 +1,8 @@
 package io.quarkube.kubelet.server;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.vertx.core.buffer.Buffer;
+import io.quarkube.machinery.httpstream.ConnectionUpgrade;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -50,14 +49,14 @@ final class SpdyPassthrough {
     if (chosen != null) {
       rc.response().putHeader("X-Stream-Protocol-Version", chosen);
     }
-    rc.request().toNetSocket().onComplete(ar -> {
+    ConnectionUpgrade.toNetSocket(rc.request()).onComplete(ar -> {
       if (ar.failed()) {
         channel.close();
+        StreamErrors.send(rc, ar.cause());
         return;
       }
       NetSocket client = ar.result();
-      upstream.relay().attach(bytes -> client.write(Buffer.buffer(bytes)), client::close);
-      client.handler(b -> channel.writeAndFlush(Unpooled.wrappedBuffer(b.getBytes())));
+      upstream.relay().join(client, client, channel, client::write, client::close);
       client.closeHandler(v -> channel.close());
     });
   }
