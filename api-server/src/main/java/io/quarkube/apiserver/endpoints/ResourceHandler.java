@@ -38,7 +38,8 @@ import java.util.Set;
  * subresources served by the store itself (status, scale, binding, finalize).
  */
 public final class ResourceHandler {
-  private static final Set<String> STORE_SUBRESOURCES = Set.of("status", "scale", "binding", "finalize");
+  private static final Set<String> STORE_SUBRESOURCES = Set.of("status", "scale", "binding", "finalize",
+      "ephemeralcontainers");
 
   private final Registry registry;
   private final AdmissionChain admission;

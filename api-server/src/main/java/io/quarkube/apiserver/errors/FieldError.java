@@ -12,6 +12,7 @@ public record FieldError(Type type, String field, Object badValue, String detail
     NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
     FORBIDDEN("FieldValueForbidden", "Forbidden"),
     DUPLICATE("FieldValueDuplicate", "Duplicate value"),
+    NOT_FOUND("FieldValueNotFound", "Not found"),
     TOO_LONG("FieldValueTooLong", "Too long"),
     /** Already formatted elsewhere (e.g. by the structural-schema validator): the detail is the whole message. */
     PREFORMATTED_INVALID("FieldValueInvalid", null),
@@ -58,6 +59,10 @@ public record FieldError(Type type, String field, Object badValue, String detail
     return new FieldError(Type.FORBIDDEN, field, null, detail);
   }
 
+  public static FieldError notFound(String field, Object value) {
+    return new FieldError(Type.NOT_FOUND, field, value, null);
+  }
+
   public static FieldError duplicate(String field, Object value) {
     return new FieldError(Type.DUPLICATE, field, value, null);
   }
@@ -78,7 +83,7 @@ public record FieldError(Type type, String field, Object badValue, String detail
       return detail;
     }
     StringBuilder sb = new StringBuilder(type.text());
-    if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE) {
+    if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE || type == Type.NOT_FOUND) {
       sb.append(": ").append(renderValue(badValue));
     }
     if (detail != null && !detail.isEmpty()) {

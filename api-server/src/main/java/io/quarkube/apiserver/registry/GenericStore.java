@@ -568,6 +568,7 @@ public final class GenericStore<T extends HasMetadata> {
     } else if (subresource == null && definition.hasStatus()) {
       updated = withStatus(updated, statusOf(old));
     }
+    updated = strategy.carryOver(subresource, updated, old);
     meta = updated.getMetadata();
     if (strategy.tracksGeneration()) {
       long generation = oldMeta.getGeneration() == null ? 1 : oldMeta.getGeneration();

@@ -18,6 +18,15 @@ public interface Strategy<T extends HasMetadata> {
   /** Fills defaults on update; the store has already carried over what the request may not change. */
   default void prepareForUpdate(T object, T old) {}
 
+  /**
+   * What a write through {@code subresource} (null: the resource itself) may change, beyond the store's own split of
+   * spec and status: returns {@code object} with the rest carried over from {@code old} (pods: only
+   * {@code pods/ephemeralcontainers} changes {@code spec.ephemeralContainers}).
+   */
+  default T carryOver(String subresource, T object, T old) {
+    return object;
+  }
+
   /** Rules that hold for every version of the object. Metadata rules are checked by the store itself. */
   default List<FieldError> validate(T object) {
     return List.of();

@@ -235,6 +235,43 @@ class KubectlStreamingTest {
     }
   }
 
+  @Conformance("node.ephemeral-containers")
+  @Test
+  void debugRunsAnEphemeralContainerBesideTheTarget(String ns) throws Exception {
+    run(ns, "target", "sleep", "3600");
+    // Non-interactive, in the target's PID namespace: it sees the target's process.
+    k().run("debug", "target", "-n", ns, "--image=busybox", "--container=dbg", "--target=main", "--", "sh", "-c",
+        "ps; echo hello-from-debug").ok();
+    Await.until(Duration.ofSeconds(60), "the ephemeral container ran to completion", () -> {
+      Pod p = RealNode.client().pods().inNamespace(ns).withName("target").get();
+      return p.getStatus().getEphemeralContainerStatuses() != null && p.getStatus().getEphemeralContainerStatuses()
+          .stream().anyMatch(c -> c.getName().equals("dbg") && c.getState().getTerminated() != null
+              && c.getState().getTerminated().getExitCode() == 0);
+    });
+    String logs = k().run("logs", "target", "-n", ns, "-c", "dbg").ok().out();
+    assertTrue(logs.contains("sleep 3600") && logs.contains("hello-from-debug"), logs);
+
+    // Interactive: kubectl attaches to it once it runs and sends it its input. (What the shell prints can reach the
+    // container's log before containerd has joined the attach's stdout to it, as with any runtime: the log is checked.)
+    k().runWithInput("echo interactive-ok; exit 0\n", "debug", "-i", "target", "-n", ns, "--image=busybox",
+        "--container=shell", "--", "sh").ok();
+    Await.until(Duration.ofSeconds(30), "the shell ran what it was sent",
+        () -> k().run("logs", "target", "-n", ns, "-c", "shell").out().contains("interactive-ok"));
+
+    // What the API server refuses, as upstream: a target that is not a container of the pod.
+    Kubectl.Result bad = k().run("debug", "target", "-n", ns, "--image=busybox", "--container=x", "--target=nope",
+        "--", "true").fails();
+    assertTrue(bad.err().contains("spec.ephemeralContainers[2].targetContainerName: Not found: \"nope\""),
+        bad.toString());
+    // Ephemeral containers are part of the pod for good: an update of the pod itself keeps them.
+    RealNode.client().pods().inNamespace(ns).withName("target").edit(p -> {
+      p.getSpec().setEphemeralContainers(null);
+      return p;
+    });
+    assertEquals(2, RealNode.client().pods().inNamespace(ns).withName("target").get().getSpec()
+        .getEphemeralContainers().size());
+  }
+
   @Conformance("cli.port-forward")
   @Test
   void portForwardCarriesMegabytesBothWays(String ns) throws Exception {

@@ -95,6 +95,14 @@ public final class PodStatusBuilder {
     }
     status.setInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses);
     status.setContainerStatuses(appStatuses);
+    List<ContainerStatus> ephemeralStatuses = new ArrayList<>();
+    for (var e : EphemeralContainerSpecs.of(pod)) {
+      ContainerStatus s = containerStatus(pod, EphemeralContainerSpecs.asContainer(e), in, sandboxId, false,
+          "ContainerCreating");
+      s.setReady(false); // never part of the pod's readiness
+      ephemeralStatuses.add(s);
+    }
+    status.setEphemeralContainerStatuses(ephemeralStatuses.isEmpty() ? null : ephemeralStatuses);
 
     String restartPolicy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
     status.setPhase(phase(pod, initStatuses, appStatuses, restartPolicy, initialized));

@@ -1,6 +1,7 @@
 package io.quarkube.kubelet.pod;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -244,6 +245,24 @@ public final class PodSyncer {
       Duration d = keepRunning(ctx, c, "regular", rt.latest(c.getName(), sb.id()), restartPolicy, rt);
       next = min(next, d);
     }
+    // Ephemeral containers (kubectl debug) run once, never restarted, in the target's PID namespace if one is named.
+    for (EphemeralContainer e : EphemeralContainerSpecs.of(pod)) {
+      if (rt.latest(e.getName(), sb.id()).isPresent()) {
+        continue;
+      }
+      String target = null;
+      if (e.getTargetContainerName() != null && !e.getTargetContainerName().isEmpty()) {
+        target = rt.latest(e.getTargetContainerName(), sb.id()).filter(ContainerInfo::running).map(ContainerInfo::id)
+            .orElse(null);
+        if (target == null) {
+          podWaiting.put(e.getName(), new ContainerWaiting("CreateContainerConfigError", "target container \""
+              + e.getTargetContainerName() + "\" is not running"));
+          next = min(next, Duration.ofSeconds(2));
+          continue;
+        }
+      }
+      next = min(next, start(ctx, EphemeralContainerSpecs.asContainer(e), "ephemeral", 0, target));
+    }
     return next;
   }
 
@@ -317,6 +336,11 @@ public final class PodSyncer {
 
   /** Pulls, creates and starts one container; returns when to look again. */
   private Duration start(StartContext ctx, Container c, String kind, int attempt) {
+    return start(ctx, c, kind, attempt, null);
+  }
+
+  /** {@link #start}, in the PID namespace of the container {@code pidTarget} when not null. */
+  private Duration start(StartContext ctx, Container c, String kind, int attempt, String pidTarget) {
     Pod pod = ctx.pod();
     String name = c.getName();
     String pullKey = pod.getMetadata().getUid() + "/pull/" + name;
@@ -379,7 +403,7 @@ public final class PodSyncer {
           .setPodSandboxId(ctx.sandbox().id())
           .setSandboxConfig(ctx.sandboxConfig())
           .setConfig(ContainerConfigs.build(pod, c, new ContainerConfigs.Inputs(attempt, kind, image.imageRef(),
-              envVars, mounts, terminationLog.toString())))
+              envVars, mounts, terminationLog.toString(), pidTarget)))
           .build()).getContainerId();
     } catch (RuntimeException e) {
       events.warning(pod, "Failed", "Error: %s", e.getMessage());

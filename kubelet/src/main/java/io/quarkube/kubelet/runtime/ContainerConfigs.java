@@ -1,5 +1,7 @@
 package io.quarkube.kubelet.runtime;
 
+import io.k8s.cri.runtime.v1.NamespaceMode;
+import io.k8s.cri.runtime.v1.NamespaceOption;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -48,7 +50,15 @@ public final class ContainerConfigs {
       String imageRef,
       Map<String, String> env,
       List<Mount> mounts,
-      String terminationLogHostPath) {}
+      String terminationLogHostPath,
+      String pidTargetContainerId) {
+
+    /** A container of the pod's own, in its own PID namespace (or the pod's, as the pod says). */
+    public Inputs(int attempt, String kind, String imageRef, Map<String, String> env, List<Mount> mounts,
+        String terminationLogHostPath) {
+      this(attempt, kind, imageRef, env, mounts, terminationLogHostPath, null);
+    }
+  }
 
   public static ContainerConfig build(Pod pod, Container container, Inputs in) {
     var meta = pod.getMetadata();
@@ -91,7 +101,7 @@ public final class ContainerConfigs {
         .putAnnotations(RuntimeLabels.GRACE_PERIOD, Long.toString(gracePeriod(pod)));
     config.setLinux(LinuxContainerConfig.newBuilder()
         .setResources(resources(pod, container))
-        .setSecurityContext(security(pod, container)));
+        .setSecurityContext(security(pod, container, in.pidTargetContainerId())));
     return config.build();
   }
 
@@ -153,11 +163,16 @@ public final class ContainerConfigs {
         .longValue();
   }
 
-  static LinuxContainerSecurityContext security(Pod pod, Container container) {
+  static LinuxContainerSecurityContext security(Pod pod, Container container, String pidTargetContainerId) {
     SecurityContext sc = container.getSecurityContext();
     PodSecurityContext psc = pod.getSpec().getSecurityContext();
+    NamespaceOption namespaces = SandboxConfigs.namespaceOptions(pod);
+    if (pidTargetContainerId != null) {
+      // kubectl debug --target: the debugging container sees the target's processes (CRI's TARGET mode).
+      namespaces = namespaces.toBuilder().setPid(NamespaceMode.TARGET).setTargetId(pidTargetContainerId).build();
+    }
     LinuxContainerSecurityContext.Builder s = LinuxContainerSecurityContext.newBuilder()
-        .setNamespaceOptions(SandboxConfigs.namespaceOptions(pod));
+        .setNamespaceOptions(namespaces);
     boolean privileged = sc != null && Boolean.TRUE.equals(sc.getPrivileged());
     s.setPrivileged(privileged);
     Long runAsUser = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser()

@@ -2,6 +2,7 @@ package io.quarkube.apiserver.registry.core;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -42,6 +43,25 @@ public final class PodSpecDefaults {
     }
     for (Container c : all(spec)) {
       apply(c);
+    }
+    ephemeral(spec);
+  }
+
+  /** The defaults of ephemeral containers: those of a container that apply to them. */
+  static void ephemeral(PodSpec spec) {
+    if (spec.getEphemeralContainers() == null) {
+      return;
+    }
+    for (EphemeralContainer e : spec.getEphemeralContainers()) {
+      if (e.getTerminationMessagePath() == null) {
+        e.setTerminationMessagePath("/dev/termination-log");
+      }
+      if (e.getTerminationMessagePolicy() == null) {
+        e.setTerminationMessagePolicy("File");
+      }
+      if (e.getImagePullPolicy() == null) {
+        e.setImagePullPolicy(pullsAlways(e.getImage()) ? "Always" : "IfNotPresent");
+      }
     }
   }
 

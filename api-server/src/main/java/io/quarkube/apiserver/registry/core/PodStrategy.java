@@ -47,6 +47,7 @@ public final class PodStrategy implements Strategy<Pod> {
     if (sameSpec(pod, old)) {
       return errors;
     }
+    EphemeralContainers.validateUpdate(pod.getSpec(), old.getSpec(), errors);
     // A pod's spec is fixed once created, apart from container images, activeDeadlineSeconds and added
     // tolerations (upstream's ValidatePodUpdate); compare with those fields taken from the new spec.
     var mutable = Json.read(Json.bytes(old.getSpec()), io.fabric8.kubernetes.api.model.PodSpec.class);
@@ -64,6 +65,7 @@ public final class PodStrategy implements Strategy<Pod> {
       }
     }
     mutable.setActiveDeadlineSeconds(pod.getSpec().getActiveDeadlineSeconds());
+    mutable.setEphemeralContainers(pod.getSpec().getEphemeralContainers()); // checked above
     mutable.setTolerations(pod.getSpec().getTolerations());
     if (old.getSpec().getNodeName() == null || old.getSpec().getNodeName().isEmpty()) {
       mutable.setNodeName(pod.getSpec().getNodeName());
@@ -95,6 +97,21 @@ public final class PodStrategy implements Strategy<Pod> {
         before.setNodeName(node);
       }
     }
+  }
+
+  /**
+   * Only {@code pods/ephemeralcontainers} changes the ephemeral containers, and it changes nothing else; a write of
+   * the pod itself keeps the stored ones.
+   */
+  @Override
+  public Pod carryOver(String subresource, Pod pod, Pod old) {
+    if (EphemeralContainers.SUBRESOURCE.equals(subresource)) {
+      return EphemeralContainers.onlyEphemeralContainers(pod, old);
+    }
+    if (pod.getSpec() != null && old.getSpec() != null) {
+      pod.getSpec().setEphemeralContainers(old.getSpec().getEphemeralContainers());
+    }
+    return pod;
   }
 
   @Override
