@@ -50,6 +50,18 @@ class KubectlStreamingTest {
     RealNode.awaitPhase(ns, name, "Running", START);
   }
 
+  /** The local port of kubectl port-forward's "Forwarding from 127.0.0.1:N -> remote" line (IPv6 lines skipped). */
+  private static int forwardedPort(BufferedReader out, int remote) throws java.io.IOException {
+    String prefix = "Forwarding from 127.0.0.1:";
+    String suffix = " -> " + remote;
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith(prefix) && line.endsWith(suffix)) {
+        return Integer.parseInt(line.substring(prefix.length(), line.length() - suffix.length()));
+      }
+    }
+    throw new AssertionError("kubectl port-forward ended without forwarding port " + remote);
+  }
+
   private static Kubectl k() {
     return Kubectl.stock();
   }
@@ -190,9 +202,7 @@ class KubectlStreamingTest {
     Process pf = k().start("port-forward", "-n", ns, "pod/web", ":8080");
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(pf.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      assertTrue(line != null && line.startsWith("Forwarding from 127.0.0.1:"), String.valueOf(line));
-      int port = Integer.parseInt(line.replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 8080", "$1"));
+      int port = forwardedPort(out, 8080);
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       for (int i = 0; i < 3; i++) { // each request is a new stream on the same forward
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
@@ -222,9 +232,7 @@ class KubectlStreamingTest {
     Process pf = kubectl.start("port-forward", "-n", ns, "pod/streams", ":8080");
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(pf.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      assertTrue(line != null && line.startsWith("Forwarding from 127.0.0.1:"), String.valueOf(line));
-      int port = Integer.parseInt(line.replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 8080", "$1"));
+      int port = forwardedPort(out, 8080);
       HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -282,12 +290,8 @@ class KubectlStreamingTest {
     Process pf = k().start("port-forward", "-n", ns, "pod/bulk", ":8080", ":9090");
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(pf.getInputStream(), StandardCharsets.UTF_8));
-      int web = Integer.parseInt(out.readLine().replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 8080", "$1"));
-      String second = out.readLine();
-      while (second != null && !second.contains("-> 9090")) {
-        second = out.readLine();
-      }
-      int sink = Integer.parseInt(String.valueOf(second).replaceAll("Forwarding from 127.0.0.1:(\\d+) -> 9090", "$1"));
+      int web = forwardedPort(out, 8080);
+      int sink = forwardedPort(out, 9090);
 
       HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + web + "/big")).timeout(Duration.ofSeconds(60)).build(),

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.streams.ReadStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +24,7 @@ class InputValveTest {
   void pausesWhileTheRuntimeIsFullAndResumesWhenItDrains() throws Exception {
     Context context = vertx.getOrCreateContext();
     AtomicBoolean writable = new AtomicBoolean(false);
-    FakeClient client = new FakeClient();
+    RecordingReadStream<Object> client = new RecordingReadStream<>();
     InputValve valve = new InputValve(context, client, writable::get);
 
     onContext(context, valve::afterClientMessage);
@@ -43,7 +41,7 @@ class InputValveTest {
   void aDrainBetweenTheCheckAndThePauseIsNotLost() throws Exception {
     Context context = vertx.getOrCreateContext();
     AtomicBoolean writable = new AtomicBoolean(false);
-    FakeClient client = new FakeClient();
+    RecordingReadStream<Object> client = new RecordingReadStream<>();
     // The runtime's thread drains and reports it right after the client's thread has read "not writable", before
     // that thread pauses: the interleaving that left a large `exec -i` paused for good.
     InputValve[] valve = new InputValve[1];
@@ -72,7 +70,7 @@ class InputValveTest {
   @Test
   void noPauseWhileTheRuntimeTakesMore() throws Exception {
     Context context = vertx.getOrCreateContext();
-    FakeClient client = new FakeClient();
+    RecordingReadStream<Object> client = new RecordingReadStream<>();
     InputValve valve = new InputValve(context, client, () -> true);
     onContext(context, valve::afterClientMessage);
     assertFalse(client.paused);
@@ -97,48 +95,6 @@ class InputValveTest {
       t.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Records pause and resume; a WebSocket's reading is just that to the valve. */
-  private static final class FakeClient implements ReadStream<Object> {
-    volatile boolean paused;
-    volatile int pauses;
-    volatile int resumes;
-    volatile Thread handlerThread;
-
-    @Override
-    public ReadStream<Object> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Object> handler(Handler<Object> handler) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Object> pause() {
-      paused = true;
-      pauses++;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Object> resume() {
-      paused = false;
-      resumes++;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Object> fetch(long amount) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Object> endHandler(Handler<Void> endHandler) {
-      return this;
     }
   }
 }

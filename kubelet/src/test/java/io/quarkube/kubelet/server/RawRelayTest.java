@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +29,7 @@ class RawRelayTest {
   private final Context context = vertx.getOrCreateContext();
   private final RawRelay relay = new RawRelay();
   private final EmbeddedChannel runtime = new EmbeddedChannel(relay);
-  private final ClientIn in = new ClientIn();
+  private final RecordingReadStream<Buffer> in = new RecordingReadStream<>();
   private final ClientOut out = new ClientOut();
   private final List<String> toClient = new CopyOnWriteArrayList<>();
   private final AtomicBoolean clientClosed = new AtomicBoolean();
@@ -106,44 +105,6 @@ class RawRelayTest {
       }
     });
     done.get(10, TimeUnit.SECONDS);
-  }
-
-  private static final class ClientIn implements ReadStream<Buffer> {
-    volatile Handler<Buffer> handler;
-    volatile boolean paused;
-
-    @Override
-    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> h) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> handler(Handler<Buffer> h) {
-      handler = h;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-      paused = true;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-      paused = false;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> endHandler(Handler<Void> h) {
-      return this;
-    }
   }
 
   private static final class ClientOut implements WriteStream<Buffer> {
