@@ -49,9 +49,9 @@ class ConnectionUpgradeTest {
   void anUpgradeOfAnyMethodBecomesARawConnection(String method) throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.actualPort())) {
       s.setSoTimeout(10_000);
-      s.getOutputStream().write((method + " /exec HTTP/1.1\r\nHost: node\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
-          + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n" + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
-          + "\r\n").getBytes(US_ASCII));
+      s.getOutputStream().write((method + " /exec HTTP/1.1\r\nHost: node\r\nConnection: Upgrade\r\n"
+          + "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
+          + (method.equals("POST") ? "Content-Length: 0\r\n" : "") + "\r\n").getBytes(US_ASCII));
       String head = head(s.getInputStream());
       assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
       assertTrue(head.contains("Upgrade: SPDY/3.1"), head);

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 
 /**
  * Passes the bytes of an upgraded connection to containerd on to the client unchanged (SPDY that the client itself
- * speaks, as in port-forward). Bytes that arrive before the client side is ready are held until {@link #attach}.
+ * speaks, as in port-forward). Bytes that arrive before the client side is ready are held until {@link #join}.
  */
 final class RawRelay extends ChannelInboundHandlerAdapter {
   private final List<byte[]> pending = new ArrayList<>();
@@ -28,10 +28,10 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
   private boolean closed;
 
   /**
-   * Joins the client (its two sides, usually one object; called on its Vert.x context) and the connection to containerd this relay reads, in both
-   * directions and with flow control each way: containerd's bytes go to {@code writeToClient} on the client's
-   * thread, and reading stops on the side whose peer cannot take more. The caller closes one side when the other
-   * closes ({@code closeClient} runs when containerd's side ends).
+   * Joins the client (its two sides, usually one object; called on its Vert.x context) and the connection to
+   * containerd this relay reads, in both directions and with flow control each way: containerd's bytes go to
+   * {@code writeToClient} on the client's thread, and reading stops on the side whose peer cannot take more. The
+   * caller closes containerd's side when the client closes; {@code closeClient} runs when containerd's side ends.
    */
   void join(ReadStream<Buffer> fromClient, WriteStream<Buffer> toClient, Channel runtime,
       Consumer<Buffer> writeToClient, Runnable closeClient) {
