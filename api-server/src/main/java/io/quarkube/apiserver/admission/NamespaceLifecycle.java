@@ -2,7 +2,9 @@ package io.quarkube.apiserver.admission;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.quarkube.apiserver.errors.ApiException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,10 +44,17 @@ public final class NamespaceLifecycle implements AdmissionPlugin {
         || (n.getStatus() != null && "Terminating".equals(n.getStatus().getPhase()));
     // Upstream still lets events and the objects a terminating namespace needs to clean up (tokens) through.
     if (terminating && !r.resource().resource().equals("events")) {
-      throw ApiException.forbidden(r.resource().resource() + " \"" + nameOf(r) + "\" is forbidden: unable to create "
-          + "new content in namespace " + r.namespace() + " because it is being terminated");
+      // With upstream's NamespaceTerminating cause, which tells controllers to drop the key instead of retrying.
+      throw ApiException.forbidden(r.resource().group(), r.resource().resource(), nameOf(r),
+          r.resource().resource() + " \"" + nameOf(r) + "\" is forbidden: unable to create new content in namespace "
+              + r.namespace() + " because it is being terminated",
+          List.of(new StatusCause("metadata.namespace", "namespace " + r.namespace() + " is being terminated",
+              NAMESPACE_TERMINATING)));
     }
   }
+
+  /** Upstream's {@code v1.NamespaceTerminatingCause}. */
+  public static final String NAMESPACE_TERMINATING = "NamespaceTerminating";
 
   private static String nameOf(AdmissionRequest r) {
     if (r.object() != null && r.object().getMetadata() != null && r.object().getMetadata().getName() != null) {

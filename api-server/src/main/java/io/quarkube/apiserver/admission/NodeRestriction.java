@@ -78,22 +78,26 @@ public final class NodeRestriction implements AdmissionPlugin {
         if (!"status".equals(r.subresource())) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only update pod status");
         }
+        requireStoredPod(r); // a kubelet writing the status of a pod deleted meanwhile: 404, as upstream answers
         if (!me.equals(storedPodNode(r))) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only update pod status for pods with "
               + "spec.nodeName set to itself");
         }
       }
       case DELETE -> {
-        // a pod that is gone is a 404, as upstream's NodeRestriction answers (not a refusal)
-        if (registry.store("", "v1", "pods").flatMap(st -> st.find(r.namespace(), r.name())).isEmpty()) {
-          throw io.quarkube.apiserver.errors.ApiException.notFound("", "pods", r.name());
-        }
+        requireStoredPod(r); // a pod that is gone is a 404, as upstream's NodeRestriction answers (not a refusal)
         if (!me.equals(storedPodNode(r))) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only delete pods with spec.nodeName set to "
               + "itself");
         }
       }
       default -> { }
+    }
+  }
+
+  private void requireStoredPod(AdmissionRequest r) {
+    if (registry.store("", "v1", "pods").flatMap(st -> st.find(r.namespace(), r.name())).isEmpty()) {
+      throw io.quarkube.apiserver.errors.ApiException.notFound("", "pods", r.name());
     }
   }
 

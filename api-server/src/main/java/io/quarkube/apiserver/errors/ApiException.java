@@ -138,6 +138,12 @@ public final class ApiException extends RuntimeException {
     return of(403, "Forbidden", message, null, null, null, null, null);
   }
 
+  /** 403 naming the object and why, with causes a client can act on (a namespace being terminated). */
+  public static ApiException forbidden(String group, String kind, String name, String message,
+      List<StatusCause> causes) {
+    return of(403, "Forbidden", message, group, kind, name, causes, null);
+  }
+
   /** 429 with a retry hint and causes (the eviction API: a PodDisruptionBudget allows no disruption now). */
   public static ApiException tooManyRequests(String message, List<StatusCause> causes, int retryAfterSeconds) {
     return of(429, "TooManyRequests", message, null, null, null, causes, retryAfterSeconds);

@@ -173,6 +173,11 @@ class AdmissionHttpTest {
             + "with spec.nodeName set to itself"));
     as("system:node:" + b, "system:nodes").contentType("application/merge-patch+json").body(status)
         .patch("/api/v1/namespaces/" + ns + "/pods/on-b/status").then().statusCode(200);
+    // The status of a pod deleted meanwhile: not found, as upstream answers, not a refusal the kubelet would log.
+    as("system:node:" + b, "system:nodes").contentType("application/json")
+        .body("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"gone\",\"namespace\":\"" + ns
+            + "\"},\"status\":{\"phase\":\"Running\"}}")
+        .put("/api/v1/namespaces/" + ns + "/pods/gone/status").then().statusCode(404);
     as("system:node:" + a, "system:nodes").contentType("application/merge-patch+json")
         .body("{\"metadata\":{\"labels\":{\"x\":\"y\"}}}").patch("/api/v1/nodes/" + b).then().statusCode(403)
         .body("message", containsString("node \"" + a + "\" is not allowed to modify node \"" + b + "\""));

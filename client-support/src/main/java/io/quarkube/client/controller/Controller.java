@@ -231,6 +231,19 @@ public abstract class Controller<K> {
     return true;
   }
 
+  /** An API answer with upstream's NamespaceTerminating cause (a create refused in a namespace being deleted). */
+  static boolean namespaceTerminating(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getStatus() != null
+          && k.getStatus().getDetails() != null && k.getStatus().getDetails().getCauses() != null
+          && k.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(
+              c.getReason()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Reconciles one key taken from the queue and settles it (forget, or requeue with backoff); then {@code done}. */
   protected final void process(K key) {
     long t0 = System.nanoTime();
@@ -239,6 +252,14 @@ public abstract class Controller<K> {
       queue.forget(key);
       record(okTimer, t0);
     } catch (Exception e) {
+      if (namespaceTerminating(e)) {
+        // Nothing can be made there any more and the namespace controller removes what is: drop the key, as
+        // upstream's controllers do, instead of retrying until the namespace is gone.
+        LOG.debugf("%s: %s: its namespace is being terminated", name, key);
+        queue.forget(key);
+        record(okTimer, t0);
+        return;
+      }
       record(errorTimer, t0);
       if (retries != null) {
         retries.increment();

@@ -76,6 +76,32 @@ class ControllerTest {
     c.stop();
   }
 
+  @Test
+  void aCreateRefusedInATerminatingNamespaceIsNotRetried() throws Exception {
+    StaticInformers informers = new StaticInformers();
+    io.fabric8.kubernetes.api.model.Status refused = new io.fabric8.kubernetes.api.model.StatusBuilder()
+        .withCode(403).withReason("Forbidden").withNewDetails().addNewCause().withField("metadata.namespace")
+        .withMessage("namespace ns is being terminated").withReason("NamespaceTerminating").endCause().endDetails()
+        .build();
+    Controller<String> c = new Controller<>("creator") {
+      {
+        informers.addEventHandler(ConfigMap.class, enqueueing(Keys::of));
+      }
+
+      @Override
+      protected void reconcile(String key) {
+        throw new io.fabric8.kubernetes.client.KubernetesClientException(refused);
+      }
+    };
+    informers.put(cm("ns", "x"));
+    assertTrue(c.processNextItem());
+    assertEquals(0, c.queue().numRequeues("ns/x"), "dropped, as upstream's controllers drop it");
+    assertEquals(0, c.queue().length());
+
+    assertFalse(Controller.namespaceTerminating(new io.fabric8.kubernetes.client.KubernetesClientException(
+        new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden").build())));
+  }
+
   /** Holds every reconcile until released; counts how many run at once. */
   static final class Slow extends Controller<String> {
     final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

@@ -54,6 +54,13 @@ class AdmissionTest {
       Kubectl.Result r = kubectl.run("create", "configmap", "late", "-n", ns).fails();
       assertTrue(r.err().contains("configmaps \"late\" is forbidden: unable to create new content in namespace "
           + ns + " because it is being terminated"), r.err());
+      // With upstream's cause, which controllers read to stop retrying.
+      io.fabric8.kubernetes.client.KubernetesClientException e = org.junit.jupiter.api.Assertions.assertThrows(
+          io.fabric8.kubernetes.client.KubernetesClientException.class, () -> Cluster.client().configMaps()
+              .inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+                  .withName("late").endMetadata().build()).create());
+      assertTrue(e.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(
+          c.getReason()) && "metadata.namespace".equals(c.getField())), e.getStatus().toString());
     } finally {
       kubectl.run("patch", "configmap", "hold", "-n", ns, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
     }
