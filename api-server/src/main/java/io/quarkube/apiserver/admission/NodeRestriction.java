@@ -78,14 +78,14 @@ public final class NodeRestriction implements AdmissionPlugin {
         if (!"status".equals(r.subresource())) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only update pod status");
         }
-        requireStoredPod(r); // a kubelet writing the status of a pod deleted meanwhile: 404, as upstream answers
+        // a kubelet writing the status of a pod deleted meanwhile: 404, as upstream answers
         if (!me.equals(storedPodNode(r))) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only update pod status for pods with "
               + "spec.nodeName set to itself");
         }
       }
       case DELETE -> {
-        requireStoredPod(r); // a pod that is gone is a 404, as upstream's NodeRestriction answers (not a refusal)
+        // a pod that is gone is a 404, as upstream's NodeRestriction answers (not a refusal)
         if (!me.equals(storedPodNode(r))) {
           throw AdmissionErrors.forbidden(r, "node \"" + me + "\" can only delete pods with spec.nodeName set to "
               + "itself");
@@ -95,15 +95,11 @@ public final class NodeRestriction implements AdmissionPlugin {
     }
   }
 
-  private void requireStoredPod(AdmissionRequest r) {
-    if (registry.store("", "v1", "pods").flatMap(st -> st.find(r.namespace(), r.name())).isEmpty()) {
-      throw io.quarkube.apiserver.errors.ApiException.notFound("", "pods", r.name());
-    }
-  }
-
+  /** The stored pod's node, read once from etcd; a pod that is not there is a 404. */
   private String storedPodNode(AdmissionRequest r) {
-    return registry.store("", "v1", "pods").flatMap(s -> s.find(r.namespace(), r.name()))
-        .map(p -> ((Pod) p).getSpec() == null ? null : ((Pod) p).getSpec().getNodeName()).orElse(null);
+    Pod pod = (Pod) registry.store("", "v1", "pods").flatMap(s -> s.find(r.namespace(), r.name()))
+        .orElseThrow(() -> io.quarkube.apiserver.errors.ApiException.notFound("", "pods", r.name()));
+    return pod.getSpec() == null ? null : pod.getSpec().getNodeName();
   }
 
   private void nodes(AdmissionRequest r, String me) {

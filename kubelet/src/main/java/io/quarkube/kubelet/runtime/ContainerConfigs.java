@@ -1,7 +1,5 @@
 package io.quarkube.kubelet.runtime;
 
-import io.k8s.cri.runtime.v1.NamespaceMode;
-import io.k8s.cri.runtime.v1.NamespaceOption;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,6 +18,8 @@ import io.k8s.cri.runtime.v1.LinuxContainerConfig;
 import io.k8s.cri.runtime.v1.LinuxContainerResources;
 import io.k8s.cri.runtime.v1.LinuxContainerSecurityContext;
 import io.k8s.cri.runtime.v1.Mount;
+import io.k8s.cri.runtime.v1.NamespaceMode;
+import io.k8s.cri.runtime.v1.NamespaceOption;
 import io.k8s.cri.runtime.v1.SecurityProfile;
 import io.quarkube.kubelet.cgroups.QosClass;
 import java.math.BigDecimal;

@@ -1,12 +1,12 @@
 package io.quarkube.kubelet.server;
 
+import static io.quarkube.kubelet.server.ContextCalls.onContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -75,19 +75,6 @@ class InputValveTest {
     onContext(context, valve::afterClientMessage);
     assertFalse(client.paused);
     assertEquals(0, client.pauses);
-  }
-
-  private static void onContext(Context context, Runnable action) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        action.run();
-        done.complete(null);
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
-    done.get(10, TimeUnit.SECONDS);
   }
 
   private static void join(Thread t) {
