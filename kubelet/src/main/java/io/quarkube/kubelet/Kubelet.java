@@ -23,6 +23,7 @@ import io.quarkube.kubelet.runtime.EnvResolver;
 import io.quarkube.kubelet.runtime.PodDirs;
 import io.quarkube.kubelet.runtime.RuntimeInspector;
 import io.quarkube.kubelet.runtime.SandboxConfigs;
+import io.quarkube.kubelet.runtime.ServiceSource;
 import io.quarkube.kubelet.staticpods.MirrorPods;
 import io.quarkube.kubelet.stats.NodeStats;
 import io.quarkube.kubelet.staticpods.StaticPodManifests;
@@ -76,6 +77,7 @@ public class Kubelet {
   private StaticPodSource statics;
   private NodeStats nodeStats;
   private MirrorPods mirrors;
+  private ServiceSource services;
 
   void onStart(@Observes StartupEvent event) {
     if (Boolean.getBoolean("quarkube.kubelet.disabled")) {
@@ -106,13 +108,16 @@ public class Kubelet {
     lease = new LeaseHeartbeat(client, nodeName, config.leaseDuration(), nodeStatus::node, Clock.systemUTC());
     lease.run();
 
+    // Started before the pods: their containers' service variables wait for the first list of services.
+    services = new ServiceSource(client);
+    services.start();
     ProbeRunner probeRunner = new ProbeRunner(cri);
     ProbeManager probes = new ProbeManager(probeRunner, loops, events, this::changed);
     PodSyncer syncer = new PodSyncer(cri, client, events, images, new VolumeManager(client, dirs),
         new PodCgroups(config.cgroupRoot()),
         new SandboxConfigs(dirs, config.clusterDns(), config.clusterDomain()), dirs,
-        new EnvResolver(client, facts.allocatable()), probes, probeRunner, CrashBackoff.kubeletDefault(), stopper,
-        hostIp, Clock.systemUTC());
+        new EnvResolver(client, facts.allocatable(), services::services), probes, probeRunner,
+        CrashBackoff.kubeletDefault(), stopper, hostIp, Clock.systemUTC());
     // Static pods first: until their folder was read, their running containers would look like orphans.
     statics = new StaticPodSource(Path.of(config.podManifestPath().orElse(dirs.root().resolve("manifests")
         .toString())), nodeName, this::changed, Clock.systemUTC());
@@ -157,6 +162,9 @@ public class Kubelet {
     }
     if (workers != null) {
       workers.close();
+    }
+    if (services != null) {
+      services.close();
     }
     if (loops != null) {
       loops.shutdownNow();

@@ -54,6 +54,12 @@ public final class CrdStrategy implements Strategy<CustomResourceDefinition> {
     }
   }
 
+  /** The schemas' unions (items, additionalProperties, ...) are not their Fabric8 beans' shape: see the walker. */
+  @Override
+  public List<String> pruneUnknownFields(com.fasterxml.jackson.databind.node.ObjectNode body, Class<?> type) {
+    return CrdUnknownFields.prune(body);
+  }
+
   @Override
   public boolean tracksGeneration() {
     return true;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.json.RequestJson;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -104,7 +105,7 @@ public final class BodyDecoder {
     if (tree.has("metadata") && !tree.get("metadata").isObject()) {
       throw ApiException.badRequest("metadata must be an object");
     }
-    HasMetadata obj = Json.convert(tree, def.type());
+    HasMetadata obj = RequestJson.convert(tree, def.type(), def.kind(), def.version());
     obj.setApiVersion(def.apiVersion());
     return obj;
   }

@@ -10,6 +10,7 @@ import io.quarkube.machinery.patch.KubernetesPatchMeta;
 import io.quarkube.machinery.patch.PatchException;
 import io.quarkube.machinery.patch.PatchMeta;
 import io.quarkube.machinery.patch.StrategicMergePatch;
+import java.util.List;
 
 /**
  * Applies a PATCH body to the current object by its content type: JSON patch (RFC 6902), JSON merge patch (RFC 7386),
@@ -23,7 +24,8 @@ public final class Patcher {
         case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
         case MediaTypes.MERGE_PATCH, MediaTypes.APPLY_PATCH -> JsonMergePatch.apply(current, patch);
         case MediaTypes.STRATEGIC_MERGE_PATCH -> StrategicMergePatch.apply(current, patch, metaFor(current, def));
-        default -> throw ApiException.unsupportedMediaType(contentType);
+        default -> throw ApiException.unsupportedPatchType(def != null && !strategic(def)
+            ? CUSTOM_PATCH_TYPES : BUILT_IN_PATCH_TYPES);
       };
       if (!result.isObject()) {
         throw ApiException.badRequest("the patch turned the object into " + result.getNodeType());
@@ -34,10 +36,20 @@ public final class Patcher {
     }
   }
 
+  /** What upstream's patch handler accepts: custom resources have no strategic merge patch. */
+  private static final List<String> BUILT_IN_PATCH_TYPES = List.of(MediaTypes.JSON_PATCH, MediaTypes.MERGE_PATCH,
+      MediaTypes.STRATEGIC_MERGE_PATCH, MediaTypes.APPLY_PATCH);
+  private static final List<String> CUSTOM_PATCH_TYPES = List.of(MediaTypes.JSON_PATCH, MediaTypes.MERGE_PATCH,
+      MediaTypes.APPLY_PATCH);
+
+  private static boolean strategic(ResourceDefinition def) {
+    return KubernetesPatchMeta.forKind(def.apiVersion(), def.kind()).isPresent();
+  }
+
   private static PatchMeta metaFor(ObjectNode current, ResourceDefinition def) {
     String apiVersion = def == null ? current.path("apiVersion").asText() : def.apiVersion();
     String kind = def == null ? current.path("kind").asText() : def.kind();
-    return KubernetesPatchMeta.forKind(apiVersion, kind).orElseThrow(() -> ApiException.unsupportedMediaType(
-        MediaTypes.STRATEGIC_MERGE_PATCH + " is not supported for " + kind));
+    return KubernetesPatchMeta.forKind(apiVersion, kind)
+        .orElseThrow(() -> ApiException.unsupportedPatchType(CUSTOM_PATCH_TYPES));
   }
 }

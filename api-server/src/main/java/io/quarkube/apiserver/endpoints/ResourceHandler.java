@@ -162,9 +162,44 @@ public final class ResourceHandler {
   }
 
   static ListOptions listOptions(MultiMap q, GenericStore<HasMetadata> store) {
+    validateResourceVersionMatch(q);
     return new ListOptions(LabelSelector.parse(q.get("labelSelector")),
         FieldSelector.parse(q.get("fieldSelector"), store.selectableFields(), store.definition().kind()),
         parseLong(q.get("limit"), 0), q.get("continue"), q.get("resourceVersion"), q.get("resourceVersionMatch"));
+  }
+
+  /** Upstream's ValidateListOptions for {@code resourceVersionMatch}: a 422 on ListOptions.meta.k8s.io. */
+  static void validateResourceVersionMatch(MultiMap q) {
+    String match = q.get("resourceVersionMatch");
+    if (match == null || match.isEmpty()) {
+      return;
+    }
+    List<io.quarkube.apiserver.errors.FieldError> errors = new ArrayList<>();
+    String rv = q.get("resourceVersion");
+    String field = "resourceVersionMatch";
+    if ("true".equals(q.get("watch")) || "1".equals(q.get("watch"))) {
+      errors.add(io.quarkube.apiserver.errors.FieldError.forbidden(field, "resourceVersionMatch is forbidden for watch"));
+    }
+    if (rv == null || rv.isEmpty()) {
+      errors.add(io.quarkube.apiserver.errors.FieldError.forbidden(field,
+          "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+    }
+    String cont = q.get("continue");
+    if (cont != null && !cont.isEmpty()) {
+      errors.add(io.quarkube.apiserver.errors.FieldError.forbidden(field,
+          "resourceVersionMatch is forbidden when continue is provided"));
+    }
+    if (!"Exact".equals(match) && !"NotOlderThan".equals(match)) {
+      errors.add(io.quarkube.apiserver.errors.FieldError.notSupported(field, match,
+          List.of("Exact", "NotOlderThan", "")));
+    }
+    if ("Exact".equals(match) && "0".equals(rv)) {
+      errors.add(io.quarkube.apiserver.errors.FieldError.forbidden(field,
+          "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid("meta.k8s.io", "ListOptions", "", errors);
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -407,7 +442,9 @@ public final class ResourceHandler {
           io.quarkube.apiserver.errors.FieldError.required("target.name", "")));
     }
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-    store.guaranteedUpdate(info.namespace(), info.name(), null, "binding", dryRun, current -> {
+    // Straight to storage, as upstream's assignPod: the pod's strategy (validation of the whole spec) has nothing to
+    // check in a change of the node, annotations and one condition.
+    store.updateInStorage(info.namespace(), info.name(), "binding", dryRun, current -> {
       Pod pod = (Pod) current;
       if (pod.getMetadata().getDeletionTimestamp() != null) {
         throw ApiException.conflict("", "pods", info.name(), "pod " + info.name() + " is being deleted, cannot be "
@@ -429,8 +466,17 @@ public final class ResourceHandler {
       }
       List<PodCondition> conditions = pod.getStatus().getConditions() == null ? new ArrayList<>()
           : new ArrayList<>(pod.getStatus().getConditions());
-      conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
-      conditions.add(new PodCondition(now, null, null, null, null, "True", "PodScheduled"));
+      // As upstream's UpdatePodCondition: the transition time moves only when the status changes.
+      PodCondition before = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst()
+          .orElse(null);
+      if (before == null || !"True".equals(before.getStatus())) {
+        PodCondition scheduled = new PodCondition();
+        scheduled.setType("PodScheduled");
+        scheduled.setStatus("True");
+        scheduled.setLastTransitionTime(now);
+        conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
+        conditions.add(scheduled);
+      }
       pod.getStatus().setConditions(conditions);
       return pod;
     });

@@ -52,7 +52,7 @@ public final class ApiException extends RuntimeException {
       details.withCauses(causes);
       hasDetails = true;
     }
-    if (retryAfter != null) {
+    if (retryAfter != null && retryAfter > 0) { // as upstream: no suggestion is no field (and no Retry-After)
       details.withRetryAfterSeconds(retryAfter);
       hasDetails = true;
     }
@@ -118,6 +118,12 @@ public final class ApiException extends RuntimeException {
         null, null, null, null, null);
   }
 
+  /** A PATCH body of a type the resource does not take, worded as upstream's negotiation error. */
+  public static ApiException unsupportedPatchType(List<String> accepted) {
+    return of(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types "
+        + "include: " + String.join(", ", accepted), null, null, null, null, null);
+  }
+
   public static ApiException notAcceptable(String accept) {
     return of(406, "NotAcceptable", "the server was unable to respond with a content type that the client supports"
         + " (requested " + accept + ")", null, null, null, null, null);
@@ -129,7 +135,9 @@ public final class ApiException extends RuntimeException {
             .withField(e.field()).build())
         .toList();
     String joined = errors.stream().map(FieldError::toString).reduce((a, b) -> a + ", " + b).orElse("");
-    String message = kind + " \"" + name + "\" is invalid: "
+    // Upstream's NewInvalid names the group kind: Deployment.apps "x" is invalid (kubectl prints its own line).
+    String qualifiedKind = group == null || group.isEmpty() ? kind : kind + "." + group;
+    String message = qualifiedKind + " \"" + name + "\" is invalid: "
         + (errors.size() == 1 ? joined : "[" + joined + "]");
     return of(422, "Invalid", message, group, kind, name, causes, null);
   }

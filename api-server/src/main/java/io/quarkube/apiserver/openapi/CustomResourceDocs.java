@@ -16,6 +16,10 @@ final class CustomResourceDocs {
   static final String GENERIC = SchemaNames.of(GenericKubernetesResource.class);
   static final String GENERIC_LIST = GENERIC + "List";
   private static final String REF = "#/components/schemas/";
+  /** Upstream's descriptions of apiVersion, kind and metadata (the TypeMeta and builder texts) point here. */
+  private static final String CONVENTIONS =
+      "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md";
+  private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 
   private CustomResourceDocs() {}
 
@@ -37,10 +41,19 @@ final class CustomResourceDocs {
     return b.append(version).append('.').append(kind).toString();
   }
 
-  /** The resource's v3 paths, referring to its own schemas instead of the generic object's. */
+  /**
+   * The resource's v3 paths, referring to its own schemas instead of the generic object's, and without strategic
+   * merge patch among the PATCH bodies (the v2 document's {@code consumes} follow): custom resources have no patch
+   * strategies, upstream does not serve that patch type for them, and kubectl picks it whenever it is listed.
+   */
   static ObjectNode paths(SchemaGenerator schemas, ResourceDefinition d) {
     String name = name(d);
     ObjectNode paths = new PathGenerator(schemas, d.group(), d.version()).paths(List.of(d));
+    for (com.fasterxml.jackson.databind.JsonNode path : paths) {
+      if (path.path("patch").path("requestBody").path("content") instanceof ObjectNode content) {
+        content.remove(STRATEGIC_MERGE_PATCH);
+      }
+    }
     String text = paths.toString().replace(REF + GENERIC_LIST + "\"", REF + name + "List\"")
         .replace(REF + GENERIC + "\"", REF + name + "\"");
     try {
@@ -68,7 +81,8 @@ final class CustomResourceDocs {
     ObjectNode props = object.has("properties") ? (ObjectNode) object.get("properties")
         : object.putObject("properties");
     typeMeta(props);
-    metadata(props, SchemaNames.META + "ObjectMeta", "Standard object's metadata.");
+    metadata(props, SchemaNames.META + "ObjectMeta", "Standard object's metadata. More info: " + CONVENTIONS
+        + "#metadata");
     return object;
   }
 
@@ -83,15 +97,18 @@ final class CustomResourceDocs {
     items.put("description", "The " + d.kind() + " objects of the list.");
     items.put("type", "array");
     items.putObject("items").put("$ref", REF + name(d));
-    metadata(props, SchemaNames.META + "ListMeta", "Standard list metadata.");
+    metadata(props, SchemaNames.META + "ListMeta", "Standard list metadata. More info: " + CONVENTIONS
+        + "#types-kinds");
     return list;
   }
 
   private static void typeMeta(ObjectNode props) {
     props.putObject("apiVersion").put("description", "APIVersion defines the versioned schema of this "
-        + "representation of an object.").put("type", "string");
+        + "representation of an object. Servers should convert recognized schemas to the latest internal value, and "
+        + "may reject unrecognized values. More info: " + CONVENTIONS + "#resources").put("type", "string");
     props.putObject("kind").put("description", "Kind is a string value representing the REST resource this "
-        + "object represents.").put("type", "string");
+        + "object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be "
+        + "updated. In CamelCase. More info: " + CONVENTIONS + "#types-kinds").put("type", "string");
   }
 
   private static void metadata(ObjectNode props, String schema, String description) {

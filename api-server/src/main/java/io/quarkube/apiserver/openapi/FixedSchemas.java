@@ -39,11 +39,28 @@ final class FixedSchemas {
           + SchemaNames.RAW_EXTENSION + "\"}],\"description\":\"The object the event is about, or a Status for"
           + " ERROR.\"}}}");
 
+  /**
+   * The JSON Schema unions of CRD schemas, described as upstream describes them and, as upstream, without a type:
+   * Fabric8's beans for them ({@code JSONSchemas}, {@code Schema}) are not their JSON, and explain shows their names.
+   */
+  private static final Map<String, String> CRD_SCHEMAS = Map.of(
+      SchemaNames.APIEXTENSIONS_V1 + "JSONSchemaPropsOrArray",
+      "{\"description\":\"JSONSchemaPropsOrArray represents a value that can either be a JSONSchemaProps or an array"
+          + " of JSONSchemaProps. Mainly here for serialization purposes.\"}",
+      SchemaNames.APIEXTENSIONS_V1 + "JSONSchemaPropsOrBool",
+      "{\"description\":\"JSONSchemaPropsOrBool represents JSONSchemaProps or a boolean value. Defaults to true for"
+          + " the boolean property.\"}",
+      SchemaNames.APIEXTENSIONS_V1 + "JSONSchemaPropsOrStringArray",
+      "{\"description\":\"JSONSchemaPropsOrStringArray represents a JSONSchemaProps or a string array.\"}",
+      SchemaNames.APIEXTENSIONS_V1 + "JSON",
+      "{\"description\":\"JSON represents any valid JSON value. These types are supported: bool, int64, float64,"
+          + " string, []interface{}, map[string]interface{} and nil.\"}");
+
   private FixedSchemas() {}
 
   /** A fresh copy of the fixed schema with this name, or null if the name has none. */
   static ObjectNode get(String name) {
-    String json = SCHEMAS.get(name);
+    String json = SCHEMAS.getOrDefault(name, CRD_SCHEMAS.get(name));
     if (json == null) {
       return null;
     }

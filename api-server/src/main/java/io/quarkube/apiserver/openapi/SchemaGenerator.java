@@ -156,6 +156,9 @@ final class SchemaGenerator {
       return ref(add(io.fabric8.kubernetes.api.model.Duration.class));
     } else if (c.isEnum()) {
       return primitive("string", null);
+    } else if (c == JsonNode.class) {
+      // JSONSchemaProps' default, enum and example: any JSON value
+      return fixedRef(SchemaNames.APIEXTENSIONS_V1 + "JSON");
     } else if (c == Object.class || c.isInterface() || c.getSimpleName().equals("AnyType")) {
       // runtime.RawExtension and other free-form JSON
       return fixedRef(SchemaNames.RAW_EXTENSION);

@@ -17,6 +17,9 @@ final class SchemaNames {
   static final String QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
   static final String INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
   static final String RAW_EXTENSION = "io.k8s.apimachinery.pkg.runtime.RawExtension";
+  /** The CRD types live in the apiextensions-apiserver repository, and upstream's names say so. */
+  static final String APIEXTENSIONS = "io.k8s.apiextensions-apiserver.pkg.apis.";
+  static final String APIEXTENSIONS_V1 = APIEXTENSIONS + "apiextensions.v1.";
 
   private static final String FABRIC8 = "io.fabric8.kubernetes.api.model";
 
@@ -65,6 +68,9 @@ final class SchemaNames {
     String last = rest.substring(rest.lastIndexOf('.') + 1);
     if (!VERSION.matcher(last).matches()) {
       rest = UNVERSIONED.getOrDefault(rest, rest + ".v1");
+    }
+    if (rest.startsWith("apiextensions.")) {
+      return APIEXTENSIONS + rest + "." + simple;
     }
     return "io.k8s.api." + rest + "." + simple;
   }

@@ -23,6 +23,10 @@ public record ContinueToken(long revision, String startAfterKey) {
   }
 
   public static ContinueToken decode(String token, String prefix) {
+    int bad = firstNonBase64(token);
+    if (bad >= 0) { // Go's base64 error, as upstream answers
+      throw ApiException.badRequest("continue key is not valid: illegal base64 data at input byte " + bad);
+    }
     try {
       byte[] raw = token.contains("+") || token.contains("/") ? Base64.getDecoder().decode(token)
           : Base64.getUrlDecoder().decode(token);
@@ -41,5 +45,17 @@ public record ContinueToken(long revision, String startAfterKey) {
     } catch (Exception e) {
       throw ApiException.badRequest("continue key is not valid: " + e.getMessage());
     }
+  }
+
+  private static int firstNonBase64(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+          || c == '-' || c == '_' || c == '=';
+      if (!ok) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

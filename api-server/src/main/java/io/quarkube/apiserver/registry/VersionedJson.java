@@ -3,6 +3,7 @@ package io.quarkube.apiserver.registry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.json.JsonBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,8 +45,8 @@ public final class VersionedJson {
       meta.setResourceVersion(rv);
     }
     byte[] field = ("\"resourceVersion\":\"" + placeholder + "\"").getBytes(StandardCharsets.UTF_8);
-    int at = indexOf(encoded, field, 0);
-    if (at < 0 || indexOf(encoded, field, at + 1) >= 0) {
+    int at = JsonBytes.indexOf(encoded, field, 0);
+    if (at < 0 || JsonBytes.indexOf(encoded, field, at + 1) >= 0) {
       // Cannot happen with a random placeholder; encode the plain way rather than guess.
       meta.setResourceVersion(null);
       try {
@@ -95,16 +96,5 @@ public final class VersionedJson {
     System.arraycopy(insert, 0, out, from, insert.length);
     System.arraycopy(json, to, out, from + insert.length, json.length - to);
     return out;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle, int from) {
-    byte first = needle[0];
-    int last = haystack.length - needle.length;
-    for (int i = from; i <= last; i++) {
-      if (haystack[i] == first && Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

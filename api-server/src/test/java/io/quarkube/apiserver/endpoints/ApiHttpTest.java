@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,9 +107,24 @@ class ApiHttpTest {
     given().get(pods + "/b").then().statusCode(200).body("spec.nodeName", equalTo("node-1"))
         .body("metadata.annotations.mine", equalTo("kept"))
         .body("metadata.annotations.scheduled-by", equalTo("test"))
-        .body("status.conditions.find { it.type == 'PodScheduled' }.status", equalTo("True"));
+        .body("status.conditions.find { it.type == 'PodScheduled' }.status", equalTo("True"))
+        // As upstream's binding: the condition's transition time, no probe time.
+        .body("status.conditions.find { it.type == 'PodScheduled' }.lastTransitionTime", notNullValue())
+        .body("status.conditions.find { it.type == 'PodScheduled' }.lastProbeTime", nullValue());
     given().contentType("application/json").body(binding).post(pods + "/b/binding").then().statusCode(409)
         .body("reason", equalTo("Conflict"));
+  }
+
+  @Test
+  void badListOptionsGetUpstreamsAnswers() {
+    given().get("/api/v1/configmaps?resourceVersionMatch=NotOlderThan").then().statusCode(422)
+        .body("reason", equalTo("Invalid"))
+        .body("message", equalTo("ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: "
+            + "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+    given().get("/api/v1/configmaps?resourceVersion=1&resourceVersionMatch=Soon").then().statusCode(422)
+        .body("message", containsString("resourceVersionMatch: Unsupported value: \"Soon\""));
+    given().get("/api/v1/configmaps?limit=1&continue=ab!cd").then().statusCode(400)
+        .body("message", equalTo("continue key is not valid: illegal base64 data at input byte 2"));
   }
 
   @Test

@@ -211,6 +211,37 @@ class GenericStoreTest {
     assertTrue(pods.delete(ns, "bound", new DeleteOptions(0L, null, null, null, false)).deleted());
   }
 
+  @Test
+  void anUpdateInStorageSkipsTheStrategyAndRedoesItsChangeAfterAConcurrentWrite() {
+    var pods = store("", "pods");
+    String ns = ns();
+    pods.create(ns, pod("p", null), false);
+    // The pod strategy refuses a changed restartPolicy; a write straight to storage (the binding's) does not ask it.
+    ApiException refused = assertThrows(ApiException.class, () -> pods.guaranteedUpdate(ns, "p", null, null, false,
+        p -> restartNever((Pod) p)));
+    assertEquals(422, refused.code());
+    int[] calls = {0};
+    HasMetadata written = pods.updateInStorage(ns, "p", "binding", false, p -> {
+      if (calls[0]++ == 0) { // someone else writes between this read and the write: redone on their version
+        pods.guaranteedUpdate(ns, "p", null, null, false, q -> {
+          q.getMetadata().setLabels(Map.of("meanwhile", "yes"));
+          return q;
+        });
+      }
+      return restartNever((Pod) p);
+    });
+    assertEquals(2, calls[0]);
+    Pod stored = (Pod) pods.get(ns, "p");
+    assertEquals("Never", stored.getSpec().getRestartPolicy());
+    assertEquals("yes", stored.getMetadata().getLabels().get("meanwhile"));
+    assertEquals(written.getMetadata().getResourceVersion(), stored.getMetadata().getResourceVersion());
+  }
+
+  private static Pod restartNever(Pod pod) {
+    pod.getSpec().setRestartPolicy("Never");
+    return pod;
+  }
+
   private static Pod pod(String name, String node) {
     return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().withNodeName(node)
         .addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build();

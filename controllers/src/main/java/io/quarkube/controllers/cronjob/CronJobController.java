@@ -52,6 +52,8 @@ public final class CronJobController extends Controller<String> {
   private static final Duration NEXT_DELTA = Duration.ofMillis(100);
   /** How long a Job we just created may be absent from the cache before it counts as gone. */
   private static final Duration CREATE_GRACE = Duration.ofSeconds(30);
+  /** How long a Job we created is remembered as ours while it is not in the cached status.active. */
+  private static final Duration FORGET_CREATED = Duration.ofMinutes(10);
 
   private final Indexer<CronJob> cronJobs;
   private final Indexer<Job> jobs;
@@ -131,12 +133,23 @@ public final class CronJobController extends Controller<String> {
     Map<String, Job> byUid = owned.stream().collect(Collectors.toMap(j -> j.getMetadata().getUid(), j -> j,
         (a, b) -> a));
     Set<String> listed = status.getActive().stream().map(ObjectReference::getUid).collect(Collectors.toSet());
+    // entries whose Job never showed up in status.active (it finished first, or the status write was lost)
+    recentlyCreated.values().removeIf(t -> t.isBefore(now.minus(FORGET_CREATED)));
     for (Job j : owned) {
       String jobUid = j.getMetadata().getUid();
-      recentlyCreated.remove(jobUid);
       String finished = finishedType(j);
+      if (listed.contains(jobUid)) {
+        recentlyCreated.remove(jobUid); // the cached status lists it: our own write came back
+      }
       if (finished == null && !listed.contains(jobUid)) {
-        status.getActive().add(ref(j)); // ours but not listed: an adopted or forgotten Job
+        if (recentlyCreated.containsKey(jobUid)) {
+          status.getActive().add(ref(j)); // ours, but the CronJob cache lags behind the status we wrote
+        } else {
+          // as upstream: only Jobs this controller started are tracked; one made by hand with this CronJob as
+          // controller (kubectl create job --from=cronjob/...) is not active for concurrencyPolicy
+          events.warning(cj, "UnexpectedJob", "Saw a job that the controller did not create or forgot: %s",
+              j.getMetadata().getName());
+        }
       } else if (finished != null && listed.contains(jobUid)) {
         events.normal(cj, "SawCompletedJob", "Saw completed job: %s, condition: %s", j.getMetadata().getName(),
             finished);
@@ -202,9 +215,20 @@ public final class CronJobController extends Controller<String> {
       return untilNext;
     }
     String jobName = jobName(cj, scheduled);
-    if (status.getActive().stream().anyMatch(r -> jobName.equals(r.getName()))
-        || jobs.getByKey(Keys.of(cj.getMetadata().getNamespace(), jobName)) != null) {
+    if (status.getActive().stream().anyMatch(r -> jobName.equals(r.getName()))) {
       return untilNext; // already started for this time
+    }
+    Job existing = jobs.getByKey(Keys.of(cj.getMetadata().getNamespace(), jobName));
+    if (existing != null) {
+      // started for this time before the status saying so was written (upstream: its create's AlreadyExists):
+      // our own Job by its name, tracked again if it is ours and still runs
+      if (Owners.controllerOf(existing).map(r -> uid(cj).equals(r.getUid())).orElse(false)) {
+        if (finishedType(existing) == null) {
+          status.getActive().add(ref(existing));
+        }
+        status.setLastScheduleTime(scheduled.toInstant().toString());
+      }
+      return untilNext;
     }
     String policy = cj.getSpec().getConcurrencyPolicy() == null ? "Allow" : cj.getSpec().getConcurrencyPolicy();
     if ("Forbid".equals(policy) && !status.getActive().isEmpty()) {
@@ -230,12 +254,12 @@ public final class CronJobController extends Controller<String> {
       events.normal(cj, "SuccessfulCreate", "Created job %s", jobName);
     } catch (RuntimeException e) {
       if (ApiErrors.isAlreadyExists(e)) {
-        return untilNext; // made by an earlier attempt; the informer will list it
+        return untilNext; // made by an earlier attempt: tracked again by its name once the informer lists it
       }
       if (ApiErrors.isNamespaceTerminating(e)) {
         return null;
       }
-      events.warning(cj, "FailedCreate", "Error creating job: %s", e.getMessage());
+      events.warning(cj, "FailedCreate", "Error creating job: %s", ApiErrors.message(e));
       throw e;
     }
     status.getActive().add(ref(created));
@@ -284,6 +308,10 @@ public final class CronJobController extends Controller<String> {
   private static Duration untilNext(CronSchedule schedule, ZonedDateTime now) {
     ZonedDateTime next = schedule.next(now);
     return next == null ? null : Duration.between(now, next).plus(NEXT_DELTA);
+  }
+
+  private static String uid(CronJob cj) {
+    return cj.getMetadata().getUid();
   }
 
   /** Upstream's name: the scheduled time in minutes since the epoch, so each start time maps to one Job. */
@@ -354,4 +382,5 @@ public final class CronJobController extends Controller<String> {
   private static Instant instant(String t) {
     return t == null ? Instant.EPOCH : Instant.parse(t);
   }
+
 }

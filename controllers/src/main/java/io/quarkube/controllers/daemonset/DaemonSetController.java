@@ -325,7 +325,7 @@ public final class DaemonSetController extends Controller<String> {
       } catch (RuntimeException e) {
         expectations.deletionObserved(key, p.getMetadata().getUid());
         if (!ApiErrors.isNotFound(e)) {
-          events.warning(ds, "FailedDelete", "Error deleting: %s", e.getMessage());
+          events.warning(ds, "FailedDelete", "Error deleting: %s", ApiErrors.message(e));
           first = first == null ? e : first;
         }
       }
@@ -344,7 +344,7 @@ public final class DaemonSetController extends Controller<String> {
         if (ApiErrors.isNamespaceTerminating(e)) {
           break;
         }
-        events.warning(ds, "FailedCreate", "Error creating: %s", e.getMessage());
+        events.warning(ds, "FailedCreate", "Error creating: %s", ApiErrors.message(e));
         first = first == null ? e : first;
         break;
       }

@@ -2,6 +2,7 @@ package io.quarkube.controllers.deployment;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -29,10 +30,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Rolls Deployments out through ReplicaSets (upstream's {@code pkg/controller/deployment}): one ReplicaSet per pod
@@ -47,6 +50,7 @@ public final class DeploymentController extends Controller<String> {
 
   private final Indexer<Deployment> deployments;
   private final Indexer<ReplicaSet> replicaSets;
+  private final Indexer<Pod> pods;
   private final ObjectWriter writer;
   private final EventRecorder events;
   private final Clock clock;
@@ -60,6 +64,7 @@ public final class DeploymentController extends Controller<String> {
     this.clock = clock;
     this.deployments = ctx.informers().indexer(Deployment.class);
     this.replicaSets = ctx.informers().indexer(ReplicaSet.class);
+    this.pods = ctx.informers().indexer(Pod.class);
     this.writer = ctx.writer();
     this.events = ctx.recorder("deployment-controller");
     ctx.informers().addEventHandler(Deployment.class, enqueueing(Keys::of));
@@ -80,8 +85,63 @@ public final class DeploymentController extends Controller<String> {
         enqueueOwner(rs);
       }
     });
+    // Recreate waits for the old pods themselves, which leave no trace in a ReplicaSet's status once they are
+    // terminating: their deletion (or end) is what lets the rollout go on (upstream's deletePod handler)
+    ctx.informers().addEventHandler(Pod.class, new ResourceEventHandler<Pod>() {
+      @Override
+      public void onAdd(Pod p) {
+        // a new pod never unblocks a Recreate rollout
+      }
+
+      @Override
+      public void onUpdate(Pod o, Pod n) {
+        if (!terminal(o) && terminal(n)) {
+          enqueueRecreateOwner(n);
+        }
+      }
+
+      @Override
+      public void onDelete(Pod p, boolean unknown) {
+        enqueueRecreateOwner(p);
+      }
+    });
     waitForSync(ctx.informers(), Deployment.class);
     waitForSync(ctx.informers(), ReplicaSet.class);
+    waitForSync(ctx.informers(), Pod.class);
+  }
+
+  private static boolean terminal(Pod p) {
+    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+    return "Failed".equals(phase) || "Succeeded".equals(phase);
+  }
+
+  /** The Recreate deployment whose ReplicaSet controls this pod, if any. */
+  private void enqueueRecreateOwner(Pod p) {
+    Optional<OwnerReference> rsRef = Owners.controllerOf(p).filter(r -> "ReplicaSet".equals(r.getKind()));
+    if (rsRef.isEmpty()) {
+      return;
+    }
+    ReplicaSet rs = replicaSets.getByKey(Keys.of(p.getMetadata().getNamespace(), rsRef.get().getName()));
+    Optional<OwnerReference> dRef = rs == null ? Optional.empty()
+        : Owners.controllerOf(rs).filter(r -> "Deployment".equals(r.getKind()));
+    if (dRef.isEmpty()) {
+      return;
+    }
+    Deployment d = deployments.getByKey(Keys.of(p.getMetadata().getNamespace(), dRef.get().getName()));
+    if (d != null && Rollouts.isRecreate(d)) {
+      enqueue(Keys.of(d));
+    }
+  }
+
+  /**
+   * Upstream's oldPodsRunning: a pod of an old ReplicaSet that has not ended (Failed/Succeeded) still runs, even
+   * when it is terminating and its ReplicaSet no longer counts it.
+   */
+  private boolean oldPodsRunning(Sync s) {
+    Set<String> oldUids = new HashSet<>();
+    s.old().forEach(rs -> oldUids.add(rs.getMetadata().getUid()));
+    return pods.byIndex("namespace", s.d.getMetadata().getNamespace()).stream().anyMatch(p -> !terminal(p)
+        && Owners.controllerOf(p).map(r -> oldUids.contains(r.getUid())).orElse(false));
   }
 
   private void enqueueOwner(ReplicaSet rs) {
@@ -458,7 +518,7 @@ public final class DeploymentController extends Controller<String> {
       return;
     }
     // Recreate: no new pod before every old one is gone.
-    if (s.old().stream().anyMatch(rs -> Rollouts.statusReplicas(rs) > 0)) {
+    if (s.old().stream().anyMatch(rs -> Rollouts.statusReplicas(rs) > 0) || oldPodsRunning(s)) {
       updateStatus(s);
       return;
     }

@@ -13,6 +13,7 @@ import io.quarkube.client.controller.Keys;
 import io.quarkube.controllers.support.ControllerContext;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.Pods;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ public final class EndpointSliceController extends ServiceKeyedController {
 
   private final Indexer<Pod> pods;
   private final Indexer<EndpointSlice> slices;
+  private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
 
   public EndpointSliceController(ControllerContext ctx) {
     super(NAME, ctx);
@@ -58,14 +60,23 @@ public final class EndpointSliceController extends ServiceKeyedController {
   @Override
   protected void reconcile(String key) {
     Service svc = services.getByKey(key);
+    if (svc == null) {
+      triggerTimes.forget(key);
+    }
     // None when the Service went (the GC would delete them too) or stopped selecting pods.
-    List<EndpointSlice> wanted = svc == null || !ServicePods.hasSelector(svc) ? List.of()
-        : desired(svc, ServicePods.backing(svc, pods));
+    List<EndpointSlice> wanted = List.of();
+    if (svc != null && ServicePods.hasSelector(svc)) {
+      List<Pod> backing = ServicePods.backing(svc, pods);
+      wanted = desired(svc, backing, triggerTimes.compute(svc, backing));
+    }
     Slices.sync(writer, Slices.existing(slices, SLICE_INDEX, key), wanted);
   }
 
-  /** The slices the service should have (names left to the API server's generateName). */
-  List<EndpointSlice> desired(Service svc, List<Pod> backing) {
+  /**
+   * The slices the service should have (names left to the API server's generateName), with the trigger time
+   * annotation when there is one ({@link Slices#sync} writes it only with another change).
+   */
+  List<EndpointSlice> desired(Service svc, List<Pod> backing, Instant triggerTime) {
     Map<List<EndpointPort>, List<Endpoint>> byPorts = new LinkedHashMap<>();
     for (Pod pod : backing) {
       List<EndpointPort> ports = ServicePods.portsOn(svc, pod, (sp, port) -> new EndpointPortBuilder()
@@ -76,8 +87,10 @@ public final class EndpointSliceController extends ServiceKeyedController {
         continue;
       }
       ports.sort(Comparator.comparing(EndpointPort::getName).thenComparing(EndpointPort::getPort));
+      // Upstream's podToEndpoint: serving is the pod's own readiness, whatever the Service publishes; ready is what
+      // consumers route to: serving and not terminating, or anything when the Service publishes not-ready addresses.
       boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-      boolean serving = Pods.isReady(pod) || Boolean.TRUE.equals(svc.getSpec().getPublishNotReadyAddresses());
+      boolean serving = Pods.isReady(pod);
       EndpointBuilder e = new EndpointBuilder().withAddresses(ServicePods.podIp(pod))
           .withNewConditions().withReady(ServicePods.ready(svc, pod)).withServing(serving)
           .withTerminating(terminating).endConditions()
@@ -102,6 +115,8 @@ public final class EndpointSliceController extends ServiceKeyedController {
     if ("None".equals(svc.getSpec().getClusterIP())) {
       labels.put("service.kubernetes.io/headless", "");
     }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    TriggerTimeTracker.apply(annotations, triggerTime);
     List<EndpointSlice> out = new ArrayList<>();
     byPorts.forEach((ports, endpoints) -> {
       endpoints.sort(Comparator.comparing(e -> e.getAddresses().get(0)));
@@ -110,7 +125,8 @@ public final class EndpointSliceController extends ServiceKeyedController {
             from + MAX_ENDPOINTS)));
         out.add(new EndpointSliceBuilder().withNewMetadata().withNamespace(svc.getMetadata().getNamespace())
             .withGenerateName(svc.getMetadata().getName() + "-").withLabels(new LinkedHashMap<>(labels))
-            .withOwnerReferences(Owners.controllerRef(svc)).endMetadata()
+            .withAnnotations(new LinkedHashMap<>(annotations)).withOwnerReferences(Owners.controllerRef(svc))
+            .endMetadata()
             .withAddressType("IPv4").withEndpoints(chunk).withPorts(ports.isEmpty() ? null : ports).build());
         if (endpoints.isEmpty()) {
           break;

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.quarkube.client.controller.Keys;
 import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class EndpointsController extends ServiceKeyedController {
 
   private final Indexer<Pod> pods;
   private final Indexer<Endpoints> endpoints;
+  private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
 
   public EndpointsController(ControllerContext ctx) {
     super(NAME, ctx);
@@ -56,6 +58,7 @@ public final class EndpointsController extends ServiceKeyedController {
     Service svc = services.getByKey(key);
     Endpoints current = endpoints.getByKey(key);
     if (svc == null) {
+      triggerTimes.forget(key);
       if (current != null) {
         try {
           writer.delete(current, null);
@@ -70,16 +73,22 @@ public final class EndpointsController extends ServiceKeyedController {
     if (!ServicePods.hasSelector(svc)) {
       return; // selector-less: the Endpoints are the user's (or the API server's, for default/kubernetes)
     }
-    List<EndpointSubset> subsets = subsets(svc, ServicePods.backing(svc, pods));
+    List<Pod> backing = ServicePods.backing(svc, pods);
+    List<EndpointSubset> subsets = subsets(svc, backing);
+    // Computed on every sync, as upstream, so that the next one compares with what this one saw.
+    Instant triggerTime = triggerTimes.compute(svc, backing);
     Map<String, String> labels = new LinkedHashMap<>(svc.getMetadata().getLabels() == null ? Map.of()
         : svc.getMetadata().getLabels());
     if ("None".equals(svc.getSpec().getClusterIP())) {
       labels.put("service.kubernetes.io/headless", "");
     }
     if (current == null) {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      TriggerTimeTracker.apply(annotations, triggerTime);
       try {
         writer.create(new EndpointsBuilder().withNewMetadata().withNamespace(svc.getMetadata().getNamespace())
-            .withName(svc.getMetadata().getName()).withLabels(labels).endMetadata().withSubsets(subsets).build());
+            .withName(svc.getMetadata().getName()).withLabels(labels).withAnnotations(annotations).endMetadata()
+            .withSubsets(subsets).build());
       } catch (RuntimeException e) {
         if (!ApiErrors.isAlreadyExists(e) && !ApiErrors.isForbidden(e)) {
           throw e;
@@ -91,8 +100,12 @@ public final class EndpointsController extends ServiceKeyedController {
     Map<String, String> haveLabels = current.getMetadata().getLabels() == null ? Map.of()
         : current.getMetadata().getLabels();
     if (!Slices.sameJson(have, subsets) || !labels.equals(haveLabels)) {
-      writer.update(new EndpointsBuilder(current).editMetadata().withLabels(labels).endMetadata()
-          .withSubsets(subsets).build());
+      // As upstream, the trigger time rides along with a change only; it never causes a write by itself.
+      Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations() == null
+          ? Map.of() : current.getMetadata().getAnnotations());
+      TriggerTimeTracker.apply(annotations, triggerTime);
+      writer.update(new EndpointsBuilder(current).editMetadata().withLabels(labels).withAnnotations(annotations)
+          .endMetadata().withSubsets(subsets).build());
     }
   }
 

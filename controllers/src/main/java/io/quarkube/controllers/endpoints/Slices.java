@@ -9,6 +9,7 @@ import io.quarkube.controllers.support.ObjectWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,8 +36,19 @@ final class Slices {
         EndpointSlice have = existing.get(i);
         if (!sameJson(have.getEndpoints(), w.getEndpoints()) || !sameJson(have.getPorts(), w.getPorts())
             || !sameJson(have.getMetadata().getLabels(), w.getMetadata().getLabels())) {
+          // The trigger time (EndpointSliceController's; mirrored slices have none) goes with the change, or goes.
+          Map<String, String> annotations = new LinkedHashMap<>(have.getMetadata().getAnnotations() == null
+              ? Map.of() : have.getMetadata().getAnnotations());
+          String trigger = w.getMetadata().getAnnotations() == null ? null
+              : w.getMetadata().getAnnotations().get(TriggerTimeTracker.ANNOTATION);
+          if (trigger == null) {
+            annotations.remove(TriggerTimeTracker.ANNOTATION);
+          } else {
+            annotations.put(TriggerTimeTracker.ANNOTATION, trigger);
+          }
           writer.update(new EndpointSliceBuilder(have).editMetadata().withLabels(w.getMetadata().getLabels())
-              .endMetadata().withEndpoints(w.getEndpoints()).withPorts(w.getPorts()).build());
+              .withAnnotations(annotations).endMetadata().withEndpoints(w.getEndpoints()).withPorts(w.getPorts())
+              .build());
         }
       } else {
         try {

@@ -1,6 +1,7 @@
 package io.quarkube.controllers.job;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -40,13 +41,19 @@ import java.util.TreeSet;
  * {@code completions} succeeded (NonIndexed) or every index 0..completions-1 succeeded once (Indexed: the index in
  * the {@code batch.kubernetes.io/job-completion-index} annotation and {@code JOB_COMPLETION_INDEX}); failed pods are
  * replaced after an exponential backoff (10 s doubling, at most 6 min) until {@code backoffLimit} is passed;
- * {@code activeDeadlineSeconds} fails the job. Finished jobs get a Complete or Failed condition.
+ * {@code activeDeadlineSeconds} fails the job, and so do OnFailure restarts of its pods' containers reaching
+ * {@code backoffLimit}. As upstream since 1.31 a job first gets SuccessCriteriaMet or FailureTarget, and Complete or
+ * Failed (same reason and message) once none of its pods is terminating any more.
  */
 public final class JobController extends Controller<String> {
   public static final String NAME = "job";
   static final String INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
   static final Duration BACKOFF_BASE = Duration.ofSeconds(10);
   static final Duration BACKOFF_MAX = Duration.ofMinutes(6);
+  static final String FAILURE_TARGET = "FailureTarget";
+  static final String SUCCESS_CRITERIA_MET = "SuccessCriteriaMet";
+  static final String COMPLETIONS_REACHED = "CompletionsReached";
+  static final String COMPLETIONS_REACHED_MESSAGE = "Reached expected number of succeeded pods";
 
   private final Indexer<Job> jobs;
   private final Indexer<Pod> pods;
@@ -118,12 +125,17 @@ public final class JobController extends Controller<String> {
     List<Pod> owned = pods.byIndex("namespace", job.getMetadata().getNamespace()).stream()
         .filter(p -> Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
     List<Pod> active = owned.stream().filter(Pods::isActive).toList();
+    List<Pod> terminating = owned.stream().filter(JobController::isTerminating).toList();
     List<Pod> succeededPods = owned.stream().filter(p -> "Succeeded".equals(phase(p))).toList();
-    // podFailurePolicy: an Ignore rule leaves a failure out of the count, a FailJob rule ends the Job
+    // upstream's isPodFailed: a pod being deleted before it finished counts as failed too, unless the job asks to
+    // replace only Failed pods (podReplacementPolicy Failed, or a podFailurePolicy); podFailurePolicy Ignore
+    // leaves a failure out of the count, a FailJob rule ends the Job
+    boolean onlyFailed = "Failed".equals(job.getSpec().getPodReplacementPolicy())
+        || job.getSpec().getPodFailurePolicy() != null;
     int failed = 0;
     String policyFailure = null;
     for (Pod p : owned) {
-      if (!"Failed".equals(phase(p))) {
+      if (!"Failed".equals(phase(p)) && (onlyFailed || !isTerminating(p))) {
         continue;
       }
       var decision = PodFailurePolicies.evaluate(job, p);
@@ -153,12 +165,26 @@ public final class JobController extends Controller<String> {
         : new ArrayList<>(old.getConditions());
     Duration requeue = null;
 
+    // Without tracking finalizers a pod's failure is seen only while the pod exists: the count never goes down
+    // once a counted pod is gone (upstream counts through status.uncountedTerminatedPods)
+    int previouslyFailed = old.getFailed() == null ? 0 : old.getFailed();
+    int failedNow = failed;
+    failed = Math.max(failedNow, previouslyFailed);
+    // Since 1.31 a job first gets the interim FailureTarget / SuccessCriteriaMet condition, and the terminal
+    // Failed / Complete one (same reason and message) only once none of its pods is still terminating
+    JobCondition failureTarget = trueCondition(conditions, FAILURE_TARGET);
+    JobCondition successMet = trueCondition(conditions, SUCCESS_CRITERIA_MET);
     String failure = null;
     String failureMessage = null;
-    if (policyFailure != null) {
+    if (failureTarget != null) {
+      failure = failureTarget.getReason();
+      failureMessage = failureTarget.getMessage();
+    } else if (successMet != null) {
+      // decided: only waits for its pods to terminate
+    } else if (policyFailure != null) {
       failure = "PodFailurePolicy";
       failureMessage = policyFailure;
-    } else if (failed > backoffLimit) {
+    } else if (failed > backoffLimit || pastBackoffLimitOnFailure(job, active, backoffLimit)) {
       failure = "BackoffLimitExceeded";
       failureMessage = "Job has reached the specified backoff limit";
     } else if (job.getSpec().getActiveDeadlineSeconds() != null) {
@@ -170,18 +196,42 @@ public final class JobController extends Controller<String> {
         requeue = Duration.between(now, deadline).plusSeconds(1);
       }
     }
-    boolean complete = completions != null ? succeeded >= completions
-        : succeeded > 0 && active.isEmpty();
+    boolean complete = successMet != null || (completions != null ? succeeded >= completions
+        : succeeded > 0 && active.isEmpty());
+    int stillTerminating = terminating.size();
     if (failure != null) {
       deleteAll(key, active);
-      conditions.add(condition("Failed", failure, failureMessage, now));
-      events.warning(job, failure, failureMessage);
+      // a failing job counts every pod that did not finish as failed (upstream: when the job is finished, every
+      // non-terminated pod is considered failed), so the pod its deadline killed is counted
+      for (Pod p : owned) {
+        if (Pods.isActive(p) || (onlyFailed && isTerminating(p))) {
+          var decision = PodFailurePolicies.evaluate(job, p);
+          if (decision.isEmpty() || !PodFailurePolicies.IGNORE.equals(decision.get().action())) {
+            failedNow++;
+          }
+        }
+      }
+      failed = Math.max(failedNow, previouslyFailed);
+      stillTerminating += active.size();
+      if (failureTarget == null) {
+        conditions.add(condition(FAILURE_TARGET, failure, failureMessage, now));
+      }
+      if (stillTerminating == 0) {
+        conditions.add(condition("Failed", failure, failureMessage, now));
+        events.warning(job, failure, failureMessage);
+      }
       active = List.of();
     } else if (complete) {
       deleteAll(key, active);
-      conditions.add(condition("Complete", null, null, now));
-      st.withCompletionTime(now.toString());
-      events.normal(job, "Completed", "Job completed");
+      stillTerminating += active.size();
+      if (successMet == null) {
+        conditions.add(condition(SUCCESS_CRITERIA_MET, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
+      }
+      if (stillTerminating == 0) {
+        conditions.add(condition("Complete", COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
+        st.withCompletionTime(now.toString());
+        events.normal(job, "Completed", "Job completed");
+      }
       active = List.of();
     } else if (expectations.satisfied(key) && !Boolean.TRUE.equals(job.getSpec().getSuspend())) {
       Duration wait = backoff(owned, failed, now);
@@ -191,6 +241,7 @@ public final class JobController extends Controller<String> {
         active = manage(key, job, active, succeeded, completions, parallelism, indexed, doneIndexes);
       }
     }
+    st.withTerminating(stillTerminating);
     st.withActive(active.size()).withSucceeded(succeeded).withFailed(failed)
         .withReady((int) active.stream().filter(Pods::isReady).count()).withConditions(conditions);
     if (indexed) {
@@ -255,7 +306,7 @@ public final class JobController extends Controller<String> {
         if (ApiErrors.isNamespaceTerminating(e)) {
           return now; // the namespace goes, and this job with it
         }
-        events.warning(job, "FailedCreate", "Error creating: %s", e.getMessage());
+        events.warning(job, "FailedCreate", "Error creating: %s", ApiErrors.message(e));
         throw e;
       }
     }
@@ -370,6 +421,44 @@ public final class JobController extends Controller<String> {
       out.append(',');
     }
     out.append(from == to ? String.valueOf(from) : from + "-" + to);
+  }
+
+  /** Being deleted before it finished: neither active nor done yet (upstream's terminating pods). */
+  private static boolean isTerminating(Pod p) {
+    String phase = phase(p);
+    return p.getMetadata().getDeletionTimestamp() != null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  /**
+   * restartPolicy OnFailure restarts containers in place, so their failures never make a Failed pod: upstream
+   * counts the restarts of the active pods' containers (init and main) against backoffLimit instead.
+   */
+  static boolean pastBackoffLimitOnFailure(Job job, List<Pod> active, int backoffLimit) {
+    if (!"OnFailure".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy())) {
+      return false;
+    }
+    int restarts = 0;
+    for (Pod p : active) {
+      if (!"Running".equals(phase(p)) && !"Pending".equals(phase(p))) {
+        continue;
+      }
+      List<ContainerStatus> statuses = new ArrayList<>();
+      if (p.getStatus().getInitContainerStatuses() != null) {
+        statuses.addAll(p.getStatus().getInitContainerStatuses());
+      }
+      if (p.getStatus().getContainerStatuses() != null) {
+        statuses.addAll(p.getStatus().getContainerStatuses());
+      }
+      for (ContainerStatus s : statuses) {
+        restarts += s.getRestartCount() == null ? 0 : s.getRestartCount();
+      }
+    }
+    return backoffLimit == 0 ? restarts > 0 : restarts >= backoffLimit;
+  }
+
+  private static JobCondition trueCondition(List<JobCondition> conditions, String type) {
+    return conditions.stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst()
+        .orElse(null);
   }
 
   private static String phase(Pod p) {

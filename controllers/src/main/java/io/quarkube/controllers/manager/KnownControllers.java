@@ -21,17 +21,23 @@ import io.quarkube.controllers.resourcequota.ResourceQuotaController;
 import io.quarkube.controllers.serviceaccount.RootCaPublisher;
 import io.quarkube.controllers.servicelb.ServiceLoadBalancerController;
 import io.quarkube.controllers.serviceaccount.ServiceAccountsController;
-import io.quarkube.controllers.serviceaccount.TokenCleaner;
+import io.quarkube.controllers.serviceaccount.LegacyTokenGenerator;
+import io.quarkube.controllers.serviceaccount.TokensController;
 import io.quarkube.controllers.statefulset.StatefulSetController;
 import io.quarkube.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.quarkube.controllers.volume.PersistentVolumeBinder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /** Every controller of the manager, in start order. */
 public final class KnownControllers {
+  private static final Logger LOG = Logger.getLogger(KnownControllers.class);
+
   private KnownControllers() {}
 
   /** A number from the configuration (upstream's kube-controller-manager flags), or {@code fallback}. */
@@ -54,13 +60,38 @@ public final class KnownControllers {
             .orElse("/var/lib/quarkube"), "kubelet", "local-path"));
   }
 
+  /**
+   * The signer of legacy token Secrets: the key of {@code quarkube.controllers.service-account-private-key-file}
+   * (upstream's {@code --service-account-private-key-file}), else {@code <pki-dir>/sa.key}, the key the launcher
+   * makes and the API server verifies with. Without one, the tokens controller only cleans up (upstream does not
+   * start it at all then).
+   */
+  static LegacyTokenGenerator legacyTokenGenerator() {
+    var config = ConfigProvider.getConfig();
+    Path key = config.getOptionalValue("quarkube.controllers.service-account-private-key-file", String.class)
+        .map(Path::of).orElseGet(() -> Path.of(config.getOptionalValue("quarkube.pki-dir", String.class)
+            .orElse("/var/lib/quarkube/pki"), "sa.key"));
+    if (!Files.isReadable(key)) {
+      LOG.warnf("no service-account signing key at %s: legacy token Secrets are not filled in", key);
+      return null;
+    }
+    try {
+      return LegacyTokenGenerator.load(key);
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("cannot read the service-account signing key %s (%s): legacy token Secrets are not filled in",
+          key, e.toString());
+      return null;
+    }
+  }
+
   public static List<ControllerDescriptor> all() {
     return List.of(
         new ControllerDescriptor(NamespaceController.NAME, true,
             ctx -> new NamespaceController(ctx, new DiscoveredContent(ctx.client()))),
         new ControllerDescriptor(ServiceAccountsController.NAME, true, ServiceAccountsController::new),
         new ControllerDescriptor(RootCaPublisher.NAME, true, RootCaPublisher::new),
-        new ControllerDescriptor(TokenCleaner.NAME, true, TokenCleaner::new),
+        new ControllerDescriptor(TokensController.NAME, true,
+            ctx -> new TokensController(ctx, legacyTokenGenerator())),
         new ControllerDescriptor(GarbageCollector.NAME, true, GarbageCollector::new),
         new ControllerDescriptor("replicaset", true, ReplicaController::forReplicaSets),
         new ControllerDescriptor("replicationcontroller", true, ReplicaController::forReplicationControllers),

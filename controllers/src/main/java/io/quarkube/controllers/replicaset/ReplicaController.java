@@ -181,7 +181,7 @@ public final class ReplicaController<T extends HasMetadata> extends Controller<S
         failure = e;
         boolean creating = claimed.size() < kind.replicas(owner);
         failureReason = creating ? "FailedCreate" : "FailedDelete";
-        failureMessage = e.getMessage();
+        failureMessage = ApiErrors.message(e);
       }
     }
     updateStatus(owner, claimed, failureReason, failureMessage);
@@ -267,7 +267,7 @@ public final class ReplicaController<T extends HasMetadata> extends Controller<S
             if (ApiErrors.isNamespaceTerminating(e)) {
               return; // the namespace goes, and this owner with it
             }
-            events.warning(owner, "FailedCreate", "Error creating: %s", e.getMessage());
+            events.warning(owner, "FailedCreate", "Error creating: %s", ApiErrors.message(e));
             throw e;
           }
         }
@@ -284,7 +284,7 @@ public final class ReplicaController<T extends HasMetadata> extends Controller<S
         } catch (RuntimeException e) {
           expectations.deletionObserved(key, pod.getMetadata().getUid());
           if (!ApiErrors.isNotFound(e)) {
-            events.warning(owner, "FailedDelete", "Error deleting: %s", e.getMessage());
+            events.warning(owner, "FailedDelete", "Error deleting: %s", ApiErrors.message(e));
             first = first == null ? e : first;
           }
         }
@@ -350,4 +350,5 @@ public final class ReplicaController<T extends HasMetadata> extends Controller<S
       queue.addAfter(Keys.of(owner), Duration.ofSeconds(kind.minReadySeconds(owner)));
     }
   }
+
 }

@@ -341,7 +341,7 @@ public final class StatefulSetController extends Controller<String> {
           if (!ApiErrors.isAlreadyExists(e)) {
             events.warning(set, "FailedCreate", "create Claim %s for Pod %s in StatefulSet %s failed error: %s",
                 claim.getMetadata().getName(), Identity.podName(set, ordinal), set.getMetadata().getName(),
-                e.getMessage());
+                ApiErrors.message(e));
             throw e;
           }
         }
@@ -386,7 +386,7 @@ public final class StatefulSetController extends Controller<String> {
           return null; // the cache lags behind: seen on the next round
         }
         events.warning(set, "FailedCreate", "create Pod %s in StatefulSet %s failed error: %s",
-            pod.getMetadata().getName(), set.getMetadata().getName(), e.getMessage());
+            pod.getMetadata().getName(), set.getMetadata().getName(), ApiErrors.message(e));
         throw e;
       }
     }
@@ -399,7 +399,7 @@ public final class StatefulSetController extends Controller<String> {
       } catch (RuntimeException e) {
         if (!ApiErrors.isNotFound(e)) {
           events.warning(set, "FailedDelete", "delete Pod %s in StatefulSet %s failed error: %s",
-              pod.getMetadata().getName(), set.getMetadata().getName(), e.getMessage());
+              pod.getMetadata().getName(), set.getMetadata().getName(), ApiErrors.message(e));
           throw e;
         }
       }

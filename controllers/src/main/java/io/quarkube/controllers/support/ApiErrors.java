@@ -15,6 +15,20 @@ public final class ApiErrors {
     return 0;
   }
 
+  /**
+   * What went wrong in the API server's own words (the Status message, what client-go's error prints), not the
+   * Java client's "Failure executing: POST at: ..." wrapper around it; for events and conditions.
+   */
+  public static String message(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
+          && !k.getStatus().getMessage().isBlank()) {
+        return k.getStatus().getMessage();
+      }
+    }
+    return t.getMessage();
+  }
+
   public static boolean isNotFound(Throwable t) {
     return code(t) == 404;
   }

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.quarkube.client.controller.StaticInformers;
 import io.quarkube.controllers.support.ControllerContext;
 import io.quarkube.controllers.support.MutableClock;
+import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.RecordingWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,5 +195,48 @@ class CronJobControllerTest {
     sync();
     assertTrue(events.stream().anyMatch(e -> e.startsWith("UnparseableSchedule")));
     assertNull(controller.lastRequeue, "a bad schedule waits for a spec change");
+  }
+
+  /** What kubectl create job --from=cronjob/tick makes: this CronJob as controller, a name of the user's. */
+  private Job manual(String name) {
+    return new JobBuilder().withNewMetadata().withNamespace("ns").withName(name).withUid(name + "-uid")
+        .addToAnnotations("cronjob.kubernetes.io/instantiate", "manual")
+        .withOwnerReferences(Owners.controllerRef(stored())).endMetadata().withNewSpec().endSpec().build();
+  }
+
+  @Test
+  void aJobMadeByHandIsNotTrackedAndDoesNotBlockForbid() {
+    caches.put(cronJob("* * * * *").editSpec().withConcurrencyPolicy("Forbid").endSpec().build());
+    clock.set(Instant.parse("2026-03-04T10:00:30Z"));
+    caches.put(manual("m2"));
+    sync();
+    assertTrue(stored().getStatus() == null || stored().getStatus().getActive() == null
+        || stored().getStatus().getActive().isEmpty(), "only Jobs the controller started are active");
+    assertTrue(events.contains("UnexpectedJob: Saw a job that the controller did not create or forgot: m2"),
+        events.toString());
+    clock.set(Instant.parse("2026-03-04T10:01:05Z"));
+    sync();
+    String scheduled = "tick-" + Instant.parse("2026-03-04T10:01:00Z").getEpochSecond() / 60;
+    assertTrue(jobs().stream().anyMatch(j -> j.getMetadata().getName().equals(scheduled)),
+        "the manual job does not block the scheduled run");
+    assertTrue(events.stream().noneMatch(e -> e.startsWith("JobAlreadyActive")));
+    assertEquals(List.of(scheduled), stored().getStatus().getActive().stream().map(r -> r.getName()).toList());
+    finish(jobs().stream().filter(j -> j.getMetadata().getName().equals(scheduled)).findFirst().orElseThrow(),
+        "Complete", Instant.parse("2026-03-04T10:01:30Z"));
+    clock.set(Instant.parse("2026-03-04T10:01:35Z"));
+    sync();
+    assertTrue(events.contains("SawCompletedJob: Saw completed job: " + scheduled + ", condition: Complete"));
+  }
+
+  @Test
+  void aJobStartedBeforeItsStatusWasWrittenIsTrackedAgainByItsName() {
+    caches.put(cronJob("* * * * *").build());
+    clock.set(Instant.parse("2026-03-04T10:01:05Z"));
+    String name = "tick-" + Instant.parse("2026-03-04T10:01:00Z").getEpochSecond() / 60;
+    caches.put(manual(name)); // created for 10:01, then the controller restarted before writing its status
+    sync();
+    assertEquals(1, jobs().size(), "not started twice");
+    assertEquals(List.of(name), stored().getStatus().getActive().stream().map(r -> r.getName()).toList());
+    assertEquals("2026-03-04T10:01:00Z", stored().getStatus().getLastScheduleTime());
   }
 }

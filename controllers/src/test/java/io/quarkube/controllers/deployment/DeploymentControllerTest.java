@@ -167,6 +167,48 @@ class DeploymentControllerTest {
     assertEquals(0, minAvailableSeen, "recreate: all old pods went first");
   }
 
+  private void drainBoth() throws InterruptedException {
+    while (deployments.queue().length() > 0 || replicaSets.queue().length() > 0) {
+      while (deployments.queue().length() > 0) {
+        deployments.processNextItem();
+      }
+      while (replicaSets.queue().length() > 0) {
+        replicaSets.processNextItem();
+      }
+    }
+  }
+
+  @Test
+  void recreateWaitsForTerminatingOldPods() throws Exception {
+    caches.put(deployment("app:v1", "Recreate"));
+    settle();
+    changeImage("app:v2");
+    while (deployments.queue().length() > 0) {
+      deployments.processNextItem();
+    }
+    writer.observeWrites(false); // the pods' deletions are graceful: they stay, Running, with a deletionTimestamp
+    while (replicaSets.queue().length() > 0) {
+      replicaSets.processNextItem();
+    }
+    writer.observeWrites(true);
+    List<Pod> old = new ArrayList<>(caches.indexer(Pod.class).list());
+    for (Pod p : old) {
+      caches.put(new PodBuilder(p).editMetadata().withDeletionTimestamp("2026-01-01T00:00:10Z").endMetadata()
+          .build());
+    }
+    drainBoth();
+    assertEquals(0, sets().get(0).getStatus().getReplicas(), "the ReplicaSet no longer counts them");
+    assertEquals(1, sets().size(), "no new ReplicaSet while old pods terminate");
+    for (Pod p : old.subList(0, 3)) {
+      caches.remove(p);
+    }
+    drainBoth();
+    assertEquals(1, sets().size(), "one old pod still terminates");
+    caches.remove(old.get(3)); // the last one gone: its deletion alone resumes the rollout
+    settle();
+    assertEquals(List.of("app:v2", "app:v2", "app:v2", "app:v2"), podImages());
+  }
+
   @Test
   void scalingAPausedDeploymentScalesWithoutRollingOut() throws Exception {
     caches.put(deployment("app:v1", "RollingUpdate"));

@@ -131,6 +131,54 @@ class EndpointControllersTest {
   }
 
   @Test
+  void publishingNotReadyAddressesMakesEndpointsReadyButNotServing() throws Exception {
+    caches.put(new ServiceBuilder(service()).editSpec().withPublishNotReadyAddresses(true).endSpec().build());
+    caches.put(pod("up", "10.0.0.1", 8080, true, false));
+    caches.put(pod("down", "10.0.0.2", 8080, false, false));
+    caches.put(pod("going", "10.0.0.3", 8080, true, true));
+    drain(slices);
+    java.util.Map<String, io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions> byIp =
+        new java.util.TreeMap<>();
+    caches.indexer(EndpointSlice.class).list().forEach(s -> s.getEndpoints().forEach(
+        e -> byIp.put(e.getAddresses().get(0), e.getConditions())));
+    assertEquals(List.of(true, true, false), List.of(byIp.get("10.0.0.1").getReady(),
+        byIp.get("10.0.0.1").getServing(), byIp.get("10.0.0.1").getTerminating()), "ready pod");
+    assertEquals(List.of(true, false, false), List.of(byIp.get("10.0.0.2").getReady(),
+        byIp.get("10.0.0.2").getServing(), byIp.get("10.0.0.2").getTerminating()),
+        "not-ready pod: published as ready, but not serving");
+    assertEquals(List.of(true, true, true), List.of(byIp.get("10.0.0.3").getReady(),
+        byIp.get("10.0.0.3").getServing(), byIp.get("10.0.0.3").getTerminating()),
+        "terminating pod: still ready when the Service publishes not-ready addresses");
+  }
+
+  @Test
+  void endpointsAndSlicesCarryTheTimeOfTheChangeTheyReflect() throws Exception {
+    String trigger = "endpoints.kubernetes.io/last-change-trigger-time";
+    caches.put(new ServiceBuilder(service()).editMetadata().withCreationTimestamp("2026-01-01T00:00:00Z")
+        .endMetadata().build());
+    caches.put(readySince(pod("a", "10.0.0.1", 8080, true, false), "2026-01-01T00:01:00Z"));
+    drain(endpoints);
+    drain(slices);
+    assertEquals("2026-01-01T00:00:00Z", caches.indexer(Endpoints.class).getByKey("ns/web").getMetadata()
+        .getAnnotations().get(trigger), "first sync: the Service's creation");
+    assertEquals("2026-01-01T00:00:00Z", caches.indexer(EndpointSlice.class).list().get(0).getMetadata()
+        .getAnnotations().get(trigger));
+
+    caches.put(readySince(pod("b", "10.0.0.2", 8080, true, false), "2026-01-01T00:02:00Z"));
+    drain(endpoints);
+    drain(slices);
+    assertEquals("2026-01-01T00:02:00Z", caches.indexer(Endpoints.class).getByKey("ns/web").getMetadata()
+        .getAnnotations().get(trigger), "b became ready then");
+    assertEquals("2026-01-01T00:02:00Z", caches.indexer(EndpointSlice.class).list().get(0).getMetadata()
+        .getAnnotations().get(trigger));
+  }
+
+  private static Pod readySince(Pod p, String time) {
+    p.getStatus().getConditions().get(0).setLastTransitionTime(time);
+    return p;
+  }
+
+  @Test
   void aServiceWithoutPodsGetsOneEmptySlice() throws Exception {
     caches.put(service());
     drain(slices);

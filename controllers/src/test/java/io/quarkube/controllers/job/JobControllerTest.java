@@ -3,24 +3,34 @@ package io.quarkube.controllers.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkube.client.controller.StaticInformers;
-import io.quarkube.client.events.EventRecorder;
 import io.quarkube.controllers.support.ControllerContext;
+import io.quarkube.controllers.support.MutableClock;
+import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Pods;
 import io.quarkube.controllers.support.RecordingWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class JobControllerTest {
   private final StaticInformers caches = new StaticInformers();
   private final RecordingWriter writer = new RecordingWriter(caches);
+  private final MutableClock clock = new MutableClock(Instant.parse("2024-01-01T00:00:00Z"));
+  private final List<String> events = new CopyOnWriteArrayList<>();
   private final JobController controller = new JobController(new ControllerContext(caches, writer,
-      c -> EventRecorder.discarding(), null, null));
+      c -> (o, type, reason, message) -> events.add(type + " " + reason + " " + message), null, null), clock);
 
   private Job job(int completions, int parallelism, String mode) {
     return new JobBuilder().withNewMetadata().withNamespace("ns").withName("work").withUid("job-uid").endMetadata()
@@ -63,6 +73,80 @@ class JobControllerTest {
     assertTrue(stored().getStatus().getCompletionTime() != null);
   }
 
+  private List<String> conditions() {
+    return stored().getStatus().getConditions().stream()
+        .map(c -> c.getType() + "/" + c.getReason() + "/" + c.getMessage()).toList();
+  }
+
+  private void drain() throws InterruptedException {
+    while (controller.queue().length() > 0) {
+      controller.processNextItem();
+    }
+  }
+
+  @Test
+  void successCriteriaMetComesBeforeComplete() throws Exception {
+    caches.put(job(1, 1, "NonIndexed"));
+    runToCompletion();
+    // upstream 1.31+: the interim condition, then the terminal one, both with reason CompletionsReached
+    assertEquals(List.of("SuccessCriteriaMet/CompletionsReached/Reached expected number of succeeded pods",
+        "Complete/CompletionsReached/Reached expected number of succeeded pods"), conditions());
+    assertTrue(events.contains("Normal Completed Job completed"));
+  }
+
+  @Test
+  void deadlineFailsTheJobOnlyOnceItsPodTerminated() throws Exception {
+    caches.put(new JobBuilder(job(1, 1, "NonIndexed")).editSpec().withActiveDeadlineSeconds(10L).endSpec().build());
+    drain();
+    Pod p = active().get(0);
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Running").endStatus().build());
+    drain();
+    clock.advance(Duration.ofSeconds(11));
+    controller.enqueue("ns/work");
+    controller.processNextItem();
+    assertTrue(writer.actions().contains("delete Pod ns/" + p.getMetadata().getName()));
+    // the kubelet is still stopping the pod: graceful deletion leaves it Running with a deletionTimestamp
+    caches.put(new PodBuilder(p).editMetadata().withDeletionTimestamp("2024-01-01T00:00:11Z").endMetadata()
+        .withNewStatus().withPhase("Running").endStatus().build());
+    drain();
+    String message = "DeadlineExceeded/Job was active longer than specified deadline";
+    assertEquals(List.of("FailureTarget/" + message), conditions(), "no Failed while the pod terminates");
+    assertEquals(1, stored().getStatus().getFailed(), "the pod the deadline stopped counts as failed");
+    assertEquals(0, stored().getStatus().getActive());
+    assertEquals(1, stored().getStatus().getTerminating());
+    assertTrue(events.stream().noneMatch(e -> e.startsWith("Warning DeadlineExceeded")));
+    caches.remove(caches.indexer(Pod.class).list().get(0));
+    drain();
+    assertEquals(List.of("FailureTarget/" + message, "Failed/" + message), conditions());
+    assertEquals(1, stored().getStatus().getFailed(), "still counted once the pod is gone");
+    assertEquals(0, stored().getStatus().getTerminating());
+    assertTrue(events.contains("Warning DeadlineExceeded Job was active longer than specified deadline"));
+  }
+
+  @Test
+  void onFailureRestartsCountTowardsBackoffLimit() throws Exception {
+    Job j = job(1, 1, "NonIndexed");
+    j.getSpec().setBackoffLimit(2);
+    j.getSpec().getTemplate().getSpec().setRestartPolicy("OnFailure");
+    caches.put(j);
+    drain();
+    Pod p = active().get(0);
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Running").addNewContainerStatus().withName("c")
+        .withRestartCount(1).endContainerStatus().endStatus().build());
+    drain();
+    assertTrue(stored().getStatus().getConditions() == null || stored().getStatus().getConditions().isEmpty(),
+        "1 restart < backoffLimit 2");
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Running").addNewInitContainerStatus().withName("i")
+        .withRestartCount(1).endInitContainerStatus().addNewContainerStatus().withName("c").withRestartCount(1)
+        .endContainerStatus().endStatus().build());
+    drain();
+    assertEquals("FailureTarget/BackoffLimitExceeded/Job has reached the specified backoff limit",
+        conditions().get(0));
+    assertTrue(writer.actions().contains("delete Pod ns/" + p.getMetadata().getName()));
+    drain();
+    assertEquals("Failed/BackoffLimitExceeded/Job has reached the specified backoff limit", conditions().get(1));
+  }
+
   @Test
   void indexedJobRunsEachIndexOnce() throws Exception {
     caches.put(job(3, 3, "Indexed"));
@@ -83,8 +167,8 @@ class JobControllerTest {
     while (controller.queue().length() > 0) {
       controller.processNextItem();
     }
-    assertTrue(stored().getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Failed")
-        && c.getReason().equals("BackoffLimitExceeded")));
+    assertEquals(List.of("FailureTarget/BackoffLimitExceeded/Job has reached the specified backoff limit",
+        "Failed/BackoffLimitExceeded/Job has reached the specified backoff limit"), conditions());
     assertEquals(1, stored().getStatus().getFailed());
   }
 
@@ -145,5 +229,49 @@ class JobControllerTest {
   @Test
   void completedIndexRanges() {
     assertEquals("0-2,4,6-7", JobController.ranges(new TreeSet<>(List.of(0, 1, 2, 4, 6, 7))));
+  }
+
+  @Test
+  void failedCreateSaysWhatTheApiServerSaid() throws Exception {
+    String quota = "pods \"work-1\" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, "
+        + "limited: pods=1";
+    ObjectWriter refusing = new ObjectWriter() {
+      @Override
+      public <T extends HasMetadata> T create(T obj) {
+        // what the Fabric8 client throws for a 403: the Status wrapped in the request's details
+        throw new KubernetesClientException("Failure executing: POST at: https://127.0.0.1:24443/api/v1/"
+            + "namespaces/ns/pods. Message: " + quota + ". Received status: Status(apiVersion=v1, code=403)", 403,
+            new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(quota).build());
+      }
+
+      @Override
+      public <T extends HasMetadata> T update(T obj) {
+        return writer.update(obj);
+      }
+
+      @Override
+      public <T extends HasMetadata> T updateStatus(T obj) {
+        return writer.updateStatus(obj);
+      }
+
+      @Override
+      public void delete(HasMetadata obj, DeletionPropagation propagation) {
+        writer.delete(obj, propagation);
+      }
+
+      @Override
+      public void forceDelete(HasMetadata obj) {
+        writer.forceDelete(obj);
+      }
+    };
+    JobController refused = new JobController(new ControllerContext(caches, refusing,
+        c -> (o, type, reason, message) -> events.add(type + " " + reason + " " + message), null, null), clock);
+    caches.put(job(1, 1, "NonIndexed"));
+    try {
+      refused.processNextItem();
+    } catch (RuntimeException expected) {
+      // requeued with backoff in the real work loop
+    }
+    assertEquals(List.of("Warning FailedCreate Error creating: " + quota), events);
   }
 }

@@ -3,13 +3,18 @@ package io.quarkube.controllers.replicaset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkube.client.controller.StaticInformers;
 import io.quarkube.controllers.support.ControllerContext;
+import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.RecordingWriter;
 import java.time.Clock;
@@ -131,5 +136,58 @@ class ReplicaControllerTest {
     assertEquals(2, stored.getStatus().getReadyReplicas());
     assertEquals(1, stored.getStatus().getAvailableReplicas());
     assertEquals(1, controller.queue().waitingCount(), "looks again when b becomes available");
+  }
+
+  private static final String QUOTA = "pods \"web-1\" is forbidden: exceeded quota: q, requested: pods=1, "
+      + "used: pods=1, limited: pods=1";
+
+  /** What the Fabric8 client throws for the API server's 403: its message wraps the Status in request details. */
+  static KubernetesClientException quotaRefusal() {
+    return new KubernetesClientException("Failure executing: POST at: https://127.0.0.1:24443/api/v1/namespaces/ns/"
+        + "pods. Message: " + QUOTA + ". Received status: Status(apiVersion=v1, code=403, message=" + QUOTA + ")",
+        403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(QUOTA).build());
+  }
+
+  @Test
+  void failedCreateSaysWhatTheApiServerSaid() throws Exception {
+    ObjectWriter refusing = new ObjectWriter() {
+      @Override
+      public <T extends HasMetadata> T create(T obj) {
+        throw quotaRefusal();
+      }
+
+      @Override
+      public <T extends HasMetadata> T update(T obj) {
+        return writer.update(obj);
+      }
+
+      @Override
+      public <T extends HasMetadata> T updateStatus(T obj) {
+        return writer.updateStatus(obj);
+      }
+
+      @Override
+      public void delete(HasMetadata obj, DeletionPropagation propagation) {
+        writer.delete(obj, propagation);
+      }
+
+      @Override
+      public void forceDelete(HasMetadata obj) {
+        writer.forceDelete(obj);
+      }
+    };
+    ReplicaController<ReplicaSet> refused = new ReplicaController<>(new ControllerContext(caches, refusing,
+        c -> (obj, type, reason, message) -> events.add(reason + ": " + message), null, null),
+        new ReplicaSetKind(), Clock.fixed(NOW, ZoneOffset.UTC));
+    caches.put(rs(1, 0));
+    try {
+      refused.processNextItem();
+    } catch (RuntimeException expected) {
+      // requeued with backoff in the real work loop
+    }
+    assertTrue(events.contains("FailedCreate: Error creating: " + QUOTA), events.toString());
+    var failure = caches.indexer(ReplicaSet.class).getByKey("ns/web").getStatus().getConditions().get(0);
+    assertEquals("ReplicaFailure", failure.getType());
+    assertEquals(QUOTA, failure.getMessage(), "the Deployment copies this message into its own condition");
   }
 }

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.Kubectl;
+import io.quarkube.conformance.KubectlVersions;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** A CRD's resource in both discovery forms and in OpenAPI v3, kubectl explain on it, and all of it gone after. */
 @ExtendWith(TestNamespace.class)
@@ -104,6 +106,109 @@ class CustomResourceDefinitionTest {
     } finally {
       kubectl.run("delete", "crd", "widgets." + group).ok();
     }
+  }
+
+  /** A schema with arrays (nearly every real CRD has them): items is a schema object, as upstream reads it. */
+  private static String crdWithArrays(String group) {
+    return """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: things.%s
+        spec:
+          group: %s
+          scope: Namespaced
+          names: {plural: things, kind: Thing}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  list:
+                    type: array
+                    description: Some words.
+                    items: {type: string}
+                  ports:
+                    type: array
+                    items:
+                      type: object
+                      required: [port]
+                      properties:
+                        port: {type: integer, description: The port number.}
+                        tags: {type: array, items: {type: string}}
+                  labels:
+                    type: object
+                    additionalProperties: {type: string}
+        """.formatted(group, group);
+  }
+
+  @Conformance("api-machinery.crd-lifecycle")
+  @Test
+  void arrayItemsAreSchemasThatValidateEachElement(String ns) {
+    String group = "e" + UUID.randomUUID().toString().substring(0, 6) + ".e2e.quarkube.io";
+    // kubectl create: strict field validation, which once took items' fields for unknown ones
+    kubectl.runWithInput(crdWithArrays(group), "create", "-f", "-").ok();
+    try {
+      JsonNode items = Api.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things." + group,
+          "application/json").json().at("/spec/versions/0/schema/openAPIV3Schema/properties/ports/items");
+      assertEquals("integer", items.at("/properties/port/type").asText(), items.toString());
+      kubectl.run("wait", "--for=condition=Established", "crd/things." + group, "--timeout=30s").ok();
+      String thing = "apiVersion: " + group + "/v1\nkind: Thing\nmetadata: {name: %s}\n%s\n";
+      awaitOk(() -> kubectl.runWithInput(thing.formatted("t1",
+          "list: [a, b]\nports: [{port: 80, tags: [x]}]\nlabels: {k: v}"), "create", "-n", ns, "-f", "-"));
+      assertEquals("[\"a\",\"b\"]", kubectl.run("get", "things." + group, "t1", "-n", ns, "-o",
+          "jsonpath={.list}").ok().out());
+      String refused = kubectl.runWithInput(thing.formatted("t2", "list: [a, 1]\nports: [{tags: [x]}]"),
+          "create", "-n", ns, "-f", "-").fails().err();
+      assertTrue(refused.contains("list[1]: Invalid value: \"integer\": list[1] in body must be of type string: "
+          + "\"integer\"") && refused.contains("ports[0].port: Required value"), refused);
+      String explained = kubectl.run("explain", "things.list", "--api-version=" + group + "/v1").ok().out();
+      assertTrue(explained.contains("[]string") && explained.contains("Some words."), explained);
+      String port = kubectl.run("explain", "things.ports.port", "--api-version=" + group + "/v1").ok().out();
+      assertTrue(port.contains("integer") && port.contains("The port number."), port);
+    } finally {
+      kubectl.run("delete", "crd", "things." + group).ok();
+    }
+  }
+
+  /**
+   * Client-side apply and diff of a changed custom resource: kubectl sends a strategic merge patch whenever the
+   * OpenAPI lists it for the PATCH, and custom resources take only JSON and merge patches (and apply).
+   */
+  @Conformance({"cli.apply", "cli.diff"})
+  @ParameterizedTest(name = "{0}")
+  @KubectlVersions
+  void clientSideApplyAndDiffOfACustomResource(Kubectl other, String ns) {
+    String group = "e" + UUID.randomUUID().toString().substring(0, 6) + ".e2e.quarkube.io";
+    kubectl.runWithInput(crd(group), "apply", "-f", "-").ok();
+    try {
+      kubectl.run("wait", "--for=condition=Established", "crd/widgets." + group, "--timeout=30s").ok();
+      String widget = "apiVersion: " + group + "/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: %d}\n";
+      awaitOk(() -> other.runWithInput(widget.formatted(1), "apply", "-n", ns, "-f", "-"));
+      Kubectl.Result diff = other.runWithInput(widget.formatted(3), "diff", "-n", ns, "-f", "-");
+      assertEquals(1, diff.exitCode(), diff.toString());
+      assertTrue(diff.out().contains("+  size: 3"), diff.out());
+      other.runWithInput(widget.formatted(3), "apply", "-n", ns, "-f", "-").ok();
+      assertEquals("3", kubectl.run("get", "widgets." + group, "w1", "-n", ns, "-o", "jsonpath={.spec.size}")
+          .ok().out());
+      assertEquals(0, other.runWithInput(widget.formatted(3), "diff", "-n", ns, "-f", "-").ok().exitCode());
+    } finally {
+      kubectl.run("delete", "crd", "widgets." + group).ok();
+    }
+  }
+
+  /** Right after Established, kubectl's discovery may not know the new kind yet: retried until it does. */
+  private static void awaitOk(java.util.function.Supplier<Kubectl.Result> action) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    Kubectl.Result last = action.get();
+    while (last.exitCode() != 0 && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+      last = action.get();
+    }
+    last.ok();
   }
 
   private static boolean aggregatedHas(String group) {

@@ -83,4 +83,41 @@ class EndpointsTest {
     String out = kubectl.run(new String[] {"get", "endpoints", "web", "-n", ns}).ok().out();
     assertTrue(out.contains("web"), out);
   }
+
+  @Test
+  void publishedNotReadyPodsAreReadyButNotServingAndChangesCarryTheirTriggerTime(String ns) {
+    kubectl.runWithInput("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          selector: {app: web}
+          publishNotReadyAddresses: true
+          ports: [{name: http, port: 80, targetPort: http}]
+        """, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
+    Await.defaultServiceAccount(client, ns);
+    pod(ns, "a", 8080);
+    Await.until(Duration.ofSeconds(30), "a ready in the slice", () -> {
+      FakeKubelet.markReady(client, ns);
+      return slices(ns).size() == 1 && slices(ns).get(0).getEndpoints() != null
+          && slices(ns).get(0).getEndpoints().size() == 1
+          && Boolean.TRUE.equals(slices(ns).get(0).getEndpoints().get(0).getConditions().getServing());
+    });
+    Pod a = client.pods().inNamespace(ns).withName("a").get();
+    // A second later than the Ready transition (same second precision): only a later transition is a new trigger.
+    String notReadySince = java.time.Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .toString();
+    client.pods().inNamespace(ns).resource(new PodBuilder(a).editStatus().editFirstCondition().withStatus("False")
+        .withLastTransitionTime(notReadySince).endCondition().endStatus().build()).updateStatus();
+    Await.until(Duration.ofSeconds(30), "a published as ready but not serving", () -> {
+      var c = slices(ns).get(0).getEndpoints().get(0).getConditions();
+      return Boolean.TRUE.equals(c.getReady()) && Boolean.FALSE.equals(c.getServing())
+          && Boolean.FALSE.equals(c.getTerminating());
+    });
+    assertEquals(notReadySince, slices(ns).get(0).getMetadata().getAnnotations()
+        .get("endpoints.kubernetes.io/last-change-trigger-time"), "the slice changed for a's readiness change");
+    Endpoints e = client.endpoints().inNamespace(ns).withName("web").get();
+    assertTrue(e.getMetadata().getAnnotations().containsKey("endpoints.kubernetes.io/last-change-trigger-time"),
+        "Endpoints carry their trigger time too: " + e.getMetadata());
+  }
 }

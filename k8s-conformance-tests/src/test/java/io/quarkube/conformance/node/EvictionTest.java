@@ -1,5 +1,6 @@
 package io.quarkube.conformance.node;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
+import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,12 @@ class EvictionTest {
   private final KubernetesClient client = RealNode.client();
 
   private void runningPod(String ns, String name, String app) {
+    runningPod(ns, name, app, 1);
+  }
+
+  private void runningPod(String ns, String name, String app, long gracePeriodSeconds) {
     client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("app", app)
-        .endMetadata().withNewSpec().withNodeName(RealNode.name()).withTerminationGracePeriodSeconds(1L)
+        .endMetadata().withNewSpec().withNodeName(RealNode.name()).withTerminationGracePeriodSeconds(gracePeriodSeconds)
         .addNewContainer().withName("c").withImage("busybox").withCommand("sleep", "3600").endContainer()
         .endSpec().build()).create();
     RealNode.awaitPhase(ns, name, "Running", Duration.ofSeconds(60));
@@ -49,8 +55,30 @@ class EvictionTest {
     assertFalse(client.pods().inNamespace(ns).withName("guarded").evict(eviction));
     assertTrue(client.pods().inNamespace(ns).withName("guarded").get().getMetadata().getDeletionTimestamp() == null);
 
+    // As upstream: an exhausted budget suggests no retry time, so kubectl drain retries on its own 5 s and keeps to
+    // its --timeout (with a Retry-After, client-go waited and retried silently).
+    var refused = Kubectl.stock().runWithInput("{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":"
+        + "{\"name\":\"guarded\"}}", "create", "-v=6", "--raw",
+        "/api/v1/namespaces/" + ns + "/pods/guarded/eviction", "-f", "-").fails();
+    assertTrue(refused.err().contains("Cannot evict pod as it would violate the pod's disruption budget."),
+        refused.err());
+    assertFalse(refused.err().contains("Retry-After"), refused.err());
+
     assertTrue(client.pods().inNamespace(ns).withName("free").evict());
     Await.until(Duration.ofSeconds(60), "the evicted pod is gone",
         () -> client.pods().inNamespace(ns).withName("free").get() == null);
+  }
+
+  @Test
+  void anEvictedPodSaysWhyItGoes(String ns) {
+    runningPod(ns, "slow", "slow", 30); // busybox's sleep ignores TERM: the pod stays terminating for a while
+    assertTrue(client.pods().inNamespace(ns).withName("slow").evict());
+    var pod = client.pods().inNamespace(ns).withName("slow").get();
+    var target = pod.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType()))
+        .findFirst().orElseThrow(() -> new AssertionError("no DisruptionTarget condition: " + pod.getStatus()));
+    assertEquals("True", target.getStatus());
+    assertEquals("EvictionByEvictionAPI", target.getReason());
+    assertEquals("Eviction API: evicting", target.getMessage());
+    client.pods().inNamespace(ns).withName("slow").withGracePeriod(0).delete();
   }
 }

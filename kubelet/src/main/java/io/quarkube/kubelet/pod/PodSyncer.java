@@ -167,8 +167,9 @@ public final class PodSyncer {
         killPod(pod, rt, 0);
       }
       cgroups.create(pod);
-      PodSandboxConfig config = sandboxConfigs.build(pod, attempt, cgroups.parentOf(pod));
       try {
+        // In the try: a config that cannot be made (an FQDN too long for a host name) fails the sandbox too.
+        PodSandboxConfig config = sandboxConfigs.build(pod, attempt, cgroups.parentOf(pod));
         Files.createDirectories(dirs.logDir(pod));
         cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build());
       } catch (IOException | RuntimeException e) {

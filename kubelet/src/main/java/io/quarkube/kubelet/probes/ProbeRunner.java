@@ -100,15 +100,22 @@ public final class ProbeRunner {
       ExecSyncResponse r = cri.runtime(Duration.ofSeconds(timeout + 5L)).execSync(ExecSyncRequest.newBuilder()
           .setContainerId(containerId).addAllCmd(exec.getCommand() == null ? List.of() : exec.getCommand())
           .setTimeout(timeout).build());
-      String output = text(r.getStdout()) + text(r.getStderr());
-      if (r.getExitCode() == 0) {
-        return Outcome.ok(output);
+      return execOutcome(r.getExitCode(), text(r.getStdout()) + text(r.getStderr()));
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        // upstream's exec TimeoutError: the command's output is lost, the text says what timed out
+        return Outcome.failed("command \"" + String.join(" ", exec.getCommand() == null ? List.of()
+            : exec.getCommand()) + "\" timed out");
       }
-      return Outcome.failed(output.isEmpty() ? "command " + exec.getCommand() + " exited with " + r.getExitCode()
-          : output);
+      return Outcome.failed("command " + exec.getCommand() + " failed: " + e.getMessage());
     } catch (RuntimeException e) {
       return Outcome.failed("command " + exec.getCommand() + " failed: " + e.getMessage());
     }
+  }
+
+  /** As upstream's exec prober: the result is the exit code, the output (stdout and stderr) is the message. */
+  static Outcome execOutcome(int exitCode, String output) {
+    return exitCode == 0 ? Outcome.ok(output) : Outcome.failed(output);
   }
 
   Outcome httpGet(HTTPGetAction get, Container container, String podIp, int timeout) {
@@ -136,9 +143,12 @@ public final class ProbeRunner {
         return Outcome.ok(body(response.body()));
       }
       return Outcome.failed("HTTP probe failed with statuscode: " + code);
+    } catch (java.net.http.HttpTimeoutException e) {
+      return Outcome.failed("Get \"" + uri + "\": context deadline exceeded (Client.Timeout exceeded while awaiting "
+          + "headers)");
     } catch (IOException e) {
-      return Outcome.failed("Get \"" + uri + "\": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      // Go's client error text: Get "<url>": dial tcp <host>:<port>: connect: connection refused
+      return Outcome.failed("Get \"" + uri + "\": " + dialFailure(host, port, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Outcome.failed("interrupted");
@@ -150,8 +160,33 @@ public final class ProbeRunner {
       socket.connect(new InetSocketAddress(host, port), timeout * 1000);
       return Outcome.ok("");
     } catch (IOException e) {
-      return Outcome.failed("dial tcp " + host + ":" + port + ": connect: " + e.getMessage());
+      return Outcome.failed(dialFailure(host, port, e));
     }
+  }
+
+  /** A failed connection as Go's net.Dial words it (what upstream's tcp and http probes report). */
+  static String dialFailure(String host, int port, IOException e) {
+    String address = "dial tcp " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + ": ";
+    Throwable cause = e;
+    while (cause.getCause() != null && !(cause instanceof java.net.SocketException)
+        && !(cause instanceof java.net.SocketTimeoutException)) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? "" : cause.getMessage();
+    if (cause instanceof java.net.SocketTimeoutException || cause instanceof java.net.http.HttpConnectTimeoutException
+        || message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+      return address + "i/o timeout";
+    }
+    if (cause instanceof java.net.ConnectException && message.isEmpty()) {
+      message = "connection refused"; // the HTTP client's ConnectException carries no text
+    }
+    if (cause instanceof java.net.UnknownHostException) {
+      return "dial tcp: lookup " + host + ": no such host";
+    }
+    // Java's "Connection refused" / "No route to host" are Go's lower-case syscall texts.
+    message = message.replaceFirst(" \\(.*\\)$", "");
+    return address + "connect: " + (message.isEmpty() ? message : Character.toLowerCase(message.charAt(0))
+        + message.substring(1));
   }
 
   /** A probe port: a number, or the name of one of the container's ports. */

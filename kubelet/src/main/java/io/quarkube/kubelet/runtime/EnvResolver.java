@@ -9,30 +9,44 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A container's environment as upstream builds it (kubelet_pods.go makeEnvironmentVariables): envFrom first, then env
- * in order, each value {@code $(VAR)}-expanded against what came before; values from fieldRef (downward API),
- * resourceFieldRef, configMapKeyRef and secretKeyRef.
+ * in order, each value {@code $(VAR)}-expanded against what came before and then the service variables; values from
+ * fieldRef (downward API), resourceFieldRef, configMapKeyRef and secretKeyRef; last the service variables
+ * ({@link ServiceEnv}) the container does not set itself.
  */
 public final class EnvResolver {
   private static final Pattern KEYED_FIELD = Pattern.compile("metadata\\.(labels|annotations)\\['(.*)'\\]");
 
   private final KubernetesClient client;
   private final Map<String, Quantity> nodeAllocatable;
+  private final Supplier<Optional<Collection<Service>>> services;
 
+  /** Without services: no service variables (upstream's kubelet without an API server). */
   public EnvResolver(KubernetesClient client, Map<String, Quantity> nodeAllocatable) {
+    this(client, nodeAllocatable, () -> Optional.of(java.util.List.of()));
+  }
+
+  /** @param services every Service of the cluster; empty while not listed yet */
+  public EnvResolver(KubernetesClient client, Map<String, Quantity> nodeAllocatable,
+      Supplier<Optional<Collection<Service>>> services) {
     this.client = client;
     this.nodeAllocatable = nodeAllocatable;
+    this.services = services;
   }
 
   /** Thrown when a required source (a ConfigMap, a key) is missing: the container cannot start yet. */
@@ -45,6 +59,7 @@ public final class EnvResolver {
   public Map<String, String> resolve(Pod pod, Container container, String podIp, String hostIp) {
     Map<String, String> env = new LinkedHashMap<>();
     String namespace = pod.getMetadata().getNamespace();
+    Map<String, String> serviceEnv = serviceEnv(pod);
     if (container.getEnvFrom() != null) {
       for (EnvFromSource from : container.getEnvFrom()) {
         String prefix = from.getPrefix() == null ? "" : from.getPrefix();
@@ -73,12 +88,31 @@ public final class EnvResolver {
             continue; // optional source absent
           }
         } else {
-          value = VarExpansion.expand(var.getValue() == null ? "" : var.getValue(), env);
+          value = VarExpansion.expand(var.getValue() == null ? "" : var.getValue(), env, serviceEnv);
         }
         env.put(var.getName(), value);
       }
     }
+    // The container's own variables win over the service ones.
+    serviceEnv.forEach(env::putIfAbsent);
     return env;
+  }
+
+  /**
+   * The service variables of the pod's containers; a null enableServiceLinks counts as the API's default, true. A
+   * pod of the API waits until the services were read once; a static pod does not (as upstream: it may have to run
+   * before there is an API server to read them from) and gets those known so far.
+   */
+  private Map<String, String> serviceEnv(Pod pod) {
+    Optional<Collection<Service>> all = services.get();
+    if (all.isEmpty()) {
+      if (io.quarkube.kubelet.staticpods.StaticPodManifests.isStatic(pod)) {
+        return Map.of();
+      }
+      throw new MissingSourceException("services have not yet been read at least once, cannot construct envvars");
+    }
+    boolean links = !Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks());
+    return ServiceEnv.forPod(pod.getMetadata().getNamespace(), links, all.get());
   }
 
   private String valueFrom(Pod pod, Container container, EnvVarSource source, String podIp, String hostIp) {

@@ -24,6 +24,9 @@ import java.util.Optional;
 
 /** Builds the CRI PodSandboxConfig of a pod (upstream's kuberuntime_sandbox.go generatePodSandboxConfig). */
 public final class SandboxConfigs {
+  /** The kernel's nodename field: 64 characters and the terminating NUL. */
+  static final int MAX_KERNEL_HOSTNAME = 64;
+
   private final PodDirs dirs;
   private final Optional<List<String>> clusterDns;
   private final String clusterDomain;
@@ -42,7 +45,7 @@ public final class SandboxConfigs {
             .setUid(meta.getUid()).setAttempt(attempt))
         .setLogDirectory(dirs.logDir(pod).toString());
     if (!Boolean.TRUE.equals(spec.getHostNetwork())) {
-      config.setHostname(hostname(pod));
+      config.setHostname(kernelHostname(pod));
     }
     dnsConfig(pod).ifPresent(config::setDnsConfig);
     for (Container c : allContainers(pod)) {
@@ -115,6 +118,28 @@ public final class SandboxConfigs {
       name = name.substring(0, 63).replaceAll("[-.]+$", "");
     }
     return name;
+  }
+
+  /**
+   * The UTS host name of the pod's sandbox (upstream's GetNodenameForKernel): the pod's host name, or with
+   * setHostnameAsFQDN and a subdomain its FQDN {@code <hostname>.<subdomain>.<ns>.svc.<cluster domain>}, which must
+   * fit the kernel's 64-character nodename.
+   *
+   * @throws IllegalArgumentException when the FQDN is too long (the sandbox cannot be made)
+   */
+  public String kernelHostname(Pod pod) {
+    String host = hostname(pod);
+    String subdomain = pod.getSpec().getSubdomain();
+    if (!Boolean.TRUE.equals(pod.getSpec().getSetHostnameAsFQDN()) || subdomain == null || subdomain.isEmpty()) {
+      return host;
+    }
+    String fqdn = host + "." + subdomain + "." + pod.getMetadata().getNamespace() + ".svc." + clusterDomain;
+    if (fqdn.length() > MAX_KERNEL_HOSTNAME) {
+      throw new IllegalArgumentException(String.format("failed to construct FQDN from pod hostname and cluster "
+          + "domain, FQDN %s is too long (%d characters is the max, %d characters requested)", fqdn,
+          MAX_KERNEL_HOSTNAME, fqdn.length()));
+    }
+    return fqdn;
   }
 
   /** DNS as dnsPolicy says; empty = the host's resolv.conf (containerd copies it). */

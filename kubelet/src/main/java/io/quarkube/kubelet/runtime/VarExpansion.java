@@ -10,6 +10,11 @@ public final class VarExpansion {
   private VarExpansion() {}
 
   public static String expand(String input, Map<String, String> vars) {
+    return expand(input, vars, Map.of());
+  }
+
+  /** Looks a name up in {@code vars} first, then in {@code fallback} (upstream's MappingFuncFor of several maps). */
+  public static String expand(String input, Map<String, String> vars, Map<String, String> fallback) {
     if (input == null || input.indexOf('$') < 0) {
       return input;
     }
@@ -34,7 +39,7 @@ public final class VarExpansion {
           break;
         }
         String name = input.substring(i + 2, close);
-        String value = vars.get(name);
+        String value = vars.containsKey(name) ? vars.get(name) : fallback.get(name);
         out.append(value != null ? value : input.substring(i, close + 1));
         i = close + 1;
       } else {

@@ -9,6 +9,7 @@ import io.quarkube.kubelet.runtime.SandboxInfo;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Finds the runtime objects behind a pod name: the pod from the kubelet's informer, its containers and sandbox by
@@ -47,7 +48,7 @@ final class ContainerLocator {
     if (all.isEmpty()) {
       requireDeclared(pod, container);
       throw Errors.badRequest("container \"" + container + "\" in pod \"" + pod.getMetadata().getName()
-          + "\" is waiting to start: ContainerCreating");
+          + "\" is waiting to start: " + waitingText(pod, container));
     }
     return all.get(0);
   }
@@ -89,6 +90,31 @@ final class ContainerLocator {
     }
     Path p = Path.of(path);
     return p.isAbsolute() ? p : kubelet.dirs().logDir(pod).resolve(p);
+  }
+
+  /**
+   * Why a container that never ran is waiting, as upstream's validateContainerLogStatus says it: the common image
+   * pull failures in words, else the reason of the status the kubelet last wrote.
+   */
+  static String waitingText(Pod pod, String container) {
+    var status = pod.getStatus();
+    String reason = null;
+    if (status != null) {
+      reason = Stream.of(status.getContainerStatuses(), status.getInitContainerStatuses(),
+              status.getEphemeralContainerStatuses())
+          .filter(java.util.Objects::nonNull).flatMap(List::stream)
+          .filter(cs -> container.equals(cs.getName()) && cs.getState() != null
+              && cs.getState().getWaiting() != null && cs.getState().getWaiting().getReason() != null)
+          .map(cs -> cs.getState().getWaiting().getReason()).findFirst().orElse(null);
+    }
+    if (reason == null || reason.isEmpty()) {
+      return "ContainerCreating";
+    }
+    return switch (reason) {
+      case "ErrImagePull" -> "image can't be pulled";
+      case "ImagePullBackOff" -> "trying and failing to pull image";
+      default -> reason;
+    };
   }
 
   private static void requireDeclared(Pod pod, String container) {

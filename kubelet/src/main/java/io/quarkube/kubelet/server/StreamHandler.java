@@ -70,8 +70,9 @@ final class StreamHandler {
     boolean stdin = flag(q, "stdin", "input");
     boolean stdout = flag(q, "stdout", "output");
     boolean tty = flag(q, "tty", "tty");
+    boolean wantsStderr = flag(q, "stderr", "error");
     // A terminal merges stderr into stdout (the runtime refuses both).
-    boolean stderr = !tty && flag(q, "stderr", "error");
+    boolean stderr = !tty && wantsStderr;
     List<String> command = q.getAll("command");
     if (!stdin && !stdout && !stderr) {
       throw Errors.badRequest("you must specify at least 1 of stdin, stdout, stderr");
@@ -85,6 +86,10 @@ final class StreamHandler {
     }
     Pod pod = locator.pod(rc.pathParam("namespace"), rc.pathParam("pod"));
     ContainerInfo container = locator.running(pod, rc.pathParam("container"));
+    if (verb.equals("attach")) {
+      tty = AttachTty.of(pod, rc.pathParam("container"));
+      stderr = !tty && wantsStderr;
+    }
     String url = verb.equals("exec")
         ? cri.runtime(Duration.ofSeconds(30)).exec(ExecRequest.newBuilder().setContainerId(container.id())
             .addAllCmd(command).setStdin(stdin).setStdout(stdout).setStderr(stderr).setTty(tty).build()).getUrl()

@@ -1,5 +1,7 @@
 package io.quarkube.proxy.app;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -70,6 +72,12 @@ public class ServiceProxy {
   Optional<String> podCidr;
   @ConfigProperty(name = "quarkube.proxy.pod-interface")
   Optional<String> podInterface;
+  /**
+   * The ClusterIP range (the API server's --service-cluster-ip-range, 10.96.0.0/12 by default): its unallocated
+   * addresses are dropped. "none": not checked.
+   */
+  @ConfigProperty(name = "quarkube.proxy.service-cidr", defaultValue = "10.96.0.0/12")
+  String serviceCidr;
   /** This node, for the Local traffic policies; default: the host name, as the kubelet names its Node. */
   @ConfigProperty(name = "quarkube.proxy.node-name")
   Optional<String> nodeName;
@@ -104,6 +112,8 @@ public class ServiceProxy {
   private KubernetesClient client;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<EndpointSlice> slices;
+  /** This node's Node object: its addresses are where NodePorts answer. */
+  private SharedIndexInformer<Node> node;
   private BoundedFrequencyRunner runner;
   private Nft nft;
   private DnsServer dns;
@@ -116,6 +126,8 @@ public class ServiceProxy {
   private volatile boolean started;
   private volatile boolean synced;
   private volatile long lastSyncMillis;
+  /** When a Service or EndpointSlice last changed: the cluster DNS zone's SOA serial. */
+  private volatile long lastModifiedSeconds = System.currentTimeMillis() / 1000;
   private volatile int rulesCount;
   private volatile String lastError;
   private Thread starter;
@@ -154,8 +166,28 @@ public class ServiceProxy {
       return key == null ? List.of() : List.of(key);
     }));
     slices.addEventHandler(new Changes<>(ServiceProxy::sliceServiceKey));
+    node = SharedInformers.retrying(client.nodes().withField("metadata.name", nodeName()).runnableInformer(resync),
+        "Node");
+    // Its addresses matter, not its heartbeats: a sync finds nothing else to do (and the DNS serial stays).
+    node.addEventHandler(new ResourceEventHandler<Node>() {
+      @Override
+      public void onAdd(Node obj) {
+        requestSync();
+      }
+
+      @Override
+      public void onUpdate(Node oldObj, Node newObj) {
+        requestSync();
+      }
+
+      @Override
+      public void onDelete(Node obj, boolean deletedFinalStateUnknown) {
+        requestSync();
+      }
+    });
     services.start();
     slices.start();
+    node.start();
     runner = new BoundedFrequencyRunner("proxy-sync", this::sync, minSyncPeriod, syncPeriod);
     starter = new Thread(this::startWhenSynced, "proxy-start");
     starter.setDaemon(true);
@@ -183,6 +215,7 @@ public class ServiceProxy {
     }
 
     private void changed(T obj) {
+      lastModifiedSeconds = System.currentTimeMillis() / 1000;
       String k = obj == null ? null : key.apply(obj);
       if (k != null) {
         dirty.add(k);
@@ -281,6 +314,7 @@ public class ServiceProxy {
   private RuleSync.Plan fullPlan(List<LocalRedirect> redirects, Set<String> skip, RuleOptions options) {
     Map<String, Fragment> desired = new HashMap<>();
     desired.put("", RuleGenerator.redirects(redirects));
+    desired.put(NODE_KEY, RuleGenerator.nodePortAddresses(nodeIps()));
     for (Service svc : services.getStore().list()) {
       String key = serviceKey(svc);
       desired.put(key, fragment(key, svc, skip, options));
@@ -295,6 +329,10 @@ public class ServiceProxy {
     if (!ruleTable.unchanged("", dns)) {
       fragments.put("", dns);
     }
+    Fragment nodeAddresses = RuleGenerator.nodePortAddresses(nodeIps());
+    if (!ruleTable.unchanged(NODE_KEY, nodeAddresses)) {
+      fragments.put(NODE_KEY, nodeAddresses);
+    }
     for (String key : changed) {
       Fragment f = fragment(key, services.getStore().getByKey(key), skip, options);
       if (!ruleTable.unchanged(key, f)) {
@@ -302,6 +340,30 @@ public class ServiceProxy {
       }
     }
     return ruleTable.incremental(fragments);
+  }
+
+  /** The fragment key of the node's addresses (no Service key is without a slash). */
+  private static final String NODE_KEY = "node";
+
+  /**
+   * This node's primary IPv4 address (upstream's --nodeport-addresses primary): its first InternalIP, else its first
+   * ExternalIP; none while the Node is not registered (NodePorts answer once it is).
+   */
+  private List<String> nodeIps() {
+    List<Node> nodes = node == null ? List.of() : node.getStore().list();
+    for (String type : List.of("InternalIP", "ExternalIP")) {
+      for (Node n : nodes) {
+        if (n.getStatus() == null || n.getStatus().getAddresses() == null) {
+          continue;
+        }
+        for (NodeAddress a : n.getStatus().getAddresses()) {
+          if (type.equals(a.getType()) && a.getAddress() != null && a.getAddress().matches("[0-9.]+")) {
+            return List.of(a.getAddress());
+          }
+        }
+      }
+    }
+    return List.of();
   }
 
   private Fragment fragment(String key, Service svc, Set<String> skip, RuleOptions options) {
@@ -313,7 +375,8 @@ public class ServiceProxy {
   }
 
   private RuleOptions ruleOptions() {
-    return new RuleOptions(table, podCidr, podInterface, Optional.of(nodeName()));
+    return new RuleOptions(table, podCidr, podInterface, Optional.of(nodeName()),
+        serviceCidr.isBlank() || serviceCidr.equals("none") ? Optional.empty() : Optional.of(serviceCidr));
   }
 
   private String nodeName() {
@@ -367,6 +430,11 @@ public class ServiceProxy {
       @Override
       public Collection<Service> services() {
         return services.getStore().list();
+      }
+
+      @Override
+      public long lastModifiedSeconds() {
+        return lastModifiedSeconds;
       }
     };
     dns = new DnsServer(new DnsAnswerer(view, dnsDomain, dnsTtl, upstream), dnsBind, dnsPort);
@@ -437,6 +505,9 @@ public class ServiceProxy {
     }
     if (slices != null) {
       slices.stop();
+    }
+    if (node != null) {
+      node.stop();
     }
     if (dns != null) {
       dns.close();

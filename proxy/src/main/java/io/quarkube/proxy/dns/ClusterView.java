@@ -13,4 +13,9 @@ public interface ClusterView {
   List<EndpointSlice> slices(String namespace, String service);
 
   Collection<Service> services();
+
+  /** When a Service or EndpointSlice last changed, in seconds since the epoch: the zone's SOA serial. */
+  default long lastModifiedSeconds() {
+    return System.currentTimeMillis() / 1000;
+  }
 }

@@ -7,17 +7,20 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.PTRRecord;
@@ -26,6 +29,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -47,6 +51,11 @@ import org.xbill.DNS.Type;
  * refused: by default nothing is ever sent off this machine.
  */
 public final class DnsAnswerer {
+  /** The Kubernetes DNS schema version answered at {@code dns-version.<domain>} TXT. */
+  static final String SCHEMA_VERSION = "1.1.0";
+  /** CNAMEs followed inside the cluster domain before the answer stops (CoreDNS stops after 8 as well). */
+  static final int MAX_CNAME_HOPS = 8;
+
   private final ClusterView cluster;
   private final Name zone;
   private final long ttl;
@@ -92,12 +101,8 @@ public final class DnsAnswerer {
       return response;
     }
     response.getHeader().setFlag(Flags.AA);
-    List<Record> answers = new ArrayList<>();
-    for (Record r : found.records) {
-      if (r.getType() == qtype || qtype == Type.ANY || r.getType() == Type.CNAME) {
-        answers.add(r);
-      }
-    }
+    List<Record> answers = matching(found, qtype);
+    followCnames(qname, qtype, answers);
     if (qtype == Type.SOA && qname.equals(zone)) {
       answers.add(soa());
     }
@@ -106,12 +111,59 @@ public final class DnsAnswerer {
     }
     if (answers.isEmpty()) {
       response.addRecord(soa(), Section.AUTHORITY);
-    } else {
+    } else if (qtype == Type.SRV || qtype == Type.NS || qtype == Type.ANY) {
+      // The addresses of SRV targets and of the name server: only what the asked type's answers point at.
       for (Record r : found.additional) {
         response.addRecord(r, Section.ADDITIONAL);
       }
     }
     return response;
+  }
+
+  private static List<Record> matching(Lookup found, int qtype) {
+    List<Record> answers = new ArrayList<>();
+    for (Record r : found.records) {
+      if (r.getType() == qtype || qtype == Type.ANY || r.getType() == Type.CNAME) {
+        answers.add(r);
+      }
+    }
+    return answers;
+  }
+
+  /**
+   * An ExternalName Service whose target is itself in the cluster domain: the answer carries the CNAME and the
+   * target's records of the asked type, as CoreDNS' backend lookup does (a stub resolver such as busybox' does not
+   * chase a CNAME the server could have followed itself, and answers "bad address"). At most
+   * {@value #MAX_CNAME_HOPS} hops, and never around a loop: the answer then ends with the last CNAME.
+   */
+  private void followCnames(Name qname, int qtype, List<Record> answers) {
+    if (qtype == Type.CNAME) {
+      return;
+    }
+    Set<Name> seen = new HashSet<>();
+    seen.add(qname);
+    Name current = qname;
+    for (int hop = 0; hop < MAX_CNAME_HOPS; hop++) {
+      Name target = cnameTarget(answers, current);
+      if (target == null || !target.subdomain(zone) || !seen.add(target)) {
+        return;
+      }
+      Lookup next = lookup(target);
+      if (next == null) {
+        return;
+      }
+      answers.addAll(matching(next, qtype));
+      current = target;
+    }
+  }
+
+  private static Name cnameTarget(List<Record> answers, Name owner) {
+    for (Record r : answers) {
+      if (r instanceof CNAMERecord c && c.getName().equals(owner)) {
+        return c.getTarget();
+      }
+    }
+    return null;
   }
 
   private Message forwardOrRefuse(Message query, Message response) {
@@ -138,15 +190,30 @@ public final class DnsAnswerer {
   private Lookup lookup(Name qname) {
     String relative = qname.relativize(zone).toString().toLowerCase(Locale.ROOT);
     if (qname.equals(zone)) {
-      return Lookup.empty();
+      return apex();
     }
     String[] labels = relative.split("\\.");
     int n = labels.length;
+    if (relative.equals("dns-version")) {
+      // The version of the Kubernetes DNS schema served (the spec's "dns-version" record).
+      return new Lookup(List.of(new TXTRecord(qname, DClass.IN, ttl, SCHEMA_VERSION)), List.of());
+    }
+    if (relative.equals("ns.dns")) {
+      return new Lookup(nameServerAddresses(qname), List.of());
+    }
+    if (labels[n - 1].equals("dns") && n == 1) {
+      return Lookup.empty(); // dns.<domain>: holds ns.dns.<domain>
+    }
     if (labels[n - 1].equals("svc")) {
-      if (n == 1 || n == 2) {
-        return Lookup.empty(); // svc.<domain>, <ns>.svc.<domain>: exist, hold nothing
+      if (n == 1) {
+        return Lookup.empty(); // svc.<domain>: exists, holds nothing
       }
       String ns = labels[n - 2];
+      if (n == 2) {
+        // <ns>.svc.<domain>: exists when the namespace does. The proxy may not read Namespaces (upstream's
+        // system:node-proxier role), so a namespace is known by its Services.
+        return namespaceHasServices(ns) ? Lookup.empty() : null;
+      }
       String svcName = labels[n - 3];
       Service svc = cluster.service(ns, svcName);
       if (svc == null || svc.getSpec() == null) {
@@ -175,6 +242,39 @@ public final class DnsAnswerer {
     return null;
   }
 
+  /** The zone's apex: its name server {@code ns.dns.<domain>}, whose address is the DNS Service's ClusterIP. */
+  private Lookup apex() {
+    Name ns = name("ns.dns." + zone);
+    return new Lookup(List.of(new NSRecord(zone, DClass.IN, ttl, ns)), nameServerAddresses(ns));
+  }
+
+  /** CoreDNS answers with the addresses of the Service that fronts it: here kube-system/kube-dns. */
+  private List<Record> nameServerAddresses(Name owner) {
+    Service dns = cluster.service("kube-system", "kube-dns");
+    if (dns == null || dns.getSpec() == null || headless(dns)) {
+      return List.of();
+    }
+    List<Record> records = new ArrayList<>();
+    for (String ip : clusterIps(dns)) {
+      address(ip).ifPresent(a -> records.add(new ARecord(owner, DClass.IN, ttl, a)));
+    }
+    return records;
+  }
+
+  private boolean namespaceHasServices(String ns) {
+    for (Service svc : cluster.services()) {
+      if (svc.getMetadata() != null && ns.equals(svc.getMetadata().getNamespace())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code <svc>.<ns>.svc.<domain>}: A records (the ClusterIPs, or a headless Service's ready endpoints) and SRV
+   * records, one per port (per endpoint and port when headless), as CoreDNS answers SRV for the bare name; a headless
+   * Service without ready endpoints does not exist (NXDOMAIN, as CoreDNS).
+   */
   private Lookup serviceRecords(Name qname, Service svc) {
     var spec = svc.getSpec();
     if ("ExternalName".equals(spec.getType())) {
@@ -185,18 +285,49 @@ public final class DnsAnswerer {
       return new Lookup(List.of(new CNAMERecord(qname, DClass.IN, ttl, name(target))), List.of());
     }
     List<Record> records = new ArrayList<>();
+    List<Record> additional = new ArrayList<>();
     if (headless(svc)) {
-      for (Endpoint ep : readyEndpoints(svc).values()) {
-        address(ep.getAddresses().get(0)).ifPresent(a -> records.add(new ARecord(qname, DClass.IN, ttl, a)));
+      Map<String, Ready> ready = readyEndpoints(svc);
+      if (ready.isEmpty()) {
+        return null;
+      }
+      int srvCount = ready.values().stream().mapToInt(r -> r.ports().size()).sum();
+      for (Map.Entry<String, Ready> e : ready.entrySet()) {
+        Optional<InetAddress> a = address(e.getValue().endpoint().getAddresses().get(0));
+        a.ifPresent(ip -> records.add(new ARecord(qname, DClass.IN, ttl, ip)));
+        Name target = name(e.getKey() + "." + serviceName(svc));
+        for (int port : e.getValue().ports()) {
+          records.add(new SRVRecord(qname, DClass.IN, ttl, 0, srvWeight(srvCount), port, target));
+        }
+        a.ifPresent(ip -> additional.add(new ARecord(target, DClass.IN, ttl, ip)));
       }
     } else {
-      List<String> ips = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
-          : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
-      for (String ip : ips) {
+      for (String ip : clusterIps(svc)) {
         address(ip).ifPresent(a -> records.add(new ARecord(qname, DClass.IN, ttl, a)));
       }
+      Name target = serviceName(svc);
+      List<ServicePort> ports = spec.getPorts() == null ? List.of() : spec.getPorts();
+      for (ServicePort p : ports) {
+        records.add(new SRVRecord(qname, DClass.IN, ttl, 0, srvWeight(ports.size()), p.getPort(), target));
+      }
+      if (!ports.isEmpty()) {
+        for (String ip : clusterIps(svc)) {
+          address(ip).ifPresent(a -> additional.add(new ARecord(target, DClass.IN, ttl, a)));
+        }
+      }
     }
-    return new Lookup(records, List.of());
+    return new Lookup(records, additional);
+  }
+
+  /** CoreDNS shares a weight of 100 among the SRV records of one priority (all are priority 0). */
+  private static int srvWeight(int records) {
+    return records <= 1 ? 100 : 100 / records;
+  }
+
+  private static List<String> clusterIps(Service svc) {
+    var spec = svc.getSpec();
+    return spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
+        : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
   }
 
   private Lookup endpointByHostname(Name qname, Service svc, String label) {
@@ -204,9 +335,10 @@ public final class DnsAnswerer {
       return null;
     }
     List<Record> records = new ArrayList<>();
-    for (Map.Entry<String, Endpoint> e : readyEndpoints(svc).entrySet()) {
+    for (Map.Entry<String, Ready> e : readyEndpoints(svc).entrySet()) {
       if (e.getKey().equals(label)) {
-        address(e.getValue().getAddresses().get(0)).ifPresent(a -> records.add(new ARecord(qname, DClass.IN, ttl, a)));
+        address(e.getValue().endpoint().getAddresses().get(0))
+            .ifPresent(a -> records.add(new ARecord(qname, DClass.IN, ttl, a)));
       }
     }
     return records.isEmpty() ? null : new Lookup(records, List.of());
@@ -225,17 +357,24 @@ public final class DnsAnswerer {
       List<Record> answers = new ArrayList<>();
       List<Record> additional = new ArrayList<>();
       if (headless(svc)) {
-        for (Map.Entry<String, Endpoint> e : readyEndpoints(svc).entrySet()) {
+        Map<String, Ready> ready = readyEndpoints(svc);
+        for (Map.Entry<String, Ready> e : ready.entrySet()) {
           Name target = name(e.getKey() + "." + svcName);
           Integer port = slicePort(svc, p.getName());
-          answers.add(new SRVRecord(qname, DClass.IN, ttl, 0, 100, port == null ? p.getPort() : port, target));
-          address(e.getValue().getAddresses().get(0))
+          answers.add(new SRVRecord(qname, DClass.IN, ttl, 0, srvWeight(ready.size()),
+              port == null ? p.getPort() : port, target));
+          address(e.getValue().endpoint().getAddresses().get(0))
               .ifPresent(a -> additional.add(new ARecord(target, DClass.IN, ttl, a)));
+        }
+        if (answers.isEmpty()) {
+          return null; // no endpoints: the name does not exist, as for the bare name
         }
       } else {
         answers.add(new SRVRecord(qname, DClass.IN, ttl, 0, 100, p.getPort(), svcName));
         for (Record a : serviceRecords(svcName, svc).records()) {
-          additional.add(a);
+          if (a.getType() == Type.A) {
+            additional.add(a);
+          }
         }
       }
       return new Lookup(answers, additional);
@@ -255,8 +394,8 @@ public final class DnsAnswerer {
         continue;
       }
       if (headless(svc)) {
-        for (Map.Entry<String, Endpoint> e : readyEndpoints(svc).entrySet()) {
-          if (ip.equals(e.getValue().getAddresses().get(0))) {
+        for (Map.Entry<String, Ready> e : readyEndpoints(svc).entrySet()) {
+          if (ip.equals(e.getValue().endpoint().getAddresses().get(0))) {
             records.add(new PTRRecord(qname, DClass.IN, ttl, name(e.getKey() + "." + serviceName(svc))));
           }
         }
@@ -267,20 +406,25 @@ public final class DnsAnswerer {
     return records.isEmpty() ? null : new Lookup(records, List.of());
   }
 
+  /** A ready endpoint of a headless Service with the ports of its slice. */
+  private record Ready(Endpoint endpoint, List<Integer> ports) {}
+
   /** A headless Service's ready endpoints by their DNS label: the hostname, else the dashed IP. */
-  private Map<String, Endpoint> readyEndpoints(Service svc) {
-    Map<String, Endpoint> result = new LinkedHashMap<>();
+  private Map<String, Ready> readyEndpoints(Service svc) {
+    Map<String, Ready> result = new LinkedHashMap<>();
     for (EndpointSlice slice : cluster.slices(svc.getMetadata().getNamespace(), svc.getMetadata().getName())) {
       if (slice.getEndpoints() == null || !"IPv4".equals(slice.getAddressType())) {
         continue;
       }
+      List<Integer> ports = slice.getPorts() == null ? List.of() : slice.getPorts().stream()
+          .map(p -> p.getPort()).filter(p -> p != null).toList();
       for (Endpoint ep : slice.getEndpoints()) {
         boolean ready = ep.getConditions() == null || !Boolean.FALSE.equals(ep.getConditions().getReady());
         boolean publish = Boolean.TRUE.equals(svc.getSpec().getPublishNotReadyAddresses());
         if ((ready || publish) && ep.getAddresses() != null && !ep.getAddresses().isEmpty()) {
           String label = ep.getHostname() != null && !ep.getHostname().isEmpty() ? ep.getHostname()
               : ep.getAddresses().get(0).replace('.', '-');
-          result.putIfAbsent(label.toLowerCase(Locale.ROOT), ep);
+          result.putIfAbsent(label.toLowerCase(Locale.ROOT), new Ready(ep, ports));
         }
       }
     }
@@ -310,8 +454,9 @@ public final class DnsAnswerer {
 
   private SOARecord soa() {
     // Negative answers are cached for the TTL (the SOA minimum), as CoreDNS does.
-    return new SOARecord(zone, DClass.IN, ttl, name("ns.dns." + zone), name("hostmaster." + zone), 1, 7200, 1800,
-        86400, ttl);
+    // The serial is when the cluster's Services or endpoints last changed (CoreDNS: the API's last modification).
+    return new SOARecord(zone, DClass.IN, ttl, name("ns.dns." + zone), name("hostmaster." + zone),
+        cluster.lastModifiedSeconds() & 0xffffffffL, 7200, 1800, 86400, ttl);
   }
 
   private static Optional<InetAddress> dashedIp(String label) {

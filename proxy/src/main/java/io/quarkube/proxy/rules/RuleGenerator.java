@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>One lookup per packet whatever the number of services: the verdict map {@code service-ips} keyed by
  *       {@code ip daddr . meta l4proto . th dport} (ClusterIPs, externalIPs, LoadBalancer IPs) and
- *       {@code service-nodeports} keyed by {@code meta l4proto . th dport} (on the node's own addresses).
+ *       {@code service-nodeports} keyed by {@code meta l4proto . th dport} (on the node's primary address, the
+ *       {@code nodeport-ips} map).
  *   <li>The verdict is a <em>shared</em> chain {@code pick-N} (N = the number of endpoints) holding
  *       {@code dnat ip to ip daddr . meta l4proto . th dport . numgen random mod N map @service-endpoints}: the
  *       endpoint comes from one map element per (service address, slot). Upstream keeps a chain per service and per
@@ -27,6 +28,8 @@ import java.util.regex.Pattern;
  *   <li>Services without usable endpoints are in {@code no-endpoint-*} maps whose verdict is a reject (or a drop for
  *       a {@code Local} traffic policy without local endpoints), checked in filter chains before routing, so a
  *       client is refused at once rather than timing out.
+ *   <li>After DNAT, what still goes to a ClusterIP (a port its Service does not have) is refused and what goes to
+ *       another address of the service range dropped: upstream's {@code cluster-ips-check}.
  *   <li>Masquerading by a mark: traffic from outside the pod range, node-port/external traffic (unless
  *       externalTrafficPolicy is Local), and hairpin traffic (a pod reaching itself through its service, found in
  *       postrouting by the {@code hairpin} set of {@code ip . ip} pairs).
@@ -41,6 +44,9 @@ public final class RuleGenerator {
   public static final String SERVICE_ENDPOINTS = "service-endpoints";
   public static final String NODEPORT_ENDPOINTS = "nodeport-endpoints";
   public static final String HAIRPIN = "hairpin";
+  public static final String CLUSTER_IPS = "cluster-ips";
+  public static final String NODEPORT_IPS = "nodeport-ips";
+  public static final String NODEPORT_IPS_CHECK = "nodeport-ips-check";
   static final String REJECT = "goto reject-chain";
   static final String DROP = "drop";
   private static final List<String> PROTOCOLS = List.of("tcp", "udp", "sctp");
@@ -60,6 +66,12 @@ public final class RuleGenerator {
     maps.put(SERVICE_ENDPOINTS,
         "typeof ip daddr . meta l4proto . tcp dport . numgen random mod 1 : ip daddr . tcp dport;");
     maps.put(NODEPORT_ENDPOINTS, "typeof meta l4proto . tcp dport . numgen random mod 1 : ip daddr . tcp dport;");
+    // Every ClusterIP: a verdict map (not a set) so that its elements come and go with their Service's fragment.
+    maps.put(CLUSTER_IPS, "type ipv4_addr : verdict;");
+    // The node's addresses NodePorts answer on (upstream's --nodeport-addresses primary), in the NAT and the filter
+    // path: maps (not sets) so that they follow the Node like any fragment's elements.
+    maps.put(NODEPORT_IPS, "type ipv4_addr : verdict;");
+    maps.put(NODEPORT_IPS_CHECK, "type ipv4_addr : verdict;");
     return maps;
   }
 
@@ -74,10 +86,15 @@ public final class RuleGenerator {
     // Filter chains run before NAT (priority -110 < dstnat): a service with no endpoints is refused here. Forwarded
     // traffic is this cluster's only when it comes from this cluster's pod bridge.
     String fromPods = options.podInterface().map(i -> "iifname " + quote(i) + " ").orElse("");
+    // Forwarded traffic was DNATed in prerouting already: what still goes to a ClusterIP is for a port the Service
+    // does not have (or an address no Service holds); host traffic is checked after its DNAT in nat-output.
     chains.put("filter-forward", new Chain("type filter hook forward priority -110; policy accept;",
-        List.of(fromPods + "ct state new jump service-endpoints-check")));
+        List.of(fromPods + "ct state new jump service-endpoints-check",
+            fromPods + "ct state new jump cluster-ips-check")));
     chains.put("filter-output", new Chain("type filter hook output priority -110; policy accept;",
         List.of("ct state new jump service-endpoints-check")));
+    chains.put("filter-output-post-dnat", new Chain("type filter hook output priority -1; policy accept;",
+        List.of("ct state new jump cluster-ips-check")));
     chains.put("filter-input", new Chain("type filter hook input priority -110; policy accept;",
         List.of("ct state new jump nodeport-endpoints-check")));
     List<String> prerouting = new ArrayList<>();
@@ -94,8 +111,14 @@ public final class RuleGenerator {
         List.of("jump masquerading")));
     chains.put("service-endpoints-check", new Chain(null,
         List.of("ip daddr . meta l4proto . th dport vmap @" + NO_ENDPOINT_SERVICES)));
-    chains.put("nodeport-endpoints-check", new Chain(null,
-        List.of("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @" + NO_ENDPOINT_NODEPORTS)));
+    chains.put("nodeport-endpoints-check", new Chain(null, List.of("ip daddr vmap @" + NODEPORT_IPS_CHECK)));
+    chains.put("nodeport-no-endpoints", new Chain(null,
+        List.of("meta l4proto . th dport vmap @" + NO_ENDPOINT_NODEPORTS)));
+    // Upstream's cluster-ips-check: a ClusterIP on a port no Service port uses is refused (not silently dropped),
+    // any other address of the service range dropped here, so that it never leaves the machine.
+    List<String> clusterIpsCheck = new ArrayList<>(List.of("ip daddr vmap @" + CLUSTER_IPS));
+    options.serviceCidr().ifPresent(c -> clusterIpsCheck.add("ip daddr " + c + " drop"));
+    chains.put("cluster-ips-check", new Chain(null, clusterIpsCheck));
     chains.put("reject-chain", new Chain(null, List.of("meta l4proto tcp reject with tcp reset", "reject")));
     chains.put("mark-for-masquerade", new Chain(null, List.of("meta mark set meta mark | " + MASQ_MARK)));
     chains.put("masquerading", new Chain(null, List.of(
@@ -105,8 +128,8 @@ public final class RuleGenerator {
         "masquerade fully-random")));
     chains.put("services", new Chain(null, List.of("ip daddr . meta l4proto . th dport vmap @" + SERVICE_IPS,
         "jump node-ports")));
-    chains.put("node-ports", new Chain(null,
-        List.of("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @" + SERVICE_NODEPORTS)));
+    chains.put("node-ports", new Chain(null, List.of("ip daddr vmap @" + NODEPORT_IPS)));
+    chains.put("nodeport-services", new Chain(null, List.of("meta l4proto . th dport vmap @" + SERVICE_NODEPORTS)));
     return chains;
   }
 
@@ -144,13 +167,35 @@ public final class RuleGenerator {
     return rules;
   }
 
-  /** The fragment of the cluster DNS redirects: the DNS Service IP answered by a server on this host. */
+  /**
+   * The fragment of the cluster DNS redirects: the DNS Service IP answered by a server on this host. Pod traffic is
+   * redirected (to the pod bridge's address, which the server's replies to the pod come from). Traffic of the host
+   * itself (and of hostNetwork pods) goes to the address it came from: a redirect would send it to 127.0.0.1, while a
+   * server bound to the wildcard address answers from the source address the route to the client picks (the
+   * client's own), a reply conntrack does not match to the query, so its NAT is not undone and the client drops it.
+   */
   public static Fragment redirects(List<LocalRedirect> redirects) {
     Fragment.Builder f = new Fragment.Builder();
     for (LocalRedirect r : redirects) {
       String chain = "redirect-" + r.protocol() + "-" + r.hostPort();
       f.element(SERVICE_IPS, r.ip() + " . " + r.protocol() + " . " + r.port(), "goto " + chain);
-      f.chain(chain, List.of("meta l4proto " + r.protocol() + " redirect to :" + r.hostPort()));
+      f.element(CLUSTER_IPS, r.ip(), REJECT); // its Service's other ports are refused like any ClusterIP's
+      f.chain(chain, List.of(
+          "fib saddr type local meta l4proto " + r.protocol() + " dnat ip to ip saddr : " + r.hostPort(),
+          "meta l4proto " + r.protocol() + " redirect to :" + r.hostPort()));
+    }
+    return f.build();
+  }
+
+  /**
+   * The fragment of the node's own addresses that NodePorts answer on: upstream's nftables mode defaults to
+   * {@code --nodeport-addresses primary}, the node's IPs, not every local address (not the pod bridge's).
+   */
+  public static Fragment nodePortAddresses(List<String> ips) {
+    Fragment.Builder f = new Fragment.Builder();
+    for (String ip : ips) {
+      f.element(NODEPORT_IPS, ip, "goto nodeport-services");
+      f.element(NODEPORT_IPS_CHECK, ip, "goto nodeport-no-endpoints");
     }
     return f.build();
   }
@@ -172,6 +217,9 @@ public final class RuleGenerator {
     List<Endpoint> internal = sorted(sp.internalEndpoints(node));
     List<Endpoint> external = sorted(sp.externalEndpoints(node));
     String suffix = " . " + sp.protocol() + " . " + sp.port();
+    for (String ip : sp.clusterIPs()) {
+      f.element(CLUSTER_IPS, ip, REJECT); // only reached by traffic no port of the Service took
+    }
     if (all.isEmpty()) {
       // No endpoint anywhere: refused at once, on every address (upstream's REJECT).
       for (String ip : addresses(sp)) {

@@ -12,9 +12,16 @@ import java.util.Optional;
  *     several clusters on one machine, each with its own bridge and table, never take each other's packets); empty:
  *     any
  * @param nodeName this node, for the {@code Local} traffic policies (endpoints whose nodeName is this one)
+ * @param serviceCidr the ClusterIP range: traffic to an address of it that no Service holds is dropped (upstream's
+ *     cluster-ips-check); empty: only the ClusterIPs' undefined ports are refused
  */
 public record RuleOptions(String table, Optional<String> podCidr, Optional<String> podInterface,
-    Optional<String> nodeName) {
+    Optional<String> nodeName, Optional<String> serviceCidr) {
+  public RuleOptions(String table, Optional<String> podCidr, Optional<String> podInterface,
+      Optional<String> nodeName) {
+    this(table, podCidr, podInterface, nodeName, Optional.empty());
+  }
+
   public RuleOptions(String table, Optional<String> podCidr, Optional<String> podInterface) {
     this(table, podCidr, podInterface, Optional.empty());
   }

@@ -120,6 +120,92 @@ class DnsAnswererTest {
   }
 
   @Test
+  void anExternalNameInsideTheClusterDomainIsFollowedToItsTargetsRecords() throws Exception {
+    cluster();
+    services.add(externalName("inside", "default", "web.default.svc.cluster.local"));
+    Message a = ask("inside.default.svc.cluster.local.", Type.A);
+    assertEquals(Rcode.NOERROR, a.getRcode());
+    assertEquals(List.of("10.96.0.20", "web.default.svc.cluster.local."), answers(a), "CNAME and the target's A");
+    // Through a second ExternalName as well; a type the target lacks: only the CNAMEs, no error.
+    services.add(externalName("twice", "default", "inside.default.svc.cluster.local."));
+    assertEquals(List.of("10.96.0.20", "inside.default.svc.cluster.local.", "web.default.svc.cluster.local."),
+        answers(ask("twice.default.svc.cluster.local.", Type.A)));
+    Message aaaa = ask("inside.default.svc.cluster.local.", Type.AAAA);
+    assertEquals(Rcode.NOERROR, aaaa.getRcode());
+    assertEquals(List.of("web.default.svc.cluster.local."), answers(aaaa));
+    // The CNAME itself, when asked for, is not followed.
+    assertEquals(List.of("web.default.svc.cluster.local."), answers(ask("inside.default.svc.cluster.local.",
+        Type.CNAME)));
+    // A loop ends the answer instead of going round.
+    services.add(externalName("ping", "default", "pong.default.svc.cluster.local"));
+    services.add(externalName("pong", "default", "ping.default.svc.cluster.local"));
+    Message loop = ask("ping.default.svc.cluster.local.", Type.A);
+    assertEquals(Rcode.NOERROR, loop.getRcode());
+    assertEquals(List.of("ping.default.svc.cluster.local.", "pong.default.svc.cluster.local."), answers(loop));
+    // A target outside the cluster domain stays a bare CNAME (nothing is looked up outside).
+    assertEquals(List.of("example.org."), answers(ask("ext.default.svc.cluster.local.", Type.A)));
+  }
+
+  private static Service externalName(String name, String namespace, String target) {
+    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewSpec().withType("ExternalName").withExternalName(target).endSpec().build();
+  }
+
+  @Test
+  void aBareServiceNameHasAnSrvRecordPerPort() throws Exception {
+    cluster();
+    services.add(new ServiceBuilder().withNewMetadata().withName("two").withNamespace("default").endMetadata()
+        .withNewSpec().withClusterIP("10.96.0.30").withClusterIPs("10.96.0.30")
+        .addNewPort().withName("http").withProtocol("TCP").withPort(80).endPort()
+        .addNewPort().withName("https").withProtocol("TCP").withPort(443).endPort().endSpec().build());
+    Message web = ask("web.default.svc.cluster.local.", Type.SRV);
+    assertEquals(Rcode.NOERROR, web.getRcode());
+    assertEquals(List.of("0 100 80 web.default.svc.cluster.local."), answers(web));
+    assertEquals(List.of("10.96.0.20"), web.getSection(Section.ADDITIONAL).stream().map(Record::rdataToString)
+        .toList());
+    assertEquals(List.of("0 50 443 two.default.svc.cluster.local.", "0 50 80 two.default.svc.cluster.local."),
+        answers(ask("two.default.svc.cluster.local.", Type.SRV)));
+    // Headless: one per ready endpoint and port, to the endpoint's own name.
+    assertEquals(List.of("0 50 5433 10-88-0-8.db.data.svc.cluster.local.", "0 50 5433 db-0.db.data.svc.cluster.local."),
+        answers(ask("db.data.svc.cluster.local.", Type.SRV)));
+    // An A query still gets only the addresses.
+    Message a = ask("web.default.svc.cluster.local.", Type.A);
+    assertEquals(List.of("10.96.0.20"), answers(a));
+    assertTrue(a.getSection(Section.ADDITIONAL).isEmpty());
+  }
+
+  @Test
+  void theZoneAnswersItsVersionNameServerAndSerial() throws Exception {
+    cluster();
+    services.add(new ServiceBuilder().withNewMetadata().withName("kube-dns").withNamespace("kube-system")
+        .endMetadata().withNewSpec().withClusterIP("10.96.0.10").withClusterIPs("10.96.0.10")
+        .addNewPort().withName("dns").withProtocol("UDP").withPort(53).endPort().endSpec().build());
+    assertEquals(List.of("\"1.1.0\""), answers(ask("dns-version.cluster.local.", Type.TXT)));
+    Message ns = ask("cluster.local.", Type.NS);
+    assertEquals(List.of("ns.dns.cluster.local."), answers(ns));
+    assertEquals(List.of("10.96.0.10"), ns.getSection(Section.ADDITIONAL).stream().map(Record::rdataToString)
+        .toList());
+    assertEquals(List.of("10.96.0.10"), answers(ask("ns.dns.cluster.local.", Type.A)));
+    long serial = ((org.xbill.DNS.SOARecord) ask("cluster.local.", Type.SOA).getSection(Section.ANSWER).get(0))
+        .getSerial();
+    assertTrue(Math.abs(serial - System.currentTimeMillis() / 1000) < 3600, "a timestamp: " + serial);
+  }
+
+  @Test
+  void emptyHeadlessServicesAndUnknownNamespacesDoNotExist() throws Exception {
+    cluster();
+    services.add(new ServiceBuilder().withNewMetadata().withName("lonely").withNamespace("data").endMetadata()
+        .withNewSpec().withClusterIP("None").addNewPort().withName("pg").withProtocol("TCP").withPort(5432).endPort()
+        .endSpec().build());
+    assertEquals(Rcode.NXDOMAIN, ask("lonely.data.svc.cluster.local.", Type.A).getRcode());
+    assertEquals(Rcode.NXDOMAIN, ask("_pg._tcp.lonely.data.svc.cluster.local.", Type.SRV).getRcode());
+    assertEquals(Rcode.NXDOMAIN, ask("nowhere.svc.cluster.local.", Type.A).getRcode());
+    Message known = ask("data.svc.cluster.local.", Type.A);
+    assertEquals(Rcode.NOERROR, known.getRcode());
+    assertTrue(known.getSection(Section.ANSWER).isEmpty());
+  }
+
+  @Test
   void servesOverUdpAndTcp() throws Exception {
     cluster();
     server = new DnsServer(answerer, "127.0.0.1", 0);

@@ -78,6 +78,19 @@ public final class NetNamespace implements AutoCloseable {
     throw new IllegalStateException("server on " + port + " did not come up");
   }
 
+  /** A long-running command in the namespace, stopped when the namespace is closed; its output goes to {@code log}. */
+  public Process start(Path log, String... command) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    cmd.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      servers.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** One TCP connection to {@code ip:port} from inside the namespace: what the server said, or nc's error. */
   public String connect(String ip, int port) {
     return execAnyway("busybox", "nc", "-w", "3", ip, Integer.toString(port)).strip();

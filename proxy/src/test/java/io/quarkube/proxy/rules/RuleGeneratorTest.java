@@ -62,8 +62,8 @@ class RuleGeneratorTest {
         RuleGenerator.sharedChain("np-pick-1", OPTIONS));
     assertEquals("jump mark-for-masquerade", RuleGenerator.sharedChain("ext-pick-1", OPTIONS).get(0));
     var fixed = RuleGenerator.fixedChains(OPTIONS);
-    assertEquals(List.of("fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports"),
-        fixed.get("node-ports").rules());
+    assertEquals(List.of("ip daddr vmap @nodeport-ips"), fixed.get("node-ports").rules());
+    assertEquals(List.of("meta l4proto . th dport vmap @service-nodeports"), fixed.get("nodeport-services").rules());
     assertEquals(List.of("ct status dnat ip saddr . ip daddr @hairpin masquerade", "meta mark & 0x4000 == 0 return",
         "meta mark set meta mark ^ 0x4000", "masquerade fully-random"), fixed.get("masquerading").rules());
   }
@@ -145,7 +145,8 @@ class RuleGeneratorTest {
         new LocalRedirect("10.96.0.10", "tcp", 53, 10053)));
     assertEquals(Map.of("10.96.0.10 . tcp . 53", "goto redirect-tcp-10053", "10.96.0.10 . udp . 53",
         "goto redirect-udp-10053"), f.elements(RuleGenerator.SERVICE_IPS));
-    assertEquals(List.of("meta l4proto udp redirect to :10053"), f.chains().get("redirect-udp-10053"));
+    assertEquals(List.of("fib saddr type local meta l4proto udp dnat ip to ip saddr : 10053",
+        "meta l4proto udp redirect to :10053"), f.chains().get("redirect-udp-10053"));
   }
 
   @Test
@@ -153,10 +154,35 @@ class RuleGeneratorTest {
     var fixed = RuleGenerator.fixedChains(OPTIONS);
     assertEquals(List.of("iifname \"qkb-test\" jump services", "iifname != \"qkb-test\" jump node-ports"),
         fixed.get("nat-prerouting").rules());
-    assertEquals(List.of("iifname \"qkb-test\" ct state new jump service-endpoints-check"),
+    assertEquals(List.of("iifname \"qkb-test\" ct state new jump service-endpoints-check",
+        "iifname \"qkb-test\" ct state new jump cluster-ips-check"),
         fixed.get("filter-forward").rules(), "another cluster's forwarded pod traffic is never rejected here");
     // Without a pod interface every packet is looked up.
     assertEquals(List.of("jump services"), RuleGenerator.fixedChains(RuleOptions.of("qp")).get("nat-prerouting").rules());
+  }
+
+  @Test
+  void clusterIpsOnUndefinedPortsAreRejectedAndTheRestOfTheRangeDropped() {
+    Fragment f = RuleGenerator.fragment(List.of(new ServicePort("ns", "web", "", "tcp", List.of("10.96.0.20"), 80, 0,
+        List.of(), List.of(), 0, List.of())), OPTIONS);
+    assertEquals(Map.of("10.96.0.20", "goto reject-chain"), f.elements(RuleGenerator.CLUSTER_IPS));
+    var fixed = RuleGenerator.fixedChains(new RuleOptions("qp", Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.of("10.96.0.0/12")));
+    assertEquals(List.of("ip daddr vmap @cluster-ips", "ip daddr 10.96.0.0/12 drop"),
+        fixed.get("cluster-ips-check").rules());
+    assertEquals("type filter hook output priority -1; policy accept;", fixed.get("filter-output-post-dnat").hook(),
+        "host traffic is checked after its DNAT (nat output is at -100)");
+  }
+
+  @Test
+  void nodePortsAnswerOnlyOnTheNodesPrimaryAddress() {
+    Fragment f = RuleGenerator.nodePortAddresses(List.of("192.0.2.2"));
+    assertEquals(Map.of("192.0.2.2", "goto nodeport-services"), f.elements(RuleGenerator.NODEPORT_IPS));
+    assertEquals(Map.of("192.0.2.2", "goto nodeport-no-endpoints"), f.elements(RuleGenerator.NODEPORT_IPS_CHECK));
+    var fixed = RuleGenerator.fixedChains(OPTIONS);
+    assertEquals(List.of("ip daddr vmap @nodeport-ips-check"), fixed.get("nodeport-endpoints-check").rules());
+    assertFalse(fixed.values().stream().anyMatch(c -> c.rules().stream().anyMatch(r -> r.contains("fib daddr"))),
+        "not every local address (the pod bridge's) answers NodePorts");
   }
 
   @Test

@@ -72,6 +72,7 @@ class RuleSyncTest {
     assertTrue(sync.incremental(Map.of()).empty());
     RuleSync.Plan gone = sync.incremental(Map.of("ns/web", Fragment.EMPTY));
     assertEquals("""
+        delete element ip qp cluster-ips { 10.96.0.20 }
         delete element ip qp service-endpoints { 10.96.0.20 . tcp . 80 . 0 }
         delete element ip qp service-endpoints { 10.96.0.20 . tcp . 80 . 1 }
         delete element ip qp service-endpoints { 10.96.0.20 . tcp . 80 . 2 }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.registry.Strategy;
 import io.quarkube.apiserver.registry.core.PodSpecDefaults;
@@ -77,6 +76,8 @@ public final class WorkloadStrategies {
         }
         replicas(spec.getReplicas(), errors);
         selectorAndTemplate(spec.getSelector(), spec.getTemplate(), errors);
+        DeploymentValidation.restartsAlways(spec.getTemplate(), errors);
+        DeploymentValidation.validate(spec, errors);
       }
     };
   }
@@ -101,6 +102,7 @@ public final class WorkloadStrategies {
         }
         replicas(rs.getSpec().getReplicas(), errors);
         selectorAndTemplate(rs.getSpec().getSelector(), rs.getSpec().getTemplate(), errors);
+        DeploymentValidation.restartsAlways(rs.getSpec().getTemplate(), errors);
       }
     };
   }
@@ -245,49 +247,6 @@ public final class WorkloadStrategies {
           errors.add(FieldError.required("spec.selector", ""));
         }
         templateMatches(new LabelSelector(null, selector), rc.getSpec().getTemplate(), errors);
-      }
-    };
-  }
-
-  public static Strategy<Job> jobs() {
-    return new Base<>() {
-      @Override
-      void defaults(Job job) {
-        var spec = job.getSpec();
-        if (spec == null) {
-          return;
-        }
-        if (spec.getCompletions() == null && spec.getParallelism() == null) {
-          spec.setCompletions(1);
-        }
-        if (spec.getParallelism() == null) {
-          spec.setParallelism(1);
-        }
-        if (spec.getBackoffLimit() == null) {
-          spec.setBackoffLimit(6);
-        }
-        if (spec.getCompletionMode() == null) {
-          spec.setCompletionMode("NonIndexed");
-        }
-        if (spec.getSuspend() == null) {
-          spec.setSuspend(false);
-        }
-        PodSpecDefaults.apply(spec.getTemplate());
-      }
-
-      @Override
-      void check(Job job, List<FieldError> errors) {
-        if (job.getSpec() == null || job.getSpec().getTemplate() == null) {
-          errors.add(FieldError.required("spec.template", ""));
-          return;
-        }
-        var template = job.getSpec().getTemplate();
-        String policy = template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
-        if (!"OnFailure".equals(policy) && !"Never".equals(policy)) {
-          errors.add(FieldError.notSupported("spec.template.spec.restartPolicy", policy,
-              List.of("OnFailure", "Never")));
-        }
-        PodSpecValidator.validate(template.getSpec(), "spec.template.spec", errors);
       }
     };
   }

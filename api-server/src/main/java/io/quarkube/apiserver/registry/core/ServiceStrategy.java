@@ -1,34 +1,50 @@
 package io.quarkube.apiserver.registry.core;
 
+import io.fabric8.kubernetes.api.model.ClientIPConfig;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.ServiceStatus;
+import io.fabric8.kubernetes.api.model.SessionAffinityConfig;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.registry.Strategy;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** Services: DNS-1035 names, upstream's spec defaults and port rules. ClusterIPs come from the IP allocator. */
+/**
+ * Services: DNS-1035 names, upstream's spec defaults and rules ({@link ServiceValidation}), and the fields a type
+ * change leaves behind ({@link ServiceTypeFields}). ClusterIPs and NodePorts come from {@link ServiceAllocations}.
+ */
 public final class ServiceStrategy implements Strategy<Service> {
-  private static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
+  /** v1.DefaultClientIPServiceAffinitySeconds: three hours. */
+  private static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
   @Override
   public void prepareForCreate(Service svc) {
     defaults(svc);
+    svc.setStatus(ServiceTypeFields.emptyStatus());
   }
 
   @Override
   public void prepareForUpdate(Service svc, Service old) {
     defaults(svc);
-    if (svc.getSpec() != null && old.getSpec() != null && svc.getSpec().getClusterIP() == null) {
+    ServiceTypeFields.drop(svc, old);
+    // A request without a ClusterIP keeps the allocated one, as long as both types use one.
+    if (old.getSpec() != null && svc.getSpec().getClusterIP() == null
+        && ServiceTypeFields.needsClusterIp(old.getSpec()) && ServiceTypeFields.needsClusterIp(svc.getSpec())) {
       svc.getSpec().setClusterIP(old.getSpec().getClusterIP());
       svc.getSpec().setClusterIPs(old.getSpec().getClusterIPs());
+    }
+    if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null) {
+      ServiceStatus status = svc.getStatus() == null ? new ServiceStatus() : svc.getStatus();
+      status.setLoadBalancer(new LoadBalancerStatus());
+      svc.setStatus(status);
     }
   }
 
@@ -44,11 +60,15 @@ public final class ServiceStrategy implements Strategy<Service> {
     if (spec.getSessionAffinity() == null) {
       spec.setSessionAffinity("None");
     }
+    SessionAffinityConfig affinity = spec.getSessionAffinityConfig();
+    if ("ClientIP".equals(spec.getSessionAffinity()) && (affinity == null || affinity.getClientIP() == null
+        || affinity.getClientIP().getTimeoutSeconds() == null)) {
+      spec.setSessionAffinityConfig(new SessionAffinityConfig(new ClientIPConfig(DEFAULT_AFFINITY_SECONDS)));
+    }
     if (!"ExternalName".equals(spec.getType()) && spec.getInternalTrafficPolicy() == null) {
       spec.setInternalTrafficPolicy("Cluster");
     }
-    if (("NodePort".equals(spec.getType()) || "LoadBalancer".equals(spec.getType()))
-        && spec.getExternalTrafficPolicy() == null) {
+    if (ServiceTypeFields.externallyAccessible(spec) && spec.getExternalTrafficPolicy() == null) {
       spec.setExternalTrafficPolicy("Cluster");
     }
     if (spec.getPorts() != null) {
@@ -65,46 +85,7 @@ public final class ServiceStrategy implements Strategy<Service> {
 
   @Override
   public List<FieldError> validate(Service svc) {
-    List<FieldError> errors = new ArrayList<>();
-    ServiceSpec spec = svc.getSpec();
-    if (!TYPES.contains(spec.getType())) {
-      errors.add(FieldError.notSupported("spec.type", spec.getType(), TYPES));
-      return errors;
-    }
-    List<ServicePort> ports = spec.getPorts() == null ? List.of() : spec.getPorts();
-    if (ports.isEmpty() && !"ExternalName".equals(spec.getType())
-        && !"None".equals(spec.getClusterIP())) {
-      errors.add(FieldError.required("spec.ports", ""));
-    }
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < ports.size(); i++) {
-      ServicePort p = ports.get(i);
-      String path = "spec.ports[" + i + "]";
-      if (ports.size() > 1 && (p.getName() == null || p.getName().isEmpty())) {
-        errors.add(FieldError.required(path + ".name", ""));
-      } else if (p.getName() != null && !p.getName().isEmpty() && !names.add(p.getName())) {
-        errors.add(FieldError.duplicate(path + ".name", p.getName()));
-      }
-      if (p.getPort() == null || p.getPort() < 1 || p.getPort() > 65535) {
-        errors.add(FieldError.invalid(path + ".port", p.getPort() == null ? 0 : p.getPort(),
-            "must be between 1 and 65535, inclusive"));
-      }
-      IntOrString target = p.getTargetPort();
-      if (target != null && target.getIntVal() != null && (target.getIntVal() < 1 || target.getIntVal() > 65535)) {
-        errors.add(FieldError.invalid(path + ".targetPort", target.getIntVal(),
-            "must be between 1 and 65535, inclusive"));
-      }
-      if (p.getNodePort() != null && p.getNodePort() != 0 && "ClusterIP".equals(spec.getType())) {
-        errors.add(FieldError.forbidden(path + ".nodePort", "may not be used when `type` is 'ClusterIP'"));
-      }
-      if (!List.of("TCP", "UDP", "SCTP").contains(p.getProtocol())) {
-        errors.add(FieldError.notSupported(path + ".protocol", p.getProtocol(), List.of("SCTP", "TCP", "UDP")));
-      }
-    }
-    if ("ExternalName".equals(spec.getType()) && (spec.getExternalName() == null || spec.getExternalName().isEmpty())) {
-      errors.add(FieldError.required("spec.externalName", ""));
-    }
-    return errors;
+    return ServiceValidation.validate(svc);
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.quarkube.apiserver.registry.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
@@ -22,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,12 +74,42 @@ public class EvictionHandler implements ExtensionHandler {
     if (!exempt) {
       takeDisruption(pod, dryRun);
     }
+    if (!dryRun) {
+      markDisruptionTarget(pods, pod);
+    }
     JsonNode options = eviction.path("deleteOptions");
     Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
     pods.delete(request.namespace(), request.name(), new DeleteOptions(grace, null,
         options.path("preconditions").path("uid").asText(null),
         options.path("preconditions").path("resourceVersion").asText(null), dryRun));
     responses.status(ctx, 201, "Success");
+  }
+
+  /**
+   * As upstream (PodDisruptionConditions, GA since 1.31): the pod says why it goes before it is deleted, so its
+   * controller and kubectl see an eviction rather than an ordinary delete.
+   */
+  private static void markDisruptionTarget(GenericStore<HasMetadata> pods, Pod pod) {
+    pods.guaranteedUpdate(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), null, "status", false, o -> {
+      Pod p = (Pod) o;
+      PodStatus status = p.getStatus() == null ? new PodStatus() : p.getStatus();
+      List<PodCondition> conditions = status.getConditions() == null ? new ArrayList<>()
+          : new ArrayList<>(status.getConditions());
+      PodCondition before = conditions.stream().filter(c -> "DisruptionTarget".equals(c.getType())).findFirst()
+          .orElse(null);
+      PodCondition target = new PodCondition();
+      target.setType("DisruptionTarget");
+      target.setStatus("True");
+      target.setReason("EvictionByEvictionAPI");
+      target.setMessage("Eviction API: evicting");
+      target.setLastTransitionTime(before != null && "True".equals(before.getStatus())
+          ? before.getLastTransitionTime() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      conditions.remove(before);
+      conditions.add(target);
+      status.setConditions(conditions);
+      p.setStatus(status);
+      return p;
+    });
   }
 
   /**
@@ -108,7 +141,7 @@ public class EvictionHandler implements ExtensionHandler {
           long generation = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
           if (observed < generation) {
             throw tooManyRequests("The disruption budget " + b.getMetadata().getName()
-                + " is still being processed by the server.");
+                + " is still being processed by the server.", 10);
           }
           int allowed = n(st.getDisruptionsAllowed());
           if (allowed < 0) {
@@ -119,8 +152,10 @@ public class EvictionHandler implements ExtensionHandler {
                 + "controller");
           }
           if (allowed == 0) {
+            // No Retry-After, as upstream: kubectl drain then retries every 5 s within its --timeout (a 10 s
+            // Retry-After made client-go wait and retry silently, past the drain's timeout).
             throw tooManyRequests("The disruption budget " + b.getMetadata().getName() + " needs "
-                + n(st.getDesiredHealthy()) + " healthy pods and has " + n(st.getCurrentHealthy()) + " currently");
+                + n(st.getDesiredHealthy()) + " healthy pods and has " + n(st.getCurrentHealthy()) + " currently", 0);
           }
           st.setDisruptionsAllowed(allowed - 1);
           if (allowed - 1 == 0 && st.getConditions() != null) {
@@ -168,9 +203,13 @@ public class EvictionHandler implements ExtensionHandler {
     return LabelSelectors.matches(selector, labels);
   }
 
-  /** Upstream's answer, which kubectl drain retries: the reason is in a DisruptionBudget cause. */
-  private static ApiException tooManyRequests(String cause) {
+  /**
+   * Upstream's answer, which kubectl drain retries: the reason is in a DisruptionBudget cause; a budget the
+   * controller has not caught up with suggests a retry after 10 s, an exhausted one none.
+   */
+  private static ApiException tooManyRequests(String cause, int retryAfterSeconds) {
     return ApiException.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.",
-        List.of(new StatusCauseBuilder().withReason("DisruptionBudget").withMessage(cause).build()), 10);
+        List.of(new StatusCauseBuilder().withReason("DisruptionBudget").withMessage(cause).build()),
+        retryAfterSeconds);
   }
 }
