@@ -48,6 +48,25 @@ public final class CrashBackoff {
     return Duration.ZERO;
   }
 
+  /**
+   * Records a failure now (an image pull's, as upstream's puller calls {@code Next}) and gives the back-off until the
+   * next try: 10 s, 20 s, 40 s ... up to 5 min, from 10 s again after 10 quiet minutes.
+   */
+  public synchronized Duration failedNow(String key) {
+    next(key, clock.instant());
+    return current(key);
+  }
+
+  /** How long the key's back-off since its last failure still runs (upstream's IsInBackOffSinceUpdate), or zero. */
+  public synchronized Duration remainingSinceFailure(String key) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      return Duration.ZERO;
+    }
+    Duration left = entry.backoff().minus(Duration.between(entry.lastUpdate(), clock.instant()));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
   /** The back-off currently applied to the key (for messages), or zero. */
   public Duration current(String key) {
     Entry entry = entries.get(key);

@@ -347,6 +347,17 @@ public final class PodSyncer {
     String pullKey = pod.getMetadata().getUid() + "/pull/" + name;
     String policy = ImageManager.pullPolicy(c);
     boolean willPull = !policy.equals("IfNotPresent") || images.present(c.getImage()).isEmpty();
+    ContainerWaiting failedPull = ctx.waiting().get(name);
+    Duration pullBackoff = backoff.remainingSinceFailure(pullKey);
+    if (willPull && !pullBackoff.isZero() && failedPull != null && ("ErrImagePull".equals(failedPull.reason())
+        || "ImagePullBackOff".equals(failedPull.reason()))) {
+      // As upstream's puller: no new pull while the back-off since the last failure runs.
+      events.normal(pod, "BackOff", "Back-off pulling image \"%s\"", c.getImage());
+      String last = failedPull.message() == null ? "" : failedPull.message();
+      ctx.waiting().put(name, new ContainerWaiting("ImagePullBackOff", last.startsWith("Back-off pulling image")
+          ? last : "Back-off pulling image \"" + c.getImage() + "\": ErrImagePull: " + last));
+      return pullBackoff;
+    }
     if (willPull && !policy.equals("Never")) {
       events.normal(pod, "Pulling", "Pulling image \"%s\"", c.getImage());
     }
@@ -360,8 +371,8 @@ public final class PodSyncer {
       events.warning(pod, "Failed", "Error: %s", image.reason());
       ctx.waiting().put(name, new ContainerWaiting(again && image.reason().equals("ErrImagePull")
           ? "ImagePullBackOff" : image.reason(), image.message()));
-      Duration wait = backoff.remaining(pullKey, clock.instant());
-      return wait.isZero() ? backoff.current(pullKey) : wait;
+      // Each failed pull doubles the wait before the next (it stayed at 10 s: the back-off was asked, never fed).
+      return backoff.failedNow(pullKey);
     }
     if (image.pulled()) {
       events.normal(pod, "Pulled", "Successfully pulled image \"%s\" in %dms", c.getImage(),

@@ -28,6 +28,25 @@ class CrashBackoffTest {
   };
 
   @Test
+  void failedPullsWaitLongerEachTimeAndSayHowLongIsLeft() {
+    CrashBackoff b = new CrashBackoff(Duration.ofSeconds(10), Duration.ofMinutes(5), clock);
+    assertEquals(Duration.ZERO, b.remainingSinceFailure("p/pull/c"));
+    assertEquals(Duration.ofSeconds(10), b.failedNow("p/pull/c"));
+    now = now.plusSeconds(4);
+    assertEquals(Duration.ofSeconds(6), b.remainingSinceFailure("p/pull/c"));
+    now = now.plusSeconds(6);
+    assertEquals(Duration.ZERO, b.remainingSinceFailure("p/pull/c"));
+    assertEquals(Duration.ofSeconds(20), b.failedNow("p/pull/c"));
+    now = now.plusSeconds(20);
+    assertEquals(Duration.ofSeconds(40), b.failedNow("p/pull/c"));
+    for (int i = 0; i < 6; i++) {
+      now = now.plus(b.current("p/pull/c"));
+      b.failedNow("p/pull/c");
+    }
+    assertEquals(Duration.ofMinutes(5), b.current("p/pull/c"));
+  }
+
+  @Test
   void firstRestartAtOnceThenDoublingUpToFiveMinutes() {
     CrashBackoff b = new CrashBackoff(Duration.ofSeconds(10), Duration.ofMinutes(5), clock);
     assertEquals(Duration.ZERO, b.remaining("p/c", now));
