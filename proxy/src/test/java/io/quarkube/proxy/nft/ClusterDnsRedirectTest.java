@@ -7,12 +7,10 @@ import io.quarkube.proxy.rules.LocalRedirect;
 import io.quarkube.proxy.rules.RuleGenerator;
 import io.quarkube.proxy.rules.RuleOptions;
 import io.quarkube.proxy.sync.ProxyTable;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -31,7 +29,6 @@ class ClusterDnsRedirectTest {
   @Test
   void theDnsServiceIpAnswersTheNodeItselfAndPods() throws Exception {
     assumeTrue(NetNamespace.available(), "needs root, nft and busybox");
-    Path log = Files.createTempFile("dns-server", ".log");
     try (NetNamespace node = NetNamespace.create("qkbn");
         NetNamespace pod = NetNamespace.create("qkbp")) {
       node.exec("ip", "link", "add", "qkb-d", "type", "veth", "peer", "name", "eth0", "netns", pod.name());
@@ -47,13 +44,8 @@ class ClusterDnsRedirectTest {
       new ProxyTable(node.nft(), options).full(Map.of("", RuleGenerator.redirects(List.of(
           new LocalRedirect("10.96.0.10", "udp", 53, DNS_PORT), new LocalRedirect("10.96.0.10", "tcp", 53, DNS_PORT)))));
       String java = ProcessHandle.current().info().command().orElse("java");
-      node.start(log, java, "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-          ClusterDnsServerMain.class.getName(), Integer.toString(DNS_PORT));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!Files.readString(log).contains("ready") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertTrue(Files.readString(log).contains("ready"), Files.readString(log));
+      node.startAndAwait("ready", Duration.ofSeconds(60), java, "-Xshare:auto", "-cp",
+          System.getProperty("java.class.path"), ClusterDnsServerMain.class.getName(), Integer.toString(DNS_PORT));
 
       String fromNode = node.execAnyway("busybox", "nslookup", "web.default.svc.cluster.local", "10.96.0.10");
       assertTrue(fromNode.contains("10.96.0.20"), "UDP from the node: " + fromNode);
@@ -62,8 +54,6 @@ class ClusterDnsRedirectTest {
       String overTcp = node.execAnyway("sh", "-c", "printf '" + tcpQuery("web.default.svc.cluster.local.")
           + "' | busybox nc -w 3 10.96.0.10 53 | busybox od -An -tx1 -v | tr -d ' \\n'");
       assertTrue(overTcp.contains("0a600014"), "TCP from the node, the answer holds 10.96.0.20: " + overTcp);
-    } finally {
-      Files.deleteIfExists(log);
     }
   }
 

@@ -1,13 +1,18 @@
 package io.quarkube.proxy.nft;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A network namespace a test (or the benchmark) creates and removes: its own loopback, addresses and nftables
@@ -78,16 +83,41 @@ public final class NetNamespace implements AutoCloseable {
     throw new IllegalStateException("server on " + port + " did not come up");
   }
 
-  /** A long-running command in the namespace, stopped when the namespace is closed; its output goes to {@code log}. */
-  public Process start(Path log, String... command) {
+  /**
+   * A long-running command in the namespace, stopped when the namespace is closed; returns once it printed a line
+   * holding {@code readyLine} (its output is read as it comes), else fails with what it printed.
+   */
+  public void startAndAwait(String readyLine, Duration timeout, String... command) throws InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
     cmd.addAll(List.of(command));
+    Process p;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      servers.add(p);
-      return p;
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+    servers.add(p);
+    StringBuffer output = new StringBuffer();
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = p.inputReader()) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          output.append(line).append('\n');
+          if (line.contains(readyLine)) {
+            ready.complete(null);
+          }
+        }
+      } catch (IOException e) {
+        // the process was stopped
+      }
+      ready.completeExceptionally(new IllegalStateException("exited"));
+    }, "netns-output-" + name);
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("\"" + readyLine + "\" not printed within " + timeout + ":\n" + output, e);
     }
   }
 
