@@ -21,6 +21,8 @@ final class WriteBench implements Benchmark {
   static final String NS = "quarkube-bench-api";
   static final int[] CLIENTS = {1, 16, 64};
   static final double FIXED_RATE = 200;
+  /** Connections of the creates' client: the most clients of a step, and the fixed-rate step's workers. */
+  private static final int MAX_CLIENTS = 64;
 
   @Override
   public String name() {
@@ -44,11 +46,11 @@ final class WriteBench implements Benchmark {
     byte[] sample = PodJson.pod(NS, podName(0));
     List<Row> rows = new ArrayList<>();
     System.out.println("    raw puts go to " + ctx.limitEtcdName());
-    try (Api api = ctx.api(); Client etcd = ctx.limitEtcd()) {
+    try (Api api = ctx.api(); LeanHttp lean = new LeanHttp(ctx, MAX_CLIENTS); Client etcd = ctx.limitEtcd()) {
       KV kv = etcd.getKVClient();
       Namespaces.fresh(api, NS);
       AtomicLong seq = new AtomicLong();
-      Load.Op create = i -> api.post("/api/v1/namespaces/" + NS + "/pods", PodJson.pod(NS, podName(i)));
+      Load.Op create = i -> lean.post("/api/v1/namespaces/" + NS + "/pods", PodJson.pod(NS, podName(i)));
       Load.Op put = i -> kv.put(key(prefix, i), ByteSequence.from(PodJson.pod(NS, podName(i))))
           .get(60, TimeUnit.SECONDS);
       // Warm-up (JIT on both sides, connections, etcd's client): not recorded. A cluster just started by the bench
@@ -60,7 +62,7 @@ final class WriteBench implements Benchmark {
       // it listed 33,500).
       Load.Op createAndDelete = i -> {
         create.run(i);
-        api.delete("/api/v1/namespaces/" + NS + "/pods/" + podName(i), "{\"gracePeriodSeconds\":0}");
+        lean.delete("/api/v1/namespaces/" + NS + "/pods/" + podName(i), "{\"gracePeriodSeconds\":0}");
       };
       Load.closedLoop(16, ctx.quick() ? 1 : WARM_UP_SECONDS, seq, createAndDelete);
       Load.closedLoop(16, 1, seq, put);
