@@ -20,6 +20,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -256,7 +258,9 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
 
     @Override
     void send(byte[] line) {
-      ws.writeTextMessage(new String(line, 0, line.length - 1, StandardCharsets.UTF_8));
+      // A text frame of the shared bytes, wrapped without the newline: no String and no re-encoding per watcher.
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, Unpooled.wrappedBuffer(line, 0, line.length - 1),
+          true));
     }
 
     @Override

@@ -241,6 +241,51 @@ class ApiHttpTest {
     }
   }
 
+  /** Fabric8's default (and the components' since they left plain HTTP watches): one event per text message. */
+  @Test
+  void watchOverWebSocketSendsOneEventPerTextMessage() throws Exception {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    String rv = given().get(path).then().extract().path("metadata.resourceVersion");
+    URI uri = URI.create(RestAssured.baseURI.replaceFirst("^http", "ws") + ":" + RestAssured.port + path
+        + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=20");
+    java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(uri, new java.net.http.WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
+              boolean last) {
+            text.append(data);
+            if (last) {
+              messages.add(text.toString());
+              text.setLength(0);
+            }
+            socket.request(1);
+            return null;
+          }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      given().contentType("application/json").body("{\"metadata\":{\"name\":\"ws1\"},\"data\":{\"k\":\"é\"}}")
+          .post(path).then().statusCode(201);
+      given().contentType("application/json").body("{\"metadata\":{\"name\":\"ws2\"}}").post(path).then()
+          .statusCode(201);
+      String first = messages.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+      String second = messages.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(first != null && second != null, "expected two messages, got " + first + " / " + second);
+      com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first);
+      assertEquals("ADDED", event.path("type").asText());
+      assertEquals("ws1", event.path("object").path("metadata").path("name").asText());
+      assertEquals("é", event.path("object").path("data").path("k").asText());
+      assertTrue(first.endsWith("}"), "a message is one event, without the stream's newline: " + first);
+      assertEquals("ws2", new com.fasterxml.jackson.databind.ObjectMapper().readTree(second)
+          .path("object").path("metadata").path("name").asText());
+    } finally {
+      ws.abort();
+    }
+  }
+
   @Test
   void clusterIpsAreNeverHandedOutTwice() throws Exception {
     String ns = namespace();
