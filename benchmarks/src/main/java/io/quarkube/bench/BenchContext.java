@@ -156,6 +156,11 @@ public final class BenchContext {
     return limitEtcd == null ? etcd() : io.etcd.jetcd.Client.builder().endpoints(limitEtcd).build();
   }
 
+  /** The endpoint {@link #limitEtcd()} connects to, for a benchmark run as a process of its own. */
+  public String limitEtcdEndpoint() {
+    return limitEtcd == null ? etcdEndpoint() : limitEtcd;
+  }
+
   /** Where {@link #limitEtcd()} writes, for the report. */
   public String limitEtcdName() {
     return limitEtcd == null ? "the cluster's etcd" : "an empty etcd of the benchmark's own (" + limitEtcd + ")";

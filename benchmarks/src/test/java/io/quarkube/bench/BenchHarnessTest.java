@@ -100,6 +100,18 @@ class BenchHarnessTest {
   }
 
   @Test
+  void readsTheSchedulersBenchmarkEtcdBaselinesAsItsCeiling() {
+    Matcher before = SchedulerBench.PUTS.matcher("baseline: raw etcd puts (jetcd, 32 in flight, 1.5 KB) 5254/s");
+    Matcher after = SchedulerBench.PUTS.matcher("baseline after: raw etcd puts 7771/s");
+    assertTrue(before.find() && after.find());
+    assertEquals("5254", before.group(1));
+    assertEquals("7771", after.group(1));
+    assertEquals(3256.25, SchedulerBench.ceiling(java.util.List.of(5254.0, 7771.0)), 1e-9);
+    assertTrue(Double.isNaN(SchedulerBench.ceiling(java.util.List.of())));
+    assertTrue(!SchedulerBench.PUTS.matcher("ratio: 5.1% of the raw etcd put rate").find());
+  }
+
+  @Test
   void podJsonIsAboutTwoKibibytes() throws Exception {
     byte[] pod = PodJson.pod("ns", "w-000001");
     assertTrue(pod.length > 1800 && pod.length < 2400, "size " + pod.length);
