@@ -19,6 +19,7 @@ import io.quarkube.controllers.support.ApiErrors;
 import io.quarkube.controllers.support.ControllerContext;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
+import io.quarkube.machinery.cron.CronSchedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

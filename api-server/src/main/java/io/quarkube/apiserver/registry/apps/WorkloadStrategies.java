@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.registry.Strategy;
 import io.quarkube.apiserver.registry.core.PodSpecDefaults;
@@ -247,40 +246,6 @@ public final class WorkloadStrategies {
           errors.add(FieldError.required("spec.selector", ""));
         }
         templateMatches(new LabelSelector(null, selector), rc.getSpec().getTemplate(), errors);
-      }
-    };
-  }
-
-  public static Strategy<CronJob> cronJobs() {
-    return new Base<>() {
-      @Override
-      void defaults(CronJob cj) {
-        var spec = cj.getSpec();
-        if (spec == null) {
-          return;
-        }
-        if (spec.getConcurrencyPolicy() == null) {
-          spec.setConcurrencyPolicy("Allow");
-        }
-        if (spec.getSuspend() == null) {
-          spec.setSuspend(false);
-        }
-        if (spec.getSuccessfulJobsHistoryLimit() == null) {
-          spec.setSuccessfulJobsHistoryLimit(3);
-        }
-        if (spec.getFailedJobsHistoryLimit() == null) {
-          spec.setFailedJobsHistoryLimit(1);
-        }
-        if (spec.getJobTemplate() != null && spec.getJobTemplate().getSpec() != null) {
-          PodSpecDefaults.apply(spec.getJobTemplate().getSpec().getTemplate());
-        }
-      }
-
-      @Override
-      void check(CronJob cj, List<FieldError> errors) {
-        if (cj.getSpec() == null || cj.getSpec().getSchedule() == null || cj.getSpec().getSchedule().isBlank()) {
-          errors.add(FieldError.required("spec.schedule", ""));
-        }
       }
     };
   }
