@@ -117,6 +117,29 @@ class AuthorizationTest {
         && readyz.contains("readyz check passed"), readyz);
   }
 
+  /** Upstream's health endpoints: named checks, one check by its path (system:monitoring), ?exclude. */
+  @Test
+  void healthEndpointsListNamedChecksAndServeEachOnItsPath() {
+    String livez = kubectl.run("get", "--raw", "/livez?verbose").ok().out();
+    assertTrue(livez.startsWith("[+]ping ok\n[+]log ok\n[+]etcd ok\n") && livez.contains("livez check passed")
+        && !livez.contains("[+]informer-sync "), livez);
+    String healthz = kubectl.run("get", "--raw", "/healthz?verbose").ok().out();
+    assertTrue(healthz.contains("[+]etcd ok") && healthz.contains("healthz check passed"), healthz);
+    String readyz = kubectl.run("get", "--raw", "/readyz?verbose").ok().out();
+    assertTrue(readyz.contains("[+]etcd-readiness ok") && readyz.contains("[+]shutdown ok"), readyz);
+    assertEquals("ok", kubectl.run("get", "--raw", "/livez/ping").ok().out().trim());
+    assertEquals("ok", kubectl.run("get", "--raw", "/readyz/etcd").ok().out().trim());
+    assertEquals("ok", kubectl.run("get", "--raw", "/readyz/poststarthook/rbac/bootstrap-roles").ok().out().trim());
+    String excluded = kubectl.run("get", "--raw", "/readyz?verbose&exclude=etcd&exclude=nope").ok().out();
+    assertTrue(excluded.contains("[+]etcd excluded: ok") && excluded.contains(
+        "warn: some health checks cannot be excluded: no matches for \"nope\""), excluded);
+    assertTrue(kubectl.run("get", "--raw", "/livez/nope").fails().err().contains("NotFound"));
+    // The public role covers the endpoints themselves; one check's path is system:monitoring's, as upstream.
+    kubectl.run("get", "--raw", "/readyz", "--as", "e2e-nobody").ok();
+    assertTrue(kubectl.run("get", "--raw", "/readyz/etcd", "--as", "e2e-nobody").fails().err()
+        .contains("forbidden"));
+  }
+
   /** can-i's answer; a "no" where "yes" is due is asked again briefly (a new binding reaches the cache). */
   private String answer(String expected, String... args) {
     String answer = "";
