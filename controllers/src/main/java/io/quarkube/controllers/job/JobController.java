@@ -34,7 +34,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs Jobs to completion (upstream's {@code job} controller): up to {@code parallelism} pods at a time until
@@ -44,6 +46,12 @@ import java.util.TreeSet;
  * {@code activeDeadlineSeconds} fails the job, and so do OnFailure restarts of its pods' containers reaching
  * {@code backoffLimit}. As upstream since 1.31 a job first gets SuccessCriteriaMet or FailureTarget, and Complete or
  * Failed (same reason and message) once none of its pods is terminating any more.
+ *
+ * <p>{@code spec.suspend} (upstream 1.32): a suspended job deletes its active pods, which then count as neither
+ * succeeded nor failed, and gets the condition {@code Suspended=True} (reason JobSuspended, event Suspended); its
+ * {@code status.startTime} is only set once it runs and is kept while it is suspended (1.35's clearing of it is
+ * behind a feature gate that 1.32 does not have). Resuming turns the condition to False (reason JobResumed, event
+ * Resumed), restarts the {@code activeDeadlineSeconds} clock from now and creates pods again.
  */
 public final class JobController extends Controller<String> {
   public static final String NAME = "job";
@@ -54,12 +62,19 @@ public final class JobController extends Controller<String> {
   static final String SUCCESS_CRITERIA_MET = "SuccessCriteriaMet";
   static final String COMPLETIONS_REACHED = "CompletionsReached";
   static final String COMPLETIONS_REACHED_MESSAGE = "Reached expected number of succeeded pods";
+  static final String SUSPENDED = "Suspended";
 
   private final Indexer<Job> jobs;
   private final Indexer<Pod> pods;
   private final ObjectWriter writer;
   private final EventRecorder events;
   private final Expectations expectations = new Expectations();
+  /**
+   * Pods this controller deleted because their job was suspended or scaled down: upstream removes its tracking
+   * finalizer before such a deletion, so they never count as succeeded or failed. Without the finalizer their uids
+   * are kept here until the pods are gone.
+   */
+  private final Set<String> uncountedDeletions = ConcurrentHashMap.newKeySet();
   private final Clock clock;
 
   public JobController(ControllerContext ctx) {
@@ -86,11 +101,18 @@ public final class JobController extends Controller<String> {
 
       @Override
       public void onUpdate(Pod o, Pod n) {
-        enqueue(jobKey(n));
+        String key = jobKey(n);
+        if (key != null && n.getMetadata().getDeletionTimestamp() != null
+            && o.getMetadata().getDeletionTimestamp() == null) {
+          // as upstream: a pod being deleted is as good as gone for the expectations
+          expectations.deletionObserved(key, n.getMetadata().getUid());
+        }
+        enqueue(key);
       }
 
       @Override
       public void onDelete(Pod p, boolean unknown) {
+        uncountedDeletions.remove(p.getMetadata().getUid());
         String key = jobKey(p);
         if (key != null) {
           expectations.deletionObserved(key, p.getMetadata().getUid());
@@ -124,9 +146,14 @@ public final class JobController extends Controller<String> {
     String uid = job.getMetadata().getUid();
     List<Pod> owned = pods.byIndex("namespace", job.getMetadata().getNamespace()).stream()
         .filter(p -> Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
+    boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
     List<Pod> active = owned.stream().filter(Pods::isActive).toList();
     List<Pod> terminating = owned.stream().filter(JobController::isTerminating).toList();
-    List<Pod> succeededPods = owned.stream().filter(p -> "Succeeded".equals(phase(p))).toList();
+    // the pods a suspension or a scale-down removed count neither as succeeded nor as failed; after a restart of
+    // this controller the pods a suspended job is deleting are taken for those
+    List<Pod> counted = owned.stream().filter(p -> !uncountedDeletions.contains(p.getMetadata().getUid())
+        && !(suspended && p.getMetadata().getDeletionTimestamp() != null)).toList();
+    List<Pod> succeededPods = counted.stream().filter(p -> "Succeeded".equals(phase(p))).toList();
     // upstream's isPodFailed: a pod being deleted before it finished counts as failed too, unless the job asks to
     // replace only Failed pods (podReplacementPolicy Failed, or a podFailurePolicy); podFailurePolicy Ignore
     // leaves a failure out of the count, a FailJob rule ends the Job
@@ -134,7 +161,7 @@ public final class JobController extends Controller<String> {
         || job.getSpec().getPodFailurePolicy() != null;
     int failed = 0;
     String policyFailure = null;
-    for (Pod p : owned) {
+    for (Pod p : counted) {
       if (!"Failed".equals(phase(p)) && (onlyFailed || !isTerminating(p))) {
         continue;
       }
@@ -159,8 +186,8 @@ public final class JobController extends Controller<String> {
     int succeeded = indexed ? doneIndexes.size() : succeededPods.size();
 
     JobStatusBuilder st = new JobStatusBuilder(old);
-    String startTime = old.getStartTime() != null ? old.getStartTime() : now.toString();
-    st.withStartTime(startTime);
+    // set when the job first runs, never while it is suspended (upstream keeps it during a suspension)
+    String startTime = old.getStartTime() != null || suspended ? old.getStartTime() : now.toString();
     List<JobCondition> conditions = old.getConditions() == null ? new ArrayList<>()
         : new ArrayList<>(old.getConditions());
     Duration requeue = null;
@@ -187,7 +214,9 @@ public final class JobController extends Controller<String> {
     } else if (failed > backoffLimit || pastBackoffLimitOnFailure(job, active, backoffLimit)) {
       failure = "BackoffLimitExceeded";
       failureMessage = "Job has reached the specified backoff limit";
-    } else if (job.getSpec().getActiveDeadlineSeconds() != null) {
+    } else if (job.getSpec().getActiveDeadlineSeconds() != null && !suspended && startTime != null) {
+      // a suspended job's clock is stopped; a resumed one is checked against the start time it had (upstream
+      // restarts the clock below, after this check)
       Instant deadline = Instant.parse(startTime).plusSeconds(job.getSpec().getActiveDeadlineSeconds());
       if (!now.isBefore(deadline)) {
         failure = "DeadlineExceeded";
@@ -199,11 +228,12 @@ public final class JobController extends Controller<String> {
     boolean complete = successMet != null || (completions != null ? succeeded >= completions
         : succeeded > 0 && active.isEmpty());
     int stillTerminating = terminating.size();
+    boolean managed = false;
     if (failure != null) {
-      deleteAll(key, active);
+      deleteAll(key, job, active, false);
       // a failing job counts every pod that did not finish as failed (upstream: when the job is finished, every
       // non-terminated pod is considered failed), so the pod its deadline killed is counted
-      for (Pod p : owned) {
+      for (Pod p : counted) {
         if (Pods.isActive(p) || (onlyFailed && isTerminating(p))) {
           var decision = PodFailurePolicies.evaluate(job, p);
           if (decision.isEmpty() || !PodFailurePolicies.IGNORE.equals(decision.get().action())) {
@@ -222,7 +252,7 @@ public final class JobController extends Controller<String> {
       }
       active = List.of();
     } else if (complete) {
-      deleteAll(key, active);
+      deleteAll(key, job, active, false);
       stillTerminating += active.size();
       if (successMet == null) {
         conditions.add(condition(SUCCESS_CRITERIA_MET, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
@@ -233,14 +263,34 @@ public final class JobController extends Controller<String> {
         events.normal(job, "Completed", "Job completed");
       }
       active = List.of();
-    } else if (expectations.satisfied(key) && !Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-      Duration wait = backoff(owned, failed, now);
-      if (wait != null) {
-        requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+    } else if (expectations.satisfied(key)) {
+      managed = true;
+      if (suspended) {
+        deleteAll(key, job, active, true);
+        stillTerminating += active.size();
+        active = List.of();
       } else {
-        active = manage(key, job, active, succeeded, completions, parallelism, indexed, doneIndexes);
+        Duration wait = backoff(counted, failed, now);
+        if (wait != null) {
+          requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+        } else {
+          active = manage(key, job, active, succeeded, completions, parallelism, indexed, doneIndexes);
+        }
       }
     }
+    // as upstream, the Suspended condition follows spec.suspend only in a sync that managed the pods
+    if (managed) {
+      if (suspended) {
+        if (ensureCondition(conditions, SUSPENDED, "True", "JobSuspended", "Job suspended", now)) {
+          events.normal(job, "Suspended", "Job suspended");
+        }
+      } else if (ensureCondition(conditions, SUSPENDED, "False", "JobResumed", "Job resumed", now)) {
+        events.normal(job, "Resumed", "Job resumed");
+        // activeDeadlineSeconds counts the time the job is continuously active
+        startTime = now.toString();
+      }
+    }
+    st.withStartTime(startTime);
     st.withTerminating(stillTerminating);
     st.withActive(active.size()).withSucceeded(succeeded).withFailed(failed)
         .withReady((int) active.stream().filter(Pods::isReady).count()).withConditions(conditions);
@@ -270,7 +320,7 @@ public final class JobController extends Controller<String> {
     if (active.size() > want) {
       List<Pod> extra = active.stream().sorted((a, b) -> Pods.created(b).compareTo(Pods.created(a)))
           .limit(active.size() - want).toList();
-      deleteAll(key, extra);
+      deleteAll(key, job, extra, true);
       List<Pod> kept = new ArrayList<>(active);
       kept.removeAll(extra);
       return kept;
@@ -368,19 +418,31 @@ public final class JobController extends Controller<String> {
     return Pods.created(p);
   }
 
-  private void deleteAll(String key, List<Pod> victims) {
+  /**
+   * Deletes the pods with Normal SuccessfulDelete / Warning FailedDelete events as upstream's pod control;
+   * {@code uncounted}: a suspension or a scale-down, whose pods count neither as succeeded nor failed.
+   */
+  private void deleteAll(String key, Job job, List<Pod> victims, boolean uncounted) {
     if (victims.isEmpty()) {
       return;
     }
     expectations.expectDeletions(key, victims.stream().map(p -> p.getMetadata().getUid()).toList());
     for (Pod p : victims) {
+      String uid = p.getMetadata().getUid();
+      if (uncounted) {
+        uncountedDeletions.add(uid);
+      }
       try {
         writer.delete(p, null);
+        events.normal(job, "SuccessfulDelete", "Deleted pod: %s", p.getMetadata().getName());
       } catch (RuntimeException e) {
-        expectations.deletionObserved(key, p.getMetadata().getUid());
+        expectations.deletionObserved(key, uid);
         if (!ApiErrors.isNotFound(e)) {
+          uncountedDeletions.remove(uid);
+          events.warning(job, "FailedDelete", "Error deleting: %s", ApiErrors.message(e));
           throw e;
         }
+        uncountedDeletions.remove(uid);
       }
     }
   }
@@ -468,6 +530,29 @@ public final class JobController extends Controller<String> {
   static boolean finished(JobStatus st) {
     return st.getConditions() != null && st.getConditions().stream().anyMatch(c ->
         ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * Upstream's ensureJobConditionStatus: replaces the condition of that type in place when its status, reason or
+   * message differ (both timestamps now), appends it when missing unless it is False. Whether anything changed.
+   */
+  static boolean ensureCondition(List<JobCondition> conditions, String type, String status, String reason,
+      String message, Instant now) {
+    for (int i = 0; i < conditions.size(); i++) {
+      JobCondition c = conditions.get(i);
+      if (type.equals(c.getType())) {
+        if (status.equals(c.getStatus()) && reason.equals(c.getReason()) && message.equals(c.getMessage())) {
+          return false;
+        }
+        conditions.set(i, new JobConditionBuilder(condition(type, reason, message, now)).withStatus(status).build());
+        return true;
+      }
+    }
+    if ("False".equals(status)) {
+      return false;
+    }
+    conditions.add(new JobConditionBuilder(condition(type, reason, message, now)).withStatus(status).build());
+    return true;
   }
 
   private static JobCondition condition(String type, String reason, String message, Instant now) {

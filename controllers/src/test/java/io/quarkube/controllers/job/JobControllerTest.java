@@ -3,16 +3,16 @@ package io.quarkube.controllers.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkube.client.controller.StaticInformers;
 import io.quarkube.controllers.support.ControllerContext;
+import io.quarkube.controllers.support.CreateRefusingWriter;
 import io.quarkube.controllers.support.MutableClock;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Pods;
@@ -226,6 +226,139 @@ class JobControllerTest {
         && c.getReason().equals("BackoffLimitExceeded")));
   }
 
+  private Job suspended(Job j, boolean suspend) {
+    return new JobBuilder(j).editSpec().withSuspend(suspend).endSpec().build();
+  }
+
+  private JobCondition suspendedCondition() {
+    return stored().getStatus().getConditions().stream().filter(c -> c.getType().equals("Suspended")).findFirst()
+        .orElseThrow();
+  }
+
+  private long creates() {
+    return writer.actions().stream().filter(a -> a.startsWith("create Pod")).count();
+  }
+
+  @Test
+  void suspendingDeletesTheActivePodsWithoutCountingThemAndResumingStartsAgain() throws Exception {
+    caches.put(new JobBuilder(job(2, 2, "NonIndexed")).editSpec().withBackoffLimit(0).endSpec().build());
+    drain();
+    List<Pod> first = active();
+    assertEquals(2, first.size());
+    for (Pod p : first) {
+      caches.put(new PodBuilder(p).withNewStatus().withPhase("Running").addNewCondition().withType("Ready")
+          .withStatus("True").endCondition().endStatus().build());
+    }
+    drain();
+    assertEquals(2, stored().getStatus().getReady());
+    clock.advance(Duration.ofSeconds(10));
+    writer.observeWrites(false); // graceful deletion: the pods stay, with a deletionTimestamp
+    caches.put(suspended(stored(), true));
+    controller.processNextItem();
+    writer.observeWrites(true);
+    for (Pod p : first) {
+      assertTrue(writer.actions().contains("delete Pod ns/" + p.getMetadata().getName()));
+      assertTrue(events.contains("Normal SuccessfulDelete Deleted pod: " + p.getMetadata().getName()));
+      Pod cached = caches.indexer(Pod.class).getByKey("ns/" + p.getMetadata().getName());
+      caches.put(new PodBuilder(cached).editMetadata().withDeletionTimestamp("2024-01-01T00:00:10Z").endMetadata()
+          .build());
+    }
+    drain();
+    assertTrue(events.contains("Normal Suspended Job suspended"), events.toString());
+    JobCondition c = suspendedCondition();
+    assertEquals(List.of("True", "JobSuspended", "Job suspended", "2024-01-01T00:00:10Z", "2024-01-01T00:00:10Z"),
+        List.of(c.getStatus(), c.getReason(), c.getMessage(), c.getLastProbeTime(), c.getLastTransitionTime()));
+    assertEquals(0, stored().getStatus().getActive());
+    assertEquals(0, stored().getStatus().getReady());
+    assertEquals(2, stored().getStatus().getTerminating(), "deleted, not yet gone");
+    assertEquals("2024-01-01T00:00:00Z", stored().getStatus().getStartTime(), "upstream 1.32 keeps it");
+
+    // the kubelet stops the containers (SIGTERM: exit 143, so the pods fail) and the pods go away
+    for (Pod p : first) {
+      caches.put(new PodBuilder(failedWith(p, 143)).editMetadata().withDeletionTimestamp("2024-01-01T00:00:10Z")
+          .endMetadata().build());
+    }
+    drain();
+    assertEquals(0, stored().getStatus().getFailed(), "pods removed by a suspension are not failures");
+    assertEquals(0, stored().getStatus().getTerminating());
+    assertEquals(List.of("Suspended/JobSuspended/Job suspended"), conditions(), "backoffLimit 0 not passed");
+    first.forEach(caches::remove);
+    drain();
+    assertEquals(2, creates(), "nothing started while suspended");
+
+    clock.advance(Duration.ofSeconds(60));
+    caches.put(suspended(stored(), false));
+    drain();
+    assertEquals(4, creates());
+    assertEquals(2, active().size());
+    c = suspendedCondition();
+    assertEquals(List.of("False", "JobResumed", "Job resumed", "2024-01-01T00:01:10Z", "2024-01-01T00:01:10Z"),
+        List.of(c.getStatus(), c.getReason(), c.getMessage(), c.getLastProbeTime(), c.getLastTransitionTime()));
+    assertEquals("2024-01-01T00:01:10Z", stored().getStatus().getStartTime(), "the deadline clock restarts");
+    assertEquals(2, stored().getStatus().getActive());
+    assertTrue(events.indexOf("Normal Resumed Job resumed") > events.indexOf("Normal Suspended Job suspended"));
+    assertEquals(1, events.stream().filter(e -> e.equals("Normal Resumed Job resumed")).count());
+    runToCompletion();
+    assertEquals(List.of("Suspended/JobResumed/Job resumed",
+        "SuccessCriteriaMet/CompletionsReached/Reached expected number of succeeded pods",
+        "Complete/CompletionsReached/Reached expected number of succeeded pods"), conditions());
+    assertEquals(0, stored().getStatus().getFailed());
+  }
+
+  @Test
+  void aJobCreatedSuspendedStartsNoPodAndHasNoStartTime() throws Exception {
+    caches.put(suspended(job(1, 1, "NonIndexed"), true));
+    drain();
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals(0, creates());
+    assertEquals(List.of("Suspended/JobSuspended/Job suspended"), conditions());
+    assertEquals("True", suspendedCondition().getStatus());
+    assertEquals(null, stored().getStatus().getStartTime());
+    assertEquals(0, stored().getStatus().getActive());
+    assertEquals(List.of("Normal Suspended Job suspended"), events, "once");
+
+    clock.advance(Duration.ofSeconds(30));
+    caches.put(suspended(stored(), false));
+    drain();
+    assertEquals(1, creates());
+    assertEquals("2024-01-01T00:00:30Z", stored().getStatus().getStartTime());
+    assertEquals(List.of("Suspended/JobResumed/Job resumed"), conditions());
+    assertEquals("False", suspendedCondition().getStatus());
+    assertTrue(events.contains("Normal Resumed Job resumed"));
+  }
+
+  @Test
+  void aJobThatWasNeverSuspendedGetsNoSuspendedCondition() throws Exception {
+    caches.put(job(1, 1, "NonIndexed"));
+    runToCompletion();
+    assertTrue(conditions().stream().noneMatch(c -> c.startsWith("Suspended")), conditions().toString());
+    assertTrue(events.stream().noneMatch(e -> e.contains("Resumed") || e.contains("Suspended")));
+  }
+
+  @Test
+  void theDeadlineClockStopsWhileSuspendedAndRestartsOnResume() throws Exception {
+    caches.put(new JobBuilder(suspended(job(1, 1, "NonIndexed"), true)).editSpec().withActiveDeadlineSeconds(10L)
+        .endSpec().build());
+    drain();
+    clock.advance(Duration.ofSeconds(60));
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals(List.of("Suspended/JobSuspended/Job suspended"), conditions(), "no deadline while suspended");
+    caches.put(suspended(stored(), false));
+    drain();
+    assertEquals(1, active().size());
+    clock.advance(Duration.ofSeconds(9));
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals(List.of("Suspended/JobResumed/Job resumed"), conditions(), "9 s active < 10 s");
+    clock.advance(Duration.ofSeconds(1));
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals("FailureTarget/DeadlineExceeded/Job was active longer than specified deadline",
+        conditions().get(1));
+  }
+
   @Test
   void completedIndexRanges() {
     assertEquals("0-2,4,6-7", JobController.ranges(new TreeSet<>(List.of(0, 1, 2, 4, 6, 7))));
@@ -235,35 +368,11 @@ class JobControllerTest {
   void failedCreateSaysWhatTheApiServerSaid() throws Exception {
     String quota = "pods \"work-1\" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, "
         + "limited: pods=1";
-    ObjectWriter refusing = new ObjectWriter() {
-      @Override
-      public <T extends HasMetadata> T create(T obj) {
-        // what the Fabric8 client throws for a 403: the Status wrapped in the request's details
-        throw new KubernetesClientException("Failure executing: POST at: https://127.0.0.1:24443/api/v1/"
-            + "namespaces/ns/pods. Message: " + quota + ". Received status: Status(apiVersion=v1, code=403)", 403,
-            new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(quota).build());
-      }
-
-      @Override
-      public <T extends HasMetadata> T update(T obj) {
-        return writer.update(obj);
-      }
-
-      @Override
-      public <T extends HasMetadata> T updateStatus(T obj) {
-        return writer.updateStatus(obj);
-      }
-
-      @Override
-      public void delete(HasMetadata obj, DeletionPropagation propagation) {
-        writer.delete(obj, propagation);
-      }
-
-      @Override
-      public void forceDelete(HasMetadata obj) {
-        writer.forceDelete(obj);
-      }
-    };
+    // what the Fabric8 client throws for a 403: the Status wrapped in the request's details
+    ObjectWriter refusing = new CreateRefusingWriter(writer, () -> new KubernetesClientException(
+        "Failure executing: POST at: https://127.0.0.1:24443/api/v1/namespaces/ns/pods. Message: " + quota
+        + ". Received status: Status(apiVersion=v1, code=403)", 403,
+        new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(quota).build()));
     JobController refused = new JobController(new ControllerContext(caches, refusing,
         c -> (o, type, reason, message) -> events.add(type + " " + reason + " " + message), null, null), clock);
     caches.put(job(1, 1, "NonIndexed"));

@@ -3,8 +3,6 @@ package io.quarkube.controllers.replicaset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -14,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkube.client.controller.StaticInformers;
 import io.quarkube.controllers.support.ControllerContext;
+import io.quarkube.controllers.support.CreateRefusingWriter;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.RecordingWriter;
@@ -150,32 +149,7 @@ class ReplicaControllerTest {
 
   @Test
   void failedCreateSaysWhatTheApiServerSaid() throws Exception {
-    ObjectWriter refusing = new ObjectWriter() {
-      @Override
-      public <T extends HasMetadata> T create(T obj) {
-        throw quotaRefusal();
-      }
-
-      @Override
-      public <T extends HasMetadata> T update(T obj) {
-        return writer.update(obj);
-      }
-
-      @Override
-      public <T extends HasMetadata> T updateStatus(T obj) {
-        return writer.updateStatus(obj);
-      }
-
-      @Override
-      public void delete(HasMetadata obj, DeletionPropagation propagation) {
-        writer.delete(obj, propagation);
-      }
-
-      @Override
-      public void forceDelete(HasMetadata obj) {
-        writer.forceDelete(obj);
-      }
-    };
+    ObjectWriter refusing = new CreateRefusingWriter(writer, ReplicaControllerTest::quotaRefusal);
     ReplicaController<ReplicaSet> refused = new ReplicaController<>(new ControllerContext(caches, refusing,
         c -> (obj, type, reason, message) -> events.add(reason + ": " + message), null, null),
         new ReplicaSetKind(), Clock.fixed(NOW, ZoneOffset.UTC));
