@@ -73,10 +73,16 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
 
   @Override
   public void event(HasMetadata object, String type, String reason, String message) {
+    event(object, null, type, reason, message);
+  }
+
+  @Override
+  public void event(HasMetadata object, String fieldPath, String type, String reason, String message) {
     if (object == null || object.getMetadata() == null) {
       return;
     }
     ObjectReference ref = referenceTo(object);
+    ref.setFieldPath(fieldPath);
     Instant now = clock.instant();
     try {
       writer.execute(() -> write(ref, type, reason, message, now));
@@ -94,8 +100,9 @@ public final class ApiEventRecorder implements EventRecorder, AutoCloseable {
 
   private void write(ObjectReference ref, String type, String reason, String message, Instant now) {
     String namespace = ref.getNamespace() == null || ref.getNamespace().isEmpty() ? "default" : ref.getNamespace();
-    String key = String.join("\u0000", ref.getKind(), namespace, ref.getName(), String.valueOf(ref.getUid()), type,
-        reason, message);
+    // upstream's aggregation key: the part of the object is in it (two containers' "Started" are two events)
+    String key = String.join("\u0000", ref.getKind(), namespace, ref.getName(), String.valueOf(ref.getUid()),
+        String.valueOf(ref.getFieldPath()), type, reason, message);
     String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     Event previous = recent.get(key);
     try {

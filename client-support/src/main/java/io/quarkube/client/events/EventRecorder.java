@@ -13,6 +13,21 @@ public interface EventRecorder {
 
   void event(HasMetadata object, String type, String reason, String message);
 
+  /**
+   * {@link #event} about a part of the object: upstream's {@code involvedObject.fieldPath}, such as
+   * {@code spec.containers{web}} for a pod's container (kubectl's SUBOBJECT column). Recorders that keep no
+   * reference drop the part.
+   */
+  default void event(HasMetadata object, String fieldPath, String type, String reason, String message) {
+    event(object, type, reason, message);
+  }
+
+  /** This recorder's events about one part of the objects they name ({@code fieldPath}, see above). */
+  default EventRecorder about(String fieldPath) {
+    EventRecorder whole = this;
+    return (object, type, reason, message) -> whole.event(object, fieldPath, type, reason, message);
+  }
+
   default void normal(HasMetadata object, String reason, String format, Object... args) {
     event(object, NORMAL, reason, args.length == 0 ? format : String.format(format, args));
   }

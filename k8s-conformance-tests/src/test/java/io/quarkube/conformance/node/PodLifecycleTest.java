@@ -140,6 +140,30 @@ class PodLifecycleTest {
     assertTrue(out.contains("CrashLoopBackOff"), out);
   }
 
+  /** Upstream's kubelet names the container its events are about: kubectl's SUBOBJECT column. */
+  @Test
+  void containerEventsNameTheirContainer(String ns) {
+    create(new PodBuilder(pod(ns, "parts", "sh", "-c", "true").build()).editSpec().withRestartPolicy("Never")
+        .addNewInitContainer().withName("setup").withImage("busybox").withCommand("true").endInitContainer()
+        .endSpec().build());
+    RealNode.awaitPhase(ns, "parts", "Succeeded", START);
+    Await.until(Duration.ofSeconds(20), "Started events of both containers", () -> RealNode.client().v1().events()
+        .inNamespace(ns).list().getItems().stream().filter(e -> "Started".equals(e.getReason())).count() == 2);
+    List<io.fabric8.kubernetes.api.model.Event> events = RealNode.client().v1().events().inNamespace(ns).list()
+        .getItems();
+    for (String reason : List.of("Pulled", "Created", "Started")) {
+      assertEquals(List.of("spec.containers{main}", "spec.initContainers{setup}"), events.stream()
+          .filter(e -> reason.equals(e.getReason())).map(e -> e.getInvolvedObject().getFieldPath()).sorted()
+          .toList(), reason);
+    }
+    assertTrue(events.stream().filter(e -> "Scheduled".equals(e.getReason()))
+        .allMatch(e -> e.getInvolvedObject().getFieldPath() == null), "pod-level events name no container");
+    String wide = Kubectl.stock().run("get", "events", "-n", ns, "-o", "wide",
+        "--field-selector", "reason=Started").ok().out();
+    assertTrue(wide.contains("SUBOBJECT") && wide.contains("spec.containers{main}")
+        && wide.contains("spec.initContainers{setup}"), wide);
+  }
+
   @Conformance("node.init-containers")
   @Test
   void initContainersRunInOrderAndAFailureBlocksTheApp(String ns) {

@@ -322,7 +322,8 @@ public final class PodSyncer {
           + ctx.pod().getMetadata().getUid() + ")";
       ContainerWaiting before = ctx.waiting().put(c.getName(), new ContainerWaiting("CrashLoopBackOff", message));
       if (before == null || !"CrashLoopBackOff".equals(before.reason())) {
-        events.warning(ctx.pod(), "BackOff", "Back-off restarting failed container %s in pod %s", c.getName(),
+        events.about(ContainerFieldPaths.of(kind, c.getName())).warning(ctx.pod(), "BackOff",
+            "Back-off restarting failed container %s in pod %s", c.getName(),
             ctx.pod().getMetadata().getName() + "_" + ctx.pod().getMetadata().getNamespace() + "("
                 + ctx.pod().getMetadata().getUid() + ")");
       }
@@ -344,6 +345,8 @@ public final class PodSyncer {
   private Duration start(StartContext ctx, Container c, String kind, int attempt, String pidTarget) {
     Pod pod = ctx.pod();
     String name = c.getName();
+    // the container's events name it (involvedObject.fieldPath), as upstream's kubelet's do
+    EventRecorder containerEvents = events.about(ContainerFieldPaths.of(kind, name));
     String pullKey = pod.getMetadata().getUid() + "/pull/" + name;
     String policy = ImageManager.pullPolicy(c);
     boolean willPull = !policy.equals("IfNotPresent") || images.present(c.getImage()).isEmpty();
@@ -352,14 +355,14 @@ public final class PodSyncer {
     if (willPull && !pullBackoff.isZero() && failedPull != null && ("ErrImagePull".equals(failedPull.reason())
         || "ImagePullBackOff".equals(failedPull.reason()))) {
       // As upstream's puller: no new pull while the back-off since the last failure runs.
-      events.normal(pod, "BackOff", "Back-off pulling image \"%s\"", c.getImage());
+      containerEvents.normal(pod, "BackOff", "Back-off pulling image \"%s\"", c.getImage());
       String last = failedPull.message() == null ? "" : failedPull.message();
       ctx.waiting().put(name, new ContainerWaiting("ImagePullBackOff", last.startsWith("Back-off pulling image")
           ? last : "Back-off pulling image \"" + c.getImage() + "\": ErrImagePull: " + last));
       return pullBackoff;
     }
     if (willPull && !policy.equals("Never")) {
-      events.normal(pod, "Pulling", "Pulling image \"%s\"", c.getImage());
+      containerEvents.normal(pod, "Pulling", "Pulling image \"%s\"", c.getImage());
     }
     long t0 = System.nanoTime();
     ImageManager.Result image = images.ensure(pod, c, ctx.sandboxConfig());
@@ -367,22 +370,22 @@ public final class PodSyncer {
       ContainerWaiting before = ctx.waiting().get(name);
       boolean again = before != null && ("ErrImagePull".equals(before.reason())
           || "ImagePullBackOff".equals(before.reason()));
-      events.warning(pod, "Failed", "%s", image.message());
-      events.warning(pod, "Failed", "Error: %s", image.reason());
+      containerEvents.warning(pod, "Failed", "%s", image.message());
+      containerEvents.warning(pod, "Failed", "Error: %s", image.reason());
       ctx.waiting().put(name, new ContainerWaiting(again && image.reason().equals("ErrImagePull")
           ? "ImagePullBackOff" : image.reason(), image.message()));
       // Each failed pull doubles the wait before the next (it stayed at 10 s: the back-off was asked, never fed).
       return backoff.failedNow(pullKey);
     }
     if (image.pulled()) {
-      events.normal(pod, "Pulled", "Successfully pulled image \"%s\" in %dms", c.getImage(),
+      containerEvents.normal(pod, "Pulled", "Successfully pulled image \"%s\" in %dms", c.getImage(),
           (System.nanoTime() - t0) / 1_000_000);
     } else {
-      events.normal(pod, "Pulled", "Container image \"%s\" already present on machine", c.getImage());
+      containerEvents.normal(pod, "Pulled", "Container image \"%s\" already present on machine", c.getImage());
     }
     var nonRoot = io.quarkube.kubelet.runtime.NonRootPolicy.violation(pod, c, images.status(image.imageRef()));
     if (nonRoot.isPresent()) {
-      events.warning(pod, "Failed", "Error: %s", nonRoot.get());
+      containerEvents.warning(pod, "Failed", "Error: %s", nonRoot.get());
       ctx.waiting().put(name, new ContainerWaiting("CreateContainerConfigError", nonRoot.get()));
       return Duration.ofSeconds(10);
     }
@@ -392,7 +395,7 @@ public final class PodSyncer {
       envVars = env.resolve(pod, c, ctx.podIp(), hostIp);
       mounts = new ArrayList<>(VolumeManager.mounts(c, ctx.volumes()));
     } catch (EnvResolver.MissingSourceException | VolumeManager.VolumeException e) {
-      events.warning(pod, "Failed", "Error: %s", e.getMessage());
+      containerEvents.warning(pod, "Failed", "Error: %s", e.getMessage());
       ctx.waiting().put(name, new ContainerWaiting("CreateContainerConfigError", e.getMessage()));
       return Duration.ofSeconds(10);
     }
@@ -418,25 +421,25 @@ public final class PodSyncer {
               envVars, mounts, terminationLog.toString(), pidTarget)))
           .build()).getContainerId();
     } catch (RuntimeException e) {
-      events.warning(pod, "Failed", "Error: %s", e.getMessage());
+      containerEvents.warning(pod, "Failed", "Error: %s", e.getMessage());
       ctx.waiting().put(name, new ContainerWaiting("CreateContainerError", e.getMessage()));
       return Duration.ofSeconds(10);
     }
-    events.normal(pod, "Created", "Created container %s", name);
+    containerEvents.normal(pod, "Created", "Created container %s", name);
     try {
       cri.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
     } catch (RuntimeException e) {
-      events.warning(pod, "Failed", "Error: %s", e.getMessage());
+      containerEvents.warning(pod, "Failed", "Error: %s", e.getMessage());
       ctx.waiting().put(name, new ContainerWaiting("RunContainerError", e.getMessage()));
       return Duration.ofSeconds(1);
     }
     ctx.waiting().remove(name);
-    events.normal(pod, "Started", "Started container %s", name);
+    containerEvents.normal(pod, "Started", "Started container %s", name);
     if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
       ProbeRunner.Outcome hook = handlers.runHandler(c.getLifecycle().getPostStart(), c, containerId, ctx.podIp(),
           (int) Math.max(1, ContainerConfigs.gracePeriod(pod)));
       if (!hook.success()) {
-        events.warning(pod, "FailedPostStartHook", "PostStartHook failed: %s", hook.output());
+        containerEvents.warning(pod, "FailedPostStartHook", "PostStartHook failed: %s", hook.output());
         try {
           cri.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(0)
               .build());
@@ -506,8 +509,9 @@ public final class PodSyncer {
   }
 
   private void stopContainer(Pod pod, Container spec, ContainerInfo info, long grace, String why) {
+    EventRecorder containerEvents = events.about(ContainerFieldPaths.of(pod, info.name()));
     if (pod != null) {
-      events.normal(pod, "Killing", "%s", why != null ? why : "Stopping container " + info.name());
+      containerEvents.normal(pod, "Killing", "%s", why != null ? why : "Stopping container " + info.name());
     }
     long remaining = grace;
     if (spec != null && spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null && grace > 0) {
@@ -515,7 +519,7 @@ public final class PodSyncer {
       ProbeRunner.Outcome hook = handlers.runHandler(spec.getLifecycle().getPreStop(), spec, info.id(),
           pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP(), (int) grace);
       if (!hook.success() && pod != null) {
-        events.warning(pod, "FailedPreStopHook", "PreStopHook failed: %s", hook.output());
+        containerEvents.warning(pod, "FailedPreStopHook", "PreStopHook failed: %s", hook.output());
       }
       remaining = Math.max(2, grace - (System.nanoTime() - t0) / 1_000_000_000L);
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.quarkube.client.events.EventRecorder;
+import io.quarkube.kubelet.pod.ContainerFieldPaths;
 import io.quarkube.kubelet.runtime.ContainerInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -187,7 +188,8 @@ public final class ProbeManager {
         } else {
           successes = 0;
           failures++;
-          events.event(pod, "Warning", "Unhealthy", kind.label + " probe failed: " + outcome.output().strip());
+          events.event(pod, ContainerFieldPaths.of(pod, container.getName()), "Warning", "Unhealthy",
+              kind.label + " probe failed: " + outcome.output().strip());
           if (failures >= failureThreshold) {
             now = Result.FAILURE;
           }
