@@ -51,7 +51,7 @@ class SchedulingTest {
     sim.create(sim.pod(ns, "needs-2", "2"));
     assertEquals(sim.name("medium"), sim.awaitBound(ns, "needs-2"));
     sim.create(sim.pod(ns, "needs-1500m", "1500m"));
-    String msg = sim.awaitUnschedulable(ns, "needs-1500m");
+    String msg = sim.awaitUnschedulable(ns, "needs-1500m", m -> reasons(m).equals(List.of("3 Insufficient cpu")));
     // Our three nodes lack cpu; every other node in the cluster fails our group's node selector.
     assertEquals(List.of("3 Insufficient cpu"), reasons(msg), msg);
     assertNull(sim.nodeOf(ns, "needs-1500m"));
@@ -64,9 +64,9 @@ class SchedulingTest {
     sim.create(sim.node("gpu", "8", "16Gi"), new TaintBuilder().withKey("dedicated").withValue("gpu")
         .withEffect("NoSchedule").build());
     sim.create(sim.pod(ns, "web", "2"));
-    String msg = sim.awaitUnschedulable(ns, "web");
-    assertEquals(List.of("1 Insufficient cpu", "1 node(s) had untolerated taint {dedicated: gpu}"), reasons(msg),
-        msg);
+    List<String> expected = List.of("1 Insufficient cpu", "1 node(s) had untolerated taint {dedicated: gpu}");
+    String msg = sim.awaitUnschedulable(ns, "web", m -> reasons(m).equals(expected));
+    assertEquals(expected, reasons(msg), msg);
     Await.until(Duration.ofSeconds(20), "a FailedScheduling event", () -> events(ns, "web").stream()
         .anyMatch(e -> "FailedScheduling".equals(e.getReason()) && "Warning".equals(e.getType())
             && e.getMessage().startsWith(msg.substring(0, msg.indexOf(" preemption:")))));

@@ -124,6 +124,16 @@ final class SimNodes implements AutoCloseable {
 
   /** Waits until the pod has PodScheduled=False/Unschedulable and returns the condition's message. */
   String awaitUnschedulable(String ns, String name) {
+    return awaitUnschedulable(ns, name, m -> true);
+  }
+
+  /**
+   * {@link #awaitUnschedulable(String, String)} until the message is one {@code accepted} takes: a pod created right
+   * after its nodes may first be tried by a scheduler whose node informer has not seen them yet (its pod and node
+   * watches are separate streams); the nodes' events then send it back to the queue, and the next attempt's message
+   * counts them, as upstream's scheduler does.
+   */
+  String awaitUnschedulable(String ns, String name, java.util.function.Predicate<String> accepted) {
     String[] msg = new String[1];
     Await.until(Duration.ofSeconds(30), "pod " + name + " marked unschedulable", () -> {
       Pod p = get(ns, name);
@@ -132,7 +142,7 @@ final class SimNodes implements AutoCloseable {
       }
       return p.getStatus().getConditions().stream().anyMatch(c -> {
         boolean hit = "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-            && "Unschedulable".equals(c.getReason());
+            && "Unschedulable".equals(c.getReason()) && c.getMessage() != null && accepted.test(c.getMessage());
         if (hit) {
           msg[0] = c.getMessage();
         }
