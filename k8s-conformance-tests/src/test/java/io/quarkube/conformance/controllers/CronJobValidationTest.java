@@ -70,6 +70,26 @@ class CronJobValidationTest {
     assertNull(stored(ns, "bad"));
   }
 
+  /** The Jobs it would make are checked when the CronJob is written (before: a FailedCreate at each start time). */
+  @Test
+  void aJobTemplateWithoutRestartPolicyIsRefused(String ns) {
+    Kubectl.Result r = kubectl.runWithInput("""
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: bad}
+        spec:
+          schedule: "*/5 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  containers: [{name: c, image: busybox}]
+        """, "apply", "-n", ns, "-f", "-").fails();
+    assertTrue(r.err().contains("The CronJob \"bad\" is invalid: spec.jobTemplate.spec.template.spec.restartPolicy: "
+        + "Required value: valid values: \"OnFailure\", \"Never\""), r.toString());
+    assertNull(stored(ns, "bad"));
+  }
+
   @Test
   void fabric8SeesInvalidWithTheCauses(String ns) {
     KubernetesClientException e = assertThrows(KubernetesClientException.class,

@@ -2,6 +2,8 @@ package io.quarkube.apiserver.registry.batch;
 
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.registry.Strategy;
 import io.quarkube.apiserver.registry.core.PodSpecDefaults;
@@ -115,6 +117,23 @@ public final class CronJobStrategy implements Strategy<CronJob> {
     }
     nonNegative("spec.successfulJobsHistoryLimit", spec.getSuccessfulJobsHistoryLimit(), errors);
     nonNegative("spec.failedJobsHistoryLimit", spec.getFailedJobsHistoryLimit(), errors);
+    validateJobTemplate(spec.getJobTemplate(), errors);
+  }
+
+  /**
+   * ValidateJobTemplateSpec: the Jobs it makes must be valid Jobs (else every start time only gave a FailedCreate
+   * event), and their selector is the API server's to generate (a manual one is refused).
+   */
+  static void validateJobTemplate(JobTemplateSpec template, List<FieldError> errors) {
+    JobSpec job = template == null ? null : template.getSpec();
+    if (job == null || job.getTemplate() == null) {
+      errors.add(FieldError.required("spec.jobTemplate.spec.template", ""));
+      return;
+    }
+    JobStrategy.validateSpec(job, "spec.jobTemplate.spec", errors);
+    if (Boolean.TRUE.equals(job.getManualSelector())) {
+      errors.add(FieldError.notSupported("spec.jobTemplate.spec.manualSelector", true, List.of("nil", "false")));
+    }
   }
 
   /** validateScheduleFormat: the parser's own message, then the rule about a zone inside the schedule. */

@@ -157,15 +157,6 @@ public final class JobStrategy implements Strategy<Job> {
       return errors;
     }
     generatedSelector(job, requirePrefixedLabels, errors);
-    nonNegative("spec.parallelism", spec.getParallelism(), errors);
-    nonNegative("spec.completions", spec.getCompletions(), errors);
-    nonNegative("spec.activeDeadlineSeconds", spec.getActiveDeadlineSeconds(), errors);
-    nonNegative("spec.backoffLimit", spec.getBackoffLimit(), errors);
-    nonNegative("spec.ttlSecondsAfterFinished", spec.getTtlSecondsAfterFinished(), errors);
-    String mode = spec.getCompletionMode();
-    if (mode != null && !"NonIndexed".equals(mode) && !"Indexed".equals(mode)) {
-      errors.add(FieldError.notSupported("spec.completionMode", mode, List.of("NonIndexed", "Indexed")));
-    }
     PodTemplateSpec template = spec.getTemplate();
     Map<String, String> labels = templateLabels(template);
     if (spec.getSelector() == null) {
@@ -174,16 +165,37 @@ public final class JobStrategy implements Strategy<Job> {
       errors.add(FieldError.invalid("spec.template.metadata.labels", GoSyntax.stringMap(labels),
           "`selector` does not match template `labels`"));
     }
-    String policy = template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
+    validateSpec(spec, "spec", errors);
+    return errors;
+  }
+
+  /**
+   * Upstream's validateJobSpec, for a Job's spec ({@code path} "spec") and a CronJob's job template
+   * ({@code spec.jobTemplate.spec}): counts, completion mode, the template's restart policy and pod spec.
+   */
+  static void validateSpec(JobSpec spec, String path, List<FieldError> errors) {
+    nonNegative(path + ".parallelism", spec.getParallelism(), errors);
+    nonNegative(path + ".completions", spec.getCompletions(), errors);
+    nonNegative(path + ".activeDeadlineSeconds", spec.getActiveDeadlineSeconds(), errors);
+    nonNegative(path + ".backoffLimit", spec.getBackoffLimit(), errors);
+    nonNegative(path + ".ttlSecondsAfterFinished", spec.getTtlSecondsAfterFinished(), errors);
+    String mode = spec.getCompletionMode();
+    if (mode != null && !"NonIndexed".equals(mode) && !"Indexed".equals(mode)) {
+      errors.add(FieldError.notSupported(path + ".completionMode", mode, List.of("NonIndexed", "Indexed")));
+    }
+    PodTemplateSpec template = spec.getTemplate();
+    String policy = template == null || template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
     // The pod defaults turn an unset restartPolicy into Always: both mean the user did not choose one.
     if (policy == null || policy.isEmpty() || "Always".equals(policy)) {
-      errors.add(FieldError.required("spec.template.spec.restartPolicy", "valid values: \"OnFailure\", \"Never\""));
+      errors.add(FieldError.required(path + ".template.spec.restartPolicy",
+          "valid values: \"OnFailure\", \"Never\""));
     } else if (!"OnFailure".equals(policy) && !"Never".equals(policy)) {
-      errors.add(FieldError.notSupported("spec.template.spec.restartPolicy", policy,
+      errors.add(FieldError.notSupported(path + ".template.spec.restartPolicy", policy,
           List.of("OnFailure", "Never")));
     }
-    PodSpecValidator.validate(template.getSpec(), "spec.template.spec", errors);
-    return errors;
+    if (template != null) {
+      PodSpecValidator.validate(template.getSpec(), path + ".template.spec", errors);
+    }
   }
 
   /**

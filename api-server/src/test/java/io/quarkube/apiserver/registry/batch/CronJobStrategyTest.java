@@ -1,6 +1,7 @@
 package io.quarkube.apiserver.registry.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
@@ -159,5 +160,24 @@ class CronJobStrategyTest {
     assertEquals("spec.schedule", e.status().getDetails().getCauses().get(0).getField());
     assertEquals("Invalid value: \"* * *\": expected exactly 5 fields, found 3: [* * *]",
         e.status().getDetails().getCauses().get(0).getMessage());
+  }
+
+  /** Upstream validates the Jobs a CronJob will make when the CronJob is written, not at each start time. */
+  @Test
+  void theJobTemplateMustMakeValidJobs() {
+    CronJob noPolicy = cronJob("x", "* * * * *", null);
+    noPolicy.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().setRestartPolicy(null);
+    assertEquals(List.of("spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: "
+        + "\"OnFailure\", \"Never\""), created(noPolicy));
+    CronJob negative = cronJob("x", "* * * * *", null);
+    negative.getSpec().getJobTemplate().getSpec().setBackoffLimit(-1);
+    negative.getSpec().getJobTemplate().getSpec().setManualSelector(true);
+    assertEquals(List.of("spec.jobTemplate.spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0",
+        "spec.jobTemplate.spec.manualSelector: Unsupported value: true: supported values: \"nil\", \"false\""),
+        created(negative));
+    CronJob noContainers = cronJob("x", "* * * * *", null);
+    noContainers.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().setContainers(List.of());
+    assertTrue(created(noContainers).stream().anyMatch(m -> m.startsWith(
+        "spec.jobTemplate.spec.template.spec.containers: Required value")), created(noContainers).toString());
   }
 }
