@@ -271,11 +271,21 @@ class KubectlStreamingTest {
         "--", "true").fails();
     assertTrue(bad.err().contains("spec.ephemeralContainers[2].targetContainerName: Not found: \"nope\""),
         bad.toString());
-    // Ephemeral containers are part of the pod for good: an update of the pod itself keeps them.
-    RealNode.client().pods().inNamespace(ns).withName("target").edit(p -> {
-      p.getSpec().setEphemeralContainers(null);
-      return p;
-    });
+    // Ephemeral containers are part of the pod for good: an update of the pod itself keeps them. (The edit carries
+    // the resourceVersion it read: the kubelet's status writes may beat it, a 409 as upstream; read and try again.)
+    for (int attempt = 0; ; attempt++) {
+      try {
+        RealNode.client().pods().inNamespace(ns).withName("target").edit(p -> {
+          p.getSpec().setEphemeralContainers(null);
+          return p;
+        });
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 5) {
+          throw e;
+        }
+      }
+    }
     assertEquals(2, RealNode.client().pods().inNamespace(ns).withName("target").get().getSpec()
         .getEphemeralContainers().size());
   }
