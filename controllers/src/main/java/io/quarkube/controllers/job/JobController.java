@@ -437,12 +437,11 @@ public final class JobController extends Controller<String> {
         events.normal(job, "SuccessfulDelete", "Deleted pod: %s", p.getMetadata().getName());
       } catch (RuntimeException e) {
         expectations.deletionObserved(key, uid);
+        uncountedDeletions.remove(uid);
         if (!ApiErrors.isNotFound(e)) {
-          uncountedDeletions.remove(uid);
           events.warning(job, "FailedDelete", "Error deleting: %s", ApiErrors.message(e));
           throw e;
         }
-        uncountedDeletions.remove(uid);
       }
     }
   }
@@ -538,20 +537,21 @@ public final class JobController extends Controller<String> {
    */
   static boolean ensureCondition(List<JobCondition> conditions, String type, String status, String reason,
       String message, Instant now) {
+    JobCondition wanted = new JobConditionBuilder(condition(type, reason, message, now)).withStatus(status).build();
     for (int i = 0; i < conditions.size(); i++) {
       JobCondition c = conditions.get(i);
       if (type.equals(c.getType())) {
         if (status.equals(c.getStatus()) && reason.equals(c.getReason()) && message.equals(c.getMessage())) {
           return false;
         }
-        conditions.set(i, new JobConditionBuilder(condition(type, reason, message, now)).withStatus(status).build());
+        conditions.set(i, wanted);
         return true;
       }
     }
     if ("False".equals(status)) {
       return false;
     }
-    conditions.add(new JobConditionBuilder(condition(type, reason, message, now)).withStatus(status).build());
+    conditions.add(wanted);
     return true;
   }
 

@@ -350,13 +350,14 @@ public final class PodSyncer {
     String pullKey = pod.getMetadata().getUid() + "/pull/" + name;
     String policy = ImageManager.pullPolicy(c);
     boolean willPull = !policy.equals("IfNotPresent") || images.present(c.getImage()).isEmpty();
-    ContainerWaiting failedPull = ctx.waiting().get(name);
+    ContainerWaiting waiting = ctx.waiting().get(name);
+    boolean pullFailedBefore = waiting != null && ("ErrImagePull".equals(waiting.reason())
+        || "ImagePullBackOff".equals(waiting.reason()));
     Duration pullBackoff = backoff.remainingSinceFailure(pullKey);
-    if (willPull && !pullBackoff.isZero() && failedPull != null && ("ErrImagePull".equals(failedPull.reason())
-        || "ImagePullBackOff".equals(failedPull.reason()))) {
+    if (willPull && !pullBackoff.isZero() && pullFailedBefore) {
       // As upstream's puller: no new pull while the back-off since the last failure runs.
       containerEvents.normal(pod, "BackOff", "Back-off pulling image \"%s\"", c.getImage());
-      String last = failedPull.message() == null ? "" : failedPull.message();
+      String last = waiting.message() == null ? "" : waiting.message();
       ctx.waiting().put(name, new ContainerWaiting("ImagePullBackOff", last.startsWith("Back-off pulling image")
           ? last : "Back-off pulling image \"" + c.getImage() + "\": ErrImagePull: " + last));
       return pullBackoff;
@@ -367,12 +368,9 @@ public final class PodSyncer {
     long t0 = System.nanoTime();
     ImageManager.Result image = images.ensure(pod, c, ctx.sandboxConfig());
     if (!image.ok()) {
-      ContainerWaiting before = ctx.waiting().get(name);
-      boolean again = before != null && ("ErrImagePull".equals(before.reason())
-          || "ImagePullBackOff".equals(before.reason()));
       containerEvents.warning(pod, "Failed", "%s", image.message());
       containerEvents.warning(pod, "Failed", "Error: %s", image.reason());
-      ctx.waiting().put(name, new ContainerWaiting(again && image.reason().equals("ErrImagePull")
+      ctx.waiting().put(name, new ContainerWaiting(pullFailedBefore && image.reason().equals("ErrImagePull")
           ? "ImagePullBackOff" : image.reason(), image.message()));
       // Each failed pull doubles the wait before the next (it stayed at 10 s: the back-off was asked, never fed).
       return backoff.failedNow(pullKey);

@@ -105,7 +105,7 @@ public final class CronJobStrategy implements Strategy<CronJob> {
       boolean allowTzInSchedule = old != null && old.getSchedule() != null && old.getSchedule().contains("TZ");
       validateSchedule(schedule, allowTzInSchedule, spec.getTimeZone(), errors);
     }
-    nonNegative("spec.startingDeadlineSeconds", spec.getStartingDeadlineSeconds(), errors);
+    JobStrategy.nonNegative("spec.startingDeadlineSeconds", spec.getStartingDeadlineSeconds(), errors);
     if (old == null || !Objects.equals(old.getTimeZone(), spec.getTimeZone())) {
       validateTimeZone(spec.getTimeZone(), errors);
     }
@@ -115,8 +115,8 @@ public final class CronJobStrategy implements Strategy<CronJob> {
     } else if (!CONCURRENCY_POLICIES.contains(policy)) {
       errors.add(FieldError.notSupported("spec.concurrencyPolicy", policy, CONCURRENCY_POLICIES));
     }
-    nonNegative("spec.successfulJobsHistoryLimit", spec.getSuccessfulJobsHistoryLimit(), errors);
-    nonNegative("spec.failedJobsHistoryLimit", spec.getFailedJobsHistoryLimit(), errors);
+    JobStrategy.nonNegative("spec.successfulJobsHistoryLimit", spec.getSuccessfulJobsHistoryLimit(), errors);
+    JobStrategy.nonNegative("spec.failedJobsHistoryLimit", spec.getFailedJobsHistoryLimit(), errors);
     validateJobTemplate(spec.getJobTemplate(), errors);
   }
 
@@ -177,12 +177,6 @@ public final class CronJobStrategy implements Strategy<CronJob> {
     }
     if (CronSchedule.location(timeZone) == null) {
       errors.add(FieldError.invalid(path, timeZone, "unknown time zone " + timeZone));
-    }
-  }
-
-  private static void nonNegative(String path, Number value, List<FieldError> errors) {
-    if (value != null && value.longValue() < 0) {
-      errors.add(FieldError.invalid(path, value, "must be greater than or equal to 0"));
     }
   }
 }

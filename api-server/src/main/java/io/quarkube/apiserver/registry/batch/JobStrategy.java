@@ -239,7 +239,8 @@ public final class JobStrategy implements Strategy<Job> {
     }
   }
 
-  private static void nonNegative(String path, Number value, List<FieldError> errors) {
+  /** Upstream's ValidateNonnegativeField: 422 "must be greater than or equal to 0" for a negative value. */
+  static void nonNegative(String path, Number value, List<FieldError> errors) {
     if (value != null && value.longValue() < 0) {
       errors.add(FieldError.invalid(path, value, "must be greater than or equal to 0"));
     }
