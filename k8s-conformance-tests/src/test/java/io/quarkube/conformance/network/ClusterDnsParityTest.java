@@ -38,6 +38,7 @@ class ClusterDnsParityTest {
     ProxyNode.awaitReadyEndpoints(ns, "web", 1);
     String zone = ns + ".svc.cluster.local";
     String ip = web.getSpec().getClusterIP();
+    ProxyNode.awaitServiceRules(ip, 80, 1);
     var rc = ProxyNode.run(ns, "lookup", "set -x; "
         + "nslookup ext." + zone + " | grep -q 'Address: " + ip + "' || exit 11; "
         + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ext." + zone + " 80 | grep -q web-0 || exit 12; "
@@ -58,6 +59,7 @@ class ClusterDnsParityTest {
     ProxyNode.awaitRunning(ns, "web-0");
     ProxyNode.awaitReadyEndpoints(ns, "web", 1);
     String ip = web.getSpec().getClusterIP();
+    ProxyNode.awaitServiceRules(ip, 80, 1);
     // Refused at once (connect fails with "Connection refused"), not silently dropped until nc's timeout.
     var rc = ProxyNode.run(ns, "other-port", "set -x; "
         + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + ip + " 80 | grep -q web-0 || exit 11; "

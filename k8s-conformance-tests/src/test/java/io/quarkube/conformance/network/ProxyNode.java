@@ -115,6 +115,16 @@ final class ProxyNode {
         () -> readyEndpoints(ns, service) == n);
   }
 
+  /**
+   * Waits until the proxy's rules send {@code ip}'s TCP {@code port} to {@code n} endpoints. The EndpointSlices being
+   * ready says the controller manager has written them; the proxy programs nftables from its own watch a moment
+   * later, and until then a ClusterIP without endpoints is (rightly) refused.
+   */
+  static void awaitServiceRules(String ip, int port, int n) {
+    Await.until(Duration.ofSeconds(30), "rules sending " + ip + ":" + port + " to " + n + " endpoints",
+        () -> rules().contains(ip + " . tcp . " + port + " : goto pick-" + n));
+  }
+
   static long readyEndpoints(String ns, String service) {
     long count = 0;
     for (EndpointSlice s : client().discovery().v1().endpointSlices().inNamespace(ns)

@@ -48,8 +48,7 @@ class ServiceProxyTest {
     Service web = service(ns, "web", "NodePort", app);
     String ip = web.getSpec().getClusterIP();
     ProxyNode.awaitReadyEndpoints(ns, "web", 3);
-    Await.until(Duration.ofSeconds(10), "rules for " + ip,
-        () -> ProxyNode.rules().contains(ip + " . tcp . 80 : goto pick-3"));
+    ProxyNode.awaitServiceRules(ip, 80, 3);
 
     // 60 requests by the Service's DNS name: the exit code is how many different pods answered. (HTTP through nc:
     // the test image's static busybox wget segfaults when it resolves a name; nc resolves through the same DNS.)
