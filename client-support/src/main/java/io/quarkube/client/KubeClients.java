@@ -34,6 +34,16 @@ public final class KubeClients {
   }
 
   /**
+   * The kubeconfig of {@code component}: {@code -Dquarkube.<component>.kubeconfig}, else {@code -Dquarkube.kubeconfig}.
+   * Components that share a JVM (the control plane runs the scheduler and the controller manager inside the API
+   * server's process) each keep their own identity this way.
+   */
+  public static Path kubeconfigPath(String component) {
+    String own = System.getProperty("quarkube." + component + ".kubeconfig");
+    return own == null || own.isBlank() ? kubeconfigPath() : Path.of(own);
+  }
+
+  /**
    * Reads a kubeconfig file into a Fabric8 {@link Config} (its current context), as {@code Config.fromKubeconfig}
    * does but parsed by {@link LeanSerialization}: Fabric8's own parsing goes through its static serialization, whose
    * deserializer for the kubeconfig's {@code extensions} loads every model class (see LeanSerialization).

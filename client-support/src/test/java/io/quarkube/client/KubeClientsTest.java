@@ -14,6 +14,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KubeClientsTest {
   @Test
+  void aComponentsOwnKubeconfigComesBeforeTheProcesssOne() {
+    String generic = System.getProperty("quarkube.kubeconfig");
+    try {
+      System.setProperty("quarkube.kubeconfig", "/state/any.kubeconfig");
+      System.setProperty("quarkube.scheduler.kubeconfig", "/state/scheduler.kubeconfig");
+      assertEquals(Path.of("/state/scheduler.kubeconfig"), KubeClients.kubeconfigPath("scheduler"));
+      assertEquals(Path.of("/state/any.kubeconfig"), KubeClients.kubeconfigPath("controllers"));
+    } finally {
+      System.clearProperty("quarkube.scheduler.kubeconfig");
+      if (generic == null) {
+        System.clearProperty("quarkube.kubeconfig");
+      } else {
+        System.setProperty("quarkube.kubeconfig", generic);
+      }
+    }
+  }
+
+  @Test
   void readsTheCurrentContextOfAKubeconfigAsFabric8Does(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("scheduler.kubeconfig");
     Files.writeString(file, """

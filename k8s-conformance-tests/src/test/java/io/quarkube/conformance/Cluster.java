@@ -25,6 +25,15 @@ public final class Cluster {
     return Path.of(path);
   }
 
+  /** The cluster's state folder (system property {@code quarkube.state-dir}, set by {@code ./quarkube test}). */
+  public static Path stateDir() {
+    String dir = System.getProperty("quarkube.state-dir");
+    if (dir == null || dir.isBlank() || dir.startsWith("${")) {
+      throw new IllegalStateException("set -Dquarkube.state-dir (./quarkube test does)");
+    }
+    return Path.of(dir);
+  }
+
   public static synchronized KubernetesClient client() {
     if (client == null) {
       try {

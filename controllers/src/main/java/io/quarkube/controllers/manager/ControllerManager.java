@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The controller manager's life: build the client from {@code -Dquarkube.kubeconfig}, campaign for the Lease
+ * The controller manager's life: build the client from its kubeconfig ({@link KubeClients#kubeconfigPath(String)}), campaign for the Lease
  * {@code kube-system/kube-controller-manager}, and while leading run the selected controllers on shared informers.
  * When the Lease is lost the controllers stop (so two managers never act at once) and the manager campaigns again,
  * as a standby.
@@ -79,7 +79,7 @@ public class ControllerManager {
     Set<String> offByDefault = known.stream().filter(d -> !d.onByDefault()).map(ControllerDescriptor::name)
         .collect(Collectors.toSet());
     enabled = ControllerSelection.parse(selection, names).enabled(names, offByDefault);
-    Config config = KubeClients.config(KubeClients.kubeconfigPath());
+    Config config = KubeClients.config(KubeClients.kubeconfigPath("controllers"));
     caPem = KubeClients.caCertificatePem(config);
     client = KubeClients.client(config);
     Gauge.builder("leader_election_master_status", () -> leading ? 1 : 0).tag("name", leaseName)
@@ -163,6 +163,18 @@ public class ControllerManager {
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /**
+   * Stops the controllers, releases the Lease (so a standby takes over at once) and closes the client. Idempotent: a
+   * control plane that runs the manager in the API server's process calls it before the server stops serving, since
+   * the release is a request to that server.
+   */
+  public synchronized void stop() {
+    if (shuttingDown) {
+      return;
+    }
     shuttingDown = true;
     stopControllers();
     if (campaign != null) {

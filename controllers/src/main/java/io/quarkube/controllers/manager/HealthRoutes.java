@@ -4,7 +4,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 /**
  * {@code /healthz}, {@code /livez}, {@code /readyz} as upstream components serve them: {@code ok} (200) or the failing
@@ -12,10 +11,18 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class HealthRoutes {
-  @Inject
-  ControllerManager manager;
+  private final ControllerManager manager;
 
-  void install(@Observes Router router) {
+  public HealthRoutes(ControllerManager manager) {
+    this.manager = manager;
+  }
+
+  void onRouter(@Observes Router router) {
+    install(router);
+  }
+
+  /** Adds the routes to {@code router}: the process's own HTTP server, or one the control plane opens for them. */
+  public void install(Router router) {
     router.get("/healthz").handler(this::health);
     router.get("/livez").handler(this::health);
     router.get("/readyz").handler(this::ready);

@@ -28,11 +28,7 @@ final class Identities {
   private Identities() {}
 
   static Path stateDir() {
-    String s = System.getProperty("quarkube.state-dir");
-    if (s == null || s.isBlank() || s.startsWith("${")) {
-      throw new IllegalStateException("set -Dquarkube.state-dir (./quarkube test does)");
-    }
-    return Path.of(s);
+    return io.quarkube.conformance.Cluster.stateDir();
   }
 
   static Path kubeconfig(String component) {

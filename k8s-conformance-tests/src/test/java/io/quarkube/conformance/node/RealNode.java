@@ -44,11 +44,7 @@ final class RealNode {
   }
 
   static Path stateDir() {
-    String s = System.getProperty("quarkube.state-dir");
-    if (s == null || s.isBlank() || s.startsWith("${")) {
-      throw new IllegalStateException("set -Dquarkube.state-dir (./quarkube test does)");
-    }
-    return Path.of(s);
+    return io.quarkube.conformance.Cluster.stateDir();
   }
 
   /** The IDs of every container containerd holds for the cluster (k8s.io namespace). */

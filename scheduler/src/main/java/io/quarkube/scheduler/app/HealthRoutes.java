@@ -17,7 +17,12 @@ public class HealthRoutes {
     this.app = app;
   }
 
-  void install(@Observes Router router) {
+  void onRouter(@Observes Router router) {
+    install(router);
+  }
+
+  /** Adds the routes to {@code router}: the process's own HTTP server, or one the control plane opens for them. */
+  public void install(Router router) {
     router.get("/healthz").handler(ctx -> check(ctx, true));
     router.get("/livez").handler(ctx -> check(ctx, true));
     router.get("/readyz").handler(ctx -> check(ctx, app.informersSynced()));

@@ -55,7 +55,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The scheduler process: a Fabric8 client from {@code -Dquarkube.kubeconfig}, shared informers feeding the cache and
+ * The scheduler process: a Fabric8 client from its kubeconfig ({@link KubeClients#kubeconfigPath(String)}), shared informers feeding the cache and
  * the queue, one framework per profile, and the scheduling loop — which runs only while this instance holds the
  * {@code kube-system/kube-scheduler} Lease. Informers run in standby too, so a new leader starts with warm caches.
  */
@@ -65,9 +65,6 @@ public class SchedulerApp {
 
   @ConfigProperty(name = "quarkube.scheduler.enabled", defaultValue = "true")
   boolean enabled;
-
-  @ConfigProperty(name = "quarkube.kubeconfig")
-  Optional<String> kubeconfig;
 
   @ConfigProperty(name = "quarkube.scheduler.config")
   Optional<String> configFile;
@@ -131,11 +128,9 @@ public class SchedulerApp {
   }
 
   private void start() throws Exception {
-    String kc = kubeconfig.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalArgumentException(
-        "set -Dquarkube.kubeconfig=<path of the scheduler's kubeconfig>"));
     SchedulerConfiguration cfg = configFile.filter(s -> !s.isBlank()).isPresent()
         ? ConfigLoader.load(Path.of(configFile.get())) : ConfigLoader.defaults();
-    Config config = KubeClients.config(Path.of(kc));
+    Config config = KubeClients.config(KubeClients.kubeconfigPath("scheduler"));
     config.setRequestTimeout(30_000);
     // Pods read without what scheduling never looks at (every pod update passes through here).
     client = KubeClients.client(config, new SchedulerSerialization());
@@ -171,6 +166,7 @@ public class SchedulerApp {
     scheduler = new Scheduler(cache, queue, profiles, new PodScheduler(cfg.percentageOfNodesToScore()), binders, api,
         new MicrometerMetrics(registry), this::currentPod, System::nanoTime);
     registerQueueGauges();
+    registerLeaderGauge(cfg);
 
     EventHandlers handlers = new EventHandlers(cache, queue, profiles.keySet(), listers::priorityOf);
     // Nodes and pods first: readiness waits for those. Priority classes are only a fallback for pods the Priority
@@ -264,6 +260,13 @@ public class SchedulerApp {
         .description("1 while this instance holds the scheduler lease").register(registry);
   }
 
+  /** client-go's leader election gauge, as upstream's components (the controller manager's too) export it. */
+  private void registerLeaderGauge(SchedulerConfiguration cfg) {
+    Gauge.builder("leader_election_master_status", this, a -> a.leading ? 1 : 0)
+        .tag("name", cfg.leaderElection().resourceName())
+        .description("1 while this instance holds the leader Lease").register(registry);
+  }
+
   private void awaitSyncThenElect(SchedulerConfiguration cfg) {
     while (!shuttingDown && !(podInformer.hasSynced() && nodeInformer.hasSynced())) {
       try {
@@ -334,6 +337,18 @@ public class SchedulerApp {
   }
 
   void onStop(@Observes ShutdownEvent ev) {
+    stop();
+  }
+
+  /**
+   * Stops scheduling, releases the Lease (so a standby takes over at once) and closes the client. Idempotent: a
+   * control plane that runs the scheduler in the API server's process calls it before the server stops serving,
+   * since the release is a request to that server.
+   */
+  public synchronized void stop() {
+    if (shuttingDown) {
+      return;
+    }
     shuttingDown = true;
     leading = false;
     if (queue != null) {
