@@ -23,6 +23,7 @@ import io.quarkube.controllers.support.LabelSelectors;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.Pods;
+import io.quarkube.machinery.status.WorkloadStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -462,11 +463,12 @@ public final class DaemonSetController extends Controller<String> {
     st.setCurrentNumberScheduled(scheduled);
     st.setNumberMisscheduled(misscheduled);
     st.setNumberReady(ready);
-    st.setNumberAvailable(available == 0 ? null : available);
-    st.setNumberUnavailable(desired - available == 0 ? null : desired - available);
+    st.setNumberAvailable(available);
+    st.setNumberUnavailable(desired - available);
     st.setUpdatedNumberScheduled(updated);
     st.setCollisionCount(old.getCollisionCount());
     st.setConditions(old.getConditions());
+    WorkloadStatuses.normalize(st); // as the API server stores it, so an unchanged status compares equal
     if (!Objects.equals(Serialization.asJson(st), Serialization.asJson(old))) {
       DaemonSet copy = Serialization.clone(ds);
       copy.setStatus(st);

@@ -23,6 +23,7 @@ import io.quarkube.controllers.support.ControllerContext;
 import io.quarkube.controllers.support.LabelSelectors;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
+import io.quarkube.machinery.status.WorkloadStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -704,6 +705,7 @@ public final class DeploymentController extends Controller<String> {
               .build()));
     }
     st.setConditions(conditions);
+    WorkloadStatuses.normalize(st); // as the API server stores it, so an unchanged status compares equal
     if (!Objects.equals(Serialization.asJson(st), Serialization.asJson(old))) {
       Deployment copy = Serialization.clone(d);
       copy.setStatus(st);

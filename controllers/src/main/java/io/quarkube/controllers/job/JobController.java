@@ -25,6 +25,7 @@ import io.quarkube.controllers.support.ControllerContext;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.Pods;
+import io.quarkube.machinery.status.WorkloadStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -297,7 +298,8 @@ public final class JobController extends Controller<String> {
     if (indexed) {
       st.withCompletedIndexes(ranges(doneIndexes));
     }
-    JobStatus wanted = st.build();
+    // As the API server stores it (no active/succeeded/failed 0), so an unchanged status compares equal.
+    JobStatus wanted = WorkloadStatuses.normalize(st.build());
     if (!Serialization.asJson(wanted).equals(Serialization.asJson(old))) {
       try {
         writer.updateStatus(new JobBuilder(job).withStatus(wanted).build());

@@ -21,6 +21,7 @@ import io.quarkube.controllers.support.LabelSelectors;
 import io.quarkube.controllers.support.ObjectWriter;
 import io.quarkube.controllers.support.Owners;
 import io.quarkube.controllers.support.Pods;
+import io.quarkube.machinery.status.WorkloadStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -462,6 +463,7 @@ public final class StatefulSetController extends Controller<String> {
   private void writeStatus(StatefulSet set, StatefulSetStatus st) {
     StatefulSetStatus old = set.getStatus() == null ? new StatefulSetStatus() : set.getStatus();
     st.setConditions(old.getConditions());
+    WorkloadStatuses.normalize(st); // as the API server stores it, so an unchanged status compares equal
     if (Objects.equals(Serialization.asJson(st), Serialization.asJson(old))) {
       return;
     }

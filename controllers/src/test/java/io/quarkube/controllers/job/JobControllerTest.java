@@ -1,6 +1,7 @@
 package io.quarkube.controllers.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -112,7 +113,7 @@ class JobControllerTest {
     String message = "DeadlineExceeded/Job was active longer than specified deadline";
     assertEquals(List.of("FailureTarget/" + message), conditions(), "no Failed while the pod terminates");
     assertEquals(1, stored().getStatus().getFailed(), "the pod the deadline stopped counts as failed");
-    assertEquals(0, stored().getStatus().getActive());
+    assertNull(stored().getStatus().getActive());
     assertEquals(1, stored().getStatus().getTerminating());
     assertTrue(events.stream().noneMatch(e -> e.startsWith("Warning DeadlineExceeded")));
     caches.remove(caches.indexer(Pod.class).list().get(0));
@@ -213,7 +214,7 @@ class JobControllerTest {
     while (controller.queue().length() > 0) {
       controller.processNextItem();
     }
-    assertEquals(0, stored().getStatus().getFailed(), "ignored");
+    assertNull(stored().getStatus().getFailed(), "ignored");
     assertTrue(stored().getStatus().getConditions() == null || stored().getStatus().getConditions().stream()
         .noneMatch(c -> c.getType().equals("Failed")), "backoffLimit 0 not passed");
     assertEquals(1, active().size(), "replaced by a new pod");
@@ -268,7 +269,7 @@ class JobControllerTest {
     JobCondition c = suspendedCondition();
     assertEquals(List.of("True", "JobSuspended", "Job suspended", "2024-01-01T00:00:10Z", "2024-01-01T00:00:10Z"),
         List.of(c.getStatus(), c.getReason(), c.getMessage(), c.getLastProbeTime(), c.getLastTransitionTime()));
-    assertEquals(0, stored().getStatus().getActive());
+    assertNull(stored().getStatus().getActive());
     assertEquals(0, stored().getStatus().getReady());
     assertEquals(2, stored().getStatus().getTerminating(), "deleted, not yet gone");
     assertEquals("2024-01-01T00:00:00Z", stored().getStatus().getStartTime(), "upstream 1.32 keeps it");
@@ -279,7 +280,7 @@ class JobControllerTest {
           .endMetadata().build());
     }
     drain();
-    assertEquals(0, stored().getStatus().getFailed(), "pods removed by a suspension are not failures");
+    assertNull(stored().getStatus().getFailed(), "pods removed by a suspension are not failures");
     assertEquals(0, stored().getStatus().getTerminating());
     assertEquals(List.of("Suspended/JobSuspended/Job suspended"), conditions(), "backoffLimit 0 not passed");
     first.forEach(caches::remove);
@@ -302,7 +303,7 @@ class JobControllerTest {
     assertEquals(List.of("Suspended/JobResumed/Job resumed",
         "SuccessCriteriaMet/CompletionsReached/Reached expected number of succeeded pods",
         "Complete/CompletionsReached/Reached expected number of succeeded pods"), conditions());
-    assertEquals(0, stored().getStatus().getFailed());
+    assertNull(stored().getStatus().getFailed());
   }
 
   @Test
@@ -315,7 +316,7 @@ class JobControllerTest {
     assertEquals(List.of("Suspended/JobSuspended/Job suspended"), conditions());
     assertEquals("True", suspendedCondition().getStatus());
     assertEquals(null, stored().getStatus().getStartTime());
-    assertEquals(0, stored().getStatus().getActive());
+    assertNull(stored().getStatus().getActive());
     assertEquals(List.of("Normal Suspended Job suspended"), events, "once");
 
     clock.advance(Duration.ofSeconds(30));

@@ -1,6 +1,7 @@
 package io.quarkube.conformance.controllers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -76,7 +77,7 @@ class JobConditionsTest {
         awaitTerminal(ns, "slow", "Failed", Duration.ofSeconds(90)));
     Job j = client.batch().v1().jobs().inNamespace(ns).withName("slow").get();
     assertEquals(1, j.getStatus().getFailed(), "the pod the deadline stopped counts as failed");
-    assertEquals(0, j.getStatus().getActive());
+    assertNull(j.getStatus().getActive(), "no active pods: left out, as upstream serializes an omitempty zero");
     assertEquals(List.of(), client.pods().inNamespace(ns).withLabel("job-name", "slow").list().getItems().stream()
         .filter(p -> !"Failed".equals(p.getStatus().getPhase()) && !"Succeeded".equals(p.getStatus().getPhase()))
         .map(p -> p.getMetadata().getName()).toList(), "Failed only once no pod of the job still runs");

@@ -126,7 +126,7 @@ class JobSuspendTest {
     Await.until(Duration.ofSeconds(90), "its pod gone", () -> pods(ns, "long").isEmpty());
     Await.until(Duration.ofSeconds(30), "no active nor terminating pod", () -> {
       Job j = job(ns, "long");
-      return j.getStatus().getActive() == 0 && (j.getStatus().getTerminating() == null
+      return j.getStatus().getActive() == null && (j.getStatus().getTerminating() == null
           || j.getStatus().getTerminating() == 0);
     });
     Job j = job(ns, "long");

@@ -70,6 +70,15 @@ class ReplicaSetTest {
       Pod p = client.pods().inNamespace(ns).withName(name).get();
       return p.getMetadata().getOwnerReferences() == null || p.getMetadata().getOwnerReferences().isEmpty();
     });
+
+    // Scaled to 0, the status reads as upstream serializes it: replicas 0 stays (no omitempty in its type), the
+    // ready, available and fully labeled counts of 0 are left out.
+    kubectl.run(new String[] {"scale", "rs/rs", "-n", ns, "--replicas=0"}).ok();
+    Await.until(Duration.ofSeconds(30), "the status of 0 replicas", () -> {
+      String status = kubectl.run(new String[] {"get", "rs/rs", "-n", ns, "-o", "jsonpath={.status}"}).ok().out();
+      return status.contains("\"replicas\":0") && !status.contains("readyReplicas")
+          && !status.contains("availableReplicas") && !status.contains("fullyLabeledReplicas");
+    });
   }
 
   @Conformance("apps.replication-controller")

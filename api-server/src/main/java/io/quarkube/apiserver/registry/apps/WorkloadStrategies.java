@@ -15,6 +15,7 @@ import io.quarkube.apiserver.registry.Strategy;
 import io.quarkube.apiserver.registry.core.PodSpecDefaults;
 import io.quarkube.apiserver.registry.core.PodSpecValidator;
 import io.quarkube.apiserver.selection.LabelSelectors;
+import io.quarkube.machinery.status.WorkloadStatuses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ public final class WorkloadStrategies {
 
   public static Strategy<Deployment> deployments() {
     return new Base<>() {
+      @Override
+      void normalizeStatus(Deployment o) {
+        WorkloadStatuses.normalize(o.getStatus());
+      }
+
       @Override
       void defaults(Deployment d) {
         var spec = d.getSpec();
@@ -84,6 +90,11 @@ public final class WorkloadStrategies {
   public static Strategy<ReplicaSet> replicaSets() {
     return new Base<>() {
       @Override
+      void normalizeStatus(ReplicaSet o) {
+        WorkloadStatuses.normalize(o.getStatus());
+      }
+
+      @Override
       void defaults(ReplicaSet rs) {
         if (rs.getSpec() != null) {
           if (rs.getSpec().getReplicas() == null) {
@@ -108,6 +119,11 @@ public final class WorkloadStrategies {
 
   public static Strategy<StatefulSet> statefulSets() {
     return new Base<>() {
+      @Override
+      void normalizeStatus(StatefulSet o) {
+        WorkloadStatuses.normalize(o.getStatus());
+      }
+
       @Override
       void defaults(StatefulSet s) {
         var spec = s.getSpec();
@@ -168,6 +184,11 @@ public final class WorkloadStrategies {
   public static Strategy<DaemonSet> daemonSets() {
     return new Base<>() {
       @Override
+      void normalizeStatus(DaemonSet o) {
+        WorkloadStatuses.normalize(o.getStatus());
+      }
+
+      @Override
       void defaults(DaemonSet ds) {
         var spec = ds.getSpec();
         if (spec == null) {
@@ -214,6 +235,11 @@ public final class WorkloadStrategies {
   public static Strategy<ReplicationController> replicationControllers() {
     return new Base<>() {
       @Override
+      void normalizeStatus(ReplicationController o) {
+        WorkloadStatuses.normalize(o.getStatus());
+      }
+
+      @Override
       void defaults(ReplicationController rc) {
         var spec = rc.getSpec();
         if (spec == null) {
@@ -256,6 +282,9 @@ public final class WorkloadStrategies {
 
     abstract void check(T obj, List<FieldError> errors);
 
+    /** The status as upstream serializes it, whoever wrote it (see {@link WorkloadStatuses}). */
+    abstract void normalizeStatus(T obj);
+
     @Override
     public boolean tracksGeneration() {
       return true;
@@ -264,11 +293,13 @@ public final class WorkloadStrategies {
     @Override
     public void prepareForCreate(T obj) {
       defaults(obj);
+      normalizeStatus(obj);
     }
 
     @Override
     public void prepareForUpdate(T obj, T old) {
       defaults(obj);
+      normalizeStatus(obj);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.quarkube.apiserver.registry.core.PodSpecDefaults;
 import io.quarkube.apiserver.registry.core.PodSpecValidator;
 import io.quarkube.apiserver.selection.LabelSelectors;
 import io.quarkube.apiserver.validation.GoSyntax;
+import io.quarkube.machinery.status.WorkloadStatuses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class JobStrategy implements Strategy<Job> {
   @Override
   public void prepareForCreate(Job job) {
     defaults(job);
+    WorkloadStatuses.normalize(job.getStatus());
     JobSpec spec = job.getSpec();
     if (spec == null || spec.getTemplate() == null) {
       return; // refused by validation
@@ -54,6 +56,7 @@ public final class JobStrategy implements Strategy<Job> {
   @Override
   public void prepareForUpdate(Job job, Job old) {
     defaults(job);
+    WorkloadStatuses.normalize(job.getStatus()); // as upstream serializes it: no active/succeeded/failed 0
     // Jobs stored before selectors were generated have none; they get theirs on their next write, so that the
     // write is not refused for a selector the user never had to give.
     JobSpec spec = job.getSpec();

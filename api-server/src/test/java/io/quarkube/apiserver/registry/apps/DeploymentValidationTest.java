@@ -25,6 +25,17 @@ class DeploymentValidationTest {
   }
 
   @Test
+  void aStatusWriteIsStoredAsUpstreamSerializesIt() {
+    Deployment old = deployment();
+    Deployment d = deployment();
+    d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(2L)
+        .withReplicas(0).withReadyReplicas(0).withAvailableReplicas(0).withUnavailableReplicas(0).build());
+    strategy.prepareForUpdate(d, old);
+    assertEquals(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withObservedGeneration(2L)
+        .build(), d.getStatus(), "zero omitempty counters left out");
+  }
+
+  @Test
   void aDefaultedDeploymentIsValid() {
     assertEquals(List.of(), created(deployment()));
   }
