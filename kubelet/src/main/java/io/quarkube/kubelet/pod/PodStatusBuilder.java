@@ -1,5 +1,7 @@
 package io.quarkube.kubelet.pod;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -33,6 +35,8 @@ import java.util.function.Function;
  * (kubelet_pods.go generateAPIPodStatus, getPhase; status/generate.go for the conditions).
  */
 public final class PodStatusBuilder {
+  /** Plain Jackson: what the model's annotations say is written (no Fabric8 serialization, which loads every kind). */
+  private static final ObjectMapper STATUS_JSON = new ObjectMapper();
 
   /** What the syncer knows besides the runtime: terminal messages and why containers wait. */
   public record Inputs(
@@ -314,8 +318,20 @@ public final class PodStatusBuilder {
     return "Pending";
   }
 
-  /** Whether two statuses say the same (what the API server holds vs what would be written). */
+  /**
+   * Whether two statuses say the same (what the API server holds vs what would be written): compared as the JSON they
+   * are written as. The model's equals also tells an empty list from a missing one (the informer's copy has
+   * {@code []} where a built status has null), which the JSON does not: a running pod's unchanged status was written
+   * again at every sync, every 10 s.
+   */
   public static boolean same(PodStatus a, PodStatus b) {
-    return Objects.equals(a, b);
+    if (Objects.equals(a, b)) {
+      return true;
+    }
+    try {
+      return a != null && b != null && STATUS_JSON.writeValueAsString(a).equals(STATUS_JSON.writeValueAsString(b));
+    } catch (JsonProcessingException e) {
+      return false;
+    }
   }
 }

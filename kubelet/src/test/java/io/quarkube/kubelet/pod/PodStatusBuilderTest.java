@@ -37,6 +37,19 @@ class PodStatusBuilderTest {
   }
 
   @Test
+  void aStatusReadBackWithEmptyListsIsTheSameAsTheOneBuilt() {
+    io.fabric8.kubernetes.api.model.PodStatus built = new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+        .withPhase("Running").withContainerStatuses(new ContainerStatusBuilder().withName("c").withReady(true)
+            .withVolumeMounts((List<io.fabric8.kubernetes.api.model.VolumeMountStatus>) null).build()).build();
+    io.fabric8.kubernetes.api.model.PodStatus read = new io.fabric8.kubernetes.api.model.PodStatusBuilder(built)
+        .withContainerStatuses(new ContainerStatusBuilder(built.getContainerStatuses().get(0))
+            .withVolumeMounts(new java.util.ArrayList<>()).build()).build();
+    assertEquals(true, PodStatusBuilder.same(read, built), "no write for [] against a missing list");
+    read.setPhase("Succeeded");
+    assertEquals(false, PodStatusBuilder.same(read, built));
+  }
+
+  @Test
   void phases() {
     assertEquals("Pending", phase(waiting(false), "Always"));
     assertEquals("Running", phase(running(), "Never"));
