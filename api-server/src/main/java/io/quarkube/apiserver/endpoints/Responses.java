@@ -243,7 +243,11 @@ public final class Responses {
    * objects into the list.
    */
   public void encodedJsonList(RoutingContext ctx, ResourceDefinition def, List<byte[]> items, long resourceVersion) {
-    ListPage<?> head = new ListPage<>(List.of(), resourceVersion, null, null);
+    encodedJsonList(ctx, def, items, new ListPage<>(List.of(), resourceVersion, null, null));
+  }
+
+  /** As above, with the page's continue token and remaining count (a list with a limit). */
+  public void encodedJsonList(RoutingContext ctx, ResourceDefinition def, List<byte[]> items, ListPage<?> head) {
     ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
         (java.util.function.Supplier<JsonNode>) () -> {
           java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
