@@ -125,34 +125,53 @@ public final class ResourceHandler {
       responses.streamList(ctx, def, new StoreListSource(store, info.namespace(), options));
       return;
     }
-    if (MediaTypes.output(ctx.request().getHeader("Accept")) == MediaTypes.Output.JSON) {
+    MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
+    if (out == MediaTypes.Output.JSON) {
       // One page (a limit: kubectl asks for 500 at a time): its items as stored, the resourceVersion put back, as
       // the streamed lists do; decoding and encoding each again took ~2.5 times the CPU.
       List<byte[]> items = new ArrayList<>();
-      ListPage<HasMetadata> page = store.list(info.namespace(), options, new GenericStore.ListSink<>() {
-        @Override
-        public void start(long resourceVersion) {}
-
-        @Override
-        public void item(HasMetadata item) {
-          items.add(Json.bytes(item));
-        }
-
-        @Override
-        public boolean takesJson() {
-          return true;
-        }
-
-        @Override
-        public void itemJson(byte[] json) {
-          items.add(json);
-        }
-      });
+      ListPage<HasMetadata> page = store.list(info.namespace(), options,
+          itemsAsJson(items::add, item -> items.add(Json.bytes(item))));
       responses.encodedJsonList(ctx, def, items, page);
+      return;
+    }
+    if (out == MediaTypes.Output.TABLE) {
+      // kubectl get's pages: each row from the stored JSON's tree.
+      List<ObjectNode> items = new ArrayList<>();
+      ListPage<HasMetadata> page = store.list(info.namespace(), options,
+          itemsAsJson(json -> items.add(Json.treeOf(json)), item -> items.add(Json.tree(item))));
+      responses.tableList(ctx, def, items, page);
       return;
     }
     ListPage<HasMetadata> page = store.list(info.namespace(), options);
     responses.list(ctx, def, page);
+  }
+
+  /**
+   * A sink that takes each item as its stored JSON (resourceVersion put back) where the store can give it, else
+   * decoded (an item a selector looked at).
+   */
+  private static GenericStore.ListSink<HasMetadata> itemsAsJson(java.util.function.Consumer<byte[]> json,
+      java.util.function.Consumer<HasMetadata> decoded) {
+    return new GenericStore.ListSink<>() {
+      @Override
+      public void start(long resourceVersion) {}
+
+      @Override
+      public void item(HasMetadata item) {
+        decoded.accept(item);
+      }
+
+      @Override
+      public boolean takesJson() {
+        return true;
+      }
+
+      @Override
+      public void itemJson(byte[] bytes) {
+        json.accept(bytes);
+      }
+    };
   }
 
   /** A store's list as the source of a streamed response. */

@@ -177,13 +177,18 @@ public final class Responses {
 
         @Override
         public boolean takesJson() {
-          return !table;
+          return true;
         }
 
         @Override
         public void itemJson(byte[] json) {
           try {
-            g.writeRawValue(new io.quarkube.apiserver.json.RawJsonBytes(json));
+            if (table) {
+              // The row from the stored JSON's tree: one parse instead of decoding the object and treeing it.
+              Json.MAPPER.writeTree(g, tableRow.apply(Json.treeOf(json)));
+            } else {
+              g.writeRawValue(new io.quarkube.apiserver.json.RawJsonBytes(json));
+            }
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -244,6 +249,12 @@ public final class Responses {
    */
   public void encodedJsonList(RoutingContext ctx, ResourceDefinition def, List<byte[]> items, long resourceVersion) {
     encodedJsonList(ctx, def, items, new ListPage<>(List.of(), resourceVersion, null, null));
+  }
+
+  /** One page of a list (a limit) as a Table, from its items' JSON trees. */
+  public void tableList(RoutingContext ctx, ResourceDefinition def, List<ObjectNode> items, ListPage<?> page) {
+    write(ctx, 200, MediaTypes.JSON, table(def, items, Long.toString(page.resourceVersion()), page.continueToken(),
+        includeObject(ctx)));
   }
 
   /** As above, with the page's continue token and remaining count (a list with a limit). */

@@ -76,6 +76,15 @@ public final class Json {
     }
   }
 
+  /** Stored or encoded JSON of an object (not a request body: no Status error) as a tree. */
+  public static ObjectNode treeOf(byte[] json) {
+    try {
+      return (ObjectNode) MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("not the JSON of an object: " + e.getMessage(), e);
+    }
+  }
+
   public static ObjectNode tree(Object value) {
     return MAPPER.valueToTree(value);
   }
