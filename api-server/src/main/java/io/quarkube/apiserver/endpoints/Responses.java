@@ -70,26 +70,21 @@ public final class Responses {
     encoded(ctx, code, out, tree);
   }
 
+  /**
+   * A list already read, as a Table, YAML, protobuf or PartialObjectMetadataList. JSON lists are written from their
+   * items' stored JSON instead ({@link #streamList}, {@link #encodedJsonList}).
+   */
   public void list(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
     MediaTypes.Output out = MediaTypes.output(ctx.request().getHeader("Accept"));
-    if (out == MediaTypes.Output.JSON && page.items().size() > STREAMED_LIST_ITEMS) {
-      streamJsonList(ctx, def, page);
-      return;
-    }
-    if (out == MediaTypes.Output.JSON) {
-      byte[] bytes = jsonList(def, page);
-      writeJson(ctx, 200, bytes, () -> Json.parse(bytes));
-      return;
-    }
     List<ObjectNode> items = new ArrayList<>(page.items().size());
     for (HasMetadata item : page.items()) {
       items.add(Json.tree(item));
     }
-    String rv = Long.toString(page.resourceVersion());
     if (out == MediaTypes.Output.TABLE) {
-      write(ctx, 200, MediaTypes.JSON, table(def, items, rv, page.continueToken(), includeObject(ctx)));
+      tableList(ctx, def, items, page);
       return;
     }
+    String rv = Long.toString(page.resourceVersion());
     ObjectNode list = Json.MAPPER.createObjectNode();
     boolean partial = out == MediaTypes.Output.PARTIAL_METADATA;
     list.put("kind", partial ? "PartialObjectMetadataList" : def.listKind());
@@ -217,41 +212,15 @@ public final class Responses {
   }
 
   /**
-   * A JSON list written item by item from the decoded objects: the same bytes as building the list's tree first
-   * (a LIST of 10,000 pods spent a third of its time making those trees).
-   */
-  private static byte[] jsonList(ResourceDefinition def, ListPage<HasMetadata> page) {
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(4096 + 2048 * page.items().size());
-    writeJsonList(def, page, buf);
-    return buf.toByteArray();
-  }
-
-  /** Lists longer than this are written to the response in chunks as they are serialized (see below). */
-  private static final int STREAMED_LIST_ITEMS = 1000;
-
-  /**
-   * A long JSON list already read (a large limit) sent in chunks of 256 KiB while it is serialized: 10,000 pods
-   * are ~55 MiB of JSON, which as one array needed that much contiguous heap at once. The bytes are the same as
-   * {@link #jsonList}'s.
-   */
-  private static void streamJsonList(RoutingContext ctx, ResourceDefinition def, ListPage<HasMetadata> page) {
-    ChunkedBody body = new ChunkedBody(ctx.response(), MediaTypes.JSON);
-    ctx.put(io.quarkube.apiserver.security.RequestContexts.RESPONSE_OBJECT,
-        (java.util.function.Supplier<JsonNode>) () -> Json.parse(jsonList(def, page)));
-    writeJsonList(def, page, body);
-    body.finish();
-  }
-
-  /**
    * A JSON list whose items are already encoded (a DELETE collection's deleted objects, kept as JSON so that a large
-   * collection is never held decoded), sent in chunks as {@link #streamJsonList}; the same bytes as encoding the
-   * objects into the list.
+   * collection is never held decoded; a page of a list with a limit, as stored), sent in chunks of 256 KiB (10,000
+   * pods are ~55 MiB of JSON); the same bytes as encoding the objects into the list.
    */
   public void encodedJsonList(RoutingContext ctx, ResourceDefinition def, List<byte[]> items, long resourceVersion) {
     encodedJsonList(ctx, def, items, new ListPage<>(List.of(), resourceVersion, null, null));
   }
 
-  /** One page of a list (a limit) as a Table, from its items' JSON trees. */
+  /** A list already read (a page of a list with a limit) as a Table, from its items' JSON trees. */
   public void tableList(RoutingContext ctx, ResourceDefinition def, List<ObjectNode> items, ListPage<?> page) {
     write(ctx, 200, MediaTypes.JSON, table(def, items, Long.toString(page.resourceVersion()), page.continueToken(),
         includeObject(ctx)));
@@ -287,19 +256,6 @@ public final class Responses {
       }
       out.write(']');
       out.write('}');
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
-    }
-  }
-
-  private static void writeJsonList(ResourceDefinition def, ListPage<HasMetadata> page, java.io.OutputStream buf) {
-    try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(buf)) {
-      writeListHead(g, def, page);
-      for (HasMetadata item : page.items()) {
-        Json.MAPPER.writeValue(g, item);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot serialize a " + def.listKind(), e);
     }

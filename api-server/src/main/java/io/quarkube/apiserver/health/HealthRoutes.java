@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * {@code /livez}, {@code /readyz}, {@code /healthz} (open to everyone, as upstream's system:public-info-viewer allows;
- * a single check such as {@code /readyz/etcd} to system:monitoring) and {@code /version}. Ready means etcd answers, the system namespaces and the default RBAC policy exist, and the
- * authorizer's and CRD caches hold their first list.
+ * a single check such as {@code /readyz/etcd} to system:monitoring) and {@code /version}. Ready means etcd answers,
+ * the system namespaces and the default RBAC policy exist, and the authorizer's and CRD caches hold their first list.
  */
 @ApplicationScoped
 public class HealthRoutes {

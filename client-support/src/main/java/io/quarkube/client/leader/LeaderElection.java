@@ -4,12 +4,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +41,15 @@ public record LeaderElection(String namespace, String name, String identity, Dur
   public static LeaderElection withDefaults(String namespace, String name) {
     return new LeaderElection(namespace, name, defaultIdentity(), Duration.ofSeconds(15), Duration.ofSeconds(10),
         Duration.ofSeconds(2));
+  }
+
+  /**
+   * client-go's leader election gauge, {@code leader_election_master_status{name="<lease>"}}: 1 while
+   * {@code leading}. One definition for every component, as they share a registry when they share a JVM.
+   */
+  public static void registerStatusGauge(MeterRegistry registry, String leaseName, BooleanSupplier leading) {
+    Gauge.builder("leader_election_master_status", () -> leading.getAsBoolean() ? 1 : 0).tag("name", leaseName)
+        .description("1 while this instance holds the leader Lease").register(registry);
   }
 
   /** {@code <hostname>_<random uuid>}, as upstream's components name themselves. */

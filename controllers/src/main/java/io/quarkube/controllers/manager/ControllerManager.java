@@ -2,7 +2,6 @@ package io.quarkube.controllers.manager;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkube.client.KubeClients;
 import io.quarkube.client.controller.Controller;
@@ -27,8 +26,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The controller manager's life: build the client from its kubeconfig ({@link KubeClients#kubeconfigPath(String)}), campaign for the Lease
- * {@code kube-system/kube-controller-manager}, and while leading run the selected controllers on shared informers.
+ * The controller manager's life: build the client from its kubeconfig ({@link KubeClients#kubeconfigPath(String)}),
+ * campaign for the Lease {@code kube-system/kube-controller-manager}, and while leading run the selected controllers
+ * on shared informers.
  * When the Lease is lost the controllers stop (so two managers never act at once) and the manager campaigns again,
  * as a standby.
  */
@@ -82,8 +82,7 @@ public class ControllerManager {
     Config config = KubeClients.config(KubeClients.kubeconfigPath("controllers"));
     caPem = KubeClients.caCertificatePem(config);
     client = KubeClients.client(config);
-    Gauge.builder("leader_election_master_status", () -> leading ? 1 : 0).tag("name", leaseName)
-        .description("1 while this instance holds the leader Lease").register(meters);
+    LeaderElection.registerStatusGauge(meters, leaseName, () -> leading);
     LOG.infof("controllers enabled: %s", String.join(", ", enabled));
     if (leaderElect) {
       election = new LeaderElection(leaseNamespace, leaseName, identity.orElseGet(LeaderElection::defaultIdentity),

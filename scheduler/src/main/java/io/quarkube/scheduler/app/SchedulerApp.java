@@ -55,9 +55,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The scheduler process: a Fabric8 client from its kubeconfig ({@link KubeClients#kubeconfigPath(String)}), shared informers feeding the cache and
- * the queue, one framework per profile, and the scheduling loop — which runs only while this instance holds the
- * {@code kube-system/kube-scheduler} Lease. Informers run in standby too, so a new leader starts with warm caches.
+ * The scheduler process: a Fabric8 client from its kubeconfig ({@link KubeClients#kubeconfigPath(String)}), shared
+ * informers feeding the cache and the queue, one framework per profile, and the scheduling loop — which runs only
+ * while this instance holds the {@code kube-system/kube-scheduler} Lease. Informers run in standby too, so a new
+ * leader starts with warm caches.
  */
 @ApplicationScoped
 public class SchedulerApp {
@@ -166,7 +167,8 @@ public class SchedulerApp {
     scheduler = new Scheduler(cache, queue, profiles, new PodScheduler(cfg.percentageOfNodesToScore()), binders, api,
         new MicrometerMetrics(registry), this::currentPod, System::nanoTime);
     registerQueueGauges();
-    registerLeaderGauge(cfg);
+    io.quarkube.client.leader.LeaderElection.registerStatusGauge(registry, cfg.leaderElection().resourceName(),
+        () -> leading);
 
     EventHandlers handlers = new EventHandlers(cache, queue, profiles.keySet(), listers::priorityOf);
     // Nodes and pods first: readiness waits for those. Priority classes are only a fallback for pods the Priority
@@ -258,13 +260,6 @@ public class SchedulerApp {
     }
     Gauge.builder("scheduler.leader", this, a -> a.leading ? 1 : 0)
         .description("1 while this instance holds the scheduler lease").register(registry);
-  }
-
-  /** client-go's leader election gauge, as upstream's components (the controller manager's too) export it. */
-  private void registerLeaderGauge(SchedulerConfiguration cfg) {
-    Gauge.builder("leader_election_master_status", this, a -> a.leading ? 1 : 0)
-        .tag("name", cfg.leaderElection().resourceName())
-        .description("1 while this instance holds the leader Lease").register(registry);
   }
 
   private void awaitSyncThenElect(SchedulerConfiguration cfg) {
