@@ -8,7 +8,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-/** Gives each test a fresh namespace of its own (a {@code String} parameter) and deletes it afterwards. */
+/**
+ * Gives each test a fresh namespace of its own (a {@code String} parameter), ready for pods (its default
+ * ServiceAccount made), and deletes it afterwards.
+ */
 public final class TestNamespace implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(TestNamespace.class);
 
@@ -20,6 +23,8 @@ public final class TestNamespace implements BeforeEachCallback, AfterEachCallbac
     Cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
         .build()).create();
     ctx.getStore(STORE).put("ns", name);
+    // As upstream's e2e framework: pods are refused until the controller made the namespace's default account.
+    Await.defaultServiceAccount(Cluster.client(), name);
   }
 
   @Override

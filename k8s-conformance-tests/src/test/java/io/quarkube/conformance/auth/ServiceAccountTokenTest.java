@@ -44,7 +44,6 @@ class ServiceAccountTokenTest {
   @Conformance("auth.service-account-token-automount")
   @Test
   void tokenIsMountedUnlessOptedOut(String ns) throws Exception {
-    Await.defaultServiceAccount(client, ns);
     client.serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata()
         .withName("nomount").endMetadata().withAutomountServiceAccountToken(false).build()).create();
 

@@ -81,7 +81,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void describePodRcServiceNodeAndNamespace(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
     kubectl.run("expose", "rc", "primary", "-n", ns, "--port=6379", "--target-port=6379", "--name=primary").ok();
     Await.until(Duration.ofSeconds(30), "2 pods", () -> rcPods(ns).size() == 2);
@@ -123,7 +122,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void labelAddSelectRemove(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(pod("pause", "registry.local/pause:3.9"), "create", "-n", ns, "-f", "-").ok();
     kubectl.run("label", "pods", "pause", "testing-label=testing-label-value", "-n", ns).ok();
     String shown = kubectl.run("get", "pod", "pause", "-L", "testing-label", "-n", ns).ok().out();
@@ -139,7 +137,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void patchAddsAnnotationsToTheRcsPods(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
     Await.until(Duration.ofSeconds(30), "2 pods", () -> rcPods(ns).size() == 2);
     for (Pod p : rcPods(ns)) {
@@ -157,7 +154,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void replaceUpdatesThePodsImage(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(pod("httpd", "registry.local/httpd:2.4"), "create", "-n", ns, "-f", "-").ok();
     String json = kubectl.run("get", "pod", "httpd", "-n", ns, "-o", "json").ok().out();
     kubectl.runWithInput(json.replace("registry.local/httpd:2.4", "registry.local/busybox:1.36"), "replace", "-f",
@@ -176,7 +172,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void runWithRestartNeverCreatesOnePod(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.run("run", "e2e-test-httpd-pod", "--restart=Never", "--image=registry.local/httpd:2.4", "-n", ns,
         "--overrides={\"spec\":{\"schedulerName\":\"" + UNSCHEDULED + "\"}}").ok();
     Pod p = client.pods().inNamespace(ns).withName("e2e-test-httpd-pod").get();
@@ -189,7 +184,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void serverSideDryRunPatchChangesNothing(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.run("run", "e2e-test-httpd-pod", "--image=registry.local/httpd:2.4", "-n", ns,
         "--overrides={\"spec\":{\"schedulerName\":\"" + UNSCHEDULED + "\"}}").ok();
     String patched = kubectl.run("patch", "pod", "e2e-test-httpd-pod", "-n", ns, "--dry-run=server", "-o",
@@ -205,7 +199,6 @@ class KubectlSmokeTest {
   @ParameterizedTest(name = "{0}")
   @KubectlVersions
   void exposeMakesServicesForAnRcAndAService(Kubectl kubectl, String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RC, "create", "-n", ns, "-f", "-").ok();
     kubectl.run("expose", "rc", "primary", "--name=rm2", "--port=1234", "--target-port=6379", "-n", ns).ok();
     Service rm2 = client.services().inNamespace(ns).withName("rm2").get();

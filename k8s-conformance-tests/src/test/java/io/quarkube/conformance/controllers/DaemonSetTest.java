@@ -114,7 +114,6 @@ class DaemonSetTest {
   @Test
   void followsNodesAsTheyAreAddedAndTaintedAndRollsOut(String ns) {
     try {
-      Await.defaultServiceAccount(client, ns);
       String a = node("a");
       String b = node("b");
       kubectl.runWithInput(template("registry.local/agent:1"), new String[] {"apply", "-n", ns, "-f", "-"}).ok();

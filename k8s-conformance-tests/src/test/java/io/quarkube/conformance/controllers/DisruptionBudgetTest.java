@@ -51,7 +51,6 @@ class DisruptionBudgetTest {
   }
 
   private void fourReadyPods(String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(RS, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
     Await.until(Duration.ofSeconds(60), "4 ready pods", () -> {
       FakeKubelet.markReady(client, ns);

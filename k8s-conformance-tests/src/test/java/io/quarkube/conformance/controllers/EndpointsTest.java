@@ -55,7 +55,6 @@ class EndpointsTest {
           selector: {app: web}
           ports: [{name: http, port: 80, targetPort: http}]
         """, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
-    Await.defaultServiceAccount(client, ns);
     pod(ns, "a", 8080);
     pod(ns, "b", 8080);
     Await.until(Duration.ofSeconds(30), "2 ready endpoints", () -> {
@@ -95,7 +94,6 @@ class EndpointsTest {
           publishNotReadyAddresses: true
           ports: [{name: http, port: 80, targetPort: http}]
         """, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
-    Await.defaultServiceAccount(client, ns);
     pod(ns, "a", 8080);
     Await.until(Duration.ofSeconds(30), "a ready in the slice", () -> {
       FakeKubelet.markReady(client, ns);

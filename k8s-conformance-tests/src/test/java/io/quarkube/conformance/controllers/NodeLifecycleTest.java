@@ -55,7 +55,6 @@ class NodeLifecycleTest {
           .withNamespace("kube-node-lease").endMetadata().withNewSpec().withHolderIdentity(name)
           .withLeaseDurationSeconds(40).withRenewTime(Instant.now().atZone(ZoneOffset.UTC)).endSpec().build())
           .create();
-      Await.defaultServiceAccount(client, ns);
       Pod quick = client.pods().inNamespace(ns).resource(pod(ns, "quick", name).editSpec().addNewToleration()
           .withKey("node.kubernetes.io/unreachable").withOperator("Exists").withEffect("NoExecute")
           .withTolerationSeconds(3L).endToleration().endSpec().build()).create();

@@ -21,7 +21,6 @@ class PodGarbageCollectorTest {
     String node = "e2e-gone-" + UUID.randomUUID().toString().substring(0, 6);
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
     try {
-      Await.defaultServiceAccount(client, ns);
       client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("orphan").endMetadata()
           .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
           .endSpec().build()).create();

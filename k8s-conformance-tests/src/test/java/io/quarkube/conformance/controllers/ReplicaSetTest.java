@@ -30,7 +30,6 @@ class ReplicaSetTest {
   @Conformance({"apps.replicaset-adoption", "apps.scale-subresource"})
   @Test
   void replicaSetAdoptsScalesAndReportsReadiness(String ns) {
-    Await.defaultServiceAccount(client, ns);
     // An orphan with matching labels, made first: the ReplicaSet adopts it and creates only two more.
     client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("orphan")
         .addToLabels("app", "rs").endMetadata().withNewSpec().withSchedulerName("quarkube-e2e-unscheduled").addNewContainer().withName("c")

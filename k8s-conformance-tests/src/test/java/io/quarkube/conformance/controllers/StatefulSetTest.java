@@ -112,7 +112,6 @@ class StatefulSetTest {
 
   @Test
   void orderedPodsWithOwnClaimsAndRollouts(String ns) {
-    Await.defaultServiceAccount(client, ns);
     kubectl.runWithInput(manifest("registry.local/app:1"), new String[] {"apply", "-n", ns, "-f", "-"}).ok();
     rollOut(ns, "registry.local/app:1", true);
 

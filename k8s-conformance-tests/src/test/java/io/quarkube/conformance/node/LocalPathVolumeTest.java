@@ -29,7 +29,6 @@ class LocalPathVolumeTest {
 
   @Test
   void claimIsProvisionedOnTheNodeAndAPodWritesToIt(String ns) throws Exception {
-    Await.defaultServiceAccount(client, ns);
     Await.until(Duration.ofSeconds(30), "the default StorageClass local-path",
         () -> client.storage().v1().storageClasses().withName("local-path").get() != null);
     client.persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder().withNewMetadata()

@@ -31,7 +31,6 @@ class StatefulSetVolumesTest {
 
   @Test
   void threeOrderedPodsWithTheirOwnBoundClaims(String ns) {
-    Await.defaultServiceAccount(client, ns);
     Map<String, String> labels = Map.of("app", "db");
     client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder().withNewMetadata().withName("db")
         .endMetadata().withNewSpec().withReplicas(3).withServiceName("db").withNewSelector().withMatchLabels(labels)

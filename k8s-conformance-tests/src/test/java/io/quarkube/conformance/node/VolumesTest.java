@@ -120,7 +120,6 @@ class VolumesTest {
 
   @Test
   void projectedServiceAccountTokenAuthenticatesAsThePodsAccount(String ns) {
-    Await.defaultServiceAccount(RealNode.client(), ns);
     RealNode.client().resource(sleeper(ns, "sa").build()).create();
     RealNode.awaitPhase(ns, "sa", "Running", START);
     String dir = "/var/run/secrets/kubernetes.io/serviceaccount";

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.util.Map;
@@ -51,7 +50,6 @@ class NodeSelectorAndLimitRangeTest {
         .withDefault(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("500Mi")))
         .withMin(Map.of("cpu", new Quantity("50m"))).withMax(Map.of("cpu", new Quantity("2")))
         .endLimit().endSpec().build()).create();
-    Await.defaultServiceAccount(sim.client, ns);
 
     Pod defaulted = sim.create(pod(ns, "no-resources", null, null));
     ResourceRequirements r = defaulted.getSpec().getContainers().get(0).getResources();
