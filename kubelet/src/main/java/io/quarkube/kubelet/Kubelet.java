@@ -12,6 +12,7 @@ import io.quarkube.kubelet.images.ImageManager;
 import io.quarkube.kubelet.node.LeaseHeartbeat;
 import io.quarkube.kubelet.node.NodeFactsProvider;
 import io.quarkube.kubelet.node.NodeStatusManager;
+import io.quarkube.kubelet.objects.PodObjects;
 import io.quarkube.kubelet.pod.CrashBackoff;
 import io.quarkube.kubelet.pod.PodSource;
 import io.quarkube.kubelet.pod.PodSyncer;
@@ -78,6 +79,7 @@ public class Kubelet {
   private NodeStats nodeStats;
   private MirrorPods mirrors;
   private ServiceSource services;
+  private PodObjects objects;
 
   void onStart(@Observes StartupEvent event) {
     if (Boolean.getBoolean("quarkube.kubelet.disabled")) {
@@ -96,7 +98,9 @@ public class Kubelet {
     String hostIp = facts.internalIp();
     loops = Executors.newScheduledThreadPool(4, daemon("kubelet-loop"));
     stopper = Executors.newCachedThreadPool(daemon("kubelet-stop"));
-    ImageManager images = new ImageManager(cri, client, config.registry(), config.allowRemoteRegistries());
+    // The pods' ConfigMaps and Secrets, one watch per object while pods reference it (upstream's Watch strategy).
+    objects = PodObjects.watching(client);
+    ImageManager images = new ImageManager(cri, objects, config.registry(), config.allowRemoteRegistries());
     RuntimeInspector inspector = new RuntimeInspector(cri);
     relister = new Relister(inspector, this::changed, this::wantedUids, () -> pods != null && pods.hasSynced()
         && statics != null && statics.hasSynced());
@@ -113,10 +117,10 @@ public class Kubelet {
     services.start();
     ProbeRunner probeRunner = new ProbeRunner(cri);
     ProbeManager probes = new ProbeManager(probeRunner, loops, events, this::changed);
-    PodSyncer syncer = new PodSyncer(cri, client, events, images, new VolumeManager(client, dirs),
+    PodSyncer syncer = new PodSyncer(cri, client, events, images, new VolumeManager(client, objects, dirs),
         new PodCgroups(config.cgroupRoot()),
         new SandboxConfigs(dirs, config.clusterDns(), config.clusterDomain()), dirs,
-        new EnvResolver(client, facts.allocatable(), services::services), probes, probeRunner,
+        new EnvResolver(objects, facts.allocatable(), services::services), objects, probes, probeRunner,
         CrashBackoff.kubeletDefault(), stopper, hostIp, Clock.systemUTC());
     // Static pods first: until their folder was read, their running containers would look like orphans.
     statics = new StaticPodSource(Path.of(config.podManifestPath().orElse(dirs.root().resolve("manifests")
@@ -165,6 +169,9 @@ public class Kubelet {
     }
     if (services != null) {
       services.close();
+    }
+    if (objects != null) {
+      objects.close();
     }
     if (loops != null) {
       loops.shutdownNow();

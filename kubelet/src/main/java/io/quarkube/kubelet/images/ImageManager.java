@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8s.cri.runtime.v1.AuthConfig;
 import io.k8s.cri.runtime.v1.Image;
 import io.k8s.cri.runtime.v1.ImageSpec;
@@ -15,6 +14,7 @@ import io.k8s.cri.runtime.v1.ListImagesRequest;
 import io.k8s.cri.runtime.v1.PodSandboxConfig;
 import io.k8s.cri.runtime.v1.PullImageRequest;
 import io.quarkube.kubelet.cri.CriClient;
+import io.quarkube.kubelet.objects.PodObjects;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,13 +33,14 @@ public final class ImageManager {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CriClient cri;
-  private final KubernetesClient client;
+  /** The pods' Secrets from their watches (null: no pull secrets, as for tests without an API server). */
+  private final PodObjects objects;
   private final Set<String> allowedRegistries;
   private final boolean allowRemote;
 
-  public ImageManager(CriClient cri, KubernetesClient client, Optional<String> localRegistry, boolean allowRemote) {
+  public ImageManager(CriClient cri, PodObjects objects, Optional<String> localRegistry, boolean allowRemote) {
     this.cri = cri;
-    this.client = client;
+    this.objects = objects;
     this.allowRemote = allowRemote;
     this.allowedRegistries = localRegistry.map(r -> Set.of("docker.io", r, r.replace("127.0.0.1", "localhost")))
         .orElse(Set.of("docker.io"));
@@ -114,14 +115,15 @@ public final class ImageManager {
   /** Credentials for {@code registry} from the pod's imagePullSecrets (kubernetes.io/dockerconfigjson or dockercfg). */
   Optional<AuthConfig> authFor(Pod pod, String registry) {
     List<LocalObjectReference> refs = pod.getSpec().getImagePullSecrets();
-    if (refs == null || client == null) {
+    if (refs == null || objects == null) {
       return Optional.empty();
     }
     for (LocalObjectReference ref : refs) {
       Secret secret;
       try {
-        secret = client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(ref.getName()).get();
+        secret = objects.secret(pod.getMetadata().getNamespace(), ref.getName());
       } catch (RuntimeException e) {
+        // As upstream: a pull secret that cannot be read is skipped, the pull may still work without it.
         continue;
       }
       if (secret == null || secret.getData() == null) {

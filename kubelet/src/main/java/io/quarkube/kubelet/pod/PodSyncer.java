@@ -20,6 +20,7 @@ import io.quarkube.client.events.EventRecorder;
 import io.quarkube.kubelet.cgroups.PodCgroups;
 import io.quarkube.kubelet.cri.CriClient;
 import io.quarkube.kubelet.images.ImageManager;
+import io.quarkube.kubelet.objects.PodObjects;
 import io.quarkube.kubelet.probes.ProbeManager;
 import io.quarkube.kubelet.probes.ProbeRunner;
 import io.quarkube.kubelet.runtime.ContainerConfigs;
@@ -74,6 +75,8 @@ public final class PodSyncer {
   private final SandboxConfigs sandboxConfigs;
   private final PodDirs dirs;
   private final EnvResolver env;
+  /** The ConfigMaps and Secrets of live pods, watched while a pod references them. */
+  private final PodObjects objects;
   private final ProbeManager probes;
   private final ProbeRunner handlers;
   private final CrashBackoff backoff;
@@ -89,8 +92,8 @@ public final class PodSyncer {
 
   public PodSyncer(CriClient cri, KubernetesClient client, EventRecorder events, ImageManager images,
       VolumeManager volumes, PodCgroups cgroups, SandboxConfigs sandboxConfigs, PodDirs dirs, EnvResolver env,
-      ProbeManager probes, ProbeRunner handlers, CrashBackoff backoff, ExecutorService stopper, String hostIp,
-      Clock clock) {
+      PodObjects objects, ProbeManager probes, ProbeRunner handlers, CrashBackoff backoff, ExecutorService stopper,
+      String hostIp, Clock clock) {
     this.cri = cri;
     this.inspector = new RuntimeInspector(cri);
     this.client = client;
@@ -101,6 +104,7 @@ public final class PodSyncer {
     this.sandboxConfigs = sandboxConfigs;
     this.dirs = dirs;
     this.env = env;
+    this.objects = objects;
     this.probes = probes;
     this.handlers = handlers;
     this.backoff = backoff;
@@ -140,14 +144,18 @@ public final class PodSyncer {
         killPod(pod, rt, ContainerConfigs.gracePeriod(pod));
         probes.remove(uid);
       }
+      objects.unregisterPod(uid); // as upstream once a pod is terminated: nothing reads its objects any more
       return null;
     }
+    // Before anything reads them: the pod's ConfigMaps and Secrets are answered from watches it holds references on.
+    objects.registerPod(pod);
     Duration next = syncRunning(pod, rt);
     PodRuntime after = inspector.pod(uid);
     PodStatus status = writeStatus(pod, after);
     if (status != null && PodStatusBuilder.isTerminal(status.getPhase())) {
       killPod(pod, after, ContainerConfigs.gracePeriod(pod));
       probes.remove(uid);
+      objects.unregisterPod(uid);
       return null;
     }
     return next;
@@ -562,6 +570,7 @@ public final class PodSyncer {
   }
 
   private void forget(String uid) {
+    objects.unregisterPod(uid);
     probes.remove(uid);
     backoff.forgetAll(uid + "/");
     waiting.remove(uid);

@@ -10,7 +10,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.kubelet.objects.PodObjects;
+import io.quarkube.kubelet.objects.WatchingObjectCache;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -32,19 +33,20 @@ import java.util.regex.Pattern;
 public final class EnvResolver {
   private static final Pattern KEYED_FIELD = Pattern.compile("metadata\\.(labels|annotations)\\['(.*)'\\]");
 
-  private final KubernetesClient client;
+  /** ConfigMaps and Secrets of env sources, from their watches (null: none to give, for callers without pods). */
+  private final PodObjects objects;
   private final Map<String, Quantity> nodeAllocatable;
   private final Supplier<Optional<Collection<Service>>> services;
 
   /** Without services: no service variables (upstream's kubelet without an API server). */
-  public EnvResolver(KubernetesClient client, Map<String, Quantity> nodeAllocatable) {
-    this(client, nodeAllocatable, () -> Optional.of(java.util.List.of()));
+  public EnvResolver(PodObjects objects, Map<String, Quantity> nodeAllocatable) {
+    this(objects, nodeAllocatable, () -> Optional.of(java.util.List.of()));
   }
 
   /** @param services every Service of the cluster; empty while not listed yet */
-  public EnvResolver(KubernetesClient client, Map<String, Quantity> nodeAllocatable,
+  public EnvResolver(PodObjects objects, Map<String, Quantity> nodeAllocatable,
       Supplier<Optional<Collection<Service>>> services) {
-    this.client = client;
+    this.objects = objects;
     this.nodeAllocatable = nodeAllocatable;
     this.services = services;
   }
@@ -200,7 +202,12 @@ public final class EnvResolver {
   }
 
   private ConfigMap configMap(String namespace, String name, boolean optional) {
-    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+    ConfigMap cm;
+    try {
+      cm = objects.configMap(namespace, name);
+    } catch (WatchingObjectCache.UnavailableException e) {
+      throw new MissingSourceException(e.getMessage()); // as upstream: a CreateContainerConfigError with the reason
+    }
     if (cm == null && !optional) {
       throw new MissingSourceException("configmap \"" + name + "\" not found");
     }
@@ -208,7 +215,12 @@ public final class EnvResolver {
   }
 
   private Secret secret(String namespace, String name, boolean optional) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    Secret secret;
+    try {
+      secret = objects.secret(namespace, name);
+    } catch (WatchingObjectCache.UnavailableException e) {
+      throw new MissingSourceException(e.getMessage());
+    }
     if (secret == null && !optional) {
       throw new MissingSourceException("secret \"" + name + "\" not found");
     }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8s.cri.runtime.v1.Mount;
 import io.k8s.cri.runtime.v1.MountPropagation;
+import io.quarkube.kubelet.objects.PodObjects;
 import io.quarkube.kubelet.runtime.EnvResolver;
 import io.quarkube.kubelet.runtime.PodDirs;
 import io.quarkube.kubelet.volumes.AtomicWriter.Payload;
@@ -44,14 +45,17 @@ public final class VolumeManager {
   private static final int DEFAULT_MODE = 0644;
 
   private final KubernetesClient client;
+  /** ConfigMaps and Secrets from their watches: read at every sync of every pod, so never GET. */
+  private final PodObjects objects;
   private final PodDirs dirs;
   /** Service account tokens by pod uid + volume + path, refreshed at 80 % of their life. */
   private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
 
   private record CachedToken(String token, Instant refreshAt) {}
 
-  public VolumeManager(KubernetesClient client, PodDirs dirs) {
+  public VolumeManager(KubernetesClient client, PodObjects objects, PodDirs dirs) {
     this.client = client;
+    this.objects = objects;
     this.dirs = dirs;
   }
 
@@ -99,7 +103,7 @@ public final class VolumeManager {
     if (v.getConfigMap() != null) {
       var source = v.getConfigMap();
       Path dir = dirs.volumesDir(uid).resolve("kubernetes.io~configmap").resolve(v.getName());
-      ConfigMap cm = client.configMaps().inNamespace(ns).withName(source.getName()).get();
+      ConfigMap cm = objects.configMap(ns, source.getName());
       if (cm == null && !Boolean.TRUE.equals(source.getOptional())) {
         throw new VolumeException("configmap \"" + source.getName() + "\" not found");
       }
@@ -110,7 +114,7 @@ public final class VolumeManager {
     if (v.getSecret() != null) {
       var source = v.getSecret();
       Path dir = dirs.volumesDir(uid).resolve("kubernetes.io~secret").resolve(v.getName());
-      Secret secret = client.secrets().inNamespace(ns).withName(source.getSecretName()).get();
+      Secret secret = objects.secret(ns, source.getSecretName());
       if (secret == null && !Boolean.TRUE.equals(source.getOptional())) {
         throw new VolumeException("secret \"" + source.getSecretName() + "\" not found");
       }
@@ -131,7 +135,7 @@ public final class VolumeManager {
       for (VolumeProjection p : v.getProjected().getSources()) {
         if (p.getConfigMap() != null) {
           var s = p.getConfigMap();
-          ConfigMap cm = client.configMaps().inNamespace(ns).withName(s.getName()).get();
+          ConfigMap cm = objects.configMap(ns, s.getName());
           if (cm == null && !Boolean.TRUE.equals(s.getOptional())) {
             throw new VolumeException("configmap \"" + s.getName() + "\" not found");
           }
@@ -139,7 +143,7 @@ public final class VolumeManager {
         }
         if (p.getSecret() != null) {
           var s = p.getSecret();
-          Secret secret = client.secrets().inNamespace(ns).withName(s.getName()).get();
+          Secret secret = objects.secret(ns, s.getName());
           if (secret == null && !Boolean.TRUE.equals(s.getOptional())) {
             throw new VolumeException("secret \"" + s.getName() + "\" not found");
           }
