@@ -4,14 +4,15 @@ import io.quarkube.apiserver.registry.Registry;
 
 /** The in-memory copies the admission plugins read on a pod create (see {@link CachedReads}). */
 public record AdmissionReads(CachedReads namespaces, CachedReads serviceAccounts, CachedReads limitRanges,
-    CachedReads priorityClasses, CachedReads resourceQuotas) {
+    CachedReads priorityClasses, CachedReads resourceQuotas, CachedReads runtimeClasses) {
 
   public static AdmissionReads start(Registry registry) {
     return new AdmissionReads(new CachedReads(registry.namespaces()).start(),
         new CachedReads(registry.store("", "v1", "serviceaccounts").orElseThrow()).start(),
         new CachedReads(registry.store("", "v1", "limitranges").orElseThrow()).start(),
         new CachedReads(registry.store("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow()).start(),
-        new CachedReads(registry.store("", "v1", "resourcequotas").orElseThrow()).start());
+        new CachedReads(registry.store("", "v1", "resourcequotas").orElseThrow()).start(),
+        new CachedReads(registry.store("node.k8s.io", "v1", "runtimeclasses").orElseThrow()).start());
   }
 
   public void stop() {
@@ -20,5 +21,6 @@ public record AdmissionReads(CachedReads namespaces, CachedReads serviceAccounts
     limitRanges.stop();
     priorityClasses.stop();
     resourceQuotas.stop();
+    runtimeClasses.stop();
   }
 }

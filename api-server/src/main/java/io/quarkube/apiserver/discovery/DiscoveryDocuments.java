@@ -222,7 +222,9 @@ public final class DiscoveryDocuments {
     if (!d.categories().isEmpty()) {
       strings(r, "categories", d.categories());
     }
-    r.put("storageVersionHash", storageVersionHash(d.group(), d.version(), d.kind()));
+    if (!d.isVirtual()) { // upstream: only resources its generic store keeps have a storage version
+      r.put("storageVersionHash", storageVersionHash(d.group(), d.version(), d.kind()));
+    }
     return r;
   }
 

@@ -69,6 +69,10 @@ public final class ResourceHandler {
       extension.handle(ctx, def, info, user);
       return;
     }
+    if (def.group().isEmpty() && def.resource().equals("bindings")) {
+      bindings(ctx, info);
+      return;
+    }
     if (def.isVirtual()) {
       if (!"create".equals(info.verb()) || info.name() != null) {
         throw ApiException.methodNotSupported(def.group(), def.resource(), info.verb());
@@ -476,6 +480,37 @@ public final class ResourceHandler {
               List.of("Foreground", "Background", "Orphan"))));
     }
     return new DeleteOptions(grace, policy, uid, rv, dryRun);
+  }
+
+  /**
+   * POST namespaces/ns/bindings: upstream's LegacyBindingREST, the older form of pods/x/binding, with the pod named by
+   * the Binding's metadata.name. Only create is served (upstream installs no other route: its router's 405).
+   */
+  private void bindings(RoutingContext ctx, RequestInfo info) {
+    if (!"create".equals(info.verb()) || info.name() != null || info.subresource() != null) {
+      throw ApiException.of(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+    if (info.namespace() == null) {
+      throw ApiException.notFoundPath(ctx.request().path());
+    }
+    JsonNode binding = bodies.decode(ctx);
+    String kind = binding.path("kind").asText("");
+    if (!kind.isEmpty() && !kind.equals("Binding")) {
+      throw ApiException.badRequest("not a Binding object: " + kind);
+    }
+    String namespace = binding.path("metadata").path("namespace").asText("");
+    if (!namespace.isEmpty() && !namespace.equals(info.namespace())) {
+      throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the "
+          + "request");
+    }
+    String name = binding.path("metadata").path("name").asText("");
+    if (name.isEmpty()) {
+      throw ApiException.badRequest("Name parameter required.");
+    }
+    ResourceDefinition pods = registry.catalog().find("", "v1", "pods").orElseThrow();
+    boolean dryRun = ctx.queryParams().getAll("dryRun").contains("All");
+    bind(ctx, pods, registry.store(pods), new RequestInfo(info.group(), info.version(), info.namespace(), "pods",
+        name, "binding", "create"), binding, dryRun);
   }
 
   /** POST pods/x/binding: the scheduler's assignment of a pod to a node, refused if it already has one. */

@@ -62,54 +62,76 @@ final class PathGenerator {
     String item = collection + "/{name}";
     Kind kind = new Kind(d.group(), d.version(), d.kind(), d.type());
 
-    ObjectNode coll = path(collection, false, d.namespaced(), false);
-    ObjectNode list = op("list or watch objects of kind " + d.kind(), "list" + idPrefix + ns + d.kind(), "list", kind);
-    Operations.queryParameters(list, Operations.LIST_PARAMS);
-    Operations.listResponse(list, listSchema);
-    coll.set("get", done(list));
-    ObjectNode create = op("create " + article(d.kind()), "create" + idPrefix + ns + d.kind(), "post", kind);
-    Operations.queryParameters(create, Operations.WRITE_PARAMS);
-    Operations.objectBody(create, kindSchema, true);
-    Operations.response(create, "200", "OK", kindSchema);
-    Operations.response(create, "201", "Created", kindSchema);
-    Operations.response(create, "202", "Accepted", kindSchema);
-    coll.set("post", done(create));
-    if (d.verbs().contains("deletecollection") && !isNamespaces(d)) {
-      ObjectNode dc = op("delete collection of " + d.kind(), "delete" + idPrefix + "Collection" + ns + d.kind(),
-          "deletecollection", kind);
-      Operations.queryParameters(dc, Operations.DELETE_COLLECTION_PARAMS);
-      Operations.objectBody(dc, schemas.add(io.fabric8.kubernetes.api.model.DeleteOptions.class), false);
-      Operations.response(dc, "200", "OK", schemas.add(io.fabric8.kubernetes.api.model.Status.class));
-      coll.set("delete", done(dc));
+    // Only the verbs the resource serves, as upstream installs them: reviews and bindings are POST alone,
+    // componentstatuses and the metrics GET alone.
+    List<String> verbs = d.verbs();
+    if (verbs.contains("list") || verbs.contains("create")) {
+      ObjectNode coll = path(collection, false, d.namespaced(), false);
+      if (verbs.contains("list")) {
+        ObjectNode list = op("list or watch objects of kind " + d.kind(), "list" + idPrefix + ns + d.kind(), "list",
+            kind);
+        Operations.queryParameters(list, Operations.LIST_PARAMS);
+        Operations.listResponse(list, listSchema);
+        coll.set("get", done(list));
+      }
+      if (verbs.contains("create")) {
+        ObjectNode create = op("create " + article(d.kind()), "create" + idPrefix + ns + d.kind(), "post", kind);
+        Operations.queryParameters(create, Operations.WRITE_PARAMS);
+        Operations.objectBody(create, kindSchema, true);
+        Operations.response(create, "200", "OK", kindSchema);
+        Operations.response(create, "201", "Created", kindSchema);
+        Operations.response(create, "202", "Accepted", kindSchema);
+        coll.set("post", done(create));
+      }
+      if (verbs.contains("deletecollection") && !isNamespaces(d)) {
+        ObjectNode dc = op("delete collection of " + d.kind(), "delete" + idPrefix + "Collection" + ns + d.kind(),
+            "deletecollection", kind);
+        Operations.queryParameters(dc, Operations.DELETE_COLLECTION_PARAMS);
+        Operations.objectBody(dc, schemas.add(io.fabric8.kubernetes.api.model.DeleteOptions.class), false);
+        Operations.response(dc, "200", "OK", schemas.add(io.fabric8.kubernetes.api.model.Status.class));
+        coll.set("delete", done(dc));
+      }
     }
 
-    ObjectNode one = path(item, true, d.namespaced(), false);
-    ObjectNode read = op("read the specified " + d.kind(), "read" + idPrefix + ns + d.kind(), "get", kind);
-    Operations.response(read, "200", "OK", kindSchema);
-    one.set("get", done(read));
-    one.set("put", replace("replace the specified " + d.kind(), "replace" + idPrefix + ns + d.kind(), kind,
-        kindSchema));
-    one.set("patch", patch("partially update the specified " + d.kind(), "patch" + idPrefix + ns + d.kind(), kind,
-        kindSchema));
-    ObjectNode delete = op("delete " + article(d.kind()), "delete" + idPrefix + ns + d.kind(), "delete", kind);
-    Operations.queryParameters(delete, Operations.DELETE_PARAMS);
-    Operations.objectBody(delete, schemas.add(io.fabric8.kubernetes.api.model.DeleteOptions.class), false);
-    Operations.response(delete, "200", "OK", kindSchema);
-    Operations.response(delete, "202", "Accepted", kindSchema);
-    one.set("delete", done(delete));
+    if (verbs.contains("get")) {
+      ObjectNode one = path(item, true, d.namespaced(), false);
+      ObjectNode read = op("read the specified " + d.kind(), "read" + idPrefix + ns + d.kind(), "get", kind);
+      Operations.response(read, "200", "OK", kindSchema);
+      one.set("get", done(read));
+      if (verbs.contains("update")) {
+        one.set("put", replace("replace the specified " + d.kind(), "replace" + idPrefix + ns + d.kind(), kind,
+            kindSchema));
+      }
+      if (verbs.contains("patch")) {
+        one.set("patch", patch("partially update the specified " + d.kind(), "patch" + idPrefix + ns + d.kind(),
+            kind, kindSchema));
+      }
+      if (verbs.contains("delete")) {
+        ObjectNode delete = op("delete " + article(d.kind()), "delete" + idPrefix + ns + d.kind(), "delete", kind);
+        Operations.queryParameters(delete, Operations.DELETE_PARAMS);
+        Operations.objectBody(delete, schemas.add(io.fabric8.kubernetes.api.model.DeleteOptions.class), false);
+        Operations.response(delete, "200", "OK", kindSchema);
+        Operations.response(delete, "202", "Accepted", kindSchema);
+        one.set("delete", done(delete));
+      }
+    }
 
-    String watchBase = prefix + "/watch" + (d.namespaced() ? "/namespaces/{namespace}/" : "/") + d.resource();
-    watch(watchBase, false, d.namespaced(), "watch" + idPrefix + ns + d.kind() + "List", "watchlist", kind);
-    watch(watchBase + "/{name}", true, d.namespaced(), "watch" + idPrefix + ns + d.kind(), "watch", kind);
-    if (d.namespaced()) {
+    if (verbs.contains("watch")) {
+      String watchBase = prefix + "/watch" + (d.namespaced() ? "/namespaces/{namespace}/" : "/") + d.resource();
+      watch(watchBase, false, d.namespaced(), "watch" + idPrefix + ns + d.kind() + "List", "watchlist", kind);
+      watch(watchBase + "/{name}", true, d.namespaced(), "watch" + idPrefix + ns + d.kind(), "watch", kind);
+    }
+    if (d.namespaced() && verbs.contains("list")) {
       ObjectNode all = path(prefix + "/" + d.resource(), false, false, false);
       ObjectNode listAll = op("list or watch objects of kind " + d.kind(),
           "list" + idPrefix + d.kind() + "ForAllNamespaces", "list", kind);
       Operations.queryParameters(listAll, Operations.LIST_PARAMS);
       Operations.listResponse(listAll, listSchema);
       all.set("get", done(listAll));
-      watch(prefix + "/watch/" + d.resource(), false, false,
-          "watch" + idPrefix + d.kind() + "ListForAllNamespaces", "watchlist", kind);
+      if (verbs.contains("watch")) {
+        watch(prefix + "/watch/" + d.resource(), false, false,
+            "watch" + idPrefix + d.kind() + "ListForAllNamespaces", "watchlist", kind);
+      }
     }
     for (String sub : d.subresources()) {
       subresource(d, item + "/" + sub, sub, kind, kindSchema);

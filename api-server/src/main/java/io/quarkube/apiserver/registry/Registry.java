@@ -83,6 +83,7 @@ public final class Registry {
     m.put("apps/daemonsets", WorkloadStrategies.daemonSets());
     m.put("batch/jobs", new io.quarkube.apiserver.registry.batch.JobStrategy());
     m.put("batch/cronjobs", new io.quarkube.apiserver.registry.batch.CronJobStrategy());
+    m.put("node.k8s.io/runtimeclasses", new io.quarkube.apiserver.registry.node.RuntimeClassStrategy());
     m.put("policy/poddisruptionbudgets", new io.quarkube.apiserver.registry.policy.PodDisruptionBudgetStrategy());
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
     m.put("admissionregistration.k8s.io/mutatingwebhookconfigurations",

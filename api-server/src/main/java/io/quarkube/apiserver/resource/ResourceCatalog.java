@@ -98,6 +98,11 @@ public final class ResourceCatalog {
   public static ResourceCatalog builtIn() {
     List<ResourceDefinition> d = new ArrayList<>();
     // core/v1
+    // bindings: POST a Binding to assign the pod it names to a node, as pods/<name>/binding does (never stored)
+    d.add(createOnly("", "v1", "bindings", "Binding", ns(), io.fabric8.kubernetes.api.model.Binding.class));
+    // componentstatuses: deprecated upstream (v1.19+) but still served; the components' health, probed on each GET
+    d.add(readOnly("", "v1", "componentstatuses", "ComponentStatus", cluster(),
+        io.fabric8.kubernetes.api.model.ComponentStatus.class).withShortNames("cs"));
     d.add(def("", "v1", "configmaps", "ConfigMap", ns(), ConfigMap.class, "configmaps", List.of("cm")));
     d.add(def("", "v1", "endpoints", "Endpoints", ns(), Endpoints.class, "services/endpoints", List.of("ep")));
     d.add(def("", "v1", "events", "Event", ns(), io.fabric8.kubernetes.api.model.Event.class, "events",
@@ -166,6 +171,9 @@ public final class ResourceCatalog {
     // scheduling.k8s.io/v1
     d.add(def("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", cluster(), PriorityClass.class,
         "priorityclasses", List.of("pc")));
+    // node.k8s.io/v1: the container runtime handlers pods may ask for (spec.runtimeClassName)
+    d.add(def("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", cluster(),
+        io.fabric8.kubernetes.api.model.node.v1.RuntimeClass.class, "runtimeclasses", List.of()));
     // admissionregistration.k8s.io/v1: the webhooks the admission chain calls
     d.add(def("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
         "MutatingWebhookConfiguration", cluster(),

@@ -59,6 +59,11 @@ public record ResourceDefinition(
     return storagePrefix == null;
   }
 
+  public ResourceDefinition withShortNames(String... names) {
+    return new ResourceDefinition(group, version, resource, singular, kind, namespaced, List.of(names),
+        categories, subresources, type, storagePrefix, verbs);
+  }
+
   public ResourceDefinition withCategories(String... newCategories) {
     return new ResourceDefinition(group, version, resource, singular, kind, namespaced, shortNames,
         List.of(newCategories), subresources, type, storagePrefix, verbs);

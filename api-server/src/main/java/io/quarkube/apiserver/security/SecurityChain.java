@@ -63,12 +63,12 @@ public class SecurityChain {
    */
   static final List<String> DEFAULT_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
-      "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "MutatingAdmissionWebhook",
-      "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook", "ResourceQuota");
+      "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "RuntimeClass",
+      "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook", "ResourceQuota");
   static final List<String> ALL_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "AlwaysPullImages",
-      "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook",
+      "RuntimeClass", "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook",
       "ResourceQuota");
 
   private final ServiceAccountTokens serviceAccountTokens;
@@ -191,6 +191,8 @@ public class SecurityChain {
         case "DefaultTolerationSeconds" -> new DefaultTolerationSeconds();
         case "DefaultStorageClass" -> new DefaultStorageClass(registry);
         case "AlwaysPullImages" -> new AlwaysPullImages();
+        case "RuntimeClass" -> new io.quarkube.apiserver.admission.RuntimeClassAdmission(
+            admissionReads.runtimeClasses());
         case "PodSecurity" -> new PodSecurityAdmission(registry, admissionReads.namespaces());
         case "RBACEscalationPrevention" -> new RbacEscalationGuard(authorizer, rbacRules, registry);
         case "ResourceQuota" -> new ResourceQuotaAdmission(registry, clock, admissionReads.resourceQuotas());

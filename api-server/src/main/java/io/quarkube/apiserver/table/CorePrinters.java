@@ -18,6 +18,22 @@ import java.util.TreeSet;
 final class CorePrinters {
   private CorePrinters() {}
 
+  /** Upstream's printComponentStatus: the Healthy condition's status, message and error. */
+  private static List<Object> componentStatus(JsonNode o, Instant now) {
+    String status = "Unknown";
+    String message = "";
+    String error = "";
+    for (JsonNode c : o.path("conditions")) {
+      if ("Healthy".equals(text(c, "type"))) {
+        status = "True".equals(text(c, "status")) ? "Healthy" : "Unhealthy";
+        message = text(c, "message");
+        error = text(c, "error");
+        break;
+      }
+    }
+    return List.of(name(o), status, message, error);
+  }
+
   static void register(Map<String, Printer> m) {
     m.put("/pods", new PodPrinter());
     m.put("/services", Printer.of(List.of(
@@ -44,6 +60,11 @@ final class CorePrinters {
         Column.string("Kernel-Version", "Kernel Version reported by the node.").wide(),
         Column.string("Container-Runtime", "ContainerRuntime Version reported by the node.").wide()),
         CorePrinters::node));
+    m.put("/componentstatuses", Printer.of(List.of(Column.objectName(),
+        Column.string("Status", "Status of the component conditions"),
+        Column.string("Message", "Message of the component conditions"),
+        Column.string("Error", "Error of the component conditions")),
+        CorePrinters::componentStatus));
     m.put("/configmaps", Printer.of(List.of(Column.objectName(),
         Column.string("Data", "The number of keys in data and binaryData."), Column.age()),
         (o, now) -> List.of(name(o), size(o.path("data")) + size(o.path("binaryData")), age(o, now))));

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Printers of disruption budgets, role bindings, priority classes and leases. */
+/** Printers of disruption budgets, role bindings, priority classes, runtime classes and leases. */
 final class PolicyPrinters {
   private PolicyPrinters() {}
 
@@ -42,6 +42,12 @@ final class PolicyPrinters {
         Column.string("PreemptionPolicy", "Whether pods of this class may preempt others.").wide()),
         (o, now) -> List.of(name(o), Cells.number(o, "value"), o.path("globalDefault").asBoolean(false), age(o, now),
             text(o, "preemptionPolicy"))));
+    m.put("node.k8s.io/runtimeclasses", Printer.of(List.of(
+        Column.objectName(),
+        Column.string("Handler", "Handler specifies the underlying runtime and configuration that the CRI "
+            + "implementation will use to handle pods of this class."),
+        Column.age()),
+        (o, now) -> List.of(name(o), text(o, "handler"), age(o, now))));
     m.put("coordination.k8s.io/leases", Printer.of(List.of(
         Column.objectName(),
         Column.string("Holder", "The identity of the holder of the lease."),

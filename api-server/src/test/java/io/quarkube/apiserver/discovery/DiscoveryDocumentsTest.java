@@ -62,7 +62,7 @@ class DiscoveryDocumentsTest {
     assertEquals("v1", n.path("groupVersion").asText());
     List<String> names = new ArrayList<>();
     n.path("resources").forEach(r -> names.add(r.path("name").asText()));
-    assertEquals(List.of("configmaps", "endpoints", "events", "limitranges", "namespaces", "namespaces/finalize",
+    assertEquals(List.of("bindings", "componentstatuses", "configmaps", "endpoints", "events", "limitranges", "namespaces", "namespaces/finalize",
         "namespaces/status", "nodes", "nodes/proxy", "nodes/status", "persistentvolumeclaims",
         "persistentvolumeclaims/status", "persistentvolumes", "persistentvolumes/status", "pods", "pods/attach",
         "pods/binding", "pods/ephemeralcontainers", "pods/eviction", "pods/exec", "pods/log", "pods/portforward",
@@ -87,6 +87,12 @@ class DiscoveryDocumentsTest {
     assertEquals("{\"name\":\"services/proxy\",\"singularName\":\"\",\"namespaced\":true,"
         + "\"kind\":\"ServiceProxyOptions\",\"verbs\":[\"create\",\"delete\",\"get\",\"patch\",\"update\"]}",
         resource(n, "services/proxy").toString());
+    // not stored: no storageVersionHash, as upstream's
+    assertEquals("{\"name\":\"componentstatuses\",\"singularName\":\"componentstatus\",\"namespaced\":false,"
+        + "\"kind\":\"ComponentStatus\",\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"cs\"]}",
+        resource(n, "componentstatuses").toString());
+    assertEquals("{\"name\":\"bindings\",\"singularName\":\"binding\",\"namespaced\":true,\"kind\":\"Binding\","
+        + "\"verbs\":[\"create\"]}", resource(n, "bindings").toString());
     assertEquals("[\"update\"]", resource(n, "namespaces/finalize").path("verbs").toString());
     assertEquals("[\"get\"]", resource(n, "pods/log").path("verbs").toString());
     assertEquals("PodExecOptions", resource(n, "pods/exec").path("kind").asText());

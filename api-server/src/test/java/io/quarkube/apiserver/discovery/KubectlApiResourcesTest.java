@@ -25,6 +25,10 @@ class KubectlApiResourcesTest {
       assertEquals(List.of("secrets", "v1", "true", "Secret"), words(row(lines, "secrets")));
       assertEquals(List.of("deployments", "deploy", "apps/v1", "true", "Deployment"),
           words(row(lines, "deployments")));
+      assertEquals(List.of("componentstatuses", "cs", "v1", "false", "ComponentStatus"),
+          words(row(lines, "componentstatuses")));
+      assertEquals(List.of("runtimeclasses", "node.k8s.io/v1", "false", "RuntimeClass"),
+          words(row(lines, "runtimeclasses")));
       assertEquals(List.of("clusterroles", "rbac.authorization.k8s.io/v1", "false", "ClusterRole"),
           words(row(lines, "clusterroles")));
       // one line per resource: subresources are not listed

@@ -30,6 +30,22 @@ class PrintersTest {
   }
 
   @Test
+  void componentStatuses() {
+    assertEquals(List.of("Name", "Status", "Message", "Error"), header("", "componentstatuses"));
+    assertEquals("['x','Healthy','ok','']", cells("", "componentstatuses",
+        "{'conditions':[{'type':'Healthy','status':'True','message':'ok'}]}"));
+    assertEquals("['x','Unhealthy','','etcd down']", cells("", "componentstatuses",
+        "{'conditions':[{'type':'Healthy','status':'False','error':'etcd down'}]}"));
+    assertEquals("['x','Unknown','','']", cells("", "componentstatuses", "{}"));
+  }
+
+  @Test
+  void runtimeClasses() {
+    assertEquals(List.of("Name", "Handler", "Age"), header("node.k8s.io", "runtimeclasses"));
+    assertEquals("['x','runc','5m']", cells("node.k8s.io", "runtimeclasses", "{'handler':'runc'}"));
+  }
+
+  @Test
   void deployments() {
     assertEquals(List.of("Name", "Ready", "Up-to-date", "Available", "Age", "Containers*", "Images*", "Selector*"),
         header("apps", "deployments"));

@@ -67,6 +67,18 @@ class FitTest {
   }
 
   @Test
+  void podOverheadCountsInTheRequests() {
+    // what the RuntimeClass admission sets from the class's overhead.podFixed: 1 cpu + 250m no longer fits in 1 left
+    NodeInfo n = nodeInfo(node("n1", "2", "4Gi", 110).build(), bound(pod("a", "1", "1Gi"), "n1"));
+    PodInfo p = info(pod("p", "1", "1Gi").editSpec().withOverhead(Map.of("cpu", new Quantity("250m"), "memory",
+        new Quantity("128Mi"))).endSpec().build());
+    assertEquals(1250, p.requests().milliCpu);
+    assertEquals((1024L + 128) * 1024 * 1024, p.requests().memory);
+    assertEquals(List.of("Insufficient cpu"), fit.filter(new CycleState(), p, n).reasons());
+    assertTrue(fit.filter(new CycleState(), info(pod("q", "1", "1Gi").build()), n).isSuccess());
+  }
+
+  @Test
   void limitsWithoutRequestsCountAsRequests() {
     PodInfo p = info(pod("p", null, null).editSpec().withContainers(new ContainerBuilder().withName("c")
         .withNewResources().withLimits(Map.of("cpu", new Quantity("3"))).endResources().build()).endSpec().build());

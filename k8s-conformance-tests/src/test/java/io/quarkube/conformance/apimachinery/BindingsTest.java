@@ -1,0 +1,79 @@
+package io.quarkube.conformance.apimachinery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Cluster;
+import io.quarkube.conformance.Conformance;
+import io.quarkube.conformance.TestNamespace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * core/v1 {@code bindings}: {@code POST /api/v1/namespaces/<ns>/bindings} assigns the pod the Binding names to its
+ * target node, as {@code pods/<name>/binding} does; only create is served.
+ */
+@ExtendWith(TestNamespace.class)
+class BindingsTest {
+  private final KubernetesClient client = Cluster.client();
+
+  private static String binding(String pod, String node) {
+    return """
+        {"apiVersion":"v1","kind":"Binding","metadata":{"name":"%s","annotations":{"bound-by":"e2e"}},
+         "target":{"apiVersion":"v1","kind":"Node","name":"%s"}}""".formatted(pod, node);
+  }
+
+  @Conformance("api-machinery.bindings")
+  @Test
+  void postingABindingAssignsThePod(String ns) {
+    // a scheduler that does not exist: the real one leaves the pod to this test
+    client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("bound").endMetadata()
+        .withNewSpec().withSchedulerName("quarkube-e2e-unscheduled").addNewContainer().withName("c")
+        .withImage("registry.local/pause:3.9").endContainer().endSpec().build()).create();
+    String node = client.nodes().list().getItems().get(0).getMetadata().getName();
+
+    Api.Response created = Api.send("POST", "/api/v1/namespaces/" + ns + "/bindings", "application/json",
+        binding("bound", node), "application/json");
+    assertEquals(201, created.code(), created.toString());
+    assertEquals("Success", created.json().path("status").asText(), created.toString());
+    Pod pod = client.pods().inNamespace(ns).withName("bound").get();
+    assertEquals(node, pod.getSpec().getNodeName());
+    assertEquals("e2e", pod.getMetadata().getAnnotations().get("bound-by"));
+    assertTrue(pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus())), pod.toString());
+
+    // bound once: a second binding is a conflict, as through pods/binding
+    Api.Response again = Api.send("POST", "/api/v1/namespaces/" + ns + "/bindings", "application/json",
+        binding("bound", node), "application/json");
+    assertEquals(409, again.code(), again.toString());
+    assertTrue(again.json().path("message").asText().contains("is already assigned to node \"" + node + "\""),
+        again.toString());
+    // a pod that does not exist, a Binding without a name or a target
+    Api.Response missing = Api.send("POST", "/api/v1/namespaces/" + ns + "/bindings", "application/json",
+        binding("nope", node), "application/json");
+    assertEquals(404, missing.code(), missing.toString());
+    assertEquals("pods \"nope\" not found", missing.json().path("message").asText(), missing.toString());
+    Api.Response nameless = Api.send("POST", "/api/v1/namespaces/" + ns + "/bindings", "application/json",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{},\"target\":{\"name\":\"" + node + "\"}}",
+        "application/json");
+    assertEquals(400, nameless.code(), nameless.toString());
+    // create alone: no list
+    Api.Response list = Api.get("/api/v1/namespaces/" + ns + "/bindings", "application/json");
+    assertEquals(405, list.code(), list.toString());
+    assertEquals("MethodNotAllowed", list.json().path("reason").asText(), list.toString());
+
+    Api.Response discovery = Api.get("/api/v1", "application/json");
+    String row = discovery.json().path("resources").findValues("name").toString();
+    assertTrue(row.contains("\"bindings\""), row);
+    discovery.json().path("resources").forEach(r -> {
+      if (r.path("name").asText().equals("bindings")) {
+        assertEquals("{\"name\":\"bindings\",\"singularName\":\"binding\",\"namespaced\":true,\"kind\":\"Binding\","
+            + "\"verbs\":[\"create\"]}", r.toString());
+      }
+    });
+    client.pods().inNamespace(ns).withName("bound").withGracePeriod(0).delete();
+  }
+}
