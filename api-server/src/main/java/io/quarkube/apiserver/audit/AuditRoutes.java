@@ -26,13 +26,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * The audit backend: every request that the policy does not level at None leaves one audit.k8s.io/v1 {@code Event}
- * (stage ResponseComplete) in the audit log, with who (and whom they impersonated), what, the outcome, the
+ * (stage ResponseComplete; long-running requests such as watches, exec and logs one more at ResponseStarted, when
+ * their headers go out, as upstream: their end may be hours away) in the audit log, with who (and whom they impersonated), what, the outcome, the
  * authorization decision, from level Request on the request body ({@code requestObject}) and at RequestResponse
  * the response body ({@code responseObject}, the object or Status as written to the client).
  */
@@ -41,6 +43,13 @@ public class AuditRoutes {
   private static final Logger LOG = Logger.getLogger(AuditRoutes.class);
   private static final String START = "quarkube.audit.start";
   private static final String ID = "quarkube.audit.id";
+  private static final String UPGRADED = "quarkube.audit.upgraded";
+  private static final String UPGRADE_CLOSED = "quarkube.audit.upgrade-closed";
+  private static final String COMPLETED = "quarkube.audit.completed";
+  /** The status code the ResponseStarted event was recorded with: an upgrade's 101 is the code of both stages. */
+  private static final String STARTED = "quarkube.audit.started";
+  private static final Set<String> LONG_RUNNING_VERBS = Set.of("watch", "proxy");
+  private static final Set<String> LONG_RUNNING_SUBRESOURCES = Set.of("attach", "exec", "log", "portforward", "proxy");
   private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
       .withZone(ZoneOffset.UTC);
 
@@ -79,7 +88,10 @@ public class AuditRoutes {
       String id = UUID.randomUUID().toString();
       ctx.put(ID, id);
       ctx.response().putHeader("Audit-Id", id);
-      ctx.addEndHandler(v -> record(ctx));
+      ctx.addHeadersEndHandler(v -> started(ctx, null));
+      ctx.put(UPGRADED, (Runnable) () -> started(ctx, 101));
+      ctx.put(UPGRADE_CLOSED, (Runnable) () -> completed(ctx));
+      ctx.addEndHandler(v -> completed(ctx));
       ctx.next();
     });
   }
@@ -91,9 +103,49 @@ public class AuditRoutes {
     }
   }
 
-  private void record(RoutingContext ctx) {
+  /**
+   * Upstream's long-running check (the API server's {@code BasicLongRunningRequestCheck}): watches and proxies, and
+   * the attach, exec, log, portforward and proxy subresources.
+   */
+  static boolean isLongRunning(RequestInfo info) {
+    return info != null && (LONG_RUNNING_VERBS.contains(info.verb())
+        || info.subresource() != null && LONG_RUNNING_SUBRESOURCES.contains(info.subresource()));
+  }
+
+  /**
+   * Tells the audit log that a handler upgraded the connection itself (WebSocket or SPDY): the 101 it sent, and the
+   * end of the connection, never pass the context's response, whose handlers record the ResponseStarted and
+   * ResponseComplete stages otherwise. Records ResponseStarted now; the handler runs what this returns when the
+   * upgraded connection closes (ResponseComplete).
+   */
+  public static Runnable upgraded(RoutingContext ctx) {
+    Runnable started = ctx.get(UPGRADED);
+    if (started == null) {
+      return () -> {};
+    }
+    started.run();
+    return ctx.get(UPGRADE_CLOSED);
+  }
+
+  /** The ResponseStarted event of a long-running request, once (the code: when not the response's own). */
+  private void started(RoutingContext ctx, Integer code) {
+    if (isLongRunning(ctx.get("requestInfo")) && ctx.get(STARTED) == null) {
+      ctx.put(STARTED, code == null ? ctx.response().getStatusCode() : code);
+      record(ctx, "ResponseStarted");
+    }
+  }
+
+  /** The ResponseComplete event, once (an upgraded connection may end the context's response too). */
+  private void completed(RoutingContext ctx) {
+    if (ctx.get(COMPLETED) == null) {
+      ctx.put(COMPLETED, Boolean.TRUE);
+      record(ctx, "ResponseComplete");
+    }
+  }
+
+  private void record(RoutingContext ctx, String stage) {
     try {
-      byte[] line = event(ctx);
+      byte[] line = event(ctx, stage);
       if (line != null) {
         writer.submit(line);
       }
@@ -103,10 +155,11 @@ public class AuditRoutes {
   }
 
   /**
-   * The request's audit event as one JSON line, or null when the policy levels it at None. Written field by field
-   * with a generator (no tree per request: this runs on the event loop at the end of every request).
+   * The request's audit event at {@code stage} as one JSON line, or null when the policy levels it at None. Written
+   * field by field with a generator (no tree per request: this runs on the event loop at the end of every request).
+   * A ResponseStarted event has the status code sent and no response body yet.
    */
-  byte[] event(RoutingContext ctx) {
+  byte[] event(RoutingContext ctx, String stage) {
     RequestInfo info = ctx.get("requestInfo");
     UserInfo effective = ctx.get(RequestContexts.USER);
     UserInfo impersonator = ctx.get(RequestContexts.IMPERSONATOR);
@@ -131,7 +184,7 @@ public class AuditRoutes {
       g.writeStringField("apiVersion", "audit.k8s.io/v1");
       g.writeStringField("level", level.name());
       g.writeStringField("auditID", String.valueOf((Object) ctx.get(ID)));
-      g.writeStringField("stage", "ResponseComplete");
+      g.writeStringField("stage", stage);
       g.writeStringField("requestURI", ctx.request().uri());
       g.writeStringField("verb", verb);
       g.writeFieldName("user");
@@ -166,9 +219,11 @@ public class AuditRoutes {
       g.writeObjectFieldStart("responseStatus");
       g.writeObjectFieldStart("metadata");
       g.writeEndObject();
-      g.writeNumberField("code", ctx.response().getStatusCode());
+      Integer startedWith = ctx.get(STARTED);
+      g.writeNumberField("code", startedWith != null && startedWith == 101 ? 101 : ctx.response().getStatusCode());
       // The response body: a tree, or (objects and lists written straight to JSON) a supplier of one, never a Status.
-      Object written = ctx.get(RequestContexts.RESPONSE_OBJECT);
+      boolean complete = stage.equals("ResponseComplete");
+      Object written = complete ? ctx.get(RequestContexts.RESPONSE_OBJECT) : null;
       JsonNode response = written instanceof JsonNode n ? n : null;
       if (response != null && "Status".equals(response.path("kind").asText())) {
         for (String field : List.of("status", "message", "reason")) {

@@ -1,12 +1,13 @@
 package io.quarkube.apiserver.proxy;
 
+import io.quarkube.apiserver.audit.AuditRoutes;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
-import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.util.Base64;
@@ -55,7 +56,7 @@ public class LogWebSocket implements HttpServerOptionsCustomizer {
       if (ar.failed()) {
         upstream.request().connection().close();
       } else {
-        forwarder.attach(ar.result());
+        forwarder.attach(ar.result(), AuditRoutes.upgraded(ctx));
       }
     }));
   }
@@ -72,10 +73,14 @@ public class LogWebSocket implements HttpServerOptionsCustomizer {
       this.upstream = upstream;
     }
 
-    synchronized void attach(ServerWebSocket socket) {
+    /** @param closed run when the socket closes (the audit log's end of the request) */
+    synchronized void attach(ServerWebSocket socket, Runnable closed) {
       ws = socket;
       base64 = BASE64.equals(socket.subProtocol());
-      socket.closeHandler(x -> upstream.request().connection().close());
+      socket.closeHandler(x -> {
+        closed.run();
+        upstream.request().connection().close();
+      });
       socket.drainHandler(x -> upstream.resume());
       while (!early.isEmpty()) {
         send(early.poll());

@@ -1,5 +1,6 @@
 package io.quarkube.apiserver.proxy;
 
+import io.quarkube.apiserver.audit.AuditRoutes;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.machinery.httpstream.ConnectionUpgrade;
 import io.vertx.core.Context;
@@ -87,6 +88,8 @@ final class UpgradeTunnel {
         return;
       }
       NetSocket client = ar.result();
+      Runnable audited = AuditRoutes.upgraded(ctx);
+      client.closeHandler(x -> audited.run());
       // pipeTo resumes the sockets, and ends each side when the other one ends.
       client.pipeTo(kubelet);
       kubelet.pipeTo(client);

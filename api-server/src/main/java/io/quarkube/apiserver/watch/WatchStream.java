@@ -3,6 +3,8 @@ package io.quarkube.apiserver.watch;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.netty.buffer.Unpooled;
+import io.quarkube.apiserver.audit.AuditRoutes;
 import io.quarkube.apiserver.endpoints.MediaTypes;
 import io.quarkube.apiserver.endpoints.Responses;
 import io.quarkube.apiserver.errors.ApiException;
@@ -13,7 +15,6 @@ import io.quarkube.apiserver.registry.WatchEvent;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.storage.StorageException;
 import io.quarkube.apiserver.storage.StorageWatch;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,8 +22,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.streams.WriteStream;
@@ -86,8 +87,12 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
       // Clients such as Fabric8's watch over a WebSocket by default: one event per message, as upstream serves it.
       ctx.request().toWebSocket().onSuccess(ws -> {
+        Runnable audited = AuditRoutes.upgraded(ctx);
         sink = new WebSocketSink(ws, loopWrites(), backlogLimitBytes(), this::close);
-        ws.closeHandler(v -> close());
+        ws.closeHandler(v -> {
+          audited.run();
+          close();
+        });
         ws.exceptionHandler(e -> close());
         vertx.executeBlocking(() -> {
           begin();

@@ -150,4 +150,37 @@ class AdmissionTest {
       }
     });
   }
+
+  @Conformance("auth.admission")
+  @Test
+  void longRunningRequestsAreAuditedWhenTheyStartAndWhenTheyEnd(String ns) throws Exception {
+    // A chunked watch that the server ends after a second, and a WebSocket watch (Fabric8's) that the client closes.
+    kubectl.run("get", "--raw", "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=1").ok();
+    try (io.fabric8.kubernetes.client.Watch w = client.configMaps().inNamespace(ns).watch(
+        new io.fabric8.kubernetes.client.Watcher<>() {
+          @Override
+          public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap resource) {}
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+        })) {
+      Thread.sleep(500);
+    }
+    Path log = Identities.stateDir().resolve("logs/audit.log");
+    Await.until(Duration.ofSeconds(60), "both stages of both watches of " + ns, () -> {
+      List<String> watches = readLines(log).stream().filter(l -> l.contains("\"namespace\":\"" + ns + "\"")
+          && l.contains("\"verb\":\"watch\"")).toList();
+      return List.of("\"stage\":\"ResponseStarted\"", "\"stage\":\"ResponseComplete\"").stream().allMatch(stage ->
+          watches.stream().anyMatch(l -> l.contains(stage) && l.contains("\"code\":200"))
+              && watches.stream().anyMatch(l -> l.contains(stage) && l.contains("\"code\":101")));
+    });
+  }
+
+  private static List<String> readLines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
