@@ -22,6 +22,7 @@ import io.quarkube.kubelet.probes.ProbeManager;
 import io.quarkube.kubelet.probes.ProbeRunner;
 import io.quarkube.kubelet.runtime.EnvResolver;
 import io.quarkube.kubelet.runtime.PodDirs;
+import io.quarkube.kubelet.runtime.RuntimeClassHandlers;
 import io.quarkube.kubelet.runtime.RuntimeInspector;
 import io.quarkube.kubelet.runtime.SandboxConfigs;
 import io.quarkube.kubelet.runtime.ServiceSource;
@@ -80,6 +81,7 @@ public class Kubelet {
   private MirrorPods mirrors;
   private ServiceSource services;
   private PodObjects objects;
+  private RuntimeClassHandlers runtimeClasses;
 
   void onStart(@Observes StartupEvent event) {
     if (Boolean.getBoolean("quarkube.kubelet.disabled")) {
@@ -100,6 +102,7 @@ public class Kubelet {
     stopper = Executors.newCachedThreadPool(daemon("kubelet-stop"));
     // The pods' ConfigMaps and Secrets, one watch per object while pods reference it (upstream's Watch strategy).
     objects = PodObjects.watching(client);
+    runtimeClasses = RuntimeClassHandlers.watching(client);
     ImageManager images = new ImageManager(cri, objects, config.registry(), config.allowRemoteRegistries());
     RuntimeInspector inspector = new RuntimeInspector(cri);
     relister = new Relister(inspector, this::changed, this::wantedUids, () -> pods != null && pods.hasSynced()
@@ -120,8 +123,8 @@ public class Kubelet {
     PodSyncer syncer = new PodSyncer(cri, client, events, images, new VolumeManager(client, objects, dirs),
         new PodCgroups(config.cgroupRoot()),
         new SandboxConfigs(dirs, config.clusterDns(), config.clusterDomain()), dirs,
-        new EnvResolver(objects, facts.allocatable(), services::services), objects, probes, probeRunner,
-        CrashBackoff.kubeletDefault(), stopper, hostIp, Clock.systemUTC());
+        new EnvResolver(objects, facts.allocatable(), services::services), objects, runtimeClasses, probes,
+        probeRunner, CrashBackoff.kubeletDefault(), stopper, hostIp, Clock.systemUTC());
     // Static pods first: until their folder was read, their running containers would look like orphans.
     statics = new StaticPodSource(Path.of(config.podManifestPath().orElse(dirs.root().resolve("manifests")
         .toString())), nodeName, this::changed, Clock.systemUTC());
@@ -169,6 +172,9 @@ public class Kubelet {
     }
     if (services != null) {
       services.close();
+    }
+    if (runtimeClasses != null) {
+      runtimeClasses.close();
     }
     if (objects != null) {
       objects.close();

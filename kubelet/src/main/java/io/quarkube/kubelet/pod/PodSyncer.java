@@ -28,6 +28,7 @@ import io.quarkube.kubelet.runtime.ContainerInfo;
 import io.quarkube.kubelet.runtime.EnvResolver;
 import io.quarkube.kubelet.runtime.PodDirs;
 import io.quarkube.kubelet.runtime.PodRuntime;
+import io.quarkube.kubelet.runtime.RuntimeClassHandlers;
 import io.quarkube.kubelet.runtime.RuntimeInspector;
 import io.quarkube.kubelet.runtime.RuntimeLabels;
 import io.quarkube.kubelet.runtime.SandboxConfigs;
@@ -77,6 +78,8 @@ public final class PodSyncer {
   private final EnvResolver env;
   /** The ConfigMaps and Secrets of live pods, watched while a pod references them. */
   private final PodObjects objects;
+  /** The CRI runtime handler of a pod's RuntimeClass. */
+  private final RuntimeClassHandlers runtimeClasses;
   private final ProbeManager probes;
   private final ProbeRunner handlers;
   private final CrashBackoff backoff;
@@ -92,7 +95,7 @@ public final class PodSyncer {
 
   public PodSyncer(CriClient cri, KubernetesClient client, EventRecorder events, ImageManager images,
       VolumeManager volumes, PodCgroups cgroups, SandboxConfigs sandboxConfigs, PodDirs dirs, EnvResolver env,
-      PodObjects objects, ProbeManager probes, ProbeRunner handlers, CrashBackoff backoff, ExecutorService stopper,
+      PodObjects objects, RuntimeClassHandlers runtimeClasses, ProbeManager probes, ProbeRunner handlers, CrashBackoff backoff, ExecutorService stopper,
       String hostIp, Clock clock) {
     this.cri = cri;
     this.inspector = new RuntimeInspector(cri);
@@ -105,6 +108,7 @@ public final class PodSyncer {
     this.dirs = dirs;
     this.env = env;
     this.objects = objects;
+    this.runtimeClasses = runtimeClasses;
     this.probes = probes;
     this.handlers = handlers;
     this.backoff = backoff;
@@ -179,7 +183,8 @@ public final class PodSyncer {
         // In the try: a config that cannot be made (an FQDN too long for a host name) fails the sandbox too.
         PodSandboxConfig config = sandboxConfigs.build(pod, attempt, cgroups.parentOf(pod));
         Files.createDirectories(dirs.logDir(pod));
-        cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build());
+        cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+            .setRuntimeHandler(runtimeClasses.handlerFor(pod.getSpec().getRuntimeClassName())).build());
       } catch (IOException | RuntimeException e) {
         events.warning(pod, "FailedCreatePodSandBox", "Failed to create pod sandbox: %s", e.getMessage());
         for (Container c : allContainers(pod)) {
