@@ -36,6 +36,7 @@ public final class ConfigLoader {
       new PluginRef("NodeAffinity", 2),
       PluginRef.of("NodePorts"),
       new PluginRef("NodeResourcesFit", 1),
+      PluginRef.of("VolumeRestrictions"),
       PluginRef.of("VolumeBinding"),
       new PluginRef("PodTopologySpread", 2),
       new PluginRef("InterPodAffinity", 2),

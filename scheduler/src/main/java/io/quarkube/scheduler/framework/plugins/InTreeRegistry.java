@@ -14,6 +14,7 @@ import io.quarkube.scheduler.framework.plugins.queuesort.PrioritySort;
 import io.quarkube.scheduler.framework.plugins.schedulinggates.SchedulingGates;
 import io.quarkube.scheduler.framework.plugins.tainttoleration.TaintToleration;
 import io.quarkube.scheduler.framework.plugins.volumebinding.VolumeBinding;
+import io.quarkube.scheduler.framework.plugins.volumerestrictions.VolumeRestrictions;
 import io.quarkube.scheduler.framework.runtime.Registry;
 
 /** Every in-tree plugin under its upstream name. */
@@ -30,6 +31,7 @@ public final class InTreeRegistry {
         .register(NodeAffinity.NAME, (args, h) -> new NodeAffinity(args))
         .register(NodePorts.NAME, (args, h) -> new NodePorts())
         .register(Fit.NAME, (args, h) -> new Fit(args))
+        .register(VolumeRestrictions.NAME, (args, h) -> new VolumeRestrictions(h))
         .register(VolumeBinding.NAME, (args, h) -> new VolumeBinding(h))
         .register(PodTopologySpread.NAME, (args, h) -> new PodTopologySpread(args, h))
         .register(InterPodAffinity.NAME, (args, h) -> new InterPodAffinity(args, h))

@@ -254,8 +254,9 @@ class FrameworkTest {
     Framework f = new Framework(ConfigLoader.defaults().profiles().get(0), InTreeRegistry.create(),
         ClusterListers.EMPTY, PodNominator.NONE, ApiActions.NONE, new Parallelizer(1));
     assertEquals(List.of("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts",
-        "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"),
+        "NodeResourcesFit", "VolumeRestrictions", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"),
         f.pluginNames(ExtensionPoint.FILTER));
+    assertTrue(f.pluginNames(ExtensionPoint.PRE_FILTER).contains("VolumeRestrictions"));
     assertEquals(List.of("TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread",
         "InterPodAffinity", "NodeResourcesBalancedAllocation"), f.pluginNames(ExtensionPoint.SCORE));
     assertEquals(3, f.scoreWeight("TaintToleration"));
