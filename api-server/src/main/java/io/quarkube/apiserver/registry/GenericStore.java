@@ -54,6 +54,8 @@ public final class GenericStore<T extends HasMetadata> {
   private volatile StoreHooks<T> hooks = (StoreHooks<T>) StoreHooks.NONE;
   private volatile Optional<Method> statusSetter;
   private volatile WatchCache<T> watchCache;
+  /** Null: objects are stored in this resource's own version. */
+  private volatile StorageConversion<T> conversion;
   /** The newest etcd revision this API server wrote to this resource (see {@link #lastWriteRevision}). */
   private final java.util.concurrent.atomic.AtomicLong lastWrite = new java.util.concurrent.atomic.AtomicLong();
 
@@ -390,13 +392,13 @@ public final class GenericStore<T extends HasMetadata> {
       if (dryRun) {
         return new Written<>(object, null);
       }
-      VersionedJson json = VersionedJson.encode(object);
+      VersionedJson json = encodeForStorage(object);
       for (int attempt = 0; ; attempt++) {
         try {
           long rev = wrote(storage.create(key(namespace, object.getMetadata().getName()), json.stored()));
           object.getMetadata().setResourceVersion(Long.toString(rev));
           stored = true;
-          return new Written<>(object, json.withResourceVersion(rev));
+          return new Written<>(object, conversion == null ? json.withResourceVersion(rev) : null);
         } catch (StorageException.KeyExists e) {
           if (!generated || attempt >= 8) {
             throw ApiException.alreadyExists(definition.group(), definition.resource(),
@@ -404,7 +406,7 @@ public final class GenericStore<T extends HasMetadata> {
           }
           // A generated name collided: draw another, as a client retrying would.
           object.getMetadata().setName(generateName(object.getMetadata().getGenerateName()));
-          json = VersionedJson.encode(object);
+          json = encodeForStorage(object);
         } catch (StorageException e) {
           throw StorageFailures.toApi(e);
         }
@@ -522,7 +524,7 @@ public final class GenericStore<T extends HasMetadata> {
         if (fieldManager != null) {
           updated = trackManagedFields(old, updated, fieldManager, subresource);
         }
-        json = VersionedJson.encode(updated);
+        json = encodeForStorage(updated);
         if (Arrays.equals(json.stored(), stored.value())) {
           if (!current.fresh()) {
             current = read(key, name); // "nothing to change" is only known against etcd's value
@@ -553,14 +555,15 @@ public final class GenericStore<T extends HasMetadata> {
         }
         // Serialized again when hooks ran: a begin hook may have filled fields (a Service's ClusterIP or NodePorts).
         if (hooks != StoreHooks.NONE) {
-          json = VersionedJson.encode(updated);
+          json = encodeForStorage(updated);
         }
         long rev = wrote(storage.update(key, json.stored(), stored.modRevision()));
         updated.getMetadata().setResourceVersion(Long.toString(rev));
         written = true;
         hooks.afterUpdate(updated, old);
         // An after hook may change the object it returns: then its JSON is encoded again.
-        return new Written<>(updated, hooks == StoreHooks.NONE ? json.withResourceVersion(rev) : null);
+        return new Written<>(updated,
+            hooks == StoreHooks.NONE && conversion == null ? json.withResourceVersion(rev) : null);
       } catch (StorageException.RevisionMismatch e) {
         if (e.current() == null) {
           throw notFound(name);
@@ -853,12 +856,35 @@ public final class GenericStore<T extends HasMetadata> {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * How this resource's objects are read from and written to storage when they are stored in another version of
+   * the same resource (autoscaling/v1 HorizontalPodAutoscalers are stored as autoscaling/v2, as upstream stores
+   * every version in one storage version). Lists and watches of such a resource never take the stored bytes as
+   * they are: their apiVersion differs, so {@link StoredJson} declines and the objects are decoded through this.
+   */
+  public interface StorageConversion<T extends HasMetadata> {
+    /** The stored bytes (the storage version's JSON, without resourceVersion) as this version's object. */
+    T fromStorage(byte[] stored);
+
+    /** This version's object as the storage version's (metadata carried over, resourceVersion included). */
+    HasMetadata toStorage(T object);
+  }
+
+  /** Stores this resource's objects in another version (see {@link StorageConversion}). */
+  public void setStorageConversion(StorageConversion<T> conversion) {
+    this.conversion = conversion;
+  }
+
+  private VersionedJson encodeForStorage(T object) {
+    return VersionedJson.encode(conversion == null ? object : conversion.toStorage(object));
+  }
+
   public T decode(StoredValue v) {
     return decode(v.value(), v.modRevision());
   }
 
   T decode(byte[] bytes, long revision) {
-    T obj = Json.read(bytes, type());
+    T obj = conversion == null ? Json.read(bytes, type()) : conversion.fromStorage(bytes);
     obj.getMetadata().setResourceVersion(Long.toString(revision));
     // Custom resources may be stored in another served version; with conversion "None" only apiVersion differs.
     obj.setApiVersion(definition.apiVersion());
@@ -870,6 +896,9 @@ public final class GenericStore<T extends HasMetadata> {
    * cleared for the serialization and put back, instead of serializing a copy.
    */
   private byte[] storedBytes(T obj) {
+    if (conversion != null) {
+      return encodeForStorage(obj).stored();
+    }
     ObjectMeta meta = obj.getMetadata();
     String rv = meta.getResourceVersion();
     meta.setResourceVersion(null);

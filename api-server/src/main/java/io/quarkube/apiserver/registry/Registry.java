@@ -41,6 +41,7 @@ public final class Registry {
   private final Storage storage;
   private final Clock clock;
 
+  @SuppressWarnings("unchecked")
   public Registry(ResourceCatalog catalog, Storage storage, Clock clock) {
     this.catalog = catalog;
     this.storage = storage;
@@ -50,8 +51,15 @@ public final class Registry {
       if (d.isVirtual()) {
         continue;
       }
-      Strategy<?> s = strategies.getOrDefault(d.group() + "/" + d.resource(), new DefaultStrategy<>());
-      stores.put(d, newStore(d, s, storage, clock));
+      Strategy<?> s = strategies.getOrDefault(d.group() + "/" + d.version() + "/" + d.resource(),
+          strategies.getOrDefault(d.group() + "/" + d.resource(), new DefaultStrategy<>()));
+      GenericStore<?> store = newStore(d, s, storage, clock);
+      if (d.group().equals("autoscaling") && d.version().equals("v1")) {
+        // autoscaling/v1 HorizontalPodAutoscalers are autoscaling/v2's objects, stored in v2 (upstream's storage version)
+        ((GenericStore<io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler>) store)
+            .setStorageConversion(io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerV1Strategy.STORAGE);
+      }
+      stores.put(d, store);
     }
   }
 
@@ -66,7 +74,10 @@ public final class Registry {
   }
 
 
-  /** Resources with rules of their own, keyed {@code group/resource}; the rest use {@link DefaultStrategy}. */
+  /**
+   * Resources with rules of their own, keyed {@code group/resource} (or {@code group/version/resource} where versions
+   * differ); the rest use {@link DefaultStrategy}.
+   */
   private static Map<String, Strategy<?>> strategies() {
     Map<String, Strategy<?>> m = new LinkedHashMap<>();
     m.put("/pods", new PodStrategy());
@@ -81,6 +92,10 @@ public final class Registry {
     m.put("apps/replicasets", WorkloadStrategies.replicaSets());
     m.put("apps/statefulsets", WorkloadStrategies.statefulSets());
     m.put("apps/daemonsets", WorkloadStrategies.daemonSets());
+    m.put("autoscaling/v2/horizontalpodautoscalers",
+        new io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerStrategy());
+    m.put("autoscaling/v1/horizontalpodautoscalers",
+        new io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerV1Strategy());
     m.put("batch/jobs", new io.quarkube.apiserver.registry.batch.JobStrategy());
     m.put("batch/cronjobs", new io.quarkube.apiserver.registry.batch.CronJobStrategy());
     m.put("node.k8s.io/runtimeclasses", new io.quarkube.apiserver.registry.node.RuntimeClassStrategy());

@@ -138,6 +138,13 @@ public final class ResourceCatalog {
         "scale", "status").withCategories("all"));
     d.add(def("apps", "v1", "statefulsets", "StatefulSet", ns(), StatefulSet.class, "statefulsets", List.of("sts"),
         "scale", "status").withCategories("all"));
+    // autoscaling: v2 (the storage version, preferred) and v1 serve the same objects, stored once as v2
+    d.add(def("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", ns(),
+        io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class, "horizontalpodautoscalers",
+        List.of("hpa"), "status").withCategories("all"));
+    d.add(def("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", ns(),
+        io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler.class, "horizontalpodautoscalers",
+        List.of("hpa"), "status").withCategories("all"));
     // batch/v1
     d.add(def("batch", "v1", "cronjobs", "CronJob", ns(), CronJob.class, "cronjobs", List.of("cj"), "status")
         .withCategories("all"));

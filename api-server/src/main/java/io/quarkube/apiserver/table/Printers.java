@@ -32,6 +32,7 @@ final class Printers {
     WorkloadPrinters.register(m);
     NetworkingPrinters.register(m);
     PolicyPrinters.register(m);
+    AutoscalingPrinters.register(m);
     return Map.copyOf(m);
   }
 

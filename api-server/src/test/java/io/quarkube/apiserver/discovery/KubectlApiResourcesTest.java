@@ -31,8 +31,12 @@ class KubectlApiResourcesTest {
           words(row(lines, "runtimeclasses")));
       assertEquals(List.of("clusterroles", "rbac.authorization.k8s.io/v1", "false", "ClusterRole"),
           words(row(lines, "clusterroles")));
-      // one line per resource: subresources are not listed
-      assertEquals(1 + ResourceCatalog.builtIn().all().size(), lines.size());
+      // autoscaling/v2 is the group's preferred version: kubectl lists horizontalpodautoscalers once, in v2
+      assertEquals(List.of("horizontalpodautoscalers", "hpa", "autoscaling/v2", "true", "HorizontalPodAutoscaler"),
+          words(row(lines, "horizontalpodautoscalers")));
+      // one line per resource of each group's preferred version: subresources are not listed
+      assertEquals(1 + ResourceCatalog.builtIn().all().stream().map(d -> d.group() + "/" + d.resource()).distinct()
+          .count(), lines.size());
       // aggregated discovery answered everything: no per-group-version requests
       assertTrue(h.requests().stream().noneMatch(r -> r.startsWith("GET /apis/apps")), h.requests().toString());
 
