@@ -38,10 +38,12 @@ public final class ConfigLoader {
       new PluginRef("NodeResourcesFit", 1),
       PluginRef.of("VolumeRestrictions"),
       PluginRef.of("VolumeBinding"),
+      PluginRef.of("VolumeZone"),
       new PluginRef("PodTopologySpread", 2),
       new PluginRef("InterPodAffinity", 2),
       PluginRef.of("DefaultPreemption"),
       new PluginRef("NodeResourcesBalancedAllocation", 1),
+      new PluginRef("ImageLocality", 1),
       PluginRef.of("DefaultBinder"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -1,6 +1,8 @@
 package io.quarkube.scheduler.framework;
 
+import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
+import io.quarkube.scheduler.util.ImageNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,8 @@ public final class NodeInfo {
   private Resource nonZeroRequested;
   private Resource allocatable;
   private Map<String, Integer> pvcRefCounts;
+  /** The node's images (status.images) by normalized name -> size in bytes, for ImageLocality. */
+  private Map<String, Long> imageSizes = Map.of();
   private long generation;
 
   public NodeInfo() {
@@ -69,12 +73,37 @@ public final class NodeInfo {
   public void setNode(Node node) {
     this.node = node;
     this.allocatable = node.getStatus() == null ? new Resource() : Resource.of(node.getStatus().getAllocatable());
+    this.imageSizes = imageSizes(node);
     this.generation = nextGeneration();
+  }
+
+  /** Once per node update rather than per scored pod: the names are normalized as pods' images are. */
+  private static Map<String, Long> imageSizes(Node node) {
+    if (node.getStatus() == null || node.getStatus().getImages() == null || node.getStatus().getImages().isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Long> m = new HashMap<>();
+    for (ContainerImage image : node.getStatus().getImages()) {
+      if (image.getNames() == null) {
+        continue;
+      }
+      long size = image.getSizeBytes() == null ? 0 : image.getSizeBytes();
+      for (String name : image.getNames()) {
+        m.putIfAbsent(ImageNames.normalize(name), size);
+      }
+    }
+    return Map.copyOf(m);
+  }
+
+  /** Normalized image name ({@link ImageNames#normalize}) -> size in bytes of the images the node has. */
+  public Map<String, Long> imageSizes() {
+    return imageSizes;
   }
 
   /** Forgets the node object but keeps its pods (a node deleted while the cache still knows pods on it). */
   public void removeNode() {
     this.node = null;
+    this.imageSizes = Map.of();
     this.generation = nextGeneration();
   }
 
@@ -190,6 +219,7 @@ public final class NodeInfo {
     c.nonZeroRequested = nonZeroRequested.copy();
     c.allocatable = allocatable.copy();
     c.pvcRefCounts = new HashMap<>(pvcRefCounts);
+    c.imageSizes = imageSizes;
     c.generation = generation;
     return c;
   }

@@ -2,6 +2,7 @@ package io.quarkube.scheduler.framework.plugins;
 
 import io.quarkube.scheduler.framework.plugins.defaultbinder.DefaultBinder;
 import io.quarkube.scheduler.framework.plugins.defaultpreemption.DefaultPreemption;
+import io.quarkube.scheduler.framework.plugins.imagelocality.ImageLocality;
 import io.quarkube.scheduler.framework.plugins.interpodaffinity.InterPodAffinity;
 import io.quarkube.scheduler.framework.plugins.nodeaffinity.NodeAffinity;
 import io.quarkube.scheduler.framework.plugins.nodename.NodeName;
@@ -15,6 +16,7 @@ import io.quarkube.scheduler.framework.plugins.schedulinggates.SchedulingGates;
 import io.quarkube.scheduler.framework.plugins.tainttoleration.TaintToleration;
 import io.quarkube.scheduler.framework.plugins.volumebinding.VolumeBinding;
 import io.quarkube.scheduler.framework.plugins.volumerestrictions.VolumeRestrictions;
+import io.quarkube.scheduler.framework.plugins.volumezone.VolumeZone;
 import io.quarkube.scheduler.framework.runtime.Registry;
 
 /** Every in-tree plugin under its upstream name. */
@@ -33,10 +35,12 @@ public final class InTreeRegistry {
         .register(Fit.NAME, (args, h) -> new Fit(args))
         .register(VolumeRestrictions.NAME, (args, h) -> new VolumeRestrictions(h))
         .register(VolumeBinding.NAME, (args, h) -> new VolumeBinding(h))
+        .register(VolumeZone.NAME, (args, h) -> new VolumeZone(h))
         .register(PodTopologySpread.NAME, (args, h) -> new PodTopologySpread(args, h))
         .register(InterPodAffinity.NAME, (args, h) -> new InterPodAffinity(args, h))
         .register(DefaultPreemption.NAME, (args, h) -> new DefaultPreemption(args, h))
         .register(BalancedAllocation.NAME, (args, h) -> new BalancedAllocation(args))
+        .register(ImageLocality.NAME, (args, h) -> new ImageLocality(h))
         .register(DefaultBinder.NAME, (args, h) -> new DefaultBinder(h));
   }
 }

@@ -254,11 +254,14 @@ class FrameworkTest {
     Framework f = new Framework(ConfigLoader.defaults().profiles().get(0), InTreeRegistry.create(),
         ClusterListers.EMPTY, PodNominator.NONE, ApiActions.NONE, new Parallelizer(1));
     assertEquals(List.of("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts",
-        "NodeResourcesFit", "VolumeRestrictions", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"),
+        "NodeResourcesFit", "VolumeRestrictions", "VolumeBinding", "VolumeZone", "PodTopologySpread",
+        "InterPodAffinity"),
         f.pluginNames(ExtensionPoint.FILTER));
     assertTrue(f.pluginNames(ExtensionPoint.PRE_FILTER).contains("VolumeRestrictions"));
     assertEquals(List.of("TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread",
-        "InterPodAffinity", "NodeResourcesBalancedAllocation"), f.pluginNames(ExtensionPoint.SCORE));
+        "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"), f.pluginNames(ExtensionPoint.SCORE));
+    assertEquals(1, f.scoreWeight("ImageLocality"));
+    assertTrue(f.pluginNames(ExtensionPoint.PRE_FILTER).contains("VolumeZone"));
     assertEquals(3, f.scoreWeight("TaintToleration"));
     assertEquals(2, f.scoreWeight("InterPodAffinity"));
     assertEquals(List.of("DefaultPreemption"), f.pluginNames(ExtensionPoint.POST_FILTER));
