@@ -86,9 +86,10 @@ final class ControllerRoles {
         r(READ).groups("autoscaling").resources("horizontalpodautoscalers").rule(),
         r("update").groups("autoscaling").resources("horizontalpodautoscalers/status").rule(),
         r("get", "update").groups("*").resources("*/scale").rule(),
-        r("list").groups("").resources("pods").rule(),
-        r("list").groups("metrics.k8s.io").resources("pods").rule(),
-        r("get", "list", "watch").groups("custom.metrics.k8s.io", "external.metrics.k8s.io").resources("*").rule(),
+        r("list", "watch").groups("").resources("pods").rule(),
+        r("list", "watch").groups("metrics.k8s.io").resources("pods").rule(),
+        r("get", "list", "watch").groups("custom.metrics.k8s.io").resources("*").rule(),
+        r("get", "list", "watch").groups("external.metrics.k8s.io").resources("*").rule(),
         events());
     add("job-controller",
         r("get", "list", "watch", "update", "patch").groups("batch").resources("jobs").rule(),

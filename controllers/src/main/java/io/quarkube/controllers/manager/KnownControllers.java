@@ -102,6 +102,8 @@ public final class KnownControllers {
         new ControllerDescriptor(CsrApprovingController.NAME, true, CsrApprovingController::new),
         new ControllerDescriptor(CsrSigningController.NAME, true, CsrSigningController::create),
         new ControllerDescriptor(DisruptionController.NAME, true, DisruptionController::new),
+        new ControllerDescriptor(io.quarkube.controllers.podautoscaler.HorizontalController.NAME, true,
+            io.quarkube.controllers.podautoscaler.HorizontalController::new),
         new ControllerDescriptor(DaemonSetController.NAME, true, DaemonSetController::new),
         new ControllerDescriptor(StatefulSetController.NAME, true, StatefulSetController::new),
         new ControllerDescriptor(EndpointSliceMirroringController.NAME, true, EndpointSliceMirroringController::new),
