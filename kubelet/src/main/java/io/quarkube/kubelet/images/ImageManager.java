@@ -15,6 +15,7 @@ import io.k8s.cri.runtime.v1.PodSandboxConfig;
 import io.k8s.cri.runtime.v1.PullImageRequest;
 import io.quarkube.kubelet.cri.CriClient;
 import io.quarkube.kubelet.objects.PodObjects;
+import io.quarkube.machinery.images.ImageNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -2,7 +2,7 @@ package io.quarkube.scheduler.framework;
 
 import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
-import io.quarkube.scheduler.util.ImageNames;
+import io.quarkube.machinery.images.ImageNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

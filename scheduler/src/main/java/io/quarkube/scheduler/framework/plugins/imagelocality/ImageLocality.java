@@ -1,6 +1,7 @@
 package io.quarkube.scheduler.framework.plugins.imagelocality;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.quarkube.machinery.images.ImageNames;
 import io.quarkube.scheduler.framework.CycleState;
 import io.quarkube.scheduler.framework.Handle;
 import io.quarkube.scheduler.framework.NodeInfo;
@@ -9,7 +10,6 @@ import io.quarkube.scheduler.framework.PreScorePlugin;
 import io.quarkube.scheduler.framework.ScorePlugin;
 import io.quarkube.scheduler.framework.SharedLister;
 import io.quarkube.scheduler.framework.Status;
-import io.quarkube.scheduler.util.ImageNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

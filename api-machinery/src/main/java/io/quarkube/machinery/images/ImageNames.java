@@ -1,20 +1,22 @@
-package io.quarkube.kubelet.images;
+package io.quarkube.machinery.images;
 
 /**
  * Docker-style image references, normalised as containerd and upstream show them: {@code busybox} is
- * {@code docker.io/library/busybox:latest}.
+ * {@code docker.io/library/busybox:latest}. The kubelet pulls and reports images by these names; the scheduler's
+ * ImageLocality matches a pod's images against a node's reported ones by them (upstream only appends {@code :latest}
+ * there, so {@code busybox} would not meet what containerd reports).
  */
 public final class ImageNames {
   private ImageNames() {}
 
-  /** The fully qualified reference ({@code registry/repository:tag} or {@code ...@sha256:...}). */
+  /** The fully qualified reference ({@code registry/repository:tag} or {@code ...@sha256:...}); "" for none. */
   public static String normalize(String image) {
+    if (image == null || image.isBlank()) {
+      return "";
+    }
     String name = image.trim();
     String registry = registry(name);
-    String rest = name;
-    if (!registry.equals("docker.io") || name.startsWith("docker.io/")) {
-      rest = name.substring(name.indexOf('/') + 1);
-    }
+    String rest = namesRegistry(name) ? name.substring(name.indexOf('/') + 1) : name;
     if (registry.equals("docker.io") && !rest.contains("/")) {
       rest = "library/" + rest;
     }
@@ -24,17 +26,23 @@ public final class ImageNames {
     return registry + "/" + rest;
   }
 
-  /** The registry host of a reference (docker.io when none is named). */
+  /** The registry host of a reference (docker.io when none is named; index.docker.io is docker.io). */
   public static String registry(String image) {
-    int slash = image.indexOf('/');
-    if (slash < 0) {
+    if (!namesRegistry(image)) {
       return "docker.io";
     }
-    String first = image.substring(0, slash);
-    if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-      return first.equals("index.docker.io") ? "docker.io" : first;
+    String first = image.substring(0, image.indexOf('/'));
+    return first.equals("index.docker.io") ? "docker.io" : first;
+  }
+
+  /** Whether the first component is a registry host: it has a dot or a port, or is localhost. */
+  private static boolean namesRegistry(String image) {
+    int slash = image.indexOf('/');
+    if (slash < 0) {
+      return false;
     }
-    return "docker.io";
+    String first = image.substring(0, slash);
+    return first.contains(".") || first.contains(":") || first.equals("localhost");
   }
 
   /** Whether the reference names a tag (a ':' after the last '/'). */

@@ -1,4 +1,4 @@
-package io.quarkube.kubelet.images;
+package io.quarkube.machinery.images;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,6 +14,13 @@ class ImageNamesTest {
     assertEquals("127.0.0.1:5000/quarkube/pause:1.0", ImageNames.normalize("127.0.0.1:5000/quarkube/pause:1.0"));
     assertEquals("localhost/app:latest", ImageNames.normalize("localhost/app"));
     assertEquals("quay.io/x/y@sha256:abc", ImageNames.normalize("quay.io/x/y@sha256:abc"));
+    assertEquals("docker.io/library/busybox:latest", ImageNames.normalize("docker.io/library/busybox"));
+    assertEquals("docker.io/library/busybox:latest", ImageNames.normalize("index.docker.io/busybox"));
+    assertEquals("docker.io/bitnami/nginx:latest", ImageNames.normalize("bitnami/nginx"));
+    assertEquals("localhost:5000/app:latest", ImageNames.normalize("localhost:5000/app"));
+    assertEquals("docker.io/library/busybox@sha256:abc", ImageNames.normalize("busybox@sha256:abc"));
+    assertEquals("", ImageNames.normalize(null));
+    assertEquals("", ImageNames.normalize(" "));
   }
 
   @Test
