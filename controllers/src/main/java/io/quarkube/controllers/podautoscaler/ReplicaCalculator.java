@@ -43,20 +43,8 @@ public final class ReplicaCalculator {
   /** Utilization against the requests ({@code target} in percent). */
   public static Result utilization(int currentReplicas, int target, String resource, List<Pod> pods,
       Map<String, PodMetric> metrics, Map<String, Long> requests, Instant now) throws MetricsException {
-    if (metrics.isEmpty()) {
-      throw new MetricsException("unable to get metrics for resource " + resource
-          + ": no metrics returned from resource metrics API");
-    }
-    if (pods.isEmpty()) {
-      throw new MetricsException("no pods returned by selector while calculating replica count");
-    }
     Map<String, PodMetric> usable = new HashMap<>(metrics);
-    Groups g = group(pods, usable, resource, now);
-    usable.keySet().removeAll(g.ignored);
-    usable.keySet().removeAll(g.unready);
-    if (usable.isEmpty()) {
-      throw new MetricsException("did not receive metrics for targeted pods (pods might be unready)");
-    }
+    Groups g = usableMetrics(resource, pods, usable, now);
     double[] ratio = utilizationRatio(usable, requests, target);
     double usageRatio = ratio[0];
     int utilization = (int) ratio[1];
@@ -82,34 +70,14 @@ public final class ReplicaCalculator {
       }
     }
     double newRatio = utilizationRatio(usable, requests, target)[0];
-    if (Math.abs(1.0 - newRatio) <= TOLERANCE || (usageRatio < 1.0 && newRatio > 1.0)
-        || (usageRatio > 1.0 && newRatio < 1.0)) {
-      return new Result(currentReplicas, utilization, rawAverage);
-    }
-    int newReplicas = (int) Math.ceil(newRatio * usable.size());
-    if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas)) {
-      return new Result(currentReplicas, utilization, rawAverage);
-    }
-    return new Result(newReplicas, utilization, rawAverage);
+    return new Result(rebalanced(currentReplicas, usageRatio, newRatio, usable.size()), utilization, rawAverage);
   }
 
   /** An average value per pod ({@code targetMilli} milli-units per pod), upstream's {@code GetRawResourceReplicas}. */
   public static Result averageValue(int currentReplicas, long targetMilli, String resource, List<Pod> pods,
       Map<String, PodMetric> metrics, Instant now) throws MetricsException {
-    if (metrics.isEmpty()) {
-      throw new MetricsException("unable to get metrics for resource " + resource
-          + ": no metrics returned from resource metrics API");
-    }
-    if (pods.isEmpty()) {
-      throw new MetricsException("no pods returned by selector while calculating replica count");
-    }
     Map<String, PodMetric> usable = new HashMap<>(metrics);
-    Groups g = group(pods, usable, resource, now);
-    usable.keySet().removeAll(g.ignored);
-    usable.keySet().removeAll(g.unready);
-    if (usable.isEmpty()) {
-      throw new MetricsException("did not receive metrics for targeted pods (pods might be unready)");
-    }
+    Groups g = usableMetrics(resource, pods, usable, now);
     long total = usable.values().stream().mapToLong(PodMetric::milliValue).sum();
     double usageRatio = (double) total / ((double) targetMilli * usable.size());
     long average = total / usable.size();
@@ -130,15 +98,45 @@ public final class ReplicaCalculator {
     }
     long newTotal = usable.values().stream().mapToLong(PodMetric::milliValue).sum();
     double newRatio = (double) newTotal / ((double) targetMilli * usable.size());
+    return new Result(rebalanced(currentReplicas, usageRatio, newRatio, usable.size()), 0, average);
+  }
+
+  /**
+   * Upstream's checks before any computation: metrics and pods exist. Groups the pods and leaves in {@code metrics}
+   * only the usable ones (neither ignored nor unready); none usable fails.
+   */
+  private static Groups usableMetrics(String resource, List<Pod> pods, Map<String, PodMetric> metrics, Instant now)
+      throws MetricsException {
+    if (metrics.isEmpty()) {
+      throw new MetricsException("unable to get metrics for resource " + resource
+          + ": no metrics returned from resource metrics API");
+    }
+    if (pods.isEmpty()) {
+      throw new MetricsException("no pods returned by selector while calculating replica count");
+    }
+    Groups g = group(pods, metrics, resource, now);
+    metrics.keySet().removeAll(g.ignored);
+    metrics.keySet().removeAll(g.unready);
+    if (metrics.isEmpty()) {
+      throw new MetricsException("did not receive metrics for targeted pods (pods might be unready)");
+    }
+    return g;
+  }
+
+  /**
+   * Upstream's second pass, after missing and unready pods were given assumed metrics: the replicas for the new
+   * ratio, unless it lies within the tolerance or the assumptions turned the direction of the scale around.
+   */
+  private static int rebalanced(int currentReplicas, double usageRatio, double newRatio, int pods) {
     if (Math.abs(1.0 - newRatio) <= TOLERANCE || (usageRatio < 1.0 && newRatio > 1.0)
         || (usageRatio > 1.0 && newRatio < 1.0)) {
-      return new Result(currentReplicas, 0, average);
+      return currentReplicas;
     }
-    int newReplicas = (int) Math.ceil(newRatio * usable.size());
+    int newReplicas = (int) Math.ceil(newRatio * pods);
     if ((newRatio < 1.0 && newReplicas > currentReplicas) || (newRatio > 1.0 && newReplicas < currentReplicas)) {
-      return new Result(currentReplicas, 0, average);
+      return currentReplicas;
     }
-    return new Result(newReplicas, 0, average);
+    return newReplicas;
   }
 
   /** [usage ratio, utilization percent, average raw value] over the pods with both a metric and a request. */
