@@ -58,6 +58,10 @@ public final class Registry {
         // autoscaling/v1 HorizontalPodAutoscalers are autoscaling/v2's objects, stored in v2 (upstream's storage version)
         ((GenericStore<io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler>) store)
             .setStorageConversion(io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerV1Strategy.STORAGE);
+      } else if (d.group().equals("events.k8s.io")) {
+        // events.k8s.io/v1 Events are core/v1's objects, stored as core v1 (upstream's storage version)
+        ((GenericStore<io.fabric8.kubernetes.api.model.events.v1.Event>) store)
+            .setStorageConversion(io.quarkube.apiserver.registry.events.EventsV1Strategy.STORAGE);
       }
       stores.put(d, store);
     }
@@ -86,6 +90,7 @@ public final class Registry {
     m.put("/configmaps", ConfigDataStrategy.configMaps());
     m.put("/secrets", ConfigDataStrategy.secrets());
     m.put("/events", new EventStrategy());
+    m.put("events.k8s.io/events", new io.quarkube.apiserver.registry.events.EventsV1Strategy());
     m.put("/nodes", new NodeStrategy());
     m.put("/replicationcontrollers", WorkloadStrategies.replicationControllers());
     m.put("apps/deployments", WorkloadStrategies.deployments());

@@ -154,9 +154,9 @@ public final class ResourceCatalog {
     // discovery.k8s.io/v1
     d.add(def("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", ns(), EndpointSlice.class,
         "endpointslices", List.of()));
-    // events.k8s.io/v1 is stored apart from core/v1 events here (upstream shares one store through conversion).
+    // events.k8s.io/v1 serves core/v1's events, stored once as core v1 (as upstream's storage version)
     d.add(def("events.k8s.io", "v1", "events", "Event", ns(), io.fabric8.kubernetes.api.model.events.v1.Event.class,
-        "events.k8s.io/events", List.of("ev")));
+        "events", List.of("ev")));
     // networking.k8s.io/v1
     d.add(def("networking.k8s.io", "v1", "ingressclasses", "IngressClass", cluster(), IngressClass.class,
         "ingressclasses", List.of()));

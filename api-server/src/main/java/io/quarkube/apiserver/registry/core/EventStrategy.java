@@ -2,13 +2,19 @@ package io.quarkube.apiserver.registry.core;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.registry.Strategy;
+import io.quarkube.apiserver.registry.events.EventValidation;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** core/v1 Events: the field selectors {@code kubectl describe} uses to find an object's events. */
+/**
+ * core/v1 Events: upstream's legacy validation (events written through core/v1 are not held to events.k8s.io/v1's
+ * strict rules) and the field selectors {@code kubectl describe} uses to find an object's events.
+ */
 public final class EventStrategy implements Strategy<Event> {
   private static final Set<String> FIELDS = Set.of("involvedObject.kind", "involvedObject.namespace",
       "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
@@ -32,9 +38,16 @@ public final class EventStrategy implements Strategy<Event> {
     v.put("involvedObject.fieldPath", Objects.toString(o.getFieldPath(), ""));
     v.put("reason", Objects.toString(e.getReason(), ""));
     v.put("reportingComponent", Objects.toString(e.getReportingComponent(), ""));
-    v.put("source", e.getSource() == null ? "" : Objects.toString(e.getSource().getComponent(), ""));
+    String source = e.getSource() == null ? "" : Objects.toString(e.getSource().getComponent(), "");
+    // upstream: an event without a source is selected by its reporting controller
+    v.put("source", source.isEmpty() ? Objects.toString(e.getReportingComponent(), "") : source);
     v.put("type", Objects.toString(e.getType(), ""));
     return v;
+  }
+
+  @Override
+  public List<FieldError> validate(Event e) {
+    return EventValidation.legacy(e);
   }
 
   @Override
