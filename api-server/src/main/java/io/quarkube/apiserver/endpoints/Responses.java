@@ -211,6 +211,25 @@ public final class Responses {
     g.writeArrayFieldStart("rows");
   }
 
+  /** A list already read (a page of a list with a limit) as a Table, from its items' JSON trees. */
+  public void tableList(RoutingContext ctx, ResourceDefinition def, List<ObjectNode> items, ListPage<?> page) {
+    write(ctx, 200, MediaTypes.JSON, table(def, items, Long.toString(page.resourceVersion()), page.continueToken(),
+        includeObject(ctx)));
+  }
+
+  /** The rows of a Table of this request, made one object at a time (see {@link #tableOfRows}). */
+  public java.util.function.UnaryOperator<ObjectNode> tableRows(RoutingContext ctx, ResourceDefinition def) {
+    return tableRows(def, includeObject(ctx));
+  }
+
+  /** A page of a list with a limit as a Table, from the rows {@link #tableRows} made as its items were read. */
+  public void tableOfRows(RoutingContext ctx, ResourceDefinition def, List<ObjectNode> rows, ListPage<?> page) {
+    ObjectNode table = table(def, List.of(), Long.toString(page.resourceVersion()), page.continueToken(),
+        includeObject(ctx));
+    ((com.fasterxml.jackson.databind.node.ArrayNode) table.get("rows")).addAll(rows);
+    write(ctx, 200, MediaTypes.JSON, table);
+  }
+
   /**
    * A JSON list whose items are already encoded (a DELETE collection's deleted objects, kept as JSON so that a large
    * collection is never held decoded; a page of a list with a limit, as stored), sent in chunks of 256 KiB (10,000
@@ -218,12 +237,6 @@ public final class Responses {
    */
   public void encodedJsonList(RoutingContext ctx, ResourceDefinition def, List<byte[]> items, long resourceVersion) {
     encodedJsonList(ctx, def, items, new ListPage<>(List.of(), resourceVersion, null, null));
-  }
-
-  /** A list already read (a page of a list with a limit) as a Table, from its items' JSON trees. */
-  public void tableList(RoutingContext ctx, ResourceDefinition def, List<ObjectNode> items, ListPage<?> page) {
-    write(ctx, 200, MediaTypes.JSON, table(def, items, Long.toString(page.resourceVersion()), page.continueToken(),
-        includeObject(ctx)));
   }
 
   /** As above, with the page's continue token and remaining count (a list with a limit). */
