@@ -28,14 +28,7 @@ public final class EventStrategy implements Strategy<Event> {
   @Override
   public Map<String, String> fieldValues(Event e) {
     Map<String, String> v = new HashMap<>();
-    ObjectReference o = e.getInvolvedObject() == null ? new ObjectReference() : e.getInvolvedObject();
-    v.put("involvedObject.kind", Objects.toString(o.getKind(), ""));
-    v.put("involvedObject.namespace", Objects.toString(o.getNamespace(), ""));
-    v.put("involvedObject.name", Objects.toString(o.getName(), ""));
-    v.put("involvedObject.uid", Objects.toString(o.getUid(), ""));
-    v.put("involvedObject.apiVersion", Objects.toString(o.getApiVersion(), ""));
-    v.put("involvedObject.resourceVersion", Objects.toString(o.getResourceVersion(), ""));
-    v.put("involvedObject.fieldPath", Objects.toString(o.getFieldPath(), ""));
+    putReference(v, "involvedObject", e.getInvolvedObject());
     v.put("reason", Objects.toString(e.getReason(), ""));
     v.put("reportingComponent", Objects.toString(e.getReportingComponent(), ""));
     String source = e.getSource() == null ? "" : Objects.toString(e.getSource().getComponent(), "");
@@ -53,5 +46,20 @@ public final class EventStrategy implements Strategy<Event> {
   @Override
   public boolean resetsStatusOnCreate() {
     return false;
+  }
+
+  /**
+   * The selectable fields of an event's object reference under {@code prefix} ({@code involvedObject} here,
+   * {@code regarding} for events.k8s.io/v1): absent ones select as "".
+   */
+  public static void putReference(Map<String, String> v, String prefix, ObjectReference reference) {
+    ObjectReference o = reference == null ? new ObjectReference() : reference;
+    v.put(prefix + ".kind", Objects.toString(o.getKind(), ""));
+    v.put(prefix + ".namespace", Objects.toString(o.getNamespace(), ""));
+    v.put(prefix + ".name", Objects.toString(o.getName(), ""));
+    v.put(prefix + ".uid", Objects.toString(o.getUid(), ""));
+    v.put(prefix + ".apiVersion", Objects.toString(o.getApiVersion(), ""));
+    v.put(prefix + ".resourceVersion", Objects.toString(o.getResourceVersion(), ""));
+    v.put(prefix + ".fieldPath", Objects.toString(o.getFieldPath(), ""));
   }
 }

@@ -1,12 +1,12 @@
 package io.quarkube.apiserver.registry.events;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.Strategy;
+import io.quarkube.apiserver.registry.core.EventStrategy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +55,7 @@ public final class EventsV1Strategy implements Strategy<Event> {
   @Override
   public Map<String, String> fieldValues(Event e) {
     Map<String, String> v = new HashMap<>();
-    ObjectReference o = e.getRegarding() == null ? new ObjectReference() : e.getRegarding();
-    v.put("regarding.kind", Objects.toString(o.getKind(), ""));
-    v.put("regarding.namespace", Objects.toString(o.getNamespace(), ""));
-    v.put("regarding.name", Objects.toString(o.getName(), ""));
-    v.put("regarding.uid", Objects.toString(o.getUid(), ""));
-    v.put("regarding.apiVersion", Objects.toString(o.getApiVersion(), ""));
-    v.put("regarding.resourceVersion", Objects.toString(o.getResourceVersion(), ""));
-    v.put("regarding.fieldPath", Objects.toString(o.getFieldPath(), ""));
+    EventStrategy.putReference(v, "regarding", e.getRegarding());
     v.put("reason", Objects.toString(e.getReason(), ""));
     String controller = Objects.toString(e.getReportingController(), "");
     v.put("reportingController", controller);
