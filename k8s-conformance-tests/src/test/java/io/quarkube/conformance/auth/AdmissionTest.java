@@ -156,6 +156,7 @@ class AdmissionTest {
   void longRunningRequestsAreAuditedWhenTheyStartAndWhenTheyEnd(String ns) throws Exception {
     // A chunked watch that the server ends after a second, and a WebSocket watch (Fabric8's) that the client closes.
     kubectl.run("get", "--raw", "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=1").ok();
+    Path log = Identities.stateDir().resolve("logs/audit.log");
     try (io.fabric8.kubernetes.client.Watch w = client.configMaps().inNamespace(ns).watch(
         new io.fabric8.kubernetes.client.Watcher<>() {
           @Override
@@ -164,9 +165,11 @@ class AdmissionTest {
           @Override
           public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
         })) {
-      Thread.sleep(500);
+      // Closed only once the server has upgraded it (its ResponseStarted event is there).
+      Await.until(Duration.ofSeconds(60), "the WebSocket watch of " + ns + " started", () -> readLines(log).stream()
+          .anyMatch(l -> l.contains("\"namespace\":\"" + ns + "\"") && l.contains("\"verb\":\"watch\"")
+              && l.contains("\"stage\":\"ResponseStarted\"") && l.contains("\"code\":101")));
     }
-    Path log = Identities.stateDir().resolve("logs/audit.log");
     Await.until(Duration.ofSeconds(60), "both stages of both watches of " + ns, () -> {
       List<String> watches = readLines(log).stream().filter(l -> l.contains("\"namespace\":\"" + ns + "\"")
           && l.contains("\"verb\":\"watch\"")).toList();
