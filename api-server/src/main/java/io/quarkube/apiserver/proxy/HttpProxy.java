@@ -85,23 +85,21 @@ public class HttpProxy {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     HttpServerResponse response = ctx.response();
     try {
-      // The answer is piped on in a callback chained while the request is sent, on the event loop, so it runs as
-      // the answer's head arrives: chained later from this worker thread, a short answer (a pod's small page) could
-      // already have ended by the time the pipe was set up ("Response already ended").
-      UpstreamExchange.await(client.request(options)
-          .compose(r -> UpstreamExchange.send(r, body).map(upstream -> {
-            response.setStatusCode(upstream.statusCode());
-            for (Map.Entry<String, String> h : upstream.headers()) {
-              if (!DROPPED_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                response.headers().add(h.getKey(), h.getValue());
-              }
-            }
-            response.setChunked(true);
-            HttpConnection connection = upstream.request().connection();
-            response.closeHandler(v -> connection.close());
-            upstream.pipeTo(response);
-            return upstream;
-          })), upstream -> true, 60);
+      // UpstreamExchange chains the pipe as the request is sent: set up later from this worker thread, a short
+      // answer (a pod's small page) could already have ended ("Response already ended").
+      UpstreamExchange.exchange(client.request(options), body, upstream -> {
+        response.setStatusCode(upstream.statusCode());
+        for (Map.Entry<String, String> h : upstream.headers()) {
+          if (!DROPPED_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            response.headers().add(h.getKey(), h.getValue());
+          }
+        }
+        response.setChunked(true);
+        HttpConnection connection = upstream.request().connection();
+        response.closeHandler(v -> connection.close());
+        upstream.pipeTo(response);
+        return true;
+      }, 60);
     } catch (Exception e) {
       throw ApiException.of(503, "ServiceUnavailable", "error trying to reach " + what + ": " + e.getMessage());
     }

@@ -70,8 +70,7 @@ public class PodLogHandler implements ExtensionHandler {
     boolean webSocket = LogWebSocket.wanted(ctx);
     Optional<HttpClientResponse> refused;
     try {
-      var sent = kubelets.http().request(options).compose(r -> UpstreamExchange.send(r, null));
-      refused = UpstreamExchange.await(sent, upstream -> {
+      refused = UpstreamExchange.exchange(kubelets.http().request(options), null, upstream -> {
         if (upstream.statusCode() != 200) {
           return false;
         }

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -13,8 +12,8 @@ import java.util.function.Predicate;
 /**
  * Waits, on a worker thread, for an upstream answer (kubelet, pod, service endpoint) whose streaming is set up on the
  * event loop the moment it arrives. A short answer may be complete within the same network read, so handlers
- * attached later from the worker thread would find it already ended (Vert.x then refuses them): whoever streams it
- * must take it in {@code take}, which runs as it arrives.
+ * attached later from the worker thread would find it already ended (Vert.x then refuses them: "Response already
+ * ended"): whoever streams it must take it in {@code take}, which {@link #exchange} chains as the request is sent.
  */
 final class UpstreamExchange {
   private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(UpstreamExchange.class);
@@ -34,32 +33,27 @@ final class UpstreamExchange {
   }
 
   /**
-   * The answer, paused, when {@code take} declined it (the caller reads an error body); empty when {@code take}
-   * took it and streams it on.
+   * Sends the request once it is made and hands the answer to {@code take} in a callback chained as the request is
+   * sent, on the event loop, so it runs as the answer's head arrives, before any of its body is read. Waits for that
+   * on the calling (worker) thread: the answer, paused, when {@code take} declined it (the caller reads an error
+   * body); empty when {@code take} took it and streams it on.
    */
-  static Optional<HttpClientResponse> await(Future<HttpClientResponse> sent, Predicate<HttpClientResponse> take,
-      long timeoutSeconds) throws Exception {
-    CompletableFuture<Optional<HttpClientResponse>> outcome = new CompletableFuture<>();
-    sent.onComplete(ar -> {
-      if (ar.failed()) {
-        outcome.completeExceptionally(ar.cause());
-        return;
-      }
-      HttpClientResponse r = ar.result();
+  static Optional<HttpClientResponse> exchange(Future<HttpClientRequest> request, Buffer body,
+      Predicate<HttpClientResponse> take, long timeoutSeconds) throws Exception {
+    Future<Optional<HttpClientResponse>> taken = request.compose(r -> send(r, body).map(answer -> {
       try {
-        if (take.test(r)) {
-          outcome.complete(Optional.empty());
-        } else {
-          r.pause();
-          outcome.complete(Optional.of(r));
+        if (take.test(answer)) {
+          return Optional.<HttpClientResponse>empty();
         }
+        answer.pause();
+        return Optional.of(answer);
       } catch (RuntimeException e) {
-        r.request().connection().close();
-        outcome.completeExceptionally(e);
+        answer.request().connection().close();
+        throw e;
       }
-    });
+    }));
     try {
-      return outcome.get(timeoutSeconds, TimeUnit.SECONDS);
+      return taken.toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
