@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The admission stage of the request chain: every plugin in order, the first refusal wins. Most plugins change the
- * object in place; a mutating webhook returns a new one, which the later plugins see and the caller stores.
+ * object in place; a mutating webhook returns a new one, which the later plugins see and the caller stores. Then, as
+ * upstream's validating phase, every plugin's {@link AdmissionPlugin#validate} sees the object all of them left.
  */
 public final class AdmissionChain {
   private final List<AdmissionPlugin> plugins;
@@ -22,6 +23,9 @@ public final class AdmissionChain {
       if (next != current.object()) {
         current = current.withObject(next);
       }
+    }
+    for (AdmissionPlugin p : plugins) {
+      p.validate(current);
     }
     return current.object();
   }

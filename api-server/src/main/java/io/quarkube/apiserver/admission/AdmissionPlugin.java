@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * One admission controller. It may change the object (mutating) and refuses a request by throwing an
- * {@code ApiException}; plugins run in the order of {@link AdmissionChain}.
+ * {@code ApiException}; plugins run in the order of {@link AdmissionChain}. A plugin that checks what every mutation
+ * left (upstream's validating phase of a plugin that is both) does so in {@link #validate}, which runs after every
+ * plugin's {@link #mutate}.
  */
 public interface AdmissionPlugin {
   String name();
@@ -19,4 +21,7 @@ public interface AdmissionPlugin {
     admit(request);
     return request.object();
   }
+
+  /** The validating phase: checks the object as all mutation left it; nothing may change it here. */
+  default void validate(AdmissionRequest request) {}
 }

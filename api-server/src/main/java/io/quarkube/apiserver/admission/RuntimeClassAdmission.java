@@ -43,7 +43,22 @@ public final class RuntimeClassAdmission implements AdmissionPlugin {
     RuntimeClass rc = runtimeClass(r, spec.getRuntimeClassName());
     setOverhead(r, spec, rc);
     setScheduling(r, spec, rc);
-    validateOverhead(r, spec, rc);
+  }
+
+  /**
+   * Upstream's Validate: the overhead the pod has after every mutation (a mutating webhook's too) must be its
+   * RuntimeClass's.
+   */
+  @Override
+  public void validate(AdmissionRequest r) {
+    if (!AdmissionErrors.isPodCreate(r)) {
+      return;
+    }
+    PodSpec spec = ((Pod) r.object()).getSpec();
+    if (spec == null) {
+      return;
+    }
+    validateOverhead(r, spec, runtimeClass(r, spec.getRuntimeClassName()));
   }
 
   private RuntimeClass runtimeClass(AdmissionRequest r, String name) {

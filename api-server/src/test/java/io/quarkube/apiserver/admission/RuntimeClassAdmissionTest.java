@@ -116,11 +116,32 @@ class RuntimeClassAdmissionTest {
       assertEquals("pods \"p\" is forbidden: pod rejected: Pod Overhead set without corresponding RuntimeClass "
           + "defined Overhead", e.getMessage());
     }
-    // the real plugin too, for a pod without a class (no lookup)
+    // the real plugin too, for a pod without a class (no lookup): in its validating phase
     Pod p = pod(null);
     p.getSpec().setOverhead(new LinkedHashMap<>(Map.of("cpu", new Quantity("1"))));
-    assertThrows(ApiException.class, () -> new RuntimeClassAdmission(null).admit(create(p)));
-    new RuntimeClassAdmission(null).admit(create(pod(null)));
+    new RuntimeClassAdmission(null).admit(create(p));
+    assertThrows(ApiException.class, () -> new RuntimeClassAdmission(null).validate(create(p)));
+    new RuntimeClassAdmission(null).validate(create(pod(null)));
+  }
+
+  @Test
+  void anOverheadAPluginAfterItAddsIsRefusedInTheValidatingPhase() {
+    // a later mutating plugin (a webhook) setting an overhead the pod's class does not define
+    AdmissionPlugin later = new AdmissionPlugin() {
+      @Override
+      public String name() {
+        return "LaterMutation";
+      }
+
+      @Override
+      public void admit(AdmissionRequest r) {
+        ((Pod) r.object()).getSpec().setOverhead(new LinkedHashMap<>(Map.of("cpu", new Quantity("1"))));
+      }
+    };
+    AdmissionChain chain = new AdmissionChain(List.of(new RuntimeClassAdmission(null), later));
+    ApiException e = assertThrows(ApiException.class, () -> chain.admit(create(pod(null))));
+    assertEquals("pods \"p\" is forbidden: pod rejected: Pod Overhead set without corresponding RuntimeClass "
+        + "defined Overhead", e.getMessage());
   }
 
   @Test
