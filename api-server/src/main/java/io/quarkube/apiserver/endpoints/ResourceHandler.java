@@ -2,6 +2,7 @@ package io.quarkube.apiserver.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -70,7 +71,7 @@ public final class ResourceHandler {
       return;
     }
     if (def.group().isEmpty() && def.resource().equals("bindings")) {
-      bindings(ctx, info);
+      bindings(ctx, info, user);
       return;
     }
     if (def.isVirtual()) {
@@ -259,7 +260,7 @@ public final class ResourceHandler {
   private void create(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
       UserInfo user, boolean dryRun) {
     if ("binding".equals(info.subresource())) {
-      bind(ctx, def, store, info, bodies.decode(ctx), dryRun);
+      bind(ctx, def, store, info, bodies.decode(ctx), user, dryRun);
       return;
     }
     if (info.name() != null) {
@@ -489,7 +490,7 @@ public final class ResourceHandler {
    * POST namespaces/ns/bindings: upstream's LegacyBindingREST, the older form of pods/x/binding, with the pod named by
    * the Binding's metadata.name. Only create is served (upstream installs no other route: its router's 405).
    */
-  private void bindings(RoutingContext ctx, RequestInfo info) {
+  private void bindings(RoutingContext ctx, RequestInfo info, UserInfo user) {
     if (!"create".equals(info.verb()) || info.name() != null || info.subresource() != null) {
       throw ApiException.of(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
@@ -513,17 +514,26 @@ public final class ResourceHandler {
     ResourceDefinition pods = registry.catalog().find("", "v1", "pods").orElseThrow();
     boolean dryRun = ctx.queryParams().getAll("dryRun").contains("All");
     bind(ctx, pods, registry.store(pods), new RequestInfo(info.group(), info.version(), info.namespace(), "pods",
-        name, "binding", "create"), binding, dryRun);
+        name, "binding", "create"), binding, user, dryRun);
   }
 
-  /** POST pods/x/binding: the scheduler's assignment of a pod to a node, refused if it already has one. */
+  /**
+   * POST pods/x/binding: the scheduler's assignment of a pod to a node, refused if it already has one. The Binding
+   * goes through admission first as upstream's (a create of pods/binding: a terminating namespace refuses it, and a
+   * webhook registered for pods/binding sees it and may change it).
+   */
   private void bind(RoutingContext ctx, ResourceDefinition def, GenericStore<HasMetadata> store, RequestInfo info,
-      JsonNode binding, boolean dryRun) {
-    String node = binding.path("target").path("name").asText("");
+      JsonNode body, UserInfo user, boolean dryRun) {
+    Binding binding = (Binding) admission.admit(new AdmissionRequest(Operation.CREATE, def, info.namespace(),
+        info.name(), "binding", toBinding(body), user, dryRun));
+    String node = binding.getTarget() == null || binding.getTarget().getName() == null ? ""
+        : binding.getTarget().getName();
     if (node.isEmpty()) {
       throw ApiException.invalid("", "Binding", info.name(), List.of(
           io.quarkube.apiserver.errors.FieldError.required("target.name", "")));
     }
+    Map<String, String> bindingAnnotations = binding.getMetadata() == null ? null
+        : binding.getMetadata().getAnnotations();
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
     // Straight to storage, as upstream's assignPod: the pod's strategy (validation of the whole spec) has nothing to
     // check in a change of the node, annotations and one condition.
@@ -540,11 +550,10 @@ public final class ResourceHandler {
       }
       pod.getSpec().setNodeName(node);
       // As upstream's assignPod: the Binding's annotations are added to the pod's (a scheduler can leave a note).
-      if (binding.path("metadata").path("annotations").isObject()) {
+      if (bindingAnnotations != null && !bindingAnnotations.isEmpty()) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
             : new LinkedHashMap<>(pod.getMetadata().getAnnotations());
-        binding.path("metadata").path("annotations").fields()
-            .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        annotations.putAll(bindingAnnotations);
         pod.getMetadata().setAnnotations(annotations);
       }
       List<PodCondition> conditions = pod.getStatus().getConditions() == null ? new ArrayList<>()
@@ -564,6 +573,14 @@ public final class ResourceHandler {
       return pod;
     });
     responses.status(ctx, 201, "Success");
+  }
+
+  private static Binding toBinding(JsonNode body) {
+    try {
+      return Json.MAPPER.treeToValue(body, Binding.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badRequest("unable to decode Binding: " + e.getOriginalMessage());
+    }
   }
 
   static long parseLong(String s, long dflt) {

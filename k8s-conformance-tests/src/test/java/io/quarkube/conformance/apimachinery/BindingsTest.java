@@ -3,12 +3,16 @@ package io.quarkube.conformance.apimachinery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -75,5 +79,47 @@ class BindingsTest {
       }
     });
     client.pods().inNamespace(ns).withName("bound").withGracePeriod(0).delete();
+  }
+
+  /**
+   * A binding is a create of pods/binding and goes through admission as upstream's: in a namespace being terminated
+   * NamespaceLifecycle refuses it (before the store would, because the pod is being deleted too).
+   */
+  @Conformance("api-machinery.bindings")
+  @Test
+  void aBindingGoesThroughAdmission() {
+    String ns = "e2e-binding-admission-" + Long.toHexString(System.nanoTime());
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    Await.defaultServiceAccount(client, ns);
+    try {
+      // a finalizer keeps the pod (and with it the namespace) while the namespace is being terminated
+      client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("held")
+          .withFinalizers("e2e.quarkube.io/hold").endMetadata().withNewSpec()
+          .withSchedulerName("quarkube-e2e-unscheduled").addNewContainer().withName("c")
+          .withImage("registry.local/pause:3.9").endContainer().endSpec().build()).create();
+      client.namespaces().withName(ns).delete();
+      Await.until(Duration.ofSeconds(30), "namespace " + ns + " terminating", () -> {
+        var n = client.namespaces().withName(ns).get();
+        return n != null && n.getStatus() != null && "Terminating".equals(n.getStatus().getPhase());
+      });
+      String node = client.nodes().list().getItems().get(0).getMetadata().getName();
+      Api.Response refused = Api.send("POST", "/api/v1/namespaces/" + ns + "/pods/held/binding", "application/json",
+          binding("held", node), "application/json");
+      assertEquals(403, refused.code(), refused.toString());
+      assertEquals("Forbidden", refused.json().path("reason").asText(), refused.toString());
+      assertTrue(refused.json().path("message").asText().contains("unable to create new content in namespace " + ns
+          + " because it is being terminated"), refused.toString());
+      Api.Response legacy = Api.send("POST", "/api/v1/namespaces/" + ns + "/bindings", "application/json",
+          binding("held", node), "application/json");
+      assertEquals(403, legacy.code(), legacy.toString());
+      Pod pod = client.pods().inNamespace(ns).withName("held").get();
+      assertTrue(pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty(), pod.toString());
+    } finally {
+      client.pods().inNamespace(ns).withName("held").edit(p -> {
+        p.getMetadata().setFinalizers(List.of());
+        return p;
+      });
+    }
   }
 }
