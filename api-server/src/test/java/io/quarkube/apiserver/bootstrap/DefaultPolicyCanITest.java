@@ -21,13 +21,9 @@ import io.quarkube.apiserver.authz.RbacAuthorizer;
 import io.quarkube.apiserver.authz.RbacCaches;
 import io.quarkube.apiserver.authz.RbacRules;
 import io.quarkube.apiserver.registry.DeleteOptions;
+import io.quarkube.apiserver.registry.EtcdRegistryFixture;
 import io.quarkube.apiserver.registry.GenericStore;
-import io.quarkube.apiserver.registry.Registry;
-import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.security.Await;
-import io.quarkube.apiserver.storage.EtcdStorage;
-import io.quarkube.testing.EtcdServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -43,10 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The default roles and bindings against a real etcd, decided by the Node and RBAC authorizers: a table of
  * {@code kubectl auth can-i} questions with upstream's answers, and aggregation of a new role into view.
  */
-class DefaultPolicyCanITest {
+class DefaultPolicyCanITest extends EtcdRegistryFixture {
   static final String NS = "canit-" + UUID.randomUUID().toString().substring(0, 6);
-  private static EtcdStorage storage;
-  private static Registry registry;
   private static RbacCaches caches;
   private static NodeGraph graph;
   private static ClusterRoleAggregator aggregator;
@@ -54,8 +48,6 @@ class DefaultPolicyCanITest {
 
   @BeforeAll
   static void start() {
-    storage = new EtcdStorage(EtcdServer.shared().endpoint());
-    registry = new Registry(ResourceCatalog.builtIn(), storage, Clock.systemUTC());
     for (String ns : List.of("kube-system", "kube-public", "kube-node-lease")) {
       if (registry.namespaces().find(null, ns).isEmpty()) {
         registry.namespaces().create(null, new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
@@ -93,7 +85,6 @@ class DefaultPolicyCanITest {
     caches.stop();
     graph.stop();
     aggregator.stop();
-    storage.close();
   }
 
   private static UserInfo user(String name, String... groups) {

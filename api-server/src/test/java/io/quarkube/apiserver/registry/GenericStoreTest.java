@@ -18,8 +18,6 @@ import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.selection.FieldSelector;
 import io.quarkube.apiserver.selection.LabelSelector;
-import io.quarkube.apiserver.storage.EtcdStorage;
-import io.quarkube.testing.EtcdServer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,26 +26,10 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The generic store against a real etcd: CRUD, conflicts, status split, finalizers, lists and watches. */
-class GenericStoreTest {
-  private static EtcdStorage storage;
-  private static Registry registry;
-
-  @BeforeAll
-  static void start() {
-    storage = new EtcdStorage(EtcdServer.shared().endpoint());
-    registry = new Registry(ResourceCatalog.builtIn(), storage, Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    storage.close();
-  }
-
+class GenericStoreTest extends EtcdRegistryFixture {
   private static GenericStore<HasMetadata> store(String group, String resource) {
     return registry.store(group, "v1", resource).orElseThrow();
   }

@@ -5,34 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.registry.EtcdRegistryFixture;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListOptions;
-import io.quarkube.apiserver.registry.Registry;
-import io.quarkube.apiserver.resource.ResourceCatalog;
-import io.quarkube.apiserver.storage.EtcdStorage;
-import io.quarkube.testing.EtcdServer;
-import java.time.Clock;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** autoscaling/v1 and v2 serve the same objects, stored once as v2 under /registry/horizontalpodautoscalers/. */
-class HorizontalPodAutoscalerStoreTest {
-  private static EtcdStorage storage;
-  private static Registry registry;
-
-  @BeforeAll
-  static void start() {
-    storage = new EtcdStorage(EtcdServer.shared().endpoint());
-    registry = new Registry(ResourceCatalog.builtIn(), storage, Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    storage.close();
-  }
-
+class HorizontalPodAutoscalerStoreTest extends EtcdRegistryFixture {
   @Test
   void v1WritesAreV2ObjectsAndBack() {
     GenericStore<HasMetadata> v1 = registry.store("autoscaling", "v1", "horizontalpodautoscalers").orElseThrow();

@@ -11,40 +11,20 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.registry.DeleteOptions;
+import io.quarkube.apiserver.registry.EtcdRegistryFixture;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListOptions;
-import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.apiserver.registry.WatchEvent;
-import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.selection.FieldSelector;
-import io.quarkube.apiserver.storage.EtcdStorage;
 import io.quarkube.apiserver.storage.StorageWatch;
-import io.quarkube.testing.EtcdServer;
-import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** events.k8s.io/v1 and core/v1 serve the same Events, stored once as core v1 under /registry/events/. */
-class EventsStoreTest {
-  private static EtcdStorage storage;
-  private static Registry registry;
-
-  @BeforeAll
-  static void start() {
-    storage = new EtcdStorage(EtcdServer.shared().endpoint());
-    registry = new Registry(ResourceCatalog.builtIn(), storage, Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    storage.close();
-  }
-
+class EventsStoreTest extends EtcdRegistryFixture {
   private static io.fabric8.kubernetes.api.model.events.v1.Event v1Event(String ns, String name, String note) {
     return Json.convert(Json.treeOf(("{\"apiVersion\":\"events.k8s.io/v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\""
         + name + "\"},\"eventTime\":\"2025-01-02T03:04:05.000000Z\",\"reportingController\":\"example.com/ctl\","
