@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs Jobs to completion (upstream's {@code job} controller): up to {@code parallelism} pods at a time until
@@ -53,6 +52,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code status.startTime} is only set once it runs and is kept while it is suspended (1.35's clearing of it is
  * behind a feature gate that 1.32 does not have). Resuming turns the condition to False (reason JobResumed, event
  * Resumed), restarts the {@code activeDeadlineSeconds} clock from now and creates pods again.
+ *
+ * <p>Succeeded and failed pods are counted as upstream since 1.26, through the {@code batch.kubernetes.io/job-tracking}
+ * finalizer and {@code status.uncountedTerminatedPods} ({@link PodTracking}): the counters only grow, whatever happens
+ * to the pods after they were counted, and a pod deleted before it was counted stays until it is.
  */
 public final class JobController extends Controller<String> {
   public static final String NAME = "job";
@@ -64,18 +67,15 @@ public final class JobController extends Controller<String> {
   static final String COMPLETIONS_REACHED = "CompletionsReached";
   static final String COMPLETIONS_REACHED_MESSAGE = "Reached expected number of succeeded pods";
   static final String SUSPENDED = "Suspended";
+  /** Queue keys of pods that carry the tracking finalizer but no (living) Job to count them. */
+  private static final String ORPHAN = "orphan-pod:";
 
   private final Indexer<Job> jobs;
   private final Indexer<Pod> pods;
   private final ObjectWriter writer;
   private final EventRecorder events;
   private final Expectations expectations = new Expectations();
-  /**
-   * Pods this controller deleted because their job was suspended or scaled down: upstream removes its tracking
-   * finalizer before such a deletion, so they never count as succeeded or failed. Without the finalizer their uids
-   * are kept here until the pods are gone.
-   */
-  private final Set<String> uncountedDeletions = ConcurrentHashMap.newKeySet();
+  private final PodTracking tracking = new PodTracking();
   private final Clock clock;
 
   public JobController(ControllerContext ctx) {
@@ -97,14 +97,24 @@ public final class JobController extends Controller<String> {
         if (key != null) {
           expectations.creationObserved(key);
           enqueue(key);
+        } else if (PodTracking.tracked(p)) {
+          enqueue(ORPHAN + Keys.of(p));
         }
       }
 
       @Override
       public void onUpdate(Pod o, Pod n) {
         String key = jobKey(n);
-        if (key != null && n.getMetadata().getDeletionTimestamp() != null
-            && o.getMetadata().getDeletionTimestamp() == null) {
+        if (key == null) {
+          if (PodTracking.tracked(n)) {
+            enqueue(ORPHAN + Keys.of(n)); // its Job let it go (orphaning delete): nothing will count it any more
+          }
+          return;
+        }
+        if (PodTracking.tracked(o) && !PodTracking.tracked(n)) {
+          tracking.removalObserved(key, n.getMetadata().getUid());
+        }
+        if (n.getMetadata().getDeletionTimestamp() != null && o.getMetadata().getDeletionTimestamp() == null) {
           // as upstream: a pod being deleted is as good as gone for the expectations
           expectations.deletionObserved(key, n.getMetadata().getUid());
         }
@@ -113,10 +123,10 @@ public final class JobController extends Controller<String> {
 
       @Override
       public void onDelete(Pod p, boolean unknown) {
-        uncountedDeletions.remove(p.getMetadata().getUid());
         String key = jobKey(p);
         if (key != null) {
           expectations.deletionObserved(key, p.getMetadata().getUid());
+          tracking.removalObserved(key, p.getMetadata().getUid());
           enqueue(key);
         }
       }
@@ -133,58 +143,76 @@ public final class JobController extends Controller<String> {
 
   @Override
   protected void reconcile(String key) {
+    if (key.startsWith(ORPHAN)) {
+      releaseOrphan(key.substring(ORPHAN.length()));
+      return;
+    }
     Job cached = jobs.getByKey(key);
     if (cached == null) {
       expectations.forget(key);
+      tracking.forget(key);
+      releasePodsOfMissingJob(key);
       return;
     }
     Job job = Serialization.clone(cached);
     JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
-    if (finished(old)) {
-      return;
-    }
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String uid = job.getMetadata().getUid();
     List<Pod> owned = pods.byIndex("namespace", job.getMetadata().getNamespace()).stream()
         .filter(p -> Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
+    if (finished(old)) {
+      // counted before the job finished; a pod the cache showed late still must not stay behind
+      owned.stream().filter(PodTracking::tracked).forEach(p -> untrack(key, p));
+      return;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
+    boolean deleting = job.getMetadata().getDeletionTimestamp() != null;
     List<Pod> active = owned.stream().filter(Pods::isActive).toList();
     List<Pod> terminating = owned.stream().filter(JobController::isTerminating).toList();
-    // the pods a suspension or a scale-down removed count neither as succeeded nor as failed; after a restart of
-    // this controller the pods a suspended job is deleting are taken for those
-    List<Pod> counted = owned.stream().filter(p -> !uncountedDeletions.contains(p.getMetadata().getUid())
-        && !(suspended && p.getMetadata().getDeletionTimestamp() != null)).toList();
-    List<Pod> succeededPods = counted.stream().filter(p -> "Succeeded".equals(phase(p))).toList();
+    // The pods this sync may count: tracked ones whose finalizer removal is not already under way. Pods a suspension
+    // or a scale-down deleted lost their finalizer first and count neither as succeeded nor as failed.
+    Set<String> removing = tracking.expectedRemovals(key);
+    List<Pod> tracked = owned.stream()
+        .filter(p -> PodTracking.tracked(p) && !removing.contains(p.getMetadata().getUid())).toList();
+    PodTracking.Uncounted uncounted = PodTracking.Uncounted.of(old.getUncountedTerminatedPods());
     // upstream's isPodFailed: a pod being deleted before it finished counts as failed too, unless the job asks to
     // replace only Failed pods (podReplacementPolicy Failed, or a podFailurePolicy); podFailurePolicy Ignore
     // leaves a failure out of the count, a FailJob rule ends the Job
     boolean onlyFailed = "Failed".equals(job.getSpec().getPodReplacementPolicy())
         || job.getSpec().getPodFailurePolicy() != null;
-    int failed = 0;
-    String policyFailure = null;
-    for (Pod p : counted) {
-      if (!"Failed".equals(phase(p)) && (onlyFailed || !isTerminating(p))) {
-        continue;
-      }
-      var decision = PodFailurePolicies.evaluate(job, p);
-      if (decision.isPresent() && PodFailurePolicies.IGNORE.equals(decision.get().action())) {
-        continue;
-      }
-      failed++;
-      if (decision.isPresent() && PodFailurePolicies.FAIL_JOB.equals(decision.get().action())
-          && policyFailure == null) {
-        policyFailure = decision.get().message();
-      }
-    }
     boolean indexed = "Indexed".equals(job.getSpec().getCompletionMode());
     Integer completions = job.getSpec().getCompletions();
     int parallelism = job.getSpec().getParallelism() == null ? 1 : job.getSpec().getParallelism();
     int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
-    TreeSet<Integer> doneIndexes = new TreeSet<>();
-    if (indexed) {
-      succeededPods.forEach(p -> index(p).ifPresent(doneIndexes::add));
+
+    String policyFailure = null;
+    for (Pod p : owned) {
+      if (isFailed(p, onlyFailed) && policyFailure == null) {
+        var decision = PodFailurePolicies.evaluate(job, p);
+        if (decision.isPresent() && PodFailurePolicies.FAIL_JOB.equals(decision.get().action())) {
+          policyFailure = decision.get().message();
+        }
+      }
     }
-    int succeeded = indexed ? doneIndexes.size() : succeededPods.size();
+    TreeSet<Integer> previousIndexes = indexed ? parseRanges(old.getCompletedIndexes()) : new TreeSet<>();
+    TreeSet<Integer> doneIndexes = new TreeSet<>(previousIndexes);
+    int newSucceeded = 0;
+    int newFailed = 0;
+    for (Pod p : tracked) {
+      String podUid = p.getMetadata().getUid();
+      if ("Succeeded".equals(phase(p))) {
+        if (indexed) {
+          validIndex(p, completions).ifPresent(doneIndexes::add);
+        } else if (!uncounted.succeeded.contains(podUid) && !uncounted.failed.contains(podUid)) {
+          newSucceeded++;
+        }
+      } else if (isFailed(p, onlyFailed) && !uncounted.failed.contains(podUid) && countsAsFailure(job, p)) {
+        newFailed++;
+      }
+    }
+    int succeeded = indexed ? doneIndexes.size()
+        : count(old.getSucceeded()) + uncounted.succeeded.size() + newSucceeded;
+    int failed = count(old.getFailed()) + uncounted.failed.size() + newFailed;
 
     JobStatusBuilder st = new JobStatusBuilder(old);
     // set when the job first runs, never while it is suspended (upstream keeps it during a suspension)
@@ -193,11 +221,6 @@ public final class JobController extends Controller<String> {
         : new ArrayList<>(old.getConditions());
     Duration requeue = null;
 
-    // Without tracking finalizers a pod's failure is seen only while the pod exists: the count never goes down
-    // once a counted pod is gone (upstream counts through status.uncountedTerminatedPods)
-    int previouslyFailed = old.getFailed() == null ? 0 : old.getFailed();
-    int failedNow = failed;
-    failed = Math.max(failedNow, previouslyFailed);
     // Since 1.31 a job first gets the interim FailureTarget / SuccessCriteriaMet condition, and the terminal
     // Failed / Complete one (same reason and message) only once none of its pods is still terminating
     JobCondition failureTarget = trueCondition(conditions, FAILURE_TARGET);
@@ -232,24 +255,9 @@ public final class JobController extends Controller<String> {
     boolean managed = false;
     if (failure != null) {
       deleteAll(key, job, active, false);
-      // a failing job counts every pod that did not finish as failed (upstream: when the job is finished, every
-      // non-terminated pod is considered failed), so the pod its deadline killed is counted
-      for (Pod p : counted) {
-        if (Pods.isActive(p) || (onlyFailed && isTerminating(p))) {
-          var decision = PodFailurePolicies.evaluate(job, p);
-          if (decision.isEmpty() || !PodFailurePolicies.IGNORE.equals(decision.get().action())) {
-            failedNow++;
-          }
-        }
-      }
-      failed = Math.max(failedNow, previouslyFailed);
       stillTerminating += active.size();
       if (failureTarget == null) {
         conditions.add(condition(FAILURE_TARGET, failure, failureMessage, now));
-      }
-      if (stillTerminating == 0) {
-        conditions.add(condition("Failed", failure, failureMessage, now));
-        events.warning(job, failure, failureMessage);
       }
       active = List.of();
     } else if (complete) {
@@ -258,20 +266,15 @@ public final class JobController extends Controller<String> {
       if (successMet == null) {
         conditions.add(condition(SUCCESS_CRITERIA_MET, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
       }
-      if (stillTerminating == 0) {
-        conditions.add(condition("Complete", COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
-        st.withCompletionTime(now.toString());
-        events.normal(job, "Completed", "Job completed");
-      }
       active = List.of();
-    } else if (expectations.satisfied(key)) {
+    } else if (expectations.satisfied(key) && !deleting) {
       managed = true;
       if (suspended) {
         deleteAll(key, job, active, true);
         stillTerminating += active.size();
         active = List.of();
       } else {
-        Duration wait = backoff(counted, failed, now);
+        Duration wait = backoff(owned, failed, now);
         if (wait != null) {
           requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
         } else {
@@ -293,25 +296,166 @@ public final class JobController extends Controller<String> {
     }
     st.withStartTime(startTime);
     st.withTerminating(stillTerminating);
-    st.withActive(active.size()).withSucceeded(succeeded).withFailed(failed)
-        .withReady((int) active.stream().filter(Pods::isReady).count()).withConditions(conditions);
+    st.withActive(active.size()).withReady((int) active.stream().filter(Pods::isReady).count())
+        .withConditions(conditions);
+
+    // The finished pods go into uncountedTerminatedPods (written first), lose their finalizer, and only then into
+    // the counters. When the job is finishing or being deleted every tracked pod is let go; on a failure the ones
+    // that did not succeed count as failed (upstream: "every non-terminated pod is considered failed").
+    boolean finishing = failure != null || complete;
+    List<Pod> release = new ArrayList<>();
+    for (Pod p : tracked) {
+      String podUid = p.getMetadata().getUid();
+      boolean podFailed = isFailed(p, onlyFailed);
+      if (!(deleting || finishing || podFailed || "Succeeded".equals(phase(p)))) {
+        continue;
+      }
+      release.add(p);
+      if ("Succeeded".equals(phase(p))) {
+        if (!indexed && !uncounted.failed.contains(podUid)) {
+          uncounted.succeeded.add(podUid);
+        }
+      } else if ((podFailed || failure != null) && !uncounted.failed.contains(podUid)
+          && (!indexed || validIndex(p, completions).isPresent()) && countsAsFailure(job, p)) {
+        uncounted.failed.add(podUid);
+      }
+    }
+    st.withUncountedTerminatedPods(uncounted.toStatus());
     if (indexed) {
       st.withCompletedIndexes(ranges(doneIndexes));
     }
-    // As the API server stores it (no active/succeeded/failed 0), so an unchanged status compares equal.
-    JobStatus wanted = WorkloadStatuses.normalize(st.build());
-    if (!Serialization.asJson(wanted).equals(Serialization.asJson(old))) {
+    JobStatus written = writeStatus(job, old, st.withSucceeded(count(old.getSucceeded()))
+        .withFailed(count(old.getFailed())).build());
+    if (written == null) {
+      return; // the job is gone
+    }
+    Set<String> stillTracked = new java.util.HashSet<>();
+    tracked.forEach(p -> stillTracked.add(p.getMetadata().getUid()));
+    RuntimeException releaseFailure = null;
+    for (Pod p : release) {
       try {
-        writer.updateStatus(new JobBuilder(job).withStatus(wanted).build());
+        untrack(key, p);
+        stillTracked.remove(p.getMetadata().getUid());
       } catch (RuntimeException e) {
-        if (!ApiErrors.isNotFound(e)) {
-          throw e;
-        }
+        releaseFailure = releaseFailure == null ? e : releaseFailure;
       }
     }
-    if (requeue != null && !finished(wanted)) {
+    // uids whose pods no longer carry the finalizer (or are gone) move into the counters
+    int movedSucceeded = moveCounted(uncounted.succeeded, stillTracked);
+    int movedFailed = moveCounted(uncounted.failed, stillTracked);
+    JobStatusBuilder after = new JobStatusBuilder(written)
+        .withUncountedTerminatedPods(uncounted.toStatus())
+        .withFailed(count(written.getFailed()) + movedFailed);
+    after.withSucceeded(indexed ? doneIndexes.size() : count(written.getSucceeded()) + movedSucceeded);
+    List<JobCondition> finalConditions = new ArrayList<>(conditions);
+    if (finishing && stillTerminating == 0 && uncounted.isEmpty() && releaseFailure == null) {
+      if (failure != null) {
+        finalConditions.add(condition("Failed", failure, failureMessage, now));
+        events.warning(job, failure, failureMessage);
+      } else {
+        finalConditions.add(condition("Complete", COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
+        after.withCompletionTime(now.toString());
+        events.normal(job, "Completed", "Job completed");
+      }
+      after.withConditions(finalConditions);
+    }
+    JobStatus done = writeStatus(job, written, after.build());
+    if (releaseFailure != null) {
+      throw releaseFailure;
+    }
+    if (requeue != null && done != null && !finished(done)) {
       queue.addAfter(key, requeue);
     }
+  }
+
+  /**
+   * Writes the status when it differs from {@code current}; the status as stored (or {@code current} unchanged),
+   * null when the job is gone.
+   */
+  private JobStatus writeStatus(Job job, JobStatus current, JobStatus next) {
+    // As the API server stores it (no active/succeeded/failed 0), so an unchanged status compares equal.
+    JobStatus wanted = WorkloadStatuses.normalize(next);
+    if (Serialization.asJson(wanted).equals(Serialization.asJson(current))) {
+      return current;
+    }
+    try {
+      Job stored = writer.updateStatus(new JobBuilder(job).withStatus(wanted).build());
+      job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+      return stored.getStatus() == null ? wanted : stored.getStatus();
+    } catch (RuntimeException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Takes out of {@code uids} those whose pods no longer carry the finalizer; how many. */
+  private static int moveCounted(Set<String> uids, Set<String> stillTracked) {
+    int before = uids.size();
+    uids.removeIf(u -> !stillTracked.contains(u));
+    return before - uids.size();
+  }
+
+  private static int count(Integer n) {
+    return n == null ? 0 : n;
+  }
+
+  /** Removes the tracking finalizer, expecting the informer to show it. */
+  private void untrack(String key, Pod p) {
+    String podUid = p.getMetadata().getUid();
+    tracking.expectRemoval(key, podUid);
+    try {
+      writer.removeFinalizer(p, PodTracking.FINALIZER);
+    } catch (RuntimeException e) {
+      tracking.removalObserved(key, podUid);
+      throw e;
+    }
+  }
+
+  /** A pod whose controlling Job is gone keeps no finalizer of this controller (upstream's orphan pod sync). */
+  private void releasePodsOfMissingJob(String key) {
+    int slash = key.indexOf('/');
+    String ns = key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    for (Pod p : pods.byIndex("namespace", ns)) {
+      if (PodTracking.tracked(p) && Owners.controllerOf(p)
+          .map(r -> "Job".equals(r.getKind()) && name.equals(r.getName())).orElse(false)) {
+        writer.removeFinalizer(p, PodTracking.FINALIZER);
+      }
+    }
+  }
+
+  private void releaseOrphan(String podKey) {
+    Pod p = pods.getByKey(podKey);
+    if (p == null || !PodTracking.tracked(p)) {
+      return;
+    }
+    Optional<OwnerReference> ref = Owners.controllerOf(p);
+    if (ref.isPresent() && "Job".equals(ref.get().getKind())) {
+      Job job = jobs.getByKey(Keys.of(p.getMetadata().getNamespace(), ref.get().getName()));
+      if (job != null && job.getMetadata().getUid().equals(ref.get().getUid())
+          && !finished(job.getStatus() == null ? new JobStatus() : job.getStatus())) {
+        return; // adopted again: its job counts it
+      }
+    }
+    writer.removeFinalizer(p, PodTracking.FINALIZER);
+  }
+
+  /** The pod's completion index when it is one of the job's (below completions). */
+  private static Optional<Integer> validIndex(Pod p, Integer completions) {
+    return index(p).filter(i -> i >= 0 && (completions == null || i < completions));
+  }
+
+  /** Failed, or deleted before it finished unless only Failed pods are replaced (upstream's isPodFailed). */
+  private static boolean isFailed(Pod p, boolean onlyFailed) {
+    return "Failed".equals(phase(p)) || (!onlyFailed && isTerminating(p));
+  }
+
+  /** A failure the podFailurePolicy does not ignore. */
+  private static boolean countsAsFailure(Job job, Pod p) {
+    var decision = PodFailurePolicies.evaluate(job, p);
+    return decision.isEmpty() || !PodFailurePolicies.IGNORE.equals(decision.get().action());
   }
 
   /** Creates or deletes pods toward min(parallelism, remaining completions); returns the pods now active. */
@@ -388,8 +532,13 @@ public final class JobController extends Controller<String> {
         t.getSpec().setHostname(job.getMetadata().getName() + "-" + index);
       }
     }
+    List<String> finalizers = t.getMetadata() == null || t.getMetadata().getFinalizers() == null
+        ? new ArrayList<>() : new ArrayList<>(t.getMetadata().getFinalizers());
+    if (!finalizers.contains(PodTracking.FINALIZER)) {
+      finalizers.add(PodTracking.FINALIZER);
+    }
     return new PodBuilder().withNewMetadata().withNamespace(job.getMetadata().getNamespace())
-        .withGenerateName(generateName).withLabels(labels).withAnnotations(annotations)
+        .withGenerateName(generateName).withLabels(labels).withAnnotations(annotations).withFinalizers(finalizers)
         .withOwnerReferences(Owners.controllerRef(job)).endMetadata().withSpec(t.getSpec()).build();
   }
 
@@ -422,7 +571,8 @@ public final class JobController extends Controller<String> {
 
   /**
    * Deletes the pods with Normal SuccessfulDelete / Warning FailedDelete events as upstream's pod control;
-   * {@code uncounted}: a suspension or a scale-down, whose pods count neither as succeeded nor failed.
+   * {@code uncounted}: a suspension or a scale-down, whose pods count neither as succeeded nor failed, so they lose
+   * their tracking finalizer before they are deleted (upstream's deleteJobPods).
    */
   private void deleteAll(String key, Job job, List<Pod> victims, boolean uncounted) {
     if (victims.isEmpty()) {
@@ -431,15 +581,14 @@ public final class JobController extends Controller<String> {
     expectations.expectDeletions(key, victims.stream().map(p -> p.getMetadata().getUid()).toList());
     for (Pod p : victims) {
       String uid = p.getMetadata().getUid();
-      if (uncounted) {
-        uncountedDeletions.add(uid);
-      }
       try {
+        if (uncounted && PodTracking.tracked(p)) {
+          untrack(key, p);
+        }
         writer.delete(p, null);
         events.normal(job, "SuccessfulDelete", "Deleted pod: %s", p.getMetadata().getName());
       } catch (RuntimeException e) {
         expectations.deletionObserved(key, uid);
-        uncountedDeletions.remove(uid);
         if (!ApiErrors.isNotFound(e)) {
           events.warning(job, "FailedDelete", "Error deleting: %s", ApiErrors.message(e));
           throw e;
@@ -477,6 +626,27 @@ public final class JobController extends Controller<String> {
     }
     append(out, start, prev);
     return out.toString();
+  }
+
+  /** The indexes of "0-2,4,6-7" (completedIndexes as stored); malformed parts are skipped. */
+  static TreeSet<Integer> parseRanges(String ranges) {
+    TreeSet<Integer> out = new TreeSet<>();
+    if (ranges == null || ranges.isEmpty()) {
+      return out;
+    }
+    for (String part : ranges.split(",")) {
+      try {
+        int dash = part.indexOf('-');
+        int from = Integer.parseInt(dash < 0 ? part.trim() : part.substring(0, dash).trim());
+        int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
+        for (int i = from; i <= to; i++) {
+          out.add(i);
+        }
+      } catch (NumberFormatException e) {
+        // not written by a controller: ignored as upstream's parser does
+      }
+    }
+    return out;
   }
 
   private static void append(StringBuilder out, int from, int to) {

@@ -26,4 +26,11 @@ public interface ObjectWriter {
    * confirm (their node is gone, or they were never scheduled), as upstream's PodGC does.
    */
   void forceDelete(HasMetadata obj);
+
+  /**
+   * Removes one finalizer from the object's list, whatever else the list holds now (a strategic merge patch with
+   * {@code $deleteFromPrimitiveList}, as upstream's job controller sends: no resourceVersion, so no conflict with
+   * other writers). A missing object is fine.
+   */
+  void removeFinalizer(HasMetadata obj, String finalizer);
 }

@@ -107,8 +107,9 @@ class JobControllerTest {
     controller.processNextItem();
     assertTrue(writer.actions().contains("delete Pod ns/" + p.getMetadata().getName()));
     // the kubelet is still stopping the pod: graceful deletion leaves it Running with a deletionTimestamp
-    caches.put(new PodBuilder(p).editMetadata().withDeletionTimestamp("2024-01-01T00:00:11Z").endMetadata()
-        .withNewStatus().withPhase("Running").endStatus().build());
+    Pod stopping = caches.indexer(Pod.class).list().get(0);
+    assertTrue(stopping.getMetadata().getDeletionTimestamp() != null, stopping.toString());
+    caches.put(new PodBuilder(stopping).withNewStatus().withPhase("Running").endStatus().build());
     drain();
     String message = "DeadlineExceeded/Job was active longer than specified deadline";
     assertEquals(List.of("FailureTarget/" + message), conditions(), "no Failed while the pod terminates");
@@ -144,6 +145,7 @@ class JobControllerTest {
     assertEquals("FailureTarget/BackoffLimitExceeded/Job has reached the specified backoff limit",
         conditions().get(0));
     assertTrue(writer.actions().contains("delete Pod ns/" + p.getMetadata().getName()));
+    caches.remove(caches.indexer(Pod.class).list().get(0)); // the kubelet stopped it
     drain();
     assertEquals("Failed/BackoffLimitExceeded/Job has reached the specified backoff limit", conditions().get(1));
   }
@@ -383,5 +385,129 @@ class JobControllerTest {
       // requeued with backoff in the real work loop
     }
     assertEquals(List.of("Warning FailedCreate Error creating: " + quota), events);
+  }
+
+  // ------------------------------------------------------------------ tracking with finalizers
+
+  private Pod cached(Pod p) {
+    return caches.indexer(Pod.class).getByKey("ns/" + p.getMetadata().getName());
+  }
+
+  private boolean noneUncounted() {
+    var u = stored().getStatus().getUncountedTerminatedPods();
+    return u != null && (u.getSucceeded() == null || u.getSucceeded().isEmpty())
+        && (u.getFailed() == null || u.getFailed().isEmpty());
+  }
+
+  private static boolean tracked(Pod p) {
+    return p.getMetadata().getFinalizers() != null
+        && p.getMetadata().getFinalizers().contains("batch.kubernetes.io/job-tracking");
+  }
+
+  @Test
+  void podsCarryTheTrackingFinalizerUntilTheirEndIsCounted() throws Exception {
+    caches.put(job(2, 1, "NonIndexed"));
+    drain();
+    Pod first = active().get(0);
+    assertTrue(tracked(first), first.toString());
+    caches.put(new PodBuilder(first).withNewStatus().withPhase("Succeeded").endStatus().build());
+    drain();
+    assertEquals(1, stored().getStatus().getSucceeded());
+    assertTrue(!tracked(cached(first)), "counted, then let go");
+    assertTrue(writer.actions().indexOf("remove-finalizer batch.kubernetes.io/job-tracking Pod ns/"
+        + first.getMetadata().getName()) > writer.actions().indexOf("update-status Job ns/work"),
+        "the uid is in the status before the finalizer goes: " + writer.actions());
+    assertTrue(noneUncounted(), stored().getStatus().toString());
+    // pod GC (or a user) deletes the succeeded pod: its success stays counted, no extra pod is started
+    caches.remove(cached(first));
+    drain();
+    assertEquals(1, stored().getStatus().getSucceeded());
+    assertEquals(2, creates(), "one more for the second completion, not a replacement");
+  }
+
+  @Test
+  void aSucceededPodDeletedBeforeItWasCountedStillCounts() throws Exception {
+    caches.put(job(1, 1, "NonIndexed"));
+    drain();
+    Pod p = active().get(0);
+    // it succeeded and was deleted at once: the finalizer keeps it, marked for deletion, until it is counted
+    caches.put(new PodBuilder(p).editMetadata().withDeletionTimestamp("2024-01-01T00:00:05Z").endMetadata()
+        .withNewStatus().withPhase("Succeeded").endStatus().build());
+    drain();
+    assertEquals(1, stored().getStatus().getSucceeded());
+    assertNull(stored().getStatus().getFailed());
+    assertEquals(List.of("SuccessCriteriaMet/CompletionsReached/Reached expected number of succeeded pods",
+        "Complete/CompletionsReached/Reached expected number of succeeded pods"), conditions());
+  }
+
+  @Test
+  void aUidLeftInUncountedByAnEarlierControllerIsCountedOnce() throws Exception {
+    caches.put(job(2, 1, "NonIndexed"));
+    drain();
+    Pod p = active().get(0);
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Succeeded").endStatus().build());
+    // a controller wrote the uid and died before removing the finalizer
+    Job j = stored();
+    j.getStatus().setUncountedTerminatedPods(new io.fabric8.kubernetes.api.model.batch.v1.UncountedTerminatedPods(
+        List.of(), List.of(p.getMetadata().getUid())));
+    caches.put(j);
+    JobController restarted = new JobController(new ControllerContext(caches, writer,
+        c -> (o, type, reason, message) -> events.add(type + " " + reason + " " + message), null, null), clock);
+    restarted.enqueue("ns/work");
+    while (restarted.queue().length() > 0) {
+      restarted.processNextItem();
+    }
+    assertEquals(1, stored().getStatus().getSucceeded());
+    assertTrue(noneUncounted(), stored().getStatus().toString());
+    assertTrue(!tracked(cached(p)));
+  }
+
+  @Test
+  void aRemovalTheCacheHasNotSeenIsNotCountedTwice() throws Exception {
+    caches.put(job(3, 1, "NonIndexed"));
+    drain();
+    Pod p = active().get(0);
+    writer.observeWrites(false); // the informer lags: the pod keeps showing the finalizer
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Succeeded").endStatus().build());
+    drain();
+    assertTrue(tracked(cached(p)));
+    assertEquals(1, stored().getStatus().getSucceeded());
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals(1, stored().getStatus().getSucceeded(), "the expected removal keeps it from a second count");
+  }
+
+  @Test
+  void podsOfADeletedJobLoseTheFinalizer() throws Exception {
+    caches.put(job(1, 1, "NonIndexed"));
+    drain();
+    Pod p = active().get(0);
+    caches.remove(stored()); // deleted with background propagation: the pods are still there
+    drain();
+    assertTrue(!tracked(cached(p)), "nothing would ever remove it otherwise");
+  }
+
+  @Test
+  void anOrphanedPodLosesTheFinalizer() throws Exception {
+    caches.put(job(1, 1, "NonIndexed"));
+    drain();
+    Pod p = active().get(0);
+    // deleted with orphan propagation: the garbage collector takes the owner reference away
+    caches.put(new PodBuilder(p).editMetadata().withOwnerReferences(List.of()).endMetadata().build());
+    drain();
+    assertTrue(!tracked(cached(p)));
+  }
+
+  @Test
+  void suspensionLetsThePodsGoBeforeDeletingThem() throws Exception {
+    caches.put(job(1, 1, "NonIndexed"));
+    drain();
+    Pod p = active().get(0);
+    caches.put(suspended(stored(), true));
+    drain();
+    String name = p.getMetadata().getName();
+    int released = writer.actions().indexOf("remove-finalizer batch.kubernetes.io/job-tracking Pod ns/" + name);
+    assertTrue(released >= 0 && released < writer.actions().indexOf("delete Pod ns/" + name), writer.actions()
+        .toString());
   }
 }

@@ -41,4 +41,9 @@ public final class CreateRefusingWriter implements ObjectWriter {
   public void forceDelete(HasMetadata obj) {
     delegate.forceDelete(obj);
   }
+
+  @Override
+  public void removeFinalizer(HasMetadata obj, String finalizer) {
+    delegate.removeFinalizer(obj, finalizer);
+  }
 }

@@ -91,8 +91,35 @@ public final class RecordingWriter implements ObjectWriter {
   public void delete(HasMetadata obj, DeletionPropagation propagation) {
     actions.add(describe("delete", obj) + (propagation == null ? "" : " " + propagation.toString()));
     if (observe) {
-      caches.remove(obj);
+      HasMetadata current = caches.indexer(obj.getClass()).getByKey(Keys.of(obj));
+      if (current != null && current.getMetadata().getFinalizers() != null
+          && !current.getMetadata().getFinalizers().isEmpty()) {
+        // as the API server: finalizers keep the object, marked for deletion, until they are all removed
+        HasMetadata marked = Serialization.clone(current);
+        if (marked.getMetadata().getDeletionTimestamp() == null) {
+          marked.getMetadata().setDeletionTimestamp("2024-01-01T00:00:00Z");
+        }
+        store(marked);
+      } else {
+        caches.remove(obj);
+      }
     }
+  }
+
+  @Override
+  public void removeFinalizer(HasMetadata obj, String finalizer) {
+    actions.add(describe("remove-finalizer " + finalizer, obj));
+    HasMetadata current = caches.indexer(obj.getClass()).getByKey(Keys.of(obj));
+    if (!observe || current == null || current.getMetadata().getFinalizers() == null
+        || !current.getMetadata().getFinalizers().contains(finalizer)) {
+      return;
+    }
+    HasMetadata changed = Serialization.clone(current);
+    List<String> rest = new java.util.ArrayList<>(changed.getMetadata().getFinalizers());
+    rest.remove(finalizer);
+    changed.getMetadata().setFinalizers(rest);
+    // an object marked for deletion stays: a pod until its kubelet confirms (tests remove it as the kubelet would)
+    store(changed);
   }
 
   @Override
