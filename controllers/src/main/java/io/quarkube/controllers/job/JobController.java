@@ -76,6 +76,7 @@ public final class JobController extends Controller<String> {
   private final EventRecorder events;
   private final Expectations expectations = new Expectations();
   private final PodTracking tracking = new PodTracking();
+  private final PodClaims claims;
   private final Clock clock;
 
   public JobController(ControllerContext ctx) {
@@ -88,6 +89,7 @@ public final class JobController extends Controller<String> {
     this.jobs = ctx.informers().indexer(Job.class);
     this.pods = ctx.informers().indexer(Pod.class);
     this.writer = ctx.writer();
+    this.claims = new PodClaims(writer);
     this.events = ctx.recorder("job-controller");
     ctx.informers().addEventHandler(Job.class, enqueueing(Keys::of));
     ctx.informers().addEventHandler(Pod.class, new ResourceEventHandler<Pod>() {
@@ -97,8 +99,8 @@ public final class JobController extends Controller<String> {
         if (key != null) {
           expectations.creationObserved(key);
           enqueue(key);
-        } else if (PodTracking.tracked(p)) {
-          enqueue(ORPHAN + Keys.of(p));
+        } else {
+          orphanSeen(p);
         }
       }
 
@@ -106,9 +108,7 @@ public final class JobController extends Controller<String> {
       public void onUpdate(Pod o, Pod n) {
         String key = jobKey(n);
         if (key == null) {
-          if (PodTracking.tracked(n)) {
-            enqueue(ORPHAN + Keys.of(n)); // its Job let it go (orphaning delete): nothing will count it any more
-          }
+          orphanSeen(n);
           return;
         }
         if (PodTracking.tracked(o) && !PodTracking.tracked(n)) {
@@ -135,6 +135,21 @@ public final class JobController extends Controller<String> {
     waitForSync(ctx.informers(), Pod.class);
   }
 
+  /**
+   * A pod nothing controls: the Jobs whose selector matches it may adopt it; one that still carries the tracking
+   * finalizer (its Job let it go: an orphaning delete) must lose it unless one does.
+   */
+  private void orphanSeen(Pod p) {
+    for (Job j : jobs.byIndex("namespace", p.getMetadata().getNamespace())) {
+      if (PodClaims.selects(j, p)) {
+        enqueue(Keys.of(j));
+      }
+    }
+    if (PodTracking.tracked(p)) {
+      enqueue(ORPHAN + Keys.of(p));
+    }
+  }
+
   private static String jobKey(Pod p) {
     Optional<OwnerReference> ref = Owners.controllerOf(p);
     return ref.isPresent() && "Job".equals(ref.get().getKind())
@@ -157,13 +172,14 @@ public final class JobController extends Controller<String> {
     Job job = Serialization.clone(cached);
     JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
     String uid = job.getMetadata().getUid();
-    List<Pod> owned = pods.byIndex("namespace", job.getMetadata().getNamespace()).stream()
-        .filter(p -> Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).toList();
+    List<Pod> namespacePods = pods.byIndex("namespace", job.getMetadata().getNamespace());
     if (finished(old)) {
       // counted before the job finished; a pod the cache showed late still must not stay behind
-      owned.stream().filter(PodTracking::tracked).forEach(p -> untrack(key, p));
+      namespacePods.stream().filter(p -> PodTracking.tracked(p)
+          && Owners.controllerOf(p).map(r -> uid.equals(r.getUid())).orElse(false)).forEach(p -> untrack(key, p));
       return;
     }
+    List<Pod> owned = claims.claim(job, namespacePods);
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
     boolean deleting = job.getMetadata().getDeletionTimestamp() != null;

@@ -510,4 +510,29 @@ class JobControllerTest {
     assertTrue(released >= 0 && released < writer.actions().indexOf("delete Pod ns/" + name), writer.actions()
         .toString());
   }
+
+  @Test
+  void aJobAdoptsMatchingOrphansAndReleasesPodsThatStopMatching() throws Exception {
+    Job j = job(1, 1, "NonIndexed");
+    j.getSpec().setSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+        .addToMatchLabels("batch.kubernetes.io/controller-uid", "job-uid").build());
+    caches.put(j);
+    drain();
+    Pod p = active().get(0);
+    // orphaned (its owner reference taken away): the job adopts it again, with the tracking finalizer
+    caches.put(new PodBuilder(p).editMetadata().withOwnerReferences(List.of()).withFinalizers(List.of())
+        .endMetadata().build());
+    drain();
+    Pod adopted = cached(p);
+    assertEquals("job-uid", adopted.getMetadata().getOwnerReferences().get(0).getUid());
+    assertTrue(tracked(adopted));
+    assertEquals(1, creates(), "its own pod again: nothing new");
+    // its labels stop matching: released, without the finalizer
+    caches.put(new PodBuilder(adopted).editMetadata().withLabels(java.util.Map.of("x", "y")).endMetadata().build());
+    drain();
+    Pod released = cached(p);
+    assertTrue(released.getMetadata().getOwnerReferences().isEmpty(), released.getMetadata().toString());
+    assertTrue(!tracked(released));
+    assertEquals(2, creates(), "a replacement for the released pod");
+  }
 }

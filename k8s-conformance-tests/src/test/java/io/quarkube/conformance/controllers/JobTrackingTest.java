@@ -124,4 +124,33 @@ class JobTrackingTest {
     client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete();
     Await.until(Duration.ofSeconds(30), "the orphan deleted", () -> pods(ns, "dropped").isEmpty());
   }
+
+  /** As upstream's conformance test: orphan one of a parallel Job's pods, then take its labels away. */
+  @Conformance("apps.job-adoption")
+  @Test
+  void aJobAdoptsMatchingOrphansAndReleasesNonMatchingPods(String ns) {
+    kubectl.runWithInput(job("adopter", 4).replace("parallelism: 1", "parallelism: 2"),
+        new String[] {"apply", "-n", ns, "-f", "-"}).ok();
+    Await.until(Duration.ofSeconds(60), "two pods", () -> pods(ns, "adopter").size() == 2);
+    String uid = job(ns, "adopter").getMetadata().getUid();
+    String name = pods(ns, "adopter").get(0).getMetadata().getName();
+
+    client.pods().inNamespace(ns).withName(name).edit(p -> new PodBuilder(p).editMetadata()
+        .withOwnerReferences(List.of()).endMetadata().build());
+    Await.until(Duration.ofSeconds(30), "the orphan adopted again", () -> {
+      Pod p = client.pods().inNamespace(ns).withName(name).get();
+      return p.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())
+          && Boolean.TRUE.equals(r.getController())) && p.getMetadata().getFinalizers().contains(FINALIZER);
+    });
+
+    client.pods().inNamespace(ns).withName(name).edit(p -> new PodBuilder(p).editMetadata()
+        .withLabels(java.util.Map.of()).endMetadata().build());
+    Await.until(Duration.ofSeconds(30), "the pod released", () -> {
+      Pod p = client.pods().inNamespace(ns).withName(name).get();
+      return p.getMetadata().getOwnerReferences().stream().noneMatch(r -> uid.equals(r.getUid()))
+          && !p.getMetadata().getFinalizers().contains(FINALIZER);
+    });
+    Await.until(Duration.ofSeconds(30), "a replacement for it", () -> pods(ns, "adopter").size() == 2
+        && pods(ns, "adopter").stream().noneMatch(p -> p.getMetadata().getName().equals(name)));
+  }
 }
