@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * Upstream's NodeRestriction: a kubelet writes only its own Node (never its taints after registration, never the
- * {@code node-restriction.kubernetes.io/} labels), its own Lease, the status of pods bound to it, deletes only pods
+ * {@code node-restriction.kubernetes.io/} labels), its own Lease and CSINode, the status of pods bound to it, deletes only pods
  * bound to it, and creates only mirror pods of its static pods.
  */
 public final class NodeRestriction implements AdmissionPlugin {
@@ -43,6 +43,11 @@ public final class NodeRestriction implements AdmissionPlugin {
       pods(r, me);
     } else if (AdmissionErrors.is(r, "", "nodes")) {
       nodes(r, me);
+    } else if (AdmissionErrors.is(r, "storage.k8s.io", "csinodes")) {
+      String name = AdmissionErrors.objectName(r);
+      if (!me.equals(name)) {
+        throw AdmissionErrors.forbidden(r, "can only access CSINode with the same name as the requesting node");
+      }
     } else if (AdmissionErrors.is(r, "coordination.k8s.io", "leases") && "kube-node-lease".equals(r.namespace())) {
       String name = AdmissionErrors.objectName(r);
       if (!me.equals(name)) {

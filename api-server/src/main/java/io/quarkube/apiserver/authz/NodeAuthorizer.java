@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Upstream's Node authorizer for kubelets ({@code system:node:<name>} in {@code system:nodes}): a node reads only
  * the secrets, config maps, claims and volumes its own pods use, asks tokens only for its pods' service accounts,
- * touches only its own Lease, and otherwise gets the fixed {@link NodeRules}.
+ * touches only its own Lease and CSINode, gets only the VolumeAttachments to itself, and otherwise gets the fixed
+ * {@link NodeRules}.
  */
 public final class NodeAuthorizer implements AccessAuthorizer {
   public static final String NODES_GROUP = "system:nodes";
@@ -68,6 +69,21 @@ public final class NodeAuthorizer implements AccessAuthorizer {
         default -> { }
       }
     }
+    if (a.resourceRequest() && "storage.k8s.io".equals(a.apiGroup())) {
+      switch (a.resource()) {
+        case "csinodes" -> {
+          return csiNode(nodeName, a);
+        }
+        case "volumeattachments" -> {
+          if (!a.verb().equals("get") || !a.subresource().isEmpty()) {
+            return Verdict.noOpinion("can only get individual resources of this type");
+          }
+          return nodeName.equals(graph.attachmentNode(a.name())) ? Verdict.allow("")
+              : Verdict.noOpinion("no relationship found between node '" + nodeName + "' and this object");
+        }
+        default -> { }
+      }
+    }
     if (a.resourceRequest() && "coordination.k8s.io".equals(a.apiGroup()) && "leases".equals(a.resource())) {
       if (!"kube-node-lease".equals(a.namespace())) {
         return Verdict.noOpinion("can only access leases in the kube-node-lease namespace");
@@ -77,6 +93,23 @@ public final class NodeAuthorizer implements AccessAuthorizer {
       }
     }
     return RuleMatcher.anyAllows(nodeRules, a) ? Verdict.allow("") : Verdict.NO_OPINION;
+  }
+
+  /**
+   * Upstream's authorizeCSINode: a node gets, updates, patches and deletes only the CSINode of its own name; a create
+   * is left to NodeRestriction, which sees the name in the body.
+   */
+  private static Verdict csiNode(String nodeName, Attributes a) {
+    if (!a.verb().matches("get|create|update|patch|delete")) {
+      return Verdict.noOpinion("can only get, create, update, patch, or delete a CSINode");
+    }
+    if (!a.subresource().isEmpty()) {
+      return Verdict.noOpinion("cannot authorize CSINode subresources");
+    }
+    if (!a.verb().equals("create") && !nodeName.equals(a.name())) {
+      return Verdict.noOpinion("can only access CSINode with the same name as the requesting node");
+    }
+    return Verdict.allow("");
   }
 
   private Verdict readNamespaced(String nodeName, Attributes a) {

@@ -33,6 +33,8 @@ public final class NodeGraph {
 
   private final ObjectCache pods;
   private final ObjectCache claims;
+  /** VolumeAttachments: a node may get those attaching a volume to it (upstream's VA -> node edge). */
+  private final ObjectCache attachments;
 
   public NodeGraph(Registry registry) {
     pods = new ObjectCache(registry.store("", "v1", "pods").orElseThrow(), Map.of(BY_NODE, p -> {
@@ -41,21 +43,25 @@ public final class NodeGraph {
     }), p -> nodeOf((Pod) p) != null, json -> JsonBytes.contains(json, NODE_NAME_FIELD))
         .holding(p -> vertex((Pod) p));
     claims = new ObjectCache(registry.store("", "v1", "persistentvolumeclaims").orElseThrow(), Map.of());
+    attachments = new ObjectCache(registry.store("storage.k8s.io", "v1", "volumeattachments").orElseThrow(),
+        Map.of());
   }
 
   public NodeGraph start() {
     pods.start();
     claims.start();
+    attachments.start();
     return this;
   }
 
   public void stop() {
     pods.stop();
     claims.stop();
+    attachments.stop();
   }
 
   public boolean awaitSynced(Duration timeout) {
-    return pods.awaitSynced(timeout) && claims.awaitSynced(timeout);
+    return pods.awaitSynced(timeout) && claims.awaitSynced(timeout) && attachments.awaitSynced(timeout);
   }
 
   /** The pods bound to {@code node}, in {@code namespace} (null: all namespaces). */
@@ -76,6 +82,13 @@ public final class NodeGraph {
 
   public HasMetadata claim(String namespace, String name) {
     return claims.get(namespace, name);
+  }
+
+  /** The node a VolumeAttachment attaches its volume to (null: no such attachment). */
+  public String attachmentNode(String name) {
+    HasMetadata va = attachments.get(null, name);
+    return va instanceof io.fabric8.kubernetes.api.model.storage.VolumeAttachment a && a.getSpec() != null
+        ? a.getSpec().getNodeName() : null;
   }
 
   /**

@@ -103,6 +103,10 @@ public final class Registry {
         new io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerV1Strategy());
     m.put("batch/jobs", new io.quarkube.apiserver.registry.batch.JobStrategy());
     m.put("batch/cronjobs", new io.quarkube.apiserver.registry.batch.CronJobStrategy());
+    m.put("storage.k8s.io/csidrivers", new io.quarkube.apiserver.registry.storage.CsiDriverStrategy());
+    m.put("storage.k8s.io/csinodes", new io.quarkube.apiserver.registry.storage.CsiNodeStrategy());
+    m.put("storage.k8s.io/csistoragecapacities", new io.quarkube.apiserver.registry.storage.CsiStorageCapacityStrategy());
+    m.put("storage.k8s.io/volumeattachments", new io.quarkube.apiserver.registry.storage.VolumeAttachmentStrategy());
     m.put("node.k8s.io/runtimeclasses", new io.quarkube.apiserver.registry.node.RuntimeClassStrategy());
     m.put("policy/poddisruptionbudgets", new io.quarkube.apiserver.registry.policy.PodDisruptionBudgetStrategy());
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());

@@ -195,9 +195,17 @@ public final class ResourceCatalog {
         io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class,
         "apiextensions.k8s.io/customresourcedefinitions", List.of("crd", "crds"), "status")
         .withCategories("api-extensions"));
-    // storage.k8s.io/v1
+    // storage.k8s.io/v1: classes, and what CSI drivers, kubelets and attachers publish about volumes
+    d.add(def("storage.k8s.io", "v1", "csidrivers", "CSIDriver", cluster(),
+        io.fabric8.kubernetes.api.model.storage.CSIDriver.class, "csidrivers", List.of()));
+    d.add(def("storage.k8s.io", "v1", "csinodes", "CSINode", cluster(),
+        io.fabric8.kubernetes.api.model.storage.CSINode.class, "csinodes", List.of()));
+    d.add(def("storage.k8s.io", "v1", "csistoragecapacities", "CSIStorageCapacity", ns(),
+        io.fabric8.kubernetes.api.model.storage.CSIStorageCapacity.class, "csistoragecapacities", List.of()));
     d.add(def("storage.k8s.io", "v1", "storageclasses", "StorageClass", cluster(), StorageClass.class,
         "storageclasses", List.of("sc")));
+    d.add(def("storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", cluster(),
+        io.fabric8.kubernetes.api.model.storage.VolumeAttachment.class, "volumeattachments", List.of(), "status"));
     // authentication.k8s.io/v1 and authorization.k8s.io/v1: reviews, answered at once and never stored
     d.add(createOnly("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview", cluster(),
         io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview.class));

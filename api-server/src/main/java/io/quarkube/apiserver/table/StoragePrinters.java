@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Printers of persistent volumes, claims and storage classes. */
+/** Printers of persistent volumes, claims, storage classes and the CSI objects of storage.k8s.io. */
 final class StoragePrinters {
   /** The annotation that named a volume's class before {@code storageClassName} existed; it still wins. */
   private static final String BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
@@ -52,6 +52,50 @@ final class StoragePrinters {
         Column.string("AllowVolumeExpansion", "Whether the class allows volumes to be expanded."),
         Column.age()),
         StoragePrinters::storageClass));
+    m.put("storage.k8s.io/csidrivers", Printer.of(List.of(
+        Column.objectName(),
+        Column.bool("AttachRequired", StorageDocs.CSIDRIVER_SPEC_ATTACH_REQUIRED),
+        Column.bool("PodInfoOnMount", StorageDocs.CSIDRIVER_SPEC_POD_INFO_ON_MOUNT),
+        Column.bool("StorageCapacity", StorageDocs.CSIDRIVER_SPEC_STORAGE_CAPACITY),
+        Column.string("TokenRequests", StorageDocs.CSIDRIVER_SPEC_TOKEN_REQUESTS),
+        Column.bool("RequiresRepublish", StorageDocs.CSIDRIVER_SPEC_REQUIRES_REPUBLISH),
+        Column.string("Modes", StorageDocs.CSIDRIVER_SPEC_VOLUME_LIFECYCLE_MODES),
+        Column.age()),
+        StoragePrinters::csiDriver));
+    m.put("storage.k8s.io/csinodes", Printer.of(List.of(
+        Column.objectName(),
+        Column.integer("Drivers", "Drivers indicates the number of CSI drivers registered on the node"),
+        Column.age()),
+        (o, now) -> List.of(name(o), Cells.size(at(o, "spec", "drivers")), age(o, now))));
+    // upstream's CSIStorageCapacity table has no Age column
+    m.put("storage.k8s.io/csistoragecapacities", Printer.of(List.of(
+        Column.objectName(),
+        Column.string("StorageClassName", StorageDocs.CSISTORAGE_CAPACITY_STORAGE_CLASS_NAME),
+        Column.string("Capacity", StorageDocs.CSISTORAGE_CAPACITY_CAPACITY)),
+        (o, now) -> List.of(name(o), text(o, "storageClassName"),
+            o.path("capacity").isTextual() ? o.path("capacity").asText() : "<unset>")));
+    m.put("storage.k8s.io/volumeattachments", Printer.of(List.of(
+        Column.objectName(),
+        new Column("Attacher", "string", "name", StorageDocs.VOLUME_ATTACHMENT_SPEC_ATTACHER, 0),
+        Column.string("PV", StorageDocs.VOLUME_ATTACHMENT_SOURCE_PERSISTENT_VOLUME_NAME),
+        Column.string("Node", StorageDocs.VOLUME_ATTACHMENT_SPEC_NODE_NAME),
+        Column.bool("Attached", StorageDocs.VOLUME_ATTACHMENT_STATUS_ATTACHED),
+        Column.age()),
+        (o, now) -> List.of(name(o), text(o, "spec", "attacher"), text(o, "spec", "source", "persistentVolumeName"),
+            text(o, "spec", "nodeName"), o.path("status").path("attached").asBoolean(false), age(o, now))));
+  }
+
+  /** Upstream's printCSIDriver: unset booleans print as their defaults, no modes as {@code <none>}. */
+  private static List<Object> csiDriver(JsonNode o, Instant now) {
+    JsonNode spec = o.path("spec");
+    List<String> audiences = new ArrayList<>();
+    for (JsonNode t : spec.path("tokenRequests")) {
+      audiences.add(text(t, "audience"));
+    }
+    String modes = String.join(",", Cells.strings(spec.path("volumeLifecycleModes")));
+    return List.of(name(o), spec.path("attachRequired").asBoolean(true), spec.path("podInfoOnMount").asBoolean(false),
+        spec.path("storageCapacity").asBoolean(false), audiences.isEmpty() ? "<unset>" : String.join(",", audiences),
+        spec.path("requiresRepublish").asBoolean(false), modes.isEmpty() ? "<none>" : modes, age(o, now));
   }
 
   private static List<Object> persistentVolume(JsonNode o, Instant now) {

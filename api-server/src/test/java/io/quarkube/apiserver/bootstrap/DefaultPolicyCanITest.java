@@ -70,6 +70,14 @@ class DefaultPolicyCanITest extends EtcdRegistryFixture {
         .addNewEnv().withName("P").withNewValueFrom().withNewSecretKeyRef("p", "db-password", false).endValueFrom()
         .endEnv().endContainer().addNewVolume().withName("cfg").withNewConfigMap().withName("app-config")
         .endConfigMap().endVolume().endSpec().build(), false);
+    GenericStore<HasMetadata> vas = registry.store("storage.k8s.io", "v1", "volumeattachments").orElseThrow();
+    for (String node : List.of("n1", "n2")) {
+      if (vas.find(null, "va-" + node).isEmpty()) {
+        vas.create(null, new io.fabric8.kubernetes.api.model.storage.VolumeAttachmentBuilder().withNewMetadata()
+            .withName("va-" + node).endMetadata().withNewSpec().withAttacher("csi.example.com").withNodeName(node)
+            .withNewSource().withPersistentVolumeName("pv-" + node).endSource().endSpec().build(), false);
+      }
+    }
     caches = new RbacCaches(registry);
     aggregator = new ClusterRoleAggregator(caches.clusterRoles(),
         registry.store("rbac.authorization.k8s.io", "v1", "clusterroles").orElseThrow()).start();
@@ -175,6 +183,21 @@ class DefaultPolicyCanITest extends EtcdRegistryFixture {
         can(NODE1, "update", "nodes/status", "n1", "", true),
         can(NODE1, "list", "pods", "", "", true),
         can(NODE1, "delete", "nodes", "n1", "", false),
+        can(NODE1, "get", "csinodes.storage.k8s.io", "n1", "", true),
+        can(NODE1, "patch", "csinodes.storage.k8s.io", "n1", "", true),
+        can(NODE1, "create", "csinodes.storage.k8s.io", "", "", true),
+        can(NODE1, "update", "csinodes.storage.k8s.io", "n2", "", false),
+        can(NODE1, "list", "csinodes.storage.k8s.io", "", "", false),
+        can(NODE1, "get", "volumeattachments.storage.k8s.io", "va-n1", "", true),
+        can(NODE1, "get", "volumeattachments.storage.k8s.io", "va-n2", "", false),
+        can(NODE1, "list", "volumeattachments.storage.k8s.io", "", "", false),
+        can(NODE1, "watch", "csidrivers.storage.k8s.io", "", "", true),
+        can(SCHEDULER, "watch", "csinodes.storage.k8s.io", "", "", true),
+        can(SCHEDULER, "list", "csistoragecapacities.storage.k8s.io", "", "", true),
+        can(SCHEDULER, "list", "csidrivers.storage.k8s.io", "", "", true),
+        can(SCHEDULER, "update", "csinodes.storage.k8s.io", "n1", "", false),
+        can(VIEWER, "list", "csistoragecapacities.storage.k8s.io", "", NS, false),
+        can(CONTROLLERS, "create", "volumeattachments.storage.k8s.io", "", "", true),
         can(SA, "get", "/openid/v1/jwks", "", "", true),
         can(SA, "get", "pods", "", NS, false),
         can(BOOTSTRAP, "create", "certificatesigningrequests.certificates.k8s.io", "", "", true),

@@ -54,6 +54,16 @@ class DiscoveryDocumentsTest {
   }
 
   @Test
+  void storageResourceListMatchesUpstream() {
+    ObjectNode n = docs.apiResourceList("storage.k8s.io", "v1").orElseThrow();
+    List<String> names = new ArrayList<>();
+    n.path("resources").forEach(r -> names.add(r.path("name").asText() + (r.path("namespaced").asBoolean()
+        ? " ns" : "")));
+    assertEquals(List.of("csidrivers", "csinodes", "csistoragecapacities ns", "storageclasses", "volumeattachments",
+        "volumeattachments/status"), names);
+  }
+
+  @Test
   void coreResourceListMatchesUpstream() {
     ObjectNode n = docs.apiResourceList("", "v1").orElseThrow();
     assertEquals("APIResourceList", n.path("kind").asText());

@@ -29,6 +29,10 @@ class KubectlApiResourcesTest {
           words(row(lines, "componentstatuses")));
       assertEquals(List.of("runtimeclasses", "node.k8s.io/v1", "false", "RuntimeClass"),
           words(row(lines, "runtimeclasses")));
+      assertEquals(List.of("csistoragecapacities", "storage.k8s.io/v1", "true", "CSIStorageCapacity"),
+          words(row(lines, "csistoragecapacities")));
+      assertEquals(List.of("volumeattachments", "storage.k8s.io/v1", "false", "VolumeAttachment"),
+          words(row(lines, "volumeattachments")));
       assertEquals(List.of("clusterroles", "rbac.authorization.k8s.io/v1", "false", "ClusterRole"),
           words(row(lines, "clusterroles")));
       // autoscaling/v2 is the group's preferred version: kubectl lists horizontalpodautoscalers once, in v2

@@ -46,6 +46,39 @@ class PrintersTest {
   }
 
   @Test
+  void csiDrivers() {
+    assertEquals(List.of("Name", "AttachRequired", "PodInfoOnMount", "StorageCapacity", "TokenRequests",
+        "RequiresRepublish", "Modes", "Age"), header("storage.k8s.io", "csidrivers"));
+    assertEquals("['x',true,false,false,'<unset>',false,'<none>','5m']", cells("storage.k8s.io", "csidrivers",
+        "{'spec':{}}"));
+    assertEquals("['x',false,true,true,'a,b',true,'Persistent,Ephemeral','5m']", cells("storage.k8s.io",
+        "csidrivers", "{'spec':{'attachRequired':false,'podInfoOnMount':true,'storageCapacity':true,"
+            + "'tokenRequests':[{'audience':'a'},{'audience':'b'}],'requiresRepublish':true,"
+            + "'volumeLifecycleModes':['Persistent','Ephemeral']}}"));
+  }
+
+  @Test
+  void csiNodesVolumeAttachmentsAndStorageCapacities() {
+    assertEquals(List.of("Name", "Drivers", "Age"), header("storage.k8s.io", "csinodes"));
+    assertEquals("['x',2,'5m']", cells("storage.k8s.io", "csinodes",
+        "{'spec':{'drivers':[{'name':'a','nodeID':'n'},{'name':'b','nodeID':'n'}]}}"));
+    assertEquals("['x',0,'5m']", cells("storage.k8s.io", "csinodes", "{'spec':{}}"));
+    assertEquals(List.of("Name", "Attacher", "PV", "Node", "Attached", "Age"),
+        header("storage.k8s.io", "volumeattachments"));
+    assertEquals("['x','csi.example.com','pv-1','n1',true,'5m']", cells("storage.k8s.io", "volumeattachments",
+        "{'spec':{'attacher':'csi.example.com','nodeName':'n1','source':{'persistentVolumeName':'pv-1'}},"
+            + "'status':{'attached':true}}"));
+    assertEquals("['x','csi.example.com','','n1',false,'5m']", cells("storage.k8s.io", "volumeattachments",
+        "{'spec':{'attacher':'csi.example.com','nodeName':'n1','source':{'inlineVolumeSpec':{}}}}"));
+    // upstream's table of capacities has no Age
+    assertEquals(List.of("Name", "StorageClassName", "Capacity"), header("storage.k8s.io", "csistoragecapacities"));
+    assertEquals("['x','standard','10Gi']", cells("storage.k8s.io", "csistoragecapacities",
+        "{'storageClassName':'standard','capacity':'10Gi'}"));
+    assertEquals("['x','standard','<unset>']", cells("storage.k8s.io", "csistoragecapacities",
+        "{'storageClassName':'standard'}"));
+  }
+
+  @Test
   void deployments() {
     assertEquals(List.of("Name", "Ready", "Up-to-date", "Available", "Age", "Containers*", "Images*", "Selector*"),
         header("apps", "deployments"));
