@@ -9,6 +9,7 @@ import io.quarkube.kubelet.cgroups.PodCgroups;
 import io.quarkube.kubelet.config.KubeletConfig;
 import io.quarkube.kubelet.cri.CriClient;
 import io.quarkube.kubelet.images.ImageManager;
+import io.quarkube.kubelet.node.CsiNodeRegistration;
 import io.quarkube.kubelet.node.LeaseHeartbeat;
 import io.quarkube.kubelet.node.NodeFactsProvider;
 import io.quarkube.kubelet.node.NodeStatusManager;
@@ -114,6 +115,8 @@ public class Kubelet {
     registerWithApiServer();
     lease = new LeaseHeartbeat(client, nodeName, config.leaseDuration(), nodeStatus::node, Clock.systemUTC());
     lease.run();
+    CsiNodeRegistration csiNode = new CsiNodeRegistration(client, nodeName, nodeStatus::node);
+    loops.execute(() -> ensureCsiNode(csiNode, 500));
 
     // Started before the pods: their containers' service variables wait for the first list of services.
     services = new ServiceSource(client);
@@ -206,6 +209,22 @@ public class Kubelet {
           nodeStatus.register();
           return null;
         });
+  }
+
+  /**
+   * Makes the node's CSINode, retrying (doubling to 10 s) while the API server refuses or does not answer, as
+   * upstream's kubelet retries its CSINode initialization; pods do not wait for it.
+   */
+  private void ensureCsiNode(CsiNodeRegistration csiNode, long pauseMillis) {
+    try {
+      csiNode.ensure();
+    } catch (RuntimeException e) {
+      LOG.infof("creating the CSINode of node %s failed, retrying: %s", nodeName, e.getMessage());
+      if (!loops.isShutdown()) {
+        loops.schedule(() -> ensureCsiNode(csiNode, Math.min(10_000, pauseMillis * 2)), pauseMillis,
+            TimeUnit.MILLISECONDS);
+      }
+    }
   }
 
   private VersionResponse awaitRuntime() {
