@@ -23,6 +23,7 @@ final class InformerListers implements ClusterListers {
   SharedIndexInformer<PersistentVolumeClaim> pvcs;
   SharedIndexInformer<PersistentVolume> pvs;
   SharedIndexInformer<StorageClass> storageClasses;
+  SharedIndexInformer<io.fabric8.kubernetes.api.model.storage.CSINode> csiNodes;
   SharedIndexInformer<PodDisruptionBudget> pdbs;
   SharedIndexInformer<Namespace> namespaces;
   SharedIndexInformer<Service> services;
@@ -63,6 +64,11 @@ final class InformerListers implements ClusterListers {
   @Override
   public StorageClass storageClass(String name) {
     return get(storageClasses, null, name);
+  }
+
+  @Override
+  public io.fabric8.kubernetes.api.model.storage.CSINode csiNode(String name) {
+    return get(csiNodes, null, name);
   }
 
   @Override

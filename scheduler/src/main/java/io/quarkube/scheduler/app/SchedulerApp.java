@@ -184,6 +184,7 @@ public class SchedulerApp {
     listers.pvs = inform(client.persistentVolumes(), handlers.moveOn(ClusterEvent.Resource.PERSISTENT_VOLUME));
     listers.storageClasses = inform(client.storage().v1().storageClasses(),
         handlers.moveOn(ClusterEvent.Resource.STORAGE_CLASS));
+    listers.csiNodes = inform(client.storage().v1().csiNodes(), handlers.moveOn(ClusterEvent.Resource.CSI_NODE));
     listers.pdbs = inform(client.policy().v1().podDisruptionBudget().inAnyNamespace(),
         handlers.moveOn(ClusterEvent.Resource.POD_DISRUPTION_BUDGET));
     listers.services = inform(client.services().inAnyNamespace(), handlers.moveOn(ClusterEvent.Resource.SERVICE));

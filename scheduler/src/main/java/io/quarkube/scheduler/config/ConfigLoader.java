@@ -37,6 +37,7 @@ public final class ConfigLoader {
       PluginRef.of("NodePorts"),
       new PluginRef("NodeResourcesFit", 1),
       PluginRef.of("VolumeRestrictions"),
+      PluginRef.of("NodeVolumeLimits"),
       PluginRef.of("VolumeBinding"),
       PluginRef.of("VolumeZone"),
       new PluginRef("PodTopologySpread", 2),

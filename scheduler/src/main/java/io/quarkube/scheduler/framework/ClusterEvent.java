@@ -7,7 +7,7 @@ package io.quarkube.scheduler.framework;
 public record ClusterEvent(Resource resource, int actions, String label) {
   /** The kinds of objects whose changes the queue reacts to. */
   public enum Resource {
-    ASSIGNED_POD, UNSCHEDULED_POD, NODE, PERSISTENT_VOLUME, PERSISTENT_VOLUME_CLAIM, STORAGE_CLASS,
+    ASSIGNED_POD, UNSCHEDULED_POD, NODE, PERSISTENT_VOLUME, PERSISTENT_VOLUME_CLAIM, STORAGE_CLASS, CSI_NODE,
     POD_DISRUPTION_BUDGET, NAMESPACE, SERVICE, WILDCARD
   }
 

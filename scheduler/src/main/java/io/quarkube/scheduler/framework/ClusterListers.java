@@ -29,6 +29,11 @@ public interface ClusterListers {
     return null;
   }
 
+  /** The CSINode of a node (named as the node). */
+  default io.fabric8.kubernetes.api.model.storage.CSINode csiNode(String name) {
+    return null;
+  }
+
   default List<PodDisruptionBudget> pdbs() {
     return List.of();
   }

@@ -10,6 +10,7 @@ import io.quarkube.scheduler.framework.plugins.nodeports.NodePorts;
 import io.quarkube.scheduler.framework.plugins.noderesources.BalancedAllocation;
 import io.quarkube.scheduler.framework.plugins.noderesources.Fit;
 import io.quarkube.scheduler.framework.plugins.nodeunschedulable.NodeUnschedulable;
+import io.quarkube.scheduler.framework.plugins.nodevolumelimits.NodeVolumeLimits;
 import io.quarkube.scheduler.framework.plugins.podtopologyspread.PodTopologySpread;
 import io.quarkube.scheduler.framework.plugins.queuesort.PrioritySort;
 import io.quarkube.scheduler.framework.plugins.schedulinggates.SchedulingGates;
@@ -34,6 +35,7 @@ public final class InTreeRegistry {
         .register(NodePorts.NAME, (args, h) -> new NodePorts())
         .register(Fit.NAME, (args, h) -> new Fit(args))
         .register(VolumeRestrictions.NAME, (args, h) -> new VolumeRestrictions(h))
+        .register(NodeVolumeLimits.NAME, (args, h) -> new NodeVolumeLimits(h))
         .register(VolumeBinding.NAME, (args, h) -> new VolumeBinding(h))
         .register(VolumeZone.NAME, (args, h) -> new VolumeZone(h))
         .register(PodTopologySpread.NAME, (args, h) -> new PodTopologySpread(args, h))

@@ -254,7 +254,7 @@ class FrameworkTest {
     Framework f = new Framework(ConfigLoader.defaults().profiles().get(0), InTreeRegistry.create(),
         ClusterListers.EMPTY, PodNominator.NONE, ApiActions.NONE, new Parallelizer(1));
     assertEquals(List.of("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts",
-        "NodeResourcesFit", "VolumeRestrictions", "VolumeBinding", "VolumeZone", "PodTopologySpread",
+        "NodeResourcesFit", "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding", "VolumeZone", "PodTopologySpread",
         "InterPodAffinity"),
         f.pluginNames(ExtensionPoint.FILTER));
     assertTrue(f.pluginNames(ExtensionPoint.PRE_FILTER).contains("VolumeRestrictions"));
@@ -262,6 +262,7 @@ class FrameworkTest {
         "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"), f.pluginNames(ExtensionPoint.SCORE));
     assertEquals(1, f.scoreWeight("ImageLocality"));
     assertTrue(f.pluginNames(ExtensionPoint.PRE_FILTER).contains("VolumeZone"));
+    assertTrue(f.pluginNames(ExtensionPoint.PRE_FILTER).contains("NodeVolumeLimits"));
     assertEquals(3, f.scoreWeight("TaintToleration"));
     assertEquals(2, f.scoreWeight("InterPodAffinity"));
     assertEquals(List.of("DefaultPreemption"), f.pluginNames(ExtensionPoint.POST_FILTER));
