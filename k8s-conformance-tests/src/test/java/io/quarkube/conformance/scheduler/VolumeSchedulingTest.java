@@ -2,12 +2,14 @@ package io.quarkube.conformance.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.CSINodeBuilder;
 import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The scheduler's volume plugins against the real API server, on simulated nodes with pre-bound PV/PVC pairs (no
  * kubelet, no provisioner): VolumeRestrictions keeps a ReadWriteOncePod claim to one pod in the cluster, VolumeZone
- * keeps a pod on the nodes of its volume's zone.
+ * keeps a pod on the nodes of its volume's zone, NodeVolumeLimits keeps a node's CSI volumes within its CSINode's
+ * count.
  */
 @ExtendWith(TestNamespace.class)
 class VolumeSchedulingTest {
@@ -30,10 +33,18 @@ class VolumeSchedulingTest {
       + "ReadWriteOncePod access mode";
   private final SimNodes sim = new SimNodes();
   private final List<String> pvs = new ArrayList<>();
+  private final List<String> csiNodes = new ArrayList<>();
 
   @AfterEach
   void cleanUp() {
     sim.close();
+    for (String c : csiNodes) {
+      try {
+        sim.client.storage().v1().csiNodes().withName(c).delete();
+      } catch (RuntimeException e) {
+        // already gone
+      }
+    }
     for (String pv : pvs) {
       try {
         sim.client.persistentVolumes().withName(pv).delete();
@@ -59,6 +70,28 @@ class VolumeSchedulingTest {
         .withNewMetadata().withName(claim).withNamespace(ns).endMetadata().withNewSpec().withStorageClassName("")
         .withAccessModes(accessMode).withVolumeName(pv).withNewResources()
         .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+  }
+
+  /** A CSI PV of {@code driver} (never attached: the nodes are simulated) pre-bound to claim {@code ns/claim}. */
+  private void boundCsiPair(String ns, String claim, String driver) {
+    String pv = sim.group + "-" + claim;
+    pvs.add(pv);
+    sim.client.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName(pv)
+        .endMetadata().withNewSpec().withStorageClassName("").withAccessModes("ReadWriteOnce")
+        .addToCapacity("storage", new Quantity("1Gi")).withNewCsi().withDriver(driver).withVolumeHandle(pv)
+        .endCsi().withNewClaimRef().withNamespace(ns).withName(claim).endClaimRef().endSpec().build()).create();
+    sim.client.persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName(claim).withNamespace(ns).endMetadata().withNewSpec().withStorageClassName("")
+        .withAccessModes("ReadWriteOnce").withVolumeName(pv).withNewResources()
+        .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+  }
+
+  /** The simulated node's CSINode: {@code driver} may have {@code count} volumes there. */
+  private void csiNode(String node, String driver, int count) {
+    csiNodes.add(node);
+    sim.client.storage().v1().csiNodes().resource(new CSINodeBuilder().withNewMetadata().withName(node)
+        .endMetadata().withNewSpec().addNewDriver().withName(driver).withNodeID(node).withNewAllocatable()
+        .withCount(count).endAllocatable().endDriver().endSpec().build()).create();
   }
 
   private PodBuilder podWithClaim(String ns, String name, String cpu, String claim) {
@@ -112,5 +145,32 @@ class VolumeSchedulingTest {
     List<String> expected = List.of("2 node(s) had no available volume zone");
     String msg = sim.awaitUnschedulable(ns, "stuck", m -> SchedulingTest.reasons(m).equals(expected));
     assertEquals(expected, SchedulingTest.reasons(msg), msg);
+  }
+
+  @Conformance("scheduling.node-volume-limits")
+  @Test
+  void aNodeTakesNoMoreCsiVolumesThanItsCsiNodeAllows(String ns) {
+    String driver = sim.group + ".csi.example.com";
+    sim.create("limited", "4", "8Gi");
+    csiNode(sim.name("limited"), driver, 1);
+    boundCsiPair(ns, "vol-a", driver);
+    boundCsiPair(ns, "vol-b", driver);
+    sim.create(podWithClaim(ns, "first", null, "vol-a"));
+    assertEquals(sim.name("limited"), sim.awaitBound(ns, "first"));
+
+    sim.create(podWithClaim(ns, "second", null, "vol-b"));
+    String msg = sim.awaitUnschedulable(ns, "second", m -> m.contains("exceed max volume count"));
+    assertTrue(msg.contains("1 node(s) exceed max volume count"), msg);
+    assertNull(sim.nodeOf(ns, "second"));
+    // a pod using the volume the node already has costs nothing more
+    sim.create(podWithClaim(ns, "shares-a", null, "vol-a"));
+    assertEquals(sim.name("limited"), sim.awaitBound(ns, "shares-a"));
+
+    // a new CSINode allowing two volumes sends the waiting pod back to the queue (a CSINode event)
+    sim.client.storage().v1().csiNodes().withName(sim.name("limited")).delete();
+    Await.until(Duration.ofSeconds(20), "the CSINode gone",
+        () -> sim.client.storage().v1().csiNodes().withName(sim.name("limited")).get() == null);
+    csiNode(sim.name("limited"), driver, 2);
+    assertEquals(sim.name("limited"), sim.awaitBound(ns, "second"));
   }
 }
