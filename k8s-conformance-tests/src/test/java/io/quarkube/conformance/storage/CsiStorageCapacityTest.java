@@ -2,6 +2,7 @@ package io.quarkube.conformance.storage;
 
 import static io.quarkube.conformance.storage.CsiDriverTest.words;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.APIResource;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.CSIStorageCapacity;
 import io.fabric8.kubernetes.api.model.storage.CSIStorageCapacityBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -40,6 +42,18 @@ class CsiStorageCapacityTest {
         .withNewNodeTopology().addToMatchLabels("topology.example.com/zone", "z1").endNodeTopology().build();
   }
 
+  private static Watcher<CSIStorageCapacity> recorder(List<String> events) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, CSIStorageCapacity c) {
+        events.add(action + " " + c.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+  }
+
   @Conformance("storage.csistoragecapacity-api")
   @Test
   void csiStorageCapacitiesApiOperations(String ns) {
@@ -49,16 +63,14 @@ class CsiStorageCapacityTest {
     var inNs = client.storage().v1().csiStorageCapacities().inNamespace(ns);
     String label = "e2e-" + ns;
     List<String> events = new CopyOnWriteArrayList<>();
-    try (Watch w = inNs.withLabel("test", label).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, CSIStorageCapacity c) {
-        events.add(action + " " + c.getMetadata().getName());
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    })) {
+    List<String> allEvents = new CopyOnWriteArrayList<>();
+    try (Watch w = inNs.withLabel("test", label).watch(recorder(events));
+        Watch all = client.storage().v1().csiStorageCapacities().inAnyNamespace().withLabel("test", label)
+            .watch(recorder(allEvents))) {
       inNs.resource(capacity("csc1", label, "1Gi")).create();
+      KubernetesClientException again = assertThrows(KubernetesClientException.class,
+          () -> inNs.resource(capacity("csc1", label, "1Gi")).create());
+      assertEquals(409, again.getCode());
       inNs.resource(capacity("csc2", label, "2Gi")).create();
       inNs.resource(capacity("csc3", label, null)).create();
       assertEquals("1Gi", inNs.withName("csc1").get().getCapacity().toString());
@@ -84,6 +96,8 @@ class CsiStorageCapacityTest {
       assertEquals("true", updated.getMetadata().getAnnotations().get("updated"));
       assertEquals("3Gi", updated.getCapacity().toString());
       Await.until(Duration.ofSeconds(30), "a MODIFIED event", () -> events.contains("MODIFIED csc1"));
+      Await.until(Duration.ofSeconds(30), "the events across namespaces", () -> allEvents.containsAll(List.of(
+          "ADDED csc1", "ADDED csc2", "ADDED csc3", "MODIFIED csc1")));
 
       Kubectl.Result immutable = kubectl.run("patch", "csistoragecapacity", "csc2", "-n", ns, "--type=merge", "-p",
           "{\"storageClassName\":\"other\"}").fails();
