@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The kubelet makes its node's CSINode (as upstream's kubelet does at start): named as the node, owned by it, no
- * drivers. The Node authorizer and NodeRestriction let a node touch only its own CSINode.
+ * drivers, so it goes when the Node goes. The Node authorizer and NodeRestriction let a node touch only its own
+ * CSINode.
  */
 @ExtendWith(TestNamespace.class)
 class KubeletCsiNodeTest {
@@ -72,6 +73,26 @@ class KubeletCsiNodeTest {
           create.err());
     } finally {
       kubectl.run("delete", "csinode", other, "--ignore-not-found");
+    }
+  }
+
+  @Conformance("node.kubelet-csinode")
+  @Test
+  void aCsiNodeOwnedByItsNodeGoesWithIt(String ns) {
+    String name = "e2e-gone-" + ns;
+    Node node = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+        .withName(name).endMetadata().build()).create();
+    try {
+      client.storage().v1().csiNodes().resource(new io.fabric8.kubernetes.api.model.storage.CSINodeBuilder()
+          .withNewMetadata().withName(name).addNewOwnerReference().withApiVersion("v1").withKind("Node")
+          .withName(name).withUid(node.getMetadata().getUid()).endOwnerReference().endMetadata().withNewSpec()
+          .endSpec().build()).create();
+      client.nodes().withName(name).delete();
+      Await.until(Duration.ofSeconds(90), "the garbage collector deleting CSINode " + name,
+          () -> client.storage().v1().csiNodes().withName(name).get() == null);
+    } finally {
+      client.nodes().withName(name).delete();
+      client.storage().v1().csiNodes().withName(name).delete();
     }
   }
 
