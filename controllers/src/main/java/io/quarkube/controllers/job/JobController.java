@@ -294,7 +294,10 @@ public final class JobController extends Controller<String> {
         if (wait != null) {
           requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
         } else {
-          active = manage(key, job, active, succeeded, completions, parallelism, indexed, doneIndexes);
+          // podReplacementPolicy Failed (also implied by a podFailurePolicy): a pod being deleted is replaced only
+          // once it has failed, so until then it holds its place (and its index)
+          List<Pod> holding = onlyFailed ? terminating : List.of();
+          active = manage(key, job, active, holding, succeeded, completions, parallelism, indexed, doneIndexes);
         }
       }
     }
@@ -474,11 +477,20 @@ public final class JobController extends Controller<String> {
     return decision.isEmpty() || !PodFailurePolicies.IGNORE.equals(decision.get().action());
   }
 
-  /** Creates or deletes pods toward min(parallelism, remaining completions); returns the pods now active. */
-  private List<Pod> manage(String key, Job job, List<Pod> active, int succeeded, Integer completions,
-      int parallelism, boolean indexed, TreeSet<Integer> doneIndexes) {
-    int remaining = completions == null ? (succeeded > 0 ? 0 : parallelism) : completions - succeeded;
-    int want = Math.max(0, Math.min(parallelism, remaining));
+  /**
+   * Creates or deletes pods toward min(parallelism, remaining completions) less the {@code holding} pods (terminating
+   * ones that are not replaced yet); returns the pods now active. A job without completions that saw a success
+   * leaves the pods still running alone (upstream: "leave whatever is running, running").
+   */
+  private List<Pod> manage(String key, Job job, List<Pod> active, List<Pod> holding, int succeeded,
+      Integer completions, int parallelism, boolean indexed, TreeSet<Integer> doneIndexes) {
+    int want;
+    if (completions == null) {
+      want = succeeded > 0 ? active.size() : parallelism - holding.size();
+    } else {
+      want = Math.min(parallelism, completions - succeeded - holding.size());
+    }
+    want = Math.max(0, want);
     if (active.size() > want) {
       List<Pod> extra = active.stream().sorted((a, b) -> Pods.created(b).compareTo(Pods.created(a)))
           .limit(active.size() - want).toList();
@@ -491,6 +503,7 @@ public final class JobController extends Controller<String> {
     if (indexed) {
       TreeSet<Integer> busy = new TreeSet<>(doneIndexes);
       active.forEach(p -> index(p).ifPresent(busy::add));
+      holding.forEach(p -> index(p).ifPresent(busy::add));
       for (int i = 0; i < completions && indexes.size() < want - active.size(); i++) {
         if (!busy.contains(i)) {
           indexes.add(i);

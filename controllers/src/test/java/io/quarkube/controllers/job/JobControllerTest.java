@@ -535,4 +535,24 @@ class JobControllerTest {
     assertTrue(!tracked(released));
     assertEquals(2, creates(), "a replacement for the released pod");
   }
+
+  @Test
+  void withPodReplacementPolicyFailedATerminatingPodIsReplacedOnlyOnceItFailed() throws Exception {
+    Job j = job(2, 2, "Indexed");
+    j.getSpec().setPodReplacementPolicy("Failed");
+    caches.put(j);
+    drain();
+    assertEquals(2, creates());
+    Pod p = active().stream().filter(x -> "0".equals(x.getMetadata().getAnnotations()
+        .get("batch.kubernetes.io/job-completion-index"))).findFirst().orElseThrow();
+    // evicted: being deleted, still running
+    caches.put(new PodBuilder(p).editMetadata().withDeletionTimestamp("2024-01-01T00:00:05Z").endMetadata()
+        .withNewStatus().withPhase("Running").endStatus().build());
+    drain();
+    assertEquals(2, creates(), "index 0 is held by its terminating pod");
+    caches.put(new PodBuilder(cached(p)).withNewStatus().withPhase("Failed").endStatus().build());
+    drain();
+    assertEquals(3, creates(), "replaced once it failed");
+    assertEquals(1, stored().getStatus().getFailed());
+  }
 }
