@@ -64,7 +64,9 @@ public final class PodStatusBuilder {
     status.setHostIP(in.hostIp());
     status.setHostIPs(List.of(new HostIP(in.hostIp())));
     String podIp = hostNetwork ? in.hostIp() : sandbox.map(SandboxInfo::ip).filter(ip -> !ip.isEmpty()).orElse(null);
-    if (podIp == null && old.getPodIP() != null && isTerminal(old.getPhase())) {
+    // a finished or deleted pod keeps the IP it had (its sandbox is stopped by then)
+    if (podIp == null && old.getPodIP() != null && (isTerminal(old.getPhase())
+        || pod.getMetadata().getDeletionTimestamp() != null)) {
       podIp = old.getPodIP();
     }
     if (podIp != null) {
@@ -255,6 +257,21 @@ public final class PodStatusBuilder {
         .withMessage(message == null || message.isEmpty() ? null : message)
         .withStartedAt(time(c.startedAt())).withFinishedAt(time(c.finishedAt())).withContainerID(c.kubernetesId())
         .endTerminated().build();
+  }
+
+  /**
+   * A terminated pod's final phase (upstream's getPhase with podIsTerminal, then the status manager's TerminatePod):
+   * Succeeded when every app container ran and exited 0, otherwise Failed; a phase already terminal stays.
+   */
+  static void makeTerminal(PodStatus status) {
+    if (isTerminal(status.getPhase())) {
+      return;
+    }
+    List<ContainerStatus> apps = status.getContainerStatuses() == null ? List.of() : status.getContainerStatuses();
+    boolean allSucceeded = !apps.isEmpty() && apps.stream().allMatch(s -> s.getState() != null
+        && s.getState().getTerminated() != null && Integer.valueOf(0).equals(s.getState().getTerminated()
+        .getExitCode()));
+    status.setPhase(allSucceeded ? "Succeeded" : "Failed");
   }
 
   /** Upstream's getPhase. */

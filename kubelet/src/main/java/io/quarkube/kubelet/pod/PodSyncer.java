@@ -155,7 +155,7 @@ public final class PodSyncer {
     objects.registerPod(pod);
     Duration next = syncRunning(pod, rt);
     PodRuntime after = inspector.pod(uid);
-    PodStatus status = writeStatus(pod, after);
+    PodStatus status = writeStatus(pod, after, false);
     if (status != null && PodStatusBuilder.isTerminal(status.getPhase())) {
       killPod(pod, after, ContainerConfigs.gracePeriod(pod));
       probes.remove(uid);
@@ -473,6 +473,11 @@ public final class PodSyncer {
     if (!after.running().isEmpty()) {
       return Duration.ofSeconds(1);
     }
+    // As upstream since 1.27: the pod's terminal phase and its containers' exit codes are written before the
+    // deletion is confirmed, so that its controller sees how it ended (a Job's podFailurePolicy, a finalizer holder)
+    if (statusTarget.apply(pod) == pod) {
+      writeStatus(pod, after, true);
+    }
     cleanUp(uid, after);
     forget(uid);
     try {
@@ -603,7 +608,12 @@ public final class PodSyncer {
 
   // ---------------------------------------------------------------------------------------------------- status
 
-  private PodStatus writeStatus(Pod spec, PodRuntime rt) {
+  /**
+   * Builds the pod's status from the runtime and writes it when it changed. {@code terminal}: the pod is being
+   * deleted and its containers are stopped, so its phase is final (upstream's podIsTerminal: Succeeded when every
+   * container exited 0, otherwise Failed, whatever the restart policy).
+   */
+  private PodStatus writeStatus(Pod spec, PodRuntime rt, boolean terminal) {
     String uid = spec.getMetadata().getUid();
     Pod target = statusTarget.apply(spec);
     // A static pod's status is built on its mirror's last one (transition times) and written there.
@@ -611,6 +621,9 @@ public final class PodSyncer {
         .withStatus(target == null ? null : target.getStatus()).build();
     PodStatus status = PodStatusBuilder.build(pod, new PodStatusBuilder.Inputs(rt,
         waiting.getOrDefault(uid, Map.of()), this::terminationMessage, probes, hostIp, clock.instant()));
+    if (terminal) {
+      PodStatusBuilder.makeTerminal(status);
+    }
     if (target == null || PodStatusBuilder.same(pod.getStatus(), status)) {
       return status;
     }
@@ -627,6 +640,9 @@ public final class PodSyncer {
         if (fresh != null && objectUid.equals(fresh.getMetadata().getUid())) {
           fresh.setStatus(PodStatusBuilder.build(fresh, new PodStatusBuilder.Inputs(rt,
               waiting.getOrDefault(uid, Map.of()), this::terminationMessage, probes, hostIp, clock.instant())));
+          if (terminal) {
+            PodStatusBuilder.makeTerminal(fresh.getStatus());
+          }
           try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(fresh).updateStatus();
           } catch (KubernetesClientException again) {

@@ -61,4 +61,20 @@ class PodStatusBuilderTest {
     assertEquals("Running", phase(exited(2), "OnFailure"));
     assertEquals("Pending", PodStatusBuilder.phase(POD, List.of(), List.of(running()), "Always", false));
   }
+
+  private static String terminal(String phase, ContainerStatus... apps) {
+    io.fabric8.kubernetes.api.model.PodStatus st = new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+        .withPhase(phase).withContainerStatuses(apps).build();
+    PodStatusBuilder.makeTerminal(st);
+    return st.getPhase();
+  }
+
+  @Test
+  void aDeletedPodEndsInATerminalPhaseWhateverItsRestartPolicy() {
+    assertEquals("Failed", terminal("Running", exited(143)), "killed by the deletion");
+    assertEquals("Succeeded", terminal("Running", exited(0)), "restartPolicy Always, exited 0 when told to stop");
+    assertEquals("Failed", terminal("Pending", waiting(false)), "never ran");
+    assertEquals("Succeeded", terminal("Succeeded", exited(0)), "already terminal: kept");
+    assertEquals("Failed", terminal("Failed", exited(0)));
+  }
 }
