@@ -8,6 +8,7 @@ import io.quarkube.apiserver.auth.Authenticator;
 import io.quarkube.apiserver.auth.Authorizer;
 import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.flowcontrol.FlowClassifier;
 import io.quarkube.apiserver.registry.Registry;
 import io.quarkube.apiserver.registry.StorageFailures;
 import io.quarkube.apiserver.security.SecurityChain;
@@ -36,6 +37,9 @@ public class ApiRoutes {
   private static final Logger LOG = Logger.getLogger(ApiRoutes.class);
   /** Upstream's limit on request bodies (3 MiB). */
   static final long MAX_BODY_BYTES = 3L * 1024 * 1024;
+  /** Upstream's long-running subresources (BasicLongRunningRequestCheck), which priority and fairness skips. */
+  private static final java.util.Set<String> LONG_RUNNING_SUBRESOURCES =
+      java.util.Set.of("attach", "exec", "log", "portforward", "proxy");
 
   private final Registry registry;
   private final ApiServerConfig config;
@@ -48,10 +52,12 @@ public class ApiRoutes {
   private ResourceHandler resources;
   private final Responses responses;
   private final BodyDecoder bodies;
+  private final FlowClassifier flowControl;
 
   public ApiRoutes(Registry registry, ApiServerConfig config, MeterRegistry meters, Clock clock,
       DiscoveryRoutes discovery, @Any Instance<ExtensionHandler> extensionHandlers, Responses responses,
-      BodyDecoder bodies) {
+      BodyDecoder bodies, FlowClassifier flowControl) {
+    this.flowControl = flowControl;
     this.responses = responses;
     this.bodies = bodies;
     this.extensionHandlers = extensionHandlers;
@@ -89,6 +95,7 @@ public class ApiRoutes {
     router.routeWithRegex("^/api/v1/(.*)$").blockingHandler(ctx -> serve(ctx, () -> {
       UserInfo user = authenticate(ctx);
       RequestInfo info = requestInfo(ctx, "", "v1", ctx.pathParam("param0"));
+      classify(ctx, user, info);
       authorize(user, info);
       resources.handle(ctx, info, user);
     }), false);
@@ -96,6 +103,7 @@ public class ApiRoutes {
       UserInfo user = authenticate(ctx);
       RequestInfo info = requestInfo(ctx, ctx.pathParam("param0"), ctx.pathParam("param1"),
           ctx.pathParam("param2"));
+      classify(ctx, user, info);
       authorize(user, info);
       resources.handle(ctx, info, user);
     }), false);
@@ -121,7 +129,11 @@ public class ApiRoutes {
    */
   public UserInfo authenticatePath(RoutingContext ctx) {
     UserInfo user = authenticate(ctx);
-    String verb = ctx.request().method() == HttpMethod.HEAD ? "get" : ctx.request().method().name().toLowerCase();
+    String method = ctx.request().method().name().toLowerCase();
+    // API priority and fairness classifies by upstream's non-resource verb, the method in lower case.
+    FlowClassifier.answer(ctx.response().headers(),
+        flowControl.classifyNonResource(user, method, ctx.request().path()));
+    String verb = ctx.request().method() == HttpMethod.HEAD ? "get" : method;
     SecurityChain.current().authorizer().check(io.quarkube.apiserver.authz.Attributes.nonResource(user, verb,
         ctx.request().path()));
     return user;
@@ -187,6 +199,20 @@ public class ApiRoutes {
       return new UserInfo(testUser.get(), "", List.of("system:masters", "system:authenticated"));
     }
     throw ApiException.unauthorized();
+  }
+
+  /**
+   * API priority and fairness, as upstream's filter between impersonation and authorization: the matched FlowSchema
+   * and priority level go into the response headers (refused requests carry them too). Long-running requests other
+   * than watches (exec, attach, log, port-forward, proxy) bypass it, as upstream's.
+   */
+  private void classify(RoutingContext ctx, UserInfo user, RequestInfo info) {
+    String sub = info.subresource();
+    if (sub != null && LONG_RUNNING_SUBRESOURCES.contains(sub)) {
+      return;
+    }
+    FlowClassifier.answer(ctx.response().headers(), flowControl.classifyResource(user, info.verb(), info.group(),
+        info.resource(), sub, info.namespace()));
   }
 
   private void authorize(UserInfo user, RequestInfo info) {

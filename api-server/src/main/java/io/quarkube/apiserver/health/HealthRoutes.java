@@ -44,7 +44,9 @@ public class HealthRoutes {
   private volatile boolean shuttingDown;
 
   public HealthRoutes(Storage storage, SystemNamespaces bootstrap, CustomResourceDefinitions crds,
-      RbacBootstrap rbac, SecurityChain security, ApiRoutes api) {
+      RbacBootstrap rbac, SecurityChain security, ApiRoutes api,
+      io.quarkube.apiserver.bootstrap.FlowControlBootstrap flowControl,
+      io.quarkube.apiserver.flowcontrol.FlowClassifier classifier) {
     this.api = api;
     // Upstream's names and order; a request that arrives before the default roles and the authorizer's caches are
     // in would be refused (fail closed), so the server is not ready until then. /livez and /healthz have the checks
@@ -58,7 +60,11 @@ public class HealthRoutes {
         new ReadinessChecks.Check("poststarthook/rbac/bootstrap-roles", () -> rbac.done() ? null : "not finished"),
         new ReadinessChecks.Check("poststarthook/scheduling/bootstrap-system-priority-classes",
             () -> rbac.done() ? null : "not finished"),
-        new ReadinessChecks.Check("poststarthook/crd-informer-synced", () -> crds.synced() ? null : "not finished"));
+        new ReadinessChecks.Check("poststarthook/crd-informer-synced", () -> crds.synced() ? null : "not finished"),
+        new ReadinessChecks.Check("poststarthook/priority-and-fairness-config-consumer",
+            () -> classifier.synced() ? null : "not finished"),
+        new ReadinessChecks.Check("poststarthook/priority-and-fairness-config-producer",
+            () -> flowControl.done() ? null : "not finished"));
     List<ReadinessChecks.Check> common = List.of(new ReadinessChecks.Check("ping", () -> null),
         new ReadinessChecks.Check("log", () -> null), etcd);
     List<ReadinessChecks.Check> liveChecks = new ArrayList<>(common);

@@ -9,6 +9,11 @@ import io.quarkube.apiserver.registry.core.NamespaceStrategy;
 import io.quarkube.apiserver.registry.core.NodeStrategy;
 import io.quarkube.apiserver.registry.core.PodStrategy;
 import io.quarkube.apiserver.registry.core.ServiceStrategy;
+import io.quarkube.apiserver.registry.flowcontrol.FlowControlConversion;
+import io.quarkube.apiserver.registry.flowcontrol.FlowSchemaStrategy;
+import io.quarkube.apiserver.registry.flowcontrol.FlowSchemaV1beta3Strategy;
+import io.quarkube.apiserver.registry.flowcontrol.PriorityLevelConfigurationStrategy;
+import io.quarkube.apiserver.registry.flowcontrol.PriorityLevelConfigurationV1beta3Strategy;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.storage.Storage;
@@ -78,6 +83,20 @@ public final class Registry {
   }
 
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void flowControlV1beta3(ResourceDefinition d, GenericStore<?> store) {
+    GenericStore raw = store;
+    if (d.resource().equals("flowschemas")) {
+      raw.setStorageConversion(FlowControlConversion.storage(
+          io.fabric8.kubernetes.api.model.flowcontrol.v1beta3.FlowSchema.class,
+          io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema.class));
+    } else {
+      raw.setStorageConversion(FlowControlConversion.storage(
+          io.fabric8.kubernetes.api.model.flowcontrol.v1beta3.PriorityLevelConfiguration.class,
+          io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration.class));
+    }
+  }
+
   /**
    * Resources with rules of their own, keyed {@code group/resource} (or {@code group/version/resource} where versions
    * differ); the rest use {@link DefaultStrategy}.
@@ -101,6 +120,11 @@ public final class Registry {
         new io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerStrategy());
     m.put("autoscaling/v1/horizontalpodautoscalers",
         new io.quarkube.apiserver.registry.autoscaling.HorizontalPodAutoscalerV1Strategy());
+    m.put("flowcontrol.apiserver.k8s.io/v1/flowschemas", new FlowSchemaStrategy());
+    m.put("flowcontrol.apiserver.k8s.io/v1beta3/flowschemas", new FlowSchemaV1beta3Strategy());
+    m.put("flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", new PriorityLevelConfigurationStrategy());
+    m.put("flowcontrol.apiserver.k8s.io/v1beta3/prioritylevelconfigurations",
+        new PriorityLevelConfigurationV1beta3Strategy());
     m.put("batch/jobs", new io.quarkube.apiserver.registry.batch.JobStrategy());
     m.put("batch/cronjobs", new io.quarkube.apiserver.registry.batch.CronJobStrategy());
     m.put("storage.k8s.io/csidrivers", new io.quarkube.apiserver.registry.storage.CsiDriverStrategy());

@@ -181,6 +181,18 @@ public final class ResourceCatalog {
     // node.k8s.io/v1: the container runtime handlers pods may ask for (spec.runtimeClassName)
     d.add(def("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", cluster(),
         io.fabric8.kubernetes.api.model.node.v1.RuntimeClass.class, "runtimeclasses", List.of()));
+    // flowcontrol.apiserver.k8s.io: API priority and fairness; v1 (the storage version, preferred) and v1beta3 serve
+    // the same objects, stored once as v1
+    d.add(def("flowcontrol.apiserver.k8s.io", "v1", "flowschemas", "FlowSchema", cluster(),
+        io.fabric8.kubernetes.api.model.flowcontrol.v1.FlowSchema.class, "flowschemas", List.of(), "status"));
+    d.add(def("flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations", "PriorityLevelConfiguration",
+        cluster(), io.fabric8.kubernetes.api.model.flowcontrol.v1.PriorityLevelConfiguration.class,
+        "prioritylevelconfigurations", List.of(), "status"));
+    d.add(def("flowcontrol.apiserver.k8s.io", "v1beta3", "flowschemas", "FlowSchema", cluster(),
+        io.fabric8.kubernetes.api.model.flowcontrol.v1beta3.FlowSchema.class, "flowschemas", List.of(), "status"));
+    d.add(def("flowcontrol.apiserver.k8s.io", "v1beta3", "prioritylevelconfigurations", "PriorityLevelConfiguration",
+        cluster(), io.fabric8.kubernetes.api.model.flowcontrol.v1beta3.PriorityLevelConfiguration.class,
+        "prioritylevelconfigurations", List.of(), "status"));
     // admissionregistration.k8s.io/v1: the webhooks the admission chain calls
     d.add(def("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
         "MutatingWebhookConfiguration", cluster(),

@@ -33,6 +33,7 @@ final class Printers {
     NetworkingPrinters.register(m);
     PolicyPrinters.register(m);
     AutoscalingPrinters.register(m);
+    FlowControlPrinters.register(m);
     return Map.copyOf(m);
   }
 
