@@ -15,8 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,13 +32,15 @@ final class DanglingConditions {
   static final String FIELD_MANAGER = "api-priority-and-fairness-config-consumer-v1";
 
   private final GenericStore<HasMetadata> store;
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+  private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "apf-status");
     t.setDaemon(true);
     return t;
   });
   /** Schemas with a write queued, so a burst of changes queues one write per schema. */
   private final Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The priority levels as last seen: a queued write decides by these, not by those of when it was queued. */
+  private volatile Set<String> levelNames = Set.of();
 
   DanglingConditions(GenericStore<HasMetadata> store) {
     this.store = store;
@@ -55,6 +58,7 @@ final class DanglingConditions {
     for (PriorityLevelConfiguration pl : BootstrapConfiguration.mandatoryPriorityLevels()) {
       levelNames.add(pl.getMetadata().getName()); // imagined while missing, as upstream
     }
+    this.levelNames = Set.copyOf(levelNames);
     for (FlowSchema fs : schemas) {
       if (fs.getSpec() == null || fs.getSpec().getPriorityLevelConfiguration() == null) {
         continue;
@@ -62,7 +66,7 @@ final class DanglingConditions {
       FlowSchemaCondition want = desired(fs.getSpec().getPriorityLevelConfiguration().getName(), levelNames);
       if (!same(current(fs), want) && queued.add(fs.getMetadata().getName())) {
         String name = fs.getMetadata().getName();
-        writer.execute(() -> write(name, levelNames));
+        writer.execute(() -> write(name));
       }
     }
   }
@@ -99,8 +103,9 @@ final class DanglingConditions {
   }
 
   /** Writes the condition against the stored schema (its level may have changed since the change was seen). */
-  private void write(String name, Set<String> levelNames) {
+  private void write(String name) {
     queued.remove(name);
+    Set<String> levelNames = this.levelNames;
     try {
       store.guaranteedUpdate(null, name, null, "status", false, FIELD_MANAGER, o -> {
         FlowSchema fs = (FlowSchema) o;
@@ -125,11 +130,22 @@ final class DanglingConditions {
         return fs;
       });
     } catch (ApiException e) {
-      if (e.code() != 404) {
+      // a deleted schema needs nothing more; a refused write would be refused again
+      if (e.code() >= 500 || e.code() == 409 || e.code() == 429) {
+        retry(name, e);
+      } else if (e.code() != 404) {
         LOG.debugf("Dangling condition of FlowSchema %s not written: %s", name, e.getMessage());
       }
     } catch (RuntimeException e) {
-      LOG.debugf("Dangling condition of FlowSchema %s not written: %s", name, e.toString());
+      retry(name, e);
+    }
+  }
+
+  /** etcd unavailable or slow: tried again later (no change of the schema may come to trigger it). */
+  private void retry(String name, Exception e) {
+    LOG.debugf("Dangling condition of FlowSchema %s not written: %s; retrying", name, e.toString());
+    if (queued.add(name)) {
+      writer.schedule(() -> write(name), 5, TimeUnit.SECONDS);
     }
   }
 }

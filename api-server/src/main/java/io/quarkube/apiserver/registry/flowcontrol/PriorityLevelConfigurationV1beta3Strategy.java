@@ -42,6 +42,12 @@ public final class PriorityLevelConfigurationV1beta3Strategy implements Strategy
     return FlowControlValidation.priorityLevel(FlowControlConversion.toV1(pl, V1), "nominalConcurrencyShares");
   }
 
+  /** Fabric8's v1beta3 model lacks {@code spec.exempt}, which upstream's v1beta3 has: fields are v1's. */
+  @Override
+  public List<String> pruneUnknownFields(com.fasterxml.jackson.databind.node.ObjectNode body, Class<?> type) {
+    return io.quarkube.apiserver.validation.UnknownFields.prune(body, V1);
+  }
+
   @Override
   public boolean tracksGeneration() {
     return true;

@@ -192,6 +192,18 @@ class FlowControlStrategyTest {
     assertEquals(0, back.getSpec().getLimited().getNominalConcurrencyShares());
   }
 
+  @Test
+  void v1beta3KeepsTheExemptLevelsSettingsWhichFabric8sV1beta3ModelLacks() {
+    var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(("{'apiVersion':"
+        + "'flowcontrol.apiserver.k8s.io/v1beta3','kind':'PriorityLevelConfiguration','metadata':{'name':'exempt'},"
+        + "'spec':{'type':'Exempt','exempt':{'nominalConcurrencyShares':3},'bogus':1}}").replace('\'', '"')
+        .getBytes());
+    List<String> unknown = new PriorityLevelConfigurationV1beta3Strategy().pruneUnknownFields(body,
+        io.fabric8.kubernetes.api.model.flowcontrol.v1beta3.PriorityLevelConfiguration.class);
+    assertEquals(List.of("spec.bogus"), unknown);
+    assertEquals(3, body.at("/spec/exempt/nominalConcurrencyShares").asInt());
+  }
+
   private static String sorted(Object o) {
     try {
       com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper()
