@@ -136,6 +136,10 @@ public final class Registry {
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
     m.put("admissionregistration.k8s.io/mutatingwebhookconfigurations",
         io.quarkube.apiserver.registry.admissionregistration.WebhookConfigurationStrategy.mutating());
+    m.put("admissionregistration.k8s.io/validatingadmissionpolicies",
+        new io.quarkube.apiserver.registry.admissionregistration.ValidatingAdmissionPolicyStrategy());
+    m.put("admissionregistration.k8s.io/validatingadmissionpolicybindings",
+        new io.quarkube.apiserver.registry.admissionregistration.ValidatingAdmissionPolicyBindingStrategy());
     m.put("admissionregistration.k8s.io/validatingwebhookconfigurations",
         io.quarkube.apiserver.registry.admissionregistration.WebhookConfigurationStrategy.validating());
     for (String rbac : new String[] {"roles", "rolebindings", "clusterroles", "clusterrolebindings"}) {

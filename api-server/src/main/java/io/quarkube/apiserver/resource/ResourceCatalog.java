@@ -198,6 +198,14 @@ public final class ResourceCatalog {
         "MutatingWebhookConfiguration", cluster(),
         io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class,
         "mutatingwebhookconfigurations", List.of()).withCategories("api-extensions"));
+    // ... and the CEL policies it evaluates itself (admission.policy)
+    d.add(def("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", "ValidatingAdmissionPolicy",
+        cluster(), io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy.class,
+        "validatingadmissionpolicies", List.of(), "status").withCategories("api-extensions"));
+    d.add(def("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings",
+        "ValidatingAdmissionPolicyBinding", cluster(),
+        io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding.class,
+        "validatingadmissionpolicybindings", List.of()).withCategories("api-extensions"));
     d.add(def("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",
         "ValidatingWebhookConfiguration", cluster(),
         io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration.class,

@@ -13,6 +13,8 @@ import io.quarkube.apiserver.admission.PodSecurityAdmission;
 import io.quarkube.apiserver.admission.PriorityAdmission;
 import io.quarkube.apiserver.admission.ResourceQuotaAdmission;
 import io.quarkube.apiserver.admission.ServiceAccountAdmission;
+import io.quarkube.apiserver.admission.policy.PolicySource;
+import io.quarkube.apiserver.admission.policy.ValidatingAdmissionPolicyPlugin;
 import io.quarkube.apiserver.admission.webhook.WebhookAdmission;
 import io.quarkube.apiserver.admission.webhook.WebhookConfigurations;
 import io.quarkube.apiserver.auth.AuthenticationChain;
@@ -64,12 +66,13 @@ public class SecurityChain {
   static final List<String> DEFAULT_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "RuntimeClass",
-      "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook", "ResourceQuota");
+      "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionWebhook", "ResourceQuota");
   static final List<String> ALL_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "AlwaysPullImages",
-      "RuntimeClass", "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionWebhook",
-      "ResourceQuota");
+      "RuntimeClass", "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionWebhook", "ResourceQuota");
 
   private final ServiceAccountTokens serviceAccountTokens;
   private final RbacCaches rbacCaches;
@@ -83,6 +86,8 @@ public class SecurityChain {
   private final ClusterRoleAggregator aggregator;
   private final WebhookConfigurations mutatingWebhooks;
   private final WebhookConfigurations validatingWebhooks;
+  private final PolicySource admissionPolicies;
+  private ValidatingAdmissionPolicyPlugin admissionPolicyPlugin;
   private volatile boolean ready;
 
   public SecurityChain(Registry registry, SecurityConfig config, Clock clock, RbacBootstrap bootstrap) {
@@ -106,6 +111,7 @@ public class SecurityChain {
         new Impersonation(authorizer));
     mutatingWebhooks = WebhookConfigurations.mutating(registry).start();
     validatingWebhooks = WebhookConfigurations.validating(registry).start();
+    admissionPolicies = new PolicySource(registry).start();
     admissionReads = AdmissionReads.start(registry);
     admission = new AdmissionChain(plugins(config, registry, clock));
     LOG.infof("authentication: x509, service-account tokens (issuer %s), bootstrap tokens%s; authorization: "
@@ -148,13 +154,21 @@ public class SecurityChain {
     aggregator.stop();
     mutatingWebhooks.stop();
     validatingWebhooks.stop();
+    admissionPolicies.stop();
+    if (admissionPolicyPlugin != null) {
+      admissionPolicyPlugin.stop();
+    }
     admissionReads.stop();
   }
 
-  /** Whether the authorizer's caches (RBAC, node graph) and the webhook configurations hold their first list. */
+  /**
+   * Whether the authorizer's caches (RBAC, node graph), the webhook configurations and the admission policies hold
+   * their first list.
+   */
   public boolean cachesSynced() {
     return rbacCaches.awaitSynced(Duration.ZERO) && nodeGraph.awaitSynced(Duration.ZERO)
-        && mutatingWebhooks.awaitSynced(Duration.ZERO) && validatingWebhooks.awaitSynced(Duration.ZERO);
+        && mutatingWebhooks.awaitSynced(Duration.ZERO) && validatingWebhooks.awaitSynced(Duration.ZERO)
+        && admissionPolicies.awaitSynced(Duration.ZERO);
   }
 
   /** Fail closed until the default roles exist and the caches hold them (at most 30 s per request). */
@@ -198,6 +212,8 @@ public class SecurityChain {
         case "ResourceQuota" -> new ResourceQuotaAdmission(registry, clock, admissionReads.resourceQuotas());
         case "MutatingAdmissionWebhook" -> WebhookAdmission.mutating(mutatingWebhooks, registry);
         case "ValidatingAdmissionWebhook" -> WebhookAdmission.validating(validatingWebhooks, registry);
+        case "ValidatingAdmissionPolicy" -> admissionPolicyPlugin = ValidatingAdmissionPolicyPlugin.create(
+            admissionPolicies, registry, admissionReads.namespaces());
         default -> throw new IllegalStateException(name);
       });
     }

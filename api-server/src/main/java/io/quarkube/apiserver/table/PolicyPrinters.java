@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Printers of disruption budgets, role bindings, priority classes, runtime classes and leases. */
+/**
+ * Printers of disruption budgets, role bindings, priority classes, runtime classes, admission policies and their
+ * bindings, and leases.
+ */
 final class PolicyPrinters {
   private PolicyPrinters() {}
 
@@ -48,6 +51,21 @@ final class PolicyPrinters {
             + "implementation will use to handle pods of this class."),
         Column.age()),
         (o, now) -> List.of(name(o), text(o, "handler"), age(o, now))));
+    m.put("admissionregistration.k8s.io/validatingadmissionpolicies", Printer.of(List.of(
+        Column.objectName(),
+        Column.integer("Validations", "Validations indicates the number of validation rules defined in this "
+            + "configuration"),
+        Column.string("ParamKind", "ParamKind specifies the kind of resources used to parameterize this policy"),
+        Column.age()),
+        (o, now) -> List.of(name(o), Cells.size(at(o, "spec", "validations")), paramKind(at(o, "spec", "paramKind")),
+            age(o, now))));
+    m.put("admissionregistration.k8s.io/validatingadmissionpolicybindings", Printer.of(List.of(
+        Column.objectName(),
+        Column.string("PolicyName", "PolicyName indicates the policy definition which the policy binding binded to"),
+        Column.string("ParamRef", "ParamRef indicates the param resource which sets the configration param"),
+        Column.age()),
+        (o, now) -> List.of(name(o), text(o, "spec", "policyName"), paramRef(at(o, "spec", "paramRef")),
+            age(o, now))));
     m.put("coordination.k8s.io/leases", Printer.of(List.of(
         Column.objectName(),
         Column.string("Holder", "The identity of the holder of the lease."),
@@ -75,5 +93,44 @@ final class PolicyPrinters {
     String role = text(o, "roleRef", "kind") + "/" + text(o, "roleRef", "name");
     return List.of(name(o), role, age(o, now), String.join(", ", users), String.join(", ", groups),
         String.join(", ", serviceAccounts));
+  }
+
+  /** Upstream's ParamKind cell: {@code apiVersion/kind}, or {@code <unset>}. */
+  static String paramKind(JsonNode k) {
+    return k == null || !k.isObject() ? "<unset>" : k.path("apiVersion").asText("") + "/" + k.path("kind").asText("");
+  }
+
+  /**
+   * Upstream's ParamRef cell: {@code namespace/name}, {@code *}{@code /name} without a namespace, or the selector as Go
+   * prints a LabelSelector ({@code &LabelSelector{MatchLabels:map[string]string{k: v,},MatchExpressions:...}}).
+   */
+  static String paramRef(JsonNode ref) {
+    if (ref == null || !ref.isObject()) {
+      return "<unset>";
+    }
+    String name = ref.path("name").asText("");
+    if (!name.isEmpty()) {
+      String ns = ref.path("namespace").asText("");
+      return (ns.isEmpty() ? "*" : ns) + "/" + name;
+    }
+    JsonNode s = ref.path("selector");
+    if (!s.isObject()) {
+      return "<unset>";
+    }
+    List<String> keys = new ArrayList<>();
+    s.path("matchLabels").fieldNames().forEachRemaining(keys::add);
+    keys.sort(null);
+    StringBuilder labels = new StringBuilder("map[string]string{");
+    keys.forEach(k -> labels.append(k).append(": ").append(s.path("matchLabels").path(k).asText()).append(','));
+    labels.append('}');
+    StringBuilder exprs = new StringBuilder("[]LabelSelectorRequirement{");
+    for (JsonNode e : s.path("matchExpressions")) {
+      List<String> values = new ArrayList<>();
+      e.path("values").forEach(v -> values.add(v.asText()));
+      exprs.append("LabelSelectorRequirement{Key:").append(e.path("key").asText()).append(",Operator:")
+          .append(e.path("operator").asText()).append(",Values:[").append(String.join(" ", values)).append("],},");
+    }
+    exprs.append('}');
+    return "&LabelSelector{MatchLabels:" + labels + ",MatchExpressions:" + exprs + ",}";
   }
 }

@@ -1,0 +1,163 @@
+package io.quarkube.apiserver.admission.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.admission.AdmissionRequest;
+import io.quarkube.apiserver.admission.cel.CelValues;
+import io.quarkube.apiserver.auth.UserInfo;
+import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What the expressions of every policy see of one request, each part made once and only when a policy needs it:
+ * {@code object}, {@code oldObject} (the stored object of an update or delete), {@code namespaceObject} (the
+ * request's namespace as upstream exposes it: metadata without managed fields, spec, status) and {@code request}
+ * (the fields of an admission.k8s.io/v1 AdmissionRequest, without the objects).
+ */
+final class PolicyRequest {
+  final AdmissionRequest request;
+  private final Supplier<HasMetadata> stored;
+  private final Function<String, HasMetadata> namespaces;
+  private Object object;
+  private Object oldObject;
+  private Object namespaceObject;
+  private boolean namespaceRead;
+
+  PolicyRequest(AdmissionRequest request, Supplier<HasMetadata> stored, Function<String, HasMetadata> namespaces) {
+    this.request = request;
+    this.stored = memoize(stored);
+    this.namespaces = namespaces;
+  }
+
+  HasMetadata storedObject() {
+    return stored.get();
+  }
+
+  Object object() {
+    if (object == null) {
+      object = request.object() == null ? CelValues.of(null) : CelValues.of(Json.tree(request.object()));
+    }
+    return object;
+  }
+
+  Object oldObject() {
+    if (oldObject == null) {
+      HasMetadata old = stored.get();
+      oldObject = old == null ? CelValues.of(null) : CelValues.of(Json.tree(old));
+    }
+    return oldObject;
+  }
+
+  Object namespaceObject() {
+    if (!namespaceRead) {
+      namespaceRead = true;
+      String ns = request.namespace();
+      HasMetadata namespace = ns == null || ns.isEmpty() || ResourceMatcher.isNamespace(request.resource()) ? null
+          : namespaces.apply(ns);
+      namespaceObject = CelValues.of(namespace == null ? null : namespaceView(namespace));
+    }
+    return namespaceObject;
+  }
+
+  private static JsonNode namespaceView(HasMetadata namespace) {
+    ObjectNode tree = Json.tree(namespace);
+    tree.remove("apiVersion");
+    tree.remove("kind");
+    JsonNode meta = tree.path("metadata");
+    if (meta instanceof ObjectNode m) {
+      m.remove(List.of("managedFields", "ownerReferences", "finalizers"));
+    }
+    return tree;
+  }
+
+  /** The {@code request} variable, naming {@code matched} as the resource (it differs for an equivalent match). */
+  Object requestValue(ResourceDefinition matched) {
+    ResourceDefinition actual = request.resource();
+    ObjectNode req = Json.MAPPER.createObjectNode();
+    req.put("uid", "");
+    req.set("kind", kind(matched));
+    req.set("resource", resource(matched));
+    if (request.subresource() != null) {
+      req.put("subResource", request.subresource());
+    }
+    req.set("requestKind", kind(actual));
+    req.set("requestResource", resource(actual));
+    if (request.subresource() != null) {
+      req.put("requestSubResource", request.subresource());
+    }
+    String name = name(request);
+    if (!name.isEmpty()) {
+      req.put("name", name);
+    }
+    String namespace = ResourceMatcher.isNamespace(actual) ? name : request.namespace();
+    if (namespace != null && !namespace.isEmpty()) {
+      req.put("namespace", namespace);
+    }
+    req.put("operation", request.operation().name());
+    req.set("userInfo", userInfo(request.user()));
+    req.put("dryRun", request.dryRun());
+    return CelValues.of(req);
+  }
+
+  private static ObjectNode kind(ResourceDefinition d) {
+    return Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version()).put("kind", d.kind());
+  }
+
+  private static ObjectNode resource(ResourceDefinition d) {
+    return Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version())
+        .put("resource", d.resource());
+  }
+
+  private static ObjectNode userInfo(UserInfo user) {
+    ObjectNode u = Json.MAPPER.createObjectNode();
+    if (user == null) {
+      return u;
+    }
+    u.put("username", user.name());
+    if (!user.uid().isEmpty()) {
+      u.put("uid", user.uid());
+    }
+    var groups = u.putArray("groups");
+    user.groups().forEach(groups::add);
+    if (!user.extra().isEmpty()) {
+      ObjectNode extra = u.putObject("extra");
+      for (Map.Entry<String, List<String>> e : user.extra().entrySet()) {
+        var values = extra.putArray(e.getKey());
+        e.getValue().forEach(values::add);
+      }
+    }
+    return u;
+  }
+
+  /** The request's object name: the one in the URL, else the new object's. */
+  static String name(AdmissionRequest r) {
+    if (r.name() != null && !r.name().isEmpty()) {
+      return r.name();
+    }
+    if (r.object() != null && r.object().getMetadata() != null && r.object().getMetadata().getName() != null) {
+      return r.object().getMetadata().getName();
+    }
+    return "";
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> s) {
+    return new Supplier<>() {
+      private boolean done;
+      private T value;
+
+      @Override
+      public T get() {
+        if (!done) {
+          value = s.get();
+          done = true;
+        }
+        return value;
+      }
+    };
+  }
+}

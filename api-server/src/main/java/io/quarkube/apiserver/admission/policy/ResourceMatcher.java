@@ -1,0 +1,169 @@
+package io.quarkube.apiserver.admission.policy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
+import io.quarkube.apiserver.admission.AdmissionRequest;
+import io.quarkube.apiserver.resource.ResourceDefinition;
+import io.quarkube.apiserver.selection.LabelSelectors;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Whether a policy's {@code matchConstraints} or a binding's {@code matchResources} select a request, as upstream's
+ * policy matcher decides: the namespace selector (cluster-scoped objects other than Namespaces always pass), the
+ * object selector (new or old object), no exclude rule, then a resource rule (operation, group, version,
+ * resource/subresource incl. {@code *}, {@code pods/*}, {@code *}{@code /status}, scope, resourceNames). With
+ * {@code matchPolicy: Equivalent} a rule naming another version of the same stored resource matches too (autoscaling
+ * v1/v2, core and events.k8s.io events), and that resource is what the request's {@code request.resource} names.
+ */
+final class ResourceMatcher {
+  private final Function<String, Map<String, String>> namespaceLabels;
+  private final Function<ResourceDefinition, List<ResourceDefinition>> equivalents;
+
+  /**
+   * @param namespaceLabels a namespace's labels (throws NotFound when it does not exist)
+   * @param equivalents the other versions/groups of the same stored resource
+   */
+  ResourceMatcher(Function<String, Map<String, String>> namespaceLabels,
+      Function<ResourceDefinition, List<ResourceDefinition>> equivalents) {
+    this.namespaceLabels = namespaceLabels;
+    this.equivalents = equivalents;
+  }
+
+  /**
+   * The resource the request matched as (its own, or an equivalent one), or empty when {@code m} does not select
+   * it. A null {@code m} selects everything, as a binding without matchResources.
+   */
+  Optional<ResourceDefinition> matches(MatchResources m, AdmissionRequest r, Supplier<HasMetadata> oldObject) {
+    if (m == null) {
+      return Optional.of(r.resource());
+    }
+    if (!namespaceMatches(m.getNamespaceSelector(), r, oldObject)
+        || !objectMatches(m.getObjectSelector(), r.object(), oldObject)) {
+      return Optional.empty();
+    }
+    boolean equivalent = !"Exact".equals(m.getMatchPolicy());
+    if (rulesMatch(m.getExcludeResourceRules(), equivalent, r).isPresent()) {
+      return Optional.empty();
+    }
+    if (m.getResourceRules() == null || m.getResourceRules().isEmpty()) {
+      return Optional.of(r.resource());
+    }
+    return rulesMatch(m.getResourceRules(), equivalent, r);
+  }
+
+  private Optional<ResourceDefinition> rulesMatch(List<NamedRuleWithOperations> rules, boolean equivalent,
+      AdmissionRequest r) {
+    if (rules == null) {
+      return Optional.empty();
+    }
+    for (NamedRuleWithOperations rule : rules) {
+      if (ruleMatches(rule, r, r.resource())) {
+        return Optional.of(r.resource());
+      }
+    }
+    if (equivalent) {
+      for (ResourceDefinition other : equivalents.apply(r.resource())) {
+        for (NamedRuleWithOperations rule : rules) {
+          if (ruleMatches(rule, r, other)) {
+            return Optional.of(other);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  static boolean ruleMatches(NamedRuleWithOperations rule, AdmissionRequest r, ResourceDefinition d) {
+    String sub = r.subresource() == null ? "" : r.subresource();
+    return anyOf(rule.getOperations(), r.operation().name()) && anyOf(rule.getApiGroups(), d.group())
+        && anyOf(rule.getApiVersions(), d.version()) && resourceMatches(rule.getResources(), d.resource(), sub)
+        && scopeMatches(rule.getScope(), r) && nameMatches(rule.getResourceNames(), r);
+  }
+
+  private static boolean anyOf(List<String> values, String actual) {
+    return values != null && (values.contains("*") || values.contains(actual));
+  }
+
+  private static boolean resourceMatches(List<String> patterns, String resource, String subresource) {
+    if (patterns == null) {
+      return false;
+    }
+    for (String p : patterns) {
+      int slash = p.indexOf('/');
+      String res = slash < 0 ? p : p.substring(0, slash);
+      String sub = slash < 0 ? "" : p.substring(slash + 1);
+      if ((res.equals("*") || res.equals(resource)) && (sub.equals("*") || sub.equals(subresource))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean scopeMatches(String scope, AdmissionRequest r) {
+    if (scope == null || scope.isEmpty() || scope.equals("*")) {
+      return true;
+    }
+    boolean namespaceObject = isNamespace(r.resource());
+    boolean inNamespace = r.namespace() != null && !r.namespace().isEmpty();
+    return switch (scope) {
+      case "Namespaced" -> !namespaceObject && inNamespace;
+      case "Cluster" -> namespaceObject || !inNamespace;
+      default -> false;
+    };
+  }
+
+  private static boolean nameMatches(List<String> names, AdmissionRequest r) {
+    if (names == null || names.isEmpty()) {
+      return true;
+    }
+    return names.contains(PolicyRequest.name(r));
+  }
+
+  private boolean namespaceMatches(LabelSelector selector, AdmissionRequest r, Supplier<HasMetadata> oldObject) {
+    boolean namespaceObject = isNamespace(r.resource());
+    boolean inNamespace = r.namespace() != null && !r.namespace().isEmpty();
+    if (!inNamespace && !namespaceObject) {
+      return true; // cluster-scoped objects are never exempted by a namespace selector
+    }
+    if (selector == null || LabelSelectors.isEmpty(selector)) {
+      return true;
+    }
+    Map<String, String> labels;
+    if (namespaceObject) {
+      HasMetadata ns = r.object() != null ? r.object() : oldObject.get();
+      labels = ns == null ? Map.of() : ns.getMetadata().getLabels();
+    } else {
+      labels = namespaceLabels.apply(r.namespace());
+    }
+    return LabelSelectors.matches(selector, labels);
+  }
+
+  private static boolean objectMatches(LabelSelector selector, HasMetadata object, Supplier<HasMetadata> old) {
+    if (selector == null || LabelSelectors.isEmpty(selector)) {
+      return true;
+    }
+    return labelsMatch(selector, object) || labelsMatch(selector, old.get());
+  }
+
+  private static boolean labelsMatch(LabelSelector selector, HasMetadata o) {
+    return o != null && o.getMetadata() != null && LabelSelectors.matches(selector, o.getMetadata().getLabels());
+  }
+
+  static boolean isNamespace(ResourceDefinition d) {
+    return d.group().isEmpty() && d.resource().equals("namespaces");
+  }
+
+  /** The catalog entries stored at the same place as {@code d}: its other versions and groups. */
+  static List<ResourceDefinition> equivalentsIn(List<ResourceDefinition> catalog, ResourceDefinition d) {
+    return catalog.stream().filter(o -> o != d && d.storagePrefix() != null
+        && Objects.equals(o.storagePrefix(), d.storagePrefix()) && o.namespaced() == d.namespaced()
+        && !(o.group().equals(d.group()) && o.version().equals(d.version()))).toList();
+  }
+}
