@@ -79,6 +79,26 @@ class PrintersTest {
   }
 
   @Test
+  void admissionPolicies() {
+    assertEquals(List.of("Name", "Validations", "ParamKind", "Age"),
+        header("admissionregistration.k8s.io", "validatingadmissionpolicies"));
+    assertEquals("['x',2,'<unset>','5m']", cells("admissionregistration.k8s.io", "validatingadmissionpolicies",
+        "{'spec':{'validations':[{},{}]}}"));
+    assertEquals("['x',0,'v1/ConfigMap','5m']", cells("admissionregistration.k8s.io",
+        "validatingadmissionpolicies", "{'spec':{'paramKind':{'apiVersion':'v1','kind':'ConfigMap'}}}"));
+    assertEquals(List.of("Name", "PolicyName", "ParamRef", "Age"),
+        header("admissionregistration.k8s.io", "validatingadmissionpolicybindings"));
+    assertEquals("['x','p','<unset>','5m']", cells("admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings", "{'spec':{'policyName':'p'}}"));
+    assertEquals("['x','p','*/limits','5m']", cells("admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings", "{'spec':{'policyName':'p','paramRef':{'name':'limits'}}}"));
+    assertEquals("['x','p','&LabelSelector{MatchLabels:map[string]string{a: b,},MatchExpressions:"
+        + "[]LabelSelectorRequirement{},}','5m']", cells("admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings", "{'spec':{'policyName':'p','paramRef':{'selector':"
+        + "{'matchLabels':{'a':'b'}}}}}"));
+  }
+
+  @Test
   void deployments() {
     assertEquals(List.of("Name", "Ready", "Up-to-date", "Available", "Age", "Containers*", "Images*", "Selector*"),
         header("apps", "deployments"));

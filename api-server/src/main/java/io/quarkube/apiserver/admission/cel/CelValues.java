@@ -39,7 +39,10 @@ public final class CelValues {
       return n.booleanValue();
     }
     if (n.isIntegralNumber()) {
-      return n.canConvertToLong() ? n.longValue() : n.doubleValue();
+      if (n.canConvertToLong()) {
+        return Long.valueOf(n.longValue()); // not a ternary: that would promote the long to double
+      }
+      return Double.valueOf(n.doubleValue());
     }
     if (n.isNumber()) {
       return n.doubleValue();
