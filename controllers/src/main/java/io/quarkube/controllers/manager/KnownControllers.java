@@ -1,5 +1,6 @@
 package io.quarkube.controllers.manager;
 
+import io.quarkube.controllers.admissionpolicy.PolicyStatusController;
 import io.quarkube.controllers.certificates.CsrApprovingController;
 import io.quarkube.controllers.certificates.CsrSigningController;
 import io.quarkube.controllers.cronjob.CronJobController;
@@ -109,6 +110,7 @@ public final class KnownControllers {
         new ControllerDescriptor(EndpointSliceMirroringController.NAME, true, EndpointSliceMirroringController::new),
         new ControllerDescriptor(CronJobController.NAME, true, CronJobController::new),
         new ControllerDescriptor(TtlAfterFinishedController.NAME, true, TtlAfterFinishedController::new),
+        new ControllerDescriptor(PolicyStatusController.NAME, true, PolicyStatusController::new),
         new ControllerDescriptor(PodGarbageCollector.NAME, true,
             ctx -> new PodGarbageCollector(ctx, setting("quarkube.controllers.terminated-pod-gc-threshold", 12500))),
         new ControllerDescriptor(NodeLifecycleController.NAME, true, ctx -> new NodeLifecycleController(ctx,
