@@ -174,6 +174,8 @@ class ValidatingAdmissionPolicyTest {
             validations:
             - expression: has(object.metadata.labels) && 'team' in object.metadata.labels
               message: deployments should carry a team label
+            auditAnnotations:
+            - {key: replicas, valueExpression: "'replicas: ' + string(object.spec.replicas)"}
           ---
           apiVersion: admissionregistration.k8s.io/v1
           kind: ValidatingAdmissionPolicyBinding
@@ -194,6 +196,18 @@ class ValidatingAdmissionPolicyTest {
       });
       assertTrue(!kubectl.runWithInput(deployment("labelled", 1, "team: c"), "create", "-n", ns, "-f", "-").ok()
           .err().contains("Warning"));
+      // Audit: the failure and the policy's audit annotation are in the request's audit event
+      java.nio.file.Path log = Cluster.stateDir().resolve("logs/audit.log");
+      Await.until(WAIT, "the audit annotations", () -> {
+        try {
+          return java.nio.file.Files.readAllLines(log).stream().anyMatch(l -> l.contains("\"namespace\":\"" + ns
+              + "\"") && l.contains("\"name\":\"unlabelled\"") && l.contains("\"verb\":\"create\"")
+              && l.contains("validation.policy.admission.k8s.io/validation_failure")
+              && l.contains("\"" + warn + "/replicas\":\"replicas: 1\""));
+        } catch (java.io.IOException notYet) {
+          return false;
+        }
+      });
 
       // an expression that does not compile is refused, naming its field
       Kubectl.Result bad = kubectl.runWithInput("""
