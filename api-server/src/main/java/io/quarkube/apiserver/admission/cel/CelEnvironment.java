@@ -20,9 +20,9 @@ import java.util.Set;
  * {@code oldObject}, {@code request}, {@code namespaceObject}, {@code variables} and (when the policy has a
  * {@code paramKind}) {@code params}, all of dynamic type; the standard macros ({@code has}, {@code all},
  * {@code exists}, {@code exists_one}, {@code map}, {@code filter}); CEL's string, math, list, set, encoder and
- * optional extensions; upstream's list and regex library functions ({@link KubernetesLibrary}); int/double
- * comparisons across types as upstream enables them. Not offered: {@code authorizer} (no authorization checks from
- * expressions), {@code quantity()}, {@code url()}, {@code ip()}, {@code cidr()}.
+ * optional extensions; upstream's list, regex ({@link KubernetesLibrary}) and quantity ({@link QuantityLibrary})
+ * functions; int/double comparisons across types as upstream enables them. Not offered: {@code authorizer} (no
+ * authorization checks from expressions), {@code url()}, {@code ip()}, {@code cidr()}, {@code format}.
  */
 public final class CelEnvironment {
   /** A comprehension stops after this many iterations whatever the budget says (a second guard). */
@@ -57,7 +57,9 @@ public final class CelEnvironment {
         .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.math(options), CelExtensions.lists(),
             CelExtensions.sets(options), CelExtensions.encoders(), CelOptionalLibrary.INSTANCE)
         .addFunctionDeclarations(KubernetesLibrary.declarations())
-        .addFunctionBindings(KubernetesLibrary.bindings());
+        .addFunctionBindings(KubernetesLibrary.bindings())
+        .addFunctionDeclarations(QuantityLibrary.declarations())
+        .addFunctionBindings(QuantityLibrary.bindings());
     if (params) {
       b.addVar("params", SimpleType.DYN);
     }

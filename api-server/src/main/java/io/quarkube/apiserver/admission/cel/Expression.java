@@ -60,6 +60,10 @@ public final class Expression {
    */
   static String message(dev.cel.runtime.CelEvaluationException e) {
     String m = String.valueOf(e.getMessage());
+    Throwable cause = e.getCause();
+    if (m.contains("Function '") && cause != null && cause.getMessage() != null) {
+      return cause.getMessage(); // a library function's own error, not CEL-Java's wrapper text
+    }
     int at = m.indexOf("evaluation error at ");
     if (at >= 0) {
       int colon = m.indexOf(": ", at);
