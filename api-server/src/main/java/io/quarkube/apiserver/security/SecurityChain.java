@@ -71,8 +71,8 @@ public class SecurityChain {
   static final List<String> ALL_PLUGINS = List.of("CertificateSigningRequestRequester", "NamespaceLifecycle",
       "LimitRanger", "ServiceAccount",
       "NodeRestriction", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "AlwaysPullImages",
-      "RuntimeClass", "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention", "ValidatingAdmissionPolicy",
-      "ValidatingAdmissionWebhook", "ResourceQuota");
+      "RuntimeClass", "MutatingAdmissionWebhook", "PodSecurity", "RBACEscalationPrevention",
+      "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota");
 
   private final ServiceAccountTokens serviceAccountTokens;
   private final RbacCaches rbacCaches;

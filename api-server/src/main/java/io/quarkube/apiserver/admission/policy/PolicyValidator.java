@@ -87,13 +87,13 @@ final class PolicyValidator {
             annotations.put(a.name(), s.trim());
           }
         } else if (!CelValues.isNull(value)) {
-          decisions.add(Decision.failed(failOpen, Decision.AUDIT_ANNOTATION, "valueExpression '" + a.expression().source()
-              + "' resulted in unsupported return type: " + CelValues.typeName(value)
+          decisions.add(Decision.failed(failOpen, Decision.AUDIT_ANNOTATION, "valueExpression '"
+              + a.expression().source() + "' resulted in unsupported return type: " + CelValues.typeName(value)
               + ". Return type must be either string or null."));
         }
       } catch (CelEvaluationException e) {
-        decisions.add(Decision.failed(failOpen, Decision.AUDIT_ANNOTATION, "expression '" + a.expression().source()
-            + "' resulted in error: " + e.getMessage()));
+        decisions.add(Decision.failed(failOpen, Decision.AUDIT_ANNOTATION, "expression '"
+            + a.expression().source() + "' resulted in error: " + e.getMessage()));
       }
     }
     return new Result(decisions, annotations);

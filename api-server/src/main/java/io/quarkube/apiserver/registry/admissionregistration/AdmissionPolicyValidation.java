@@ -106,7 +106,8 @@ final class AdmissionPolicyValidation {
     if (groups.isEmpty()) {
       errors.add(FieldError.required(path + ".apiGroups", ""));
     } else if (groups.size() > 1 && groups.contains("*")) {
-      errors.add(FieldError.invalid(path + ".apiGroups", groups, "if '*' is present, must not specify other API groups"));
+      errors.add(FieldError.invalid(path + ".apiGroups", groups,
+          "if '*' is present, must not specify other API groups"));
     }
     List<String> versions = list(r.getApiVersions());
     if (versions.isEmpty()) {

@@ -110,6 +110,20 @@ public final class ValidatingAdmissionPolicyStrategy implements Strategy<Validat
     return errors;
   }
 
+  /**
+   * A write that leaves the spec alone (a status update, metadata) checks only the status: upstream validates the
+   * status subresource alone, and a policy stored before an expression rule existed stays writable.
+   */
+  @Override
+  public List<FieldError> validateUpdate(ValidatingAdmissionPolicy p, ValidatingAdmissionPolicy old) {
+    if (old != null && java.util.Objects.equals(p.getSpec(), old.getSpec())) {
+      List<FieldError> errors = new ArrayList<>();
+      status(p.getStatus(), errors);
+      return errors;
+    }
+    return validate(p);
+  }
+
   private static void paramKind(ParamKind k, List<FieldError> errors) {
     String apiVersion = k.getApiVersion() == null ? "" : k.getApiVersion();
     if (apiVersion.isEmpty()) {

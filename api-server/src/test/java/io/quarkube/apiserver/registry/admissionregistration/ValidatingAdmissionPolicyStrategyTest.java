@@ -81,6 +81,23 @@ class ValidatingAdmissionPolicyStrategyTest {
   }
 
   @Test
+  void aStatusWriteChecksOnlyTheStatus() {
+    ValidatingAdmissionPolicy old = yaml("metadata: {name: p}\nspec:\n" + (RULES
+        + "validations: [{expression: 'object.spec.replicas >'}]").indent(2), ValidatingAdmissionPolicy.class);
+    policies.prepareForCreate(old);
+    ValidatingAdmissionPolicy next = yaml(Json.tree(old).toString(), ValidatingAdmissionPolicy.class);
+    next.setStatus(yaml("{observedGeneration: 1, typeChecking: {}, conditions: [{type: Ready, status: Maybe}]}",
+        io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyStatus.class));
+    assertEquals(List.of("status.conditions[0].status: Unsupported value: \"Maybe\": supported values: \"False\", "
+        + "\"True\", \"Unknown\"", "status.conditions[0].reason: Required value: reason must not be empty",
+        "status.conditions[0].lastTransitionTime: Required value: must be set"),
+        policies.validateUpdate(next, old).stream().map(FieldError::toString).toList());
+    next.getSpec().setFailurePolicy("Ignore");
+    assertEquals(true, policies.validateUpdate(next, old).stream()
+        .anyMatch(e -> e.field().equals("spec.validations[0].expression")));
+  }
+
+  @Test
   void bindings() {
     assertEquals(List.of(), bindingErrors("policyName: p\nvalidationActions: [Deny, Audit]"));
     assertEquals(List.of("spec.validationActions: Invalid value: [Deny, Warn]: must not contain both Deny and Warn "
