@@ -875,6 +875,19 @@ public final class GenericStore<T extends HasMetadata> {
     this.conversion = conversion;
   }
 
+  /**
+   * An object of this version as another version of the same stored resource sees it (through the storage
+   * version, as upstream converts for admission's matchPolicy Equivalent).
+   */
+  @SuppressWarnings("unchecked")
+  public HasMetadata convertTo(HasMetadata object, GenericStore<? extends HasMetadata> other) {
+    HasMetadata stored = conversion == null ? object : conversion.toStorage((T) object);
+    byte[] bytes = Json.bytes(stored);
+    HasMetadata out = other.conversion == null ? Json.read(bytes, other.type()) : other.conversion.fromStorage(bytes);
+    out.setApiVersion(other.definition.apiVersion());
+    return out;
+  }
+
   private VersionedJson encodeForStorage(T object) {
     return VersionedJson.encode(conversion == null ? object : conversion.toStorage(object));
   }

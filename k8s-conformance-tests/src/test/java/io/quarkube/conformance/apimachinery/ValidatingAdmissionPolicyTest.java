@@ -236,6 +236,57 @@ class ValidatingAdmissionPolicyTest {
     }
   }
 
+  /**
+   * matchPolicy Equivalent: a policy on autoscaling/v2 HPAs sees an autoscaling/v1 write converted to v2 (its
+   * targetCPUUtilizationPercentage as a cpu metric), as upstream converts the object to the matched version.
+   */
+  @Conformance("api-machinery.validating-admission-policy")
+  @Test
+  void anEquivalentVersionIsValidatedInThePolicysVersion(String ns) {
+    String policy = "e2e-hpa-cpu-" + ns;
+    String label = "e2e-vap-hpa-" + ns;
+    try {
+      label(ns, label);
+      kubectl.runWithInput("""
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicy
+          metadata: {name: %s}
+          spec:
+            matchConstraints:
+              resourceRules:
+              - {apiGroups: [autoscaling], apiVersions: [v2], operations: [CREATE], resources: [horizontalpodautoscalers]}
+            validations:
+            - expression: >-
+                request.requestResource.version == 'v1' && object.apiVersion == 'autoscaling/v2' &&
+                object.spec.metrics.all(m, m.resource.target.averageUtilization <= 90)
+              messageExpression: "'v1 as ' + object.apiVersion + ': cpu target above 90'"
+          ---
+          apiVersion: admissionregistration.k8s.io/v1
+          kind: ValidatingAdmissionPolicyBinding
+          metadata: {name: %s}
+          spec:
+            policyName: %s
+            validationActions: [Deny]
+            matchResources: {namespaceSelector: {matchLabels: {%s: "true"}}}
+          """.formatted(policy, policy, policy, label), "apply", "-f", "-").ok();
+      String hpa = """
+          apiVersion: autoscaling/v1
+          kind: HorizontalPodAutoscaler
+          metadata: {name: %s}
+          spec:
+            scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+            maxReplicas: 3
+            targetCPUUtilizationPercentage: %d
+          """;
+      Await.until(WAIT, "the v1 HPA refused", () -> kubectl.runWithInput(hpa.formatted("hot", 95), "create", "-n",
+          ns, "-f", "-").err().contains("denied request: v1 as autoscaling/v2: cpu target above 90"));
+      kubectl.runWithInput(hpa.formatted("cool", 50), "create", "-n", ns, "-f", "-").ok();
+    } finally {
+      kubectl.run("delete", "validatingadmissionpolicy", policy, "--ignore-not-found");
+      kubectl.run("delete", "validatingadmissionpolicybinding", policy, "--ignore-not-found");
+    }
+  }
+
   /** Upstream's "should validate against a Deployment" and "should allow expressions to refer variables.". */
   @Conformance("api-machinery.validating-admission-policy")
   @Test

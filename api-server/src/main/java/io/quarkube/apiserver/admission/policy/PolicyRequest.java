@@ -23,15 +23,43 @@ final class PolicyRequest {
   final AdmissionRequest request;
   private final Supplier<HasMetadata> stored;
   private final Function<String, HasMetadata> namespaces;
+  private final Converter converter;
+  private final java.util.Map<ResourceDefinition, Object[]> converted = new java.util.HashMap<>();
   private Object object;
   private Object oldObject;
   private Object namespaceObject;
   private boolean namespaceRead;
 
-  PolicyRequest(AdmissionRequest request, Supplier<HasMetadata> stored, Function<String, HasMetadata> namespaces) {
+  /** Converts an object of the request's resource to another version of it (matchPolicy Equivalent). */
+  interface Converter {
+    HasMetadata convert(HasMetadata object, ResourceDefinition from, ResourceDefinition to);
+  }
+
+  PolicyRequest(AdmissionRequest request, Supplier<HasMetadata> stored, Function<String, HasMetadata> namespaces,
+      Converter converter) {
     this.request = request;
     this.stored = memoize(stored);
     this.namespaces = namespaces;
+    this.converter = converter;
+  }
+
+  /** {@code object} as the matched resource's version sees it (the request's own, or converted). */
+  Object object(ResourceDefinition matched) {
+    return matched == request.resource() ? object() : converted(matched)[0];
+  }
+
+  /** {@code oldObject} as the matched resource's version sees it. */
+  Object oldObject(ResourceDefinition matched) {
+    return matched == request.resource() ? oldObject() : converted(matched)[1];
+  }
+
+  private Object[] converted(ResourceDefinition matched) {
+    return converted.computeIfAbsent(matched, m -> {
+      HasMetadata o = request.object() == null ? null : converter.convert(request.object(), request.resource(), m);
+      HasMetadata old = stored.get() == null ? null : converter.convert(stored.get(), request.resource(), m);
+      return new Object[] {CelValues.of(o == null ? null : Json.tree(o)),
+          CelValues.of(old == null ? null : Json.tree(old))};
+    });
   }
 
   HasMetadata storedObject() {

@@ -32,8 +32,8 @@ final class PolicyValidator {
     CostBudget budget = CostBudget.perEvaluation();
     LazyVariables variables = new LazyVariables(policy.variables(), budget);
     Map<String, Object> activation = new HashMap<>();
-    activation.put("object", request.object());
-    activation.put("oldObject", request.oldObject());
+    activation.put("object", request.object(matched));
+    activation.put("oldObject", request.oldObject(matched));
     activation.put("request", request.requestValue(matched));
     activation.put("namespaceObject", request.namespaceObject());
     activation.put("params", params == null ? CelValues.of(null) : params);

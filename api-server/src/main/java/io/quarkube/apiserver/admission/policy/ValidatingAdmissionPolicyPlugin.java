@@ -54,10 +54,13 @@ public final class ValidatingAdmissionPolicyPlugin implements AdmissionPlugin {
   private final ResourceMatcher matcher;
   private final Function<AdmissionRequest, HasMetadata> stored;
   private final Function<String, HasMetadata> namespaces;
+  private final PolicyRequest.Converter converter;
 
   ValidatingAdmissionPolicyPlugin(Supplier<List<PolicySource.Hook>> hooks, Predicate<Duration> synced,
       ParamSource params, Function<ResourceDefinition, List<ResourceDefinition>> equivalents,
-      Function<AdmissionRequest, HasMetadata> stored, Function<String, HasMetadata> namespaces) {
+      Function<AdmissionRequest, HasMetadata> stored, Function<String, HasMetadata> namespaces,
+      PolicyRequest.Converter converter) {
+    this.converter = converter;
     this.hooks = hooks;
     this.synced = synced;
     this.params = params;
@@ -74,7 +77,8 @@ public final class ValidatingAdmissionPolicyPlugin implements AdmissionPlugin {
       CachedReads namespaceReads) {
     return new ValidatingAdmissionPolicyPlugin(source::hooks, source::awaitSynced, ParamSource.of(registry),
         d -> ResourceMatcher.equivalentsIn(registry.catalog().all(), d), r -> stored(registry, r),
-        ns -> namespaceReads.find(null, ns).orElseThrow(() -> ApiException.notFound("", "namespaces", ns)));
+        ns -> namespaceReads.find(null, ns).orElseThrow(() -> ApiException.notFound("", "namespaces", ns)),
+        (o, from, to) -> registry.store(from).convertTo(o, registry.store(to)));
   }
 
   @Override
@@ -95,7 +99,7 @@ public final class ValidatingAdmissionPolicyPlugin implements AdmissionPlugin {
     if (current.isEmpty()) {
       return;
     }
-    PolicyRequest request = new PolicyRequest(r, () -> stored.apply(r), namespaces);
+    PolicyRequest request = new PolicyRequest(r, () -> stored.apply(r), namespaces, converter);
     List<Denial> denials = new ArrayList<>();
     for (PolicySource.Hook hook : current) {
       dispatch(hook, request, denials);

@@ -199,7 +199,8 @@ class ValidatingAdmissionPolicyPluginTest {
     var hpa = new io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscalerBuilder().withNewMetadata()
         .withName("h").withNamespace("ns").endMetadata().build();
     var v1 = def("autoscaling", "v1", "horizontalpodautoscalers");
-    String spec = "validations: [{expression: \"request.resource.version != 'v2'\"}]";
+    String spec = "validations: [{expression: \"request.resource.version != 'v2' || object.apiVersion != "
+        + "'autoscaling/v2' || request.requestResource.version != 'v1'\"}]";
     var eq = new Policies.Fixture().add(policy("p", spec).edit().editSpec().editMatchConstraints()
         .editFirstResourceRule().withApiGroups("autoscaling").withApiVersions("v2")
         .withResources("horizontalpodautoscalers").endResourceRule().endMatchConstraints().endSpec().build(),
