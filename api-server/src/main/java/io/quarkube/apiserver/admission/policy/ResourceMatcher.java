@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * Whether a policy's {@code matchConstraints} or a binding's {@code matchResources} select a request, as upstream's
- * policy matcher decides: the namespace selector (cluster-scoped objects other than Namespaces always pass), the
- * object selector (new or old object), no exclude rule, then a resource rule (operation, group, version,
- * resource/subresource incl. {@code *}, {@code pods/*}, {@code *}{@code /status}, scope, resourceNames). With
+ * policy matcher decides: no exclude rule, a resource rule (operation, group, version, resource/subresource incl.
+ * {@code *}, {@code pods/*}, {@code *}{@code /status}, scope, resourceNames), the namespace selector (cluster-scoped
+ * objects other than Namespaces always pass) and the object selector (new or old object). With
  * {@code matchPolicy: Equivalent} a rule naming another version of the same stored resource matches too (autoscaling
  * v1/v2, core and events.k8s.io events), and that resource is what the request's {@code request.resource} names.
  */
@@ -44,18 +44,18 @@ final class ResourceMatcher {
     if (m == null) {
       return Optional.of(r.resource());
     }
-    if (!namespaceMatches(m.getNamespaceSelector(), r, oldObject)
-        || !objectMatches(m.getObjectSelector(), r.object(), oldObject)) {
-      return Optional.empty();
-    }
+    // The rules first: they cost nothing, while the selectors may read the namespace and the stored object.
     boolean equivalent = !"Exact".equals(m.getMatchPolicy());
     if (rulesMatch(m.getExcludeResourceRules(), equivalent, r).isPresent()) {
       return Optional.empty();
     }
-    if (m.getResourceRules() == null || m.getResourceRules().isEmpty()) {
-      return Optional.of(r.resource());
+    Optional<ResourceDefinition> matched = m.getResourceRules() == null || m.getResourceRules().isEmpty()
+        ? Optional.of(r.resource()) : rulesMatch(m.getResourceRules(), equivalent, r);
+    if (matched.isEmpty() || !namespaceMatches(m.getNamespaceSelector(), r, oldObject)
+        || !objectMatches(m.getObjectSelector(), r.object(), oldObject)) {
+      return Optional.empty();
     }
-    return rulesMatch(m.getResourceRules(), equivalent, r);
+    return matched;
   }
 
   private Optional<ResourceDefinition> rulesMatch(List<NamedRuleWithOperations> rules, boolean equivalent,
