@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -506,10 +505,5 @@ class ValidatingAdmissionPolicyTest {
 
   private static List<String> words(String line) {
     return Arrays.asList(line.trim().split("\\s+"));
-  }
-
-  @SuppressWarnings("unused")
-  private static Map<String, String> labels(String k, String v) {
-    return Map.of(k, v);
   }
 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.validation.Validation;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -228,9 +227,5 @@ final class AdmissionPolicyValidation {
     return name.matches("[_a-zA-Z][_a-zA-Z0-9]*") && !Set.of("true", "false", "null", "in", "as", "break", "const",
         "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var",
         "void", "while").contains(name);
-  }
-
-  static List<FieldError> copy(List<FieldError> errors) {
-    return new ArrayList<>(errors);
   }
 }
