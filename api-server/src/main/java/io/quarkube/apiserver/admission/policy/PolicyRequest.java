@@ -3,9 +3,9 @@ package io.quarkube.apiserver.admission.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.admission.AdmissionAttributes;
 import io.quarkube.apiserver.admission.AdmissionRequest;
 import io.quarkube.apiserver.admission.cel.CelValues;
-import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import java.util.List;
@@ -85,7 +85,7 @@ final class PolicyRequest {
     if (!namespaceRead) {
       namespaceRead = true;
       String ns = request.namespace();
-      HasMetadata namespace = ns == null || ns.isEmpty() || ResourceMatcher.isNamespace(request.resource()) ? null
+      HasMetadata namespace = ns == null || ns.isEmpty() || AdmissionAttributes.isNamespace(request.resource()) ? null
           : namespaces.apply(ns);
       namespaceObject = CelValues.of(namespace == null ? null : namespaceView(namespace));
     }
@@ -105,73 +105,12 @@ final class PolicyRequest {
 
   /** The {@code request} variable, naming {@code matched} as the resource (it differs for an equivalent match). */
   Object requestValue(ResourceDefinition matched) {
-    ResourceDefinition actual = request.resource();
-    ObjectNode req = Json.MAPPER.createObjectNode();
+    ObjectNode req = AdmissionAttributes.request(request, matched);
     req.put("uid", "");
-    req.set("kind", kind(matched));
-    req.set("resource", resource(matched));
-    if (request.subresource() != null) {
-      req.put("subResource", request.subresource());
-    }
-    req.set("requestKind", kind(actual));
-    req.set("requestResource", resource(actual));
-    if (request.subresource() != null) {
-      req.put("requestSubResource", request.subresource());
-    }
-    String name = name(request);
-    if (!name.isEmpty()) {
-      req.put("name", name);
-    }
-    String namespace = ResourceMatcher.isNamespace(actual) ? name : request.namespace();
-    if (namespace != null && !namespace.isEmpty()) {
-      req.put("namespace", namespace);
-    }
-    req.put("operation", request.operation().name());
-    req.set("userInfo", userInfo(request.user()));
     req.put("dryRun", request.dryRun());
     return CelValues.of(req);
   }
 
-  private static ObjectNode kind(ResourceDefinition d) {
-    return Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version()).put("kind", d.kind());
-  }
-
-  private static ObjectNode resource(ResourceDefinition d) {
-    return Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version())
-        .put("resource", d.resource());
-  }
-
-  private static ObjectNode userInfo(UserInfo user) {
-    ObjectNode u = Json.MAPPER.createObjectNode();
-    if (user == null) {
-      return u;
-    }
-    u.put("username", user.name());
-    if (!user.uid().isEmpty()) {
-      u.put("uid", user.uid());
-    }
-    var groups = u.putArray("groups");
-    user.groups().forEach(groups::add);
-    if (!user.extra().isEmpty()) {
-      ObjectNode extra = u.putObject("extra");
-      for (Map.Entry<String, List<String>> e : user.extra().entrySet()) {
-        var values = extra.putArray(e.getKey());
-        e.getValue().forEach(values::add);
-      }
-    }
-    return u;
-  }
-
-  /** The request's object name: the one in the URL, else the new object's. */
-  static String name(AdmissionRequest r) {
-    if (r.name() != null && !r.name().isEmpty()) {
-      return r.name();
-    }
-    if (r.object() != null && r.object().getMetadata() != null && r.object().getMetadata().getName() != null) {
-      return r.object().getMetadata().getName();
-    }
-    return "";
-  }
 
   private static <T> Supplier<T> memoize(Supplier<T> s) {
     return new Supplier<>() {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
+import io.quarkube.apiserver.admission.AdmissionAttributes;
 import io.quarkube.apiserver.admission.AdmissionRequest;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.selection.LabelSelectors;
@@ -81,53 +82,19 @@ final class ResourceMatcher {
   }
 
   static boolean ruleMatches(NamedRuleWithOperations rule, AdmissionRequest r, ResourceDefinition d) {
-    String sub = r.subresource() == null ? "" : r.subresource();
-    return anyOf(rule.getOperations(), r.operation().name()) && anyOf(rule.getApiGroups(), d.group())
-        && anyOf(rule.getApiVersions(), d.version()) && resourceMatches(rule.getResources(), d.resource(), sub)
-        && scopeMatches(rule.getScope(), r) && nameMatches(rule.getResourceNames(), r);
-  }
-
-  private static boolean anyOf(List<String> values, String actual) {
-    return values != null && (values.contains("*") || values.contains(actual));
-  }
-
-  private static boolean resourceMatches(List<String> patterns, String resource, String subresource) {
-    if (patterns == null) {
-      return false;
-    }
-    for (String p : patterns) {
-      int slash = p.indexOf('/');
-      String res = slash < 0 ? p : p.substring(0, slash);
-      String sub = slash < 0 ? "" : p.substring(slash + 1);
-      if ((res.equals("*") || res.equals(resource)) && (sub.equals("*") || sub.equals(subresource))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean scopeMatches(String scope, AdmissionRequest r) {
-    if (scope == null || scope.isEmpty() || scope.equals("*")) {
-      return true;
-    }
-    boolean namespaceObject = isNamespace(r.resource());
-    boolean inNamespace = r.namespace() != null && !r.namespace().isEmpty();
-    return switch (scope) {
-      case "Namespaced" -> !namespaceObject && inNamespace;
-      case "Cluster" -> namespaceObject || !inNamespace;
-      default -> false;
-    };
+    return AdmissionAttributes.ruleMatches(rule.getOperations(), rule.getApiGroups(), rule.getApiVersions(),
+        rule.getResources(), rule.getScope(), r, d) && nameMatches(rule.getResourceNames(), r);
   }
 
   private static boolean nameMatches(List<String> names, AdmissionRequest r) {
     if (names == null || names.isEmpty()) {
       return true;
     }
-    return names.contains(PolicyRequest.name(r));
+    return names.contains(AdmissionAttributes.name(r));
   }
 
   private boolean namespaceMatches(LabelSelector selector, AdmissionRequest r, Supplier<HasMetadata> oldObject) {
-    boolean namespaceObject = isNamespace(r.resource());
+    boolean namespaceObject = AdmissionAttributes.isNamespace(r.resource());
     boolean inNamespace = r.namespace() != null && !r.namespace().isEmpty();
     if (!inNamespace && !namespaceObject) {
       return true; // cluster-scoped objects are never exempted by a namespace selector
@@ -156,9 +123,6 @@ final class ResourceMatcher {
     return o != null && o.getMetadata() != null && LabelSelectors.matches(selector, o.getMetadata().getLabels());
   }
 
-  static boolean isNamespace(ResourceDefinition d) {
-    return d.group().isEmpty() && d.resource().equals("namespaces");
-  }
 
   /** The catalog entries stored at the same place as {@code d}: its other versions and groups. */
   static List<ResourceDefinition> equivalentsIn(List<ResourceDefinition> catalog, ResourceDefinition d) {

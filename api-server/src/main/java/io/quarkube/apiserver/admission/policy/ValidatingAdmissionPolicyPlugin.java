@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.quarkube.apiserver.admission.AdmissionPlugin;
+import io.quarkube.apiserver.admission.AdmissionAttributes;
 import io.quarkube.apiserver.admission.AdmissionRequest;
 import io.quarkube.apiserver.admission.AdmissionRequest.Operation;
 import io.quarkube.apiserver.admission.CachedReads;
@@ -92,7 +93,7 @@ public final class ValidatingAdmissionPolicyPlugin implements AdmissionPlugin {
       return;
     }
     if (!synced.test(Duration.ofSeconds(10))) {
-      throw Forbidden.forbidden(r.resource().group(), r.resource().resource(), PolicyRequest.name(r),
+      throw Forbidden.forbidden(r.resource().group(), r.resource().resource(), AdmissionAttributes.name(r),
           "not yet ready to handle request");
     }
     List<PolicySource.Hook> current = hooks.get();
@@ -116,7 +117,7 @@ public final class ValidatingAdmissionPolicyPlugin implements AdmissionPlugin {
           ? "ValidatingAdmissionPolicy '" + policy + "' denied request: " + this.message
           : "ValidatingAdmissionPolicy '" + policy + "' with binding '" + binding + "' denied request: "
               + this.message;
-      Status s = Forbidden.forbidden(r.resource().group(), r.resource().resource(), PolicyRequest.name(r), message)
+      Status s = Forbidden.forbidden(r.resource().group(), r.resource().resource(), AdmissionAttributes.name(r), message)
           .status();
       String why = reason == null || reason.isEmpty() ? "Invalid" : reason;
       s.setReason(why);

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.quarkube.apiserver.admission.AdmissionAttributes;
 import io.quarkube.apiserver.admission.AdmissionRequest;
-import io.quarkube.apiserver.auth.UserInfo;
 import io.quarkube.apiserver.json.Json;
-import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.security.RequestContexts;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Map;
 
 /** The {@code admission.k8s.io/v1} AdmissionReview a webhook gets, and the checks on the one it sends back. */
 final class AdmissionReviews {
@@ -21,34 +19,9 @@ final class AdmissionReviews {
     ObjectNode review = Json.MAPPER.createObjectNode();
     review.put("apiVersion", apiVersion);
     review.put("kind", "AdmissionReview");
-    ObjectNode req = review.putObject("request");
+    ObjectNode req = AdmissionAttributes.request(r, r.resource());
     req.put("uid", uid);
-    ResourceDefinition d = r.resource();
-    ObjectNode kind = Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version())
-        .put("kind", d.kind());
-    ObjectNode resource = Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version())
-        .put("resource", d.resource());
-    req.set("kind", kind);
-    req.set("resource", resource);
-    if (r.subresource() != null) {
-      req.put("subResource", r.subresource());
-    }
-    req.set("requestKind", kind.deepCopy());
-    req.set("requestResource", resource.deepCopy());
-    if (r.subresource() != null) {
-      req.put("requestSubResource", r.subresource());
-    }
-    String name = r.name() != null ? r.name()
-        : r.object() != null && r.object().getMetadata() != null ? r.object().getMetadata().getName() : null;
-    if (name != null && !name.isEmpty()) {
-      req.put("name", name);
-    }
-    String namespace = WebhookMatcher.isNamespace(d) ? name : r.namespace();
-    if (namespace != null && !namespace.isEmpty()) {
-      req.put("namespace", namespace);
-    }
-    req.put("operation", r.operation().name());
-    req.set("userInfo", userInfo(r.user()));
+    review.set("request", req);
     if (r.object() != null) {
       req.set("object", Json.tree(r.object()));
     }
@@ -58,27 +31,6 @@ final class AdmissionReviews {
     req.put("dryRun", r.dryRun());
     req.set("options", options(r.operation()));
     return review;
-  }
-
-  private static ObjectNode userInfo(UserInfo user) {
-    ObjectNode u = Json.MAPPER.createObjectNode();
-    if (user == null) {
-      return u;
-    }
-    u.put("username", user.name());
-    if (!user.uid().isEmpty()) {
-      u.put("uid", user.uid());
-    }
-    ArrayNode groups = u.putArray("groups");
-    user.groups().forEach(groups::add);
-    if (!user.extra().isEmpty()) {
-      ObjectNode extra = u.putObject("extra");
-      for (Map.Entry<String, List<String>> e : user.extra().entrySet()) {
-        ArrayNode values = extra.putArray(e.getKey());
-        e.getValue().forEach(values::add);
-      }
-    }
-    return u;
   }
 
   /** CreateOptions, UpdateOptions or DeleteOptions as the request carried them (dryRun, fieldManager). */

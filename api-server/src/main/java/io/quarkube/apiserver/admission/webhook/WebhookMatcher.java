@@ -2,10 +2,9 @@ package io.quarkube.apiserver.admission.webhook;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
+import io.quarkube.apiserver.admission.AdmissionAttributes;
 import io.quarkube.apiserver.admission.AdmissionRequest;
-import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.apiserver.selection.LabelSelectors;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -34,47 +33,12 @@ final class WebhookMatcher {
   }
 
   static boolean ruleMatches(RuleWithOperations rule, AdmissionRequest r) {
-    ResourceDefinition d = r.resource();
-    return anyOf(rule.getOperations(), r.operation().name()) && anyOf(rule.getApiGroups(), d.group())
-        && anyOf(rule.getApiVersions(), d.version()) && resourceMatches(rule.getResources(), d.resource(),
-            r.subresource() == null ? "" : r.subresource())
-        && scopeMatches(rule.getScope(), r);
-  }
-
-  private static boolean anyOf(List<String> values, String actual) {
-    return values != null && (values.contains("*") || values.contains(actual));
-  }
-
-  private static boolean resourceMatches(List<String> patterns, String resource, String subresource) {
-    if (patterns == null) {
-      return false;
-    }
-    for (String p : patterns) {
-      int slash = p.indexOf('/');
-      String res = slash < 0 ? p : p.substring(0, slash);
-      String sub = slash < 0 ? "" : p.substring(slash + 1);
-      if ((res.equals("*") || res.equals(resource)) && (sub.equals("*") || sub.equals(subresource))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean scopeMatches(String scope, AdmissionRequest r) {
-    if (scope == null || scope.isEmpty() || scope.equals("*")) {
-      return true;
-    }
-    boolean namespaceObject = isNamespace(r.resource());
-    boolean inNamespace = r.namespace() != null && !r.namespace().isEmpty();
-    return switch (scope) {
-      case "Namespaced" -> !namespaceObject && inNamespace;
-      case "Cluster" -> namespaceObject || !inNamespace;
-      default -> false;
-    };
+    return AdmissionAttributes.ruleMatches(rule.getOperations(), rule.getApiGroups(), rule.getApiVersions(),
+        rule.getResources(), rule.getScope(), r, r.resource());
   }
 
   private boolean namespaceMatches(Webhook webhook, AdmissionRequest r, HasMetadata oldObject) {
-    boolean namespaceObject = isNamespace(r.resource());
+    boolean namespaceObject = AdmissionAttributes.isNamespace(r.resource());
     boolean inNamespace = r.namespace() != null && !r.namespace().isEmpty();
     if (!inNamespace && !namespaceObject) {
       return true; // cluster-scoped objects are never exempted by a namespace selector
@@ -104,7 +68,4 @@ final class WebhookMatcher {
         && LabelSelectors.matches(webhook.objectSelector(), o.getMetadata().getLabels());
   }
 
-  static boolean isNamespace(ResourceDefinition d) {
-    return d.group().isEmpty() && d.resource().equals("namespaces");
-  }
 }
