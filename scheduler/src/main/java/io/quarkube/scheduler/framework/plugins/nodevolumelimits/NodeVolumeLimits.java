@@ -19,6 +19,7 @@ import io.quarkube.scheduler.framework.NodeInfo;
 import io.quarkube.scheduler.framework.PodInfo;
 import io.quarkube.scheduler.framework.PreFilterPlugin;
 import io.quarkube.scheduler.framework.Status;
+import io.quarkube.scheduler.framework.plugins.helper.Claims;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,6 @@ public final class NodeVolumeLimits implements PreFilterPlugin, FilterPlugin, En
   static final String ATTACHABLE_PREFIX = "attachable-volumes-";
   static final String CSI_LIMIT_PREFIX = ATTACHABLE_PREFIX + "csi-";
   private static final int RESOURCE_NAME_LIMIT = 63;
-  private static final String BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
 
   private final Handle handle;
   /**
@@ -179,7 +179,7 @@ public final class NodeVolumeLimits implements PreFilterPlugin, FilterPlugin, En
       }
       // the PV is gone or not made yet (a claim bound ahead): count by the class, as upstream falls back
     }
-    String className = claimClass(pvc);
+    String className = Claims.storageClass(pvc);
     if (className.isEmpty()) {
       return null; // no class: Immediate binding, bound before scheduling
     }
@@ -203,16 +203,6 @@ public final class NodeVolumeLimits implements PreFilterPlugin, FilterPlugin, En
       }
     }
     return false;
-  }
-
-  /** The claim's class: the beta annotation wins over spec.storageClassName, as upstream's helper. */
-  private static String claimClass(PersistentVolumeClaim pvc) {
-    Map<String, String> ann = pvc.getMetadata().getAnnotations();
-    if (ann != null && ann.containsKey(BETA_STORAGE_CLASS)) {
-      return ann.get(BETA_STORAGE_CLASS);
-    }
-    String c = pvc.getSpec() == null ? null : pvc.getSpec().getStorageClassName();
-    return c == null ? "" : c;
   }
 
   /** The node's volume limits by key: its allocatable attachable-volumes-* entries, overridden by its CSINode. */

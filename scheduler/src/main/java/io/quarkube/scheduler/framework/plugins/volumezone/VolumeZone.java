@@ -13,6 +13,7 @@ import io.quarkube.scheduler.framework.NodeInfo;
 import io.quarkube.scheduler.framework.PodInfo;
 import io.quarkube.scheduler.framework.PreFilterPlugin;
 import io.quarkube.scheduler.framework.Status;
+import io.quarkube.scheduler.framework.plugins.helper.Claims;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +34,6 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
   static final String ZONE = "topology.kubernetes.io/zone";
   static final String REGION = "topology.kubernetes.io/region";
   static final List<String> TOPOLOGY_LABELS = List.of(BETA_ZONE, BETA_REGION, ZONE, REGION);
-  private static final String BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
   private static final String STATE_KEY = "PreFilter" + NAME;
 
   private final Handle handle;
@@ -78,7 +78,7 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
       }
       String pvName = pvc.getSpec() == null ? null : pvc.getSpec().getVolumeName();
       if (pvName == null || pvName.isEmpty()) {
-        String className = claimClass(pvc);
+        String className = Claims.storageClass(pvc);
         if (className.isEmpty()) {
           return Result.of(Status.unresolvable("PersistentVolumeClaim had no pv name and storageClass name"));
         }
@@ -106,16 +106,6 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
     }
     state.write(STATE_KEY, new State(List.copyOf(topologies)));
     return Result.SUCCESS;
-  }
-
-  /** The claim's class: the beta annotation wins over spec.storageClassName, as upstream's helper. */
-  private static String claimClass(PersistentVolumeClaim pvc) {
-    Map<String, String> ann = pvc.getMetadata().getAnnotations();
-    if (ann != null && ann.containsKey(BETA_STORAGE_CLASS)) {
-      return ann.get(BETA_STORAGE_CLASS);
-    }
-    String c = pvc.getSpec() == null ? null : pvc.getSpec().getStorageClassName();
-    return c == null ? "" : c;
   }
 
   static List<PvTopology> topologies(PersistentVolume pv) {
