@@ -11,6 +11,10 @@ import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.storage.Compactor;
 import io.quarkube.apiserver.storage.EncryptionAtRest;
 import io.quarkube.apiserver.storage.EtcdStorage;
+import io.quarkube.apiserver.storage.MeteredStorage;
+import io.quarkube.apiserver.storage.StorageObjectCounts;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import io.quarkube.apiserver.storage.Storage;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,8 +46,22 @@ public class ApiServerBeans {
   /** The registry's storage: etcd, with the kinds that encryption at rest covers encrypted on their way in. */
   @Produces
   @Singleton
-  Storage storage(EtcdStorage etcd, ResourceCatalog catalog) {
-    return EncryptionAtRest.decorate(etcd, catalog);
+  Storage storage(EtcdStorage etcd, ResourceCatalog catalog, MeterRegistry meters) {
+    return new MeteredStorage(EncryptionAtRest.decorate(etcd, catalog), catalog, meters);
+  }
+
+  /** apiserver_storage_objects, counted every minute from the process's start (nothing injects it). */
+  @Produces
+  @Singleton
+  @Startup
+  StorageObjectCounts storageObjectCounts(Storage storage, ResourceCatalog catalog, MeterRegistry meters,
+      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkube.etcd.count-metric-poll-period",
+          defaultValue = "1m") Duration period) {
+    return new StorageObjectCounts(storage, catalog, meters).start(period);
+  }
+
+  void closeStorageObjectCounts(@Disposes StorageObjectCounts counts) {
+    counts.close();
   }
 
   /** Started with the process, as nothing injects it; a tick meeting etcd closed at shutdown is skipped. */
@@ -84,8 +102,10 @@ public class ApiServerBeans {
 
   @Produces
   @Singleton
-  Registry registry(ResourceCatalog catalog, Storage storage, Clock clock, ServiceAllocations allocations) {
+  Registry registry(ResourceCatalog catalog, Storage storage, Clock clock, ServiceAllocations allocations,
+      MeterRegistry meters) {
     Registry registry = new Registry(catalog, storage, clock);
+    registry.bindMetrics(meters);
     registry.services().setHooks(allocations);
     return registry;
   }

@@ -1,7 +1,6 @@
 package io.quarkube.apiserver.endpoints;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkube.apiserver.ApiServerConfig;
 import io.quarkube.apiserver.admission.AdmissionChain;
 import io.quarkube.apiserver.auth.Authenticator;
@@ -40,6 +39,7 @@ public class ApiRoutes {
   /** Upstream's long-running subresources (BasicLongRunningRequestCheck), which priority and fairness skips. */
   private static final java.util.Set<String> LONG_RUNNING_SUBRESOURCES =
       java.util.Set.of("attach", "exec", "log", "portforward", "proxy");
+  private static final java.util.Set<String> READ_VERBS = java.util.Set.of("get", "list", "watch");
 
   private final Registry registry;
   private final ApiServerConfig config;
@@ -153,7 +153,9 @@ public class ApiRoutes {
 
   /** Runs one request with Status errors, metrics and a log line for failures. */
   void serve(RoutingContext ctx, Runnable handler) {
-    Timer.Sample sample = requestMetrics.start();
+    long start = System.nanoTime();
+    java.util.concurrent.atomic.AtomicInteger inflight = requestMetrics.inflight(ctx.request().method().name());
+    inflight.incrementAndGet();
     try {
       handler.run();
     } catch (ApiException e) {
@@ -166,13 +168,34 @@ public class ApiRoutes {
       LOG.errorf(e, "%s %s failed", ctx.request().method(), ctx.request().uri());
       responses.error(ctx, ApiException.internal(e.toString()));
     } finally {
-      RequestInfo info = ctx.get("requestInfo");
-      String verb = info == null ? ctx.request().method().name() : info.verb().toUpperCase();
-      String resource = info == null ? "" : info.resource();
-      if (!"WATCH".equals(verb)) {
-        sample.stop(requestMetrics.duration(verb, resource, info == null ? "" : info.group()));
-      }
-      requestMetrics.total(verb, resource, ctx.response().getStatusCode()).increment();
+      inflight.decrementAndGet();
+      record(ctx, start);
+    }
+  }
+
+  /**
+   * Counts the request under upstream's labels and times it; a long-running request (a watch, exec, logs...) is
+   * still open here, so it is counted in apiserver_longrunning_requests until its response ends, and timed then.
+   */
+  private void record(RoutingContext ctx, long start) {
+    RequestInfo info = ctx.get("requestInfo");
+    // dryRun only matters to writes; reads skip the parameter lookup.
+    String dryRun = info == null || READ_VERBS.contains(info.verb()) ? null : ctx.queryParams().get("dryRun");
+    String contentType = info != null && info.verb().equals("patch")
+        ? ctx.request().getHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE) : null;
+    RequestMetrics.Key key = RequestMetrics.key(info, ctx.request().method().name(), contentType, dryRun);
+    RequestMetrics.Series series = requestMetrics.series(key);
+    int code = ctx.response().getStatusCode();
+    if (RequestMetrics.isLongRunning(key) && code < 300 && !ctx.response().ended()) {
+      series.total(code).increment();
+      java.util.concurrent.atomic.AtomicInteger open = requestMetrics.longRunning(key);
+      open.incrementAndGet();
+      ctx.addEndHandler(done -> {
+        open.decrementAndGet();
+        series.duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      });
+    } else {
+      series.record(System.nanoTime() - start, true, code);
     }
   }
 

@@ -45,6 +45,7 @@ public final class Registry {
   private final Map<ResourceDefinition, GenericStore<?>> stores = new java.util.concurrent.ConcurrentHashMap<>();
   private final Storage storage;
   private final Clock clock;
+  private volatile io.micrometer.core.instrument.MeterRegistry meters;
 
   @SuppressWarnings("unchecked")
   public Registry(ResourceCatalog catalog, Storage storage, Clock clock) {
@@ -150,8 +151,36 @@ public final class Registry {
 
   /** Serves a resource that appeared at run time (a custom resource version) with its own strategy. */
   public void register(ResourceDefinition d, Strategy<?> strategy) {
-    stores.put(d, newStore(d, strategy, storage, clock));
+    GenericStore<?> store = newStore(d, strategy, storage, clock);
+    stores.put(d, store);
     catalog.register(d);
+    io.micrometer.core.instrument.MeterRegistry m = meters;
+    if (m != null) {
+      watcherGauge(m, d, store);
+    }
+  }
+
+  /**
+   * Registers upstream's {@code apiserver_registered_watchers{group, version, kind}} for every store, now and for
+   * those registered later: the API watches each store's watch cache feeds (read when scraped, nothing to count).
+   */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+    this.meters = meters;
+    stores.forEach((d, store) -> watcherGauge(meters, d, store));
+  }
+
+  private static void watcherGauge(io.micrometer.core.instrument.MeterRegistry meters, ResourceDefinition d,
+      GenericStore<?> store) {
+    // A custom resource registered again (its definition changed) has a new store: the gauge must read that one.
+    io.micrometer.core.instrument.Gauge old = meters.find("apiserver_registered_watchers")
+        .tags("group", d.group(), "version", d.version(), "kind", d.kind()).gauge();
+    if (old != null) {
+      meters.remove(old);
+    }
+    io.micrometer.core.instrument.Gauge.builder("apiserver_registered_watchers", store,
+            GenericStore::cachedWatchers)
+        .description("Number of currently registered watchers for a given resources")
+        .tags("group", d.group(), "version", d.version(), "kind", d.kind()).register(meters);
   }
 
   public void unregister(ResourceDefinition d) {

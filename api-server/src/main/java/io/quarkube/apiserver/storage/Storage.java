@@ -31,6 +31,11 @@ public interface Storage extends AutoCloseable {
    */
   ListResult list(String prefix, String startAfter, long revision, long limit);
 
+  /** How many keys are under {@code prefix} now (for apiserver_storage_objects). */
+  default long count(String prefix) {
+    return list(prefix, null, 0, 1).count();
+  }
+
   /** etcd's newest revision. */
   long currentRevision();
 

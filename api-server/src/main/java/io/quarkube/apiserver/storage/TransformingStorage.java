@@ -49,6 +49,11 @@ public final class TransformingStorage implements Storage {
   }
 
   @Override
+  public long count(String prefix) {
+    return delegate.count(prefix);
+  }
+
+  @Override
   public Optional<StoredValue> get(String key) {
     return delegate.get(key).map(this::in);
   }
