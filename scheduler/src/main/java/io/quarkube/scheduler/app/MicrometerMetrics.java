@@ -13,20 +13,29 @@ import java.util.concurrent.TimeUnit;
 /**
  * The scheduler's Prometheus metrics, named after upstream's: {@code scheduler_schedule_attempts_total{result,
  * profile}}, {@code scheduler_scheduling_attempt_duration_seconds}, {@code scheduler_e2e_scheduling_duration_seconds}
- * (queue entry to binding), {@code scheduler_pod_scheduling_attempts}, {@code scheduler_preemption_*}; the queue
+ * (queue entry to binding), {@code scheduler_pod_scheduling_sli_duration_seconds{attempts}} (the same, 1.32's
+ * stable name), {@code scheduler_pod_scheduling_attempts}, {@code scheduler_preemption_*}, with upstream's buckets; the queue
  * depth {@code scheduler_pending_pods{queue}} is registered by the app.
  */
 final class MicrometerMetrics implements SchedulerMetrics {
-  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(4),
-      Duration.ofMillis(8), Duration.ofMillis(16), Duration.ofMillis(32), Duration.ofMillis(64),
-      Duration.ofMillis(128), Duration.ofMillis(256), Duration.ofMillis(512), Duration.ofSeconds(1),
-      Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(16),
-      Duration.ofSeconds(32), Duration.ofSeconds(64)};
+  /** Upstream's attempt (and e2e) buckets: 1 ms doubling 15 times (to 16.384 s). */
+  static final Duration[] ATTEMPT_BUCKETS = exponential(Duration.ofMillis(1), 15);
+  /** Upstream's pod_scheduling_sli_duration_seconds buckets: 10 ms doubling 20 times (to 5242.88 s). */
+  static final Duration[] SLI_BUCKETS = exponential(Duration.ofMillis(10), 20);
+
+  private static Duration[] exponential(Duration start, int count) {
+    Duration[] buckets = new Duration[count];
+    for (int i = 0; i < count; i++) {
+      buckets[i] = start.multipliedBy(1L << i);
+    }
+    return buckets;
+  }
 
   private final MeterRegistry registry;
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Map<String, Timer> attemptDurations = new ConcurrentHashMap<>();
   private final Map<String, Timer> e2e = new ConcurrentHashMap<>();
+  private final Map<Integer, Timer> sli = new ConcurrentHashMap<>();
   private final DistributionSummary podAttempts;
   private final Counter preemptionAttempts;
   private final DistributionSummary preemptionVictims;
@@ -51,7 +60,7 @@ final class MicrometerMetrics implements SchedulerMetrics {
         .tag("profile", profile).tag("result", result).register(registry)).increment();
     attemptDurations.computeIfAbsent(key, k -> Timer.builder("scheduler.scheduling.attempt.duration")
         .description("Scheduling attempt latency (scheduling algorithm + binding)")
-        .tag("profile", profile).tag("result", result).serviceLevelObjectives(BUCKETS).register(registry))
+        .tag("profile", profile).tag("result", result).serviceLevelObjectives(ATTEMPT_BUCKETS).register(registry))
         .record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -59,7 +68,12 @@ final class MicrometerMetrics implements SchedulerMetrics {
   public void podScheduled(String profile, long e2eNanos, int attempts) {
     e2e.computeIfAbsent(profile, k -> Timer.builder("scheduler.e2e.scheduling.duration")
         .description("E2e scheduling latency: from the pod entering the queue to its binding being written")
-        .tag("profile", profile).serviceLevelObjectives(BUCKETS).register(registry))
+        .tag("profile", profile).serviceLevelObjectives(ATTEMPT_BUCKETS).register(registry))
+        .record(e2eNanos, TimeUnit.NANOSECONDS);
+    sli.computeIfAbsent(attempts, k -> Timer.builder("scheduler.pod.scheduling.sli.duration")
+        .description("E2e latency for a pod being scheduled, from the time the pod enters the scheduling queue and "
+            + "might involve multiple scheduling attempts.")
+        .tag("attempts", Integer.toString(attempts)).serviceLevelObjectives(SLI_BUCKETS).register(registry))
         .record(e2eNanos, TimeUnit.NANOSECONDS);
     podAttempts.record(attempts);
   }
