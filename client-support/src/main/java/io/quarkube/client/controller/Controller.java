@@ -2,8 +2,6 @@ package io.quarkube.client.controller;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkube.client.queue.WorkQueue;
@@ -30,8 +28,9 @@ import org.jboss.logging.Logger;
  * backoff. {@code reconcile} reads caches, compares desired with actual, and writes the difference, so running it
  * again (or for a key whose object is gone) is always safe.
  *
- * <p>Metrics (when {@link #bindMetrics} was called): {@code workqueue_depth}, {@code workqueue_retries_total}
- * (tag {@code name}), {@code controller_reconcile_duration_seconds} (tags {@code controller}, {@code result}).
+ * <p>Metrics (when {@link #bindMetrics} was called): client-go's {@code workqueue_*} of its queue (tag {@code name},
+ * see {@link io.quarkube.client.queue.WorkQueueMeters}), {@code controller_reconcile_duration_seconds} (tags
+ * {@code controller}, {@code result}).
  *
  * @param <K> the queue key type; most controllers use {@code String} keys from {@link Keys}
  */
@@ -46,7 +45,6 @@ public abstract class Controller<K> {
   private volatile boolean synced;
   private Timer okTimer;
   private Timer errorTimer;
-  private Counter retries;
 
   protected Controller(String name) {
     this.name = Objects.requireNonNull(name);
@@ -132,10 +130,7 @@ public abstract class Controller<K> {
 
   /** Registers this controller's meters in {@code registry}. */
   public void bindMetrics(MeterRegistry registry) {
-    Gauge.builder("workqueue_depth", queue, WorkQueue::length).tag("name", name)
-        .description("Items waiting in the controller's work queue").register(registry);
-    retries = Counter.builder("workqueue_retries").tag("name", name)
-        .description("Keys put back in the queue after a failed reconcile").register(registry);
+    io.quarkube.client.queue.WorkQueueMeters.bind(queue, registry);
     okTimer = reconcileTimer(registry, "success");
     errorTimer = reconcileTimer(registry, "error");
   }
@@ -261,9 +256,6 @@ public abstract class Controller<K> {
         return;
       }
       record(errorTimer, t0);
-      if (retries != null) {
-        retries.increment();
-      }
       int n = queue.numRequeues(key);
       // A conflict or a stale cache is normal; say so quietly, louder when it keeps happening.
       if (n < 5) {

@@ -42,6 +42,10 @@ public final class WorkQueue<T> implements AutoCloseable {
   private final Map<T, Waiting> waiting = new HashMap<>();
   private final ScheduledExecutorService timer;
   private boolean shuttingDown;
+  /** When each dirty item was added and each processed item handed out (for the metrics); guarded by lock. */
+  private final Map<T, Long> addedAt = new HashMap<>();
+  private final Map<T, Long> startedAt = new HashMap<>();
+  private volatile QueueMetrics metrics = QueueMetrics.NONE;
 
   private record Waiting(long readyAtNanos, ScheduledFuture<?> future) {}
 
@@ -64,6 +68,11 @@ public final class WorkQueue<T> implements AutoCloseable {
     return name;
   }
 
+  /** Reports to {@code metrics} from now on. */
+  public void setMetrics(QueueMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics);
+  }
+
   /** Marks {@code item} as needing work. Does nothing once the queue is shut down. */
   public void add(T item) {
     Objects.requireNonNull(item);
@@ -72,6 +81,8 @@ public final class WorkQueue<T> implements AutoCloseable {
       if (shuttingDown || !dirty.add(item)) {
         return;
       }
+      metrics.added();
+      addedAt.putIfAbsent(item, System.nanoTime());
       if (processing.contains(item)) {
         return; // done() requeues it, so it is never processed twice at once
       }
@@ -98,6 +109,7 @@ public final class WorkQueue<T> implements AutoCloseable {
       T item = queue.pollFirst();
       processing.add(item);
       dirty.remove(item);
+      handedOut(item);
       return item;
     } finally {
       lock.unlock();
@@ -121,16 +133,31 @@ public final class WorkQueue<T> implements AutoCloseable {
       T item = queue.pollFirst();
       processing.add(item);
       dirty.remove(item);
+      handedOut(item);
       return item;
     } finally {
       lock.unlock();
     }
   }
 
+  /** Under lock: the item leaves the queue for a worker. */
+  private void handedOut(T item) {
+    long now = System.nanoTime();
+    Long added = addedAt.remove(item);
+    if (added != null) {
+      metrics.queued(now - added);
+    }
+    startedAt.put(item, now);
+  }
+
   /** The worker is done with {@code item}; if it was added meanwhile, it goes back in the queue now. */
   public void done(T item) {
     lock.lock();
     try {
+      Long started = startedAt.remove(item);
+      if (started != null) {
+        metrics.worked(System.nanoTime() - started);
+      }
       processing.remove(item);
       if (dirty.contains(item)) {
         queue.addLast(item);
@@ -183,6 +210,7 @@ public final class WorkQueue<T> implements AutoCloseable {
 
   /** Adds {@code item} after the rate limiter's delay for it (one more failure counted). */
   public void addRateLimited(T item) {
+    metrics.retried();
     addAfter(item, rateLimiter.when(item));
   }
 
@@ -206,6 +234,46 @@ public final class WorkQueue<T> implements AutoCloseable {
     }
   }
 
+  /** Items added and not handed out yet (client-go's depth: an item re-added while processed counts). */
+  public int depth() {
+    lock.lock();
+    try {
+      return dirty.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The time workers have held the items they hold now, summed (client-go's unfinished work). */
+  public long unfinishedWorkNanos() {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      long sum = 0;
+      for (long started : startedAt.values()) {
+        sum += now - started;
+      }
+      return sum;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How long the longest-held item of those held now has been held. */
+  public long longestRunningNanos() {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      long longest = 0;
+      for (long started : startedAt.values()) {
+        longest = Math.max(longest, now - started);
+      }
+      return longest;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Items whose {@link #addAfter} delay has not passed yet. */
   public int waitingCount() {
     lock.lock();
@@ -222,6 +290,7 @@ public final class WorkQueue<T> implements AutoCloseable {
     try {
       shuttingDown = true;
       queue.clear();
+      addedAt.clear();
       waiting.values().forEach(w -> w.future().cancel(false));
       waiting.clear();
       notEmpty.signalAll();
