@@ -64,6 +64,9 @@ public class Kubelet {
   @Inject
   KubeletConfig config;
 
+  @Inject
+  io.micrometer.core.instrument.MeterRegistry meters;
+
   private volatile boolean started;
   private String nodeName;
   private KubernetesClient client;
@@ -137,6 +140,7 @@ public class Kubelet {
       LOG.warnf("cannot create the static pod folder %s: %s", statics.dir(), e.getMessage());
     }
     statics.refresh();
+    syncer.onPodStarted(io.quarkube.kubelet.metrics.KubeletMetrics.register(meters, nodeName, relister::counts));
     workers = new PodWorkers(syncer, this::desired);
     pods = new PodSource(client, nodeName, this::changed);
     mirrors = new MirrorPods(client, nodeName, statics, pods::mirrors, this::changed);

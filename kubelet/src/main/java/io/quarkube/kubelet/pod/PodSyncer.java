@@ -117,6 +117,18 @@ public final class PodSyncer {
     this.clock = clock;
   }
 
+  /**
+   * When this kubelet first synced each pod not yet running (System.nanoTime), until its status says Running: the
+   * start of upstream's kubelet_pod_start_duration_seconds.
+   */
+  private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+  private volatile java.util.function.LongConsumer podStarted = nanos -> {};
+
+  /** Told, once per pod, how long it took from this kubelet first seeing the pod to its status saying Running. */
+  public void onPodStarted(java.util.function.LongConsumer podStarted) {
+    this.podStarted = podStarted;
+  }
+
   /** Static pods write their status to their mirror pods: this finds the mirror of a static pod. */
   public void statusTarget(java.util.function.UnaryOperator<Pod> target) {
     this.statusTarget = target;
@@ -151,11 +163,20 @@ public final class PodSyncer {
       objects.unregisterPod(uid); // as upstream once a pod is terminated: nothing reads its objects any more
       return null;
     }
+    if (!"Running".equals(phase)) {
+      firstSeen.putIfAbsent(uid, System.nanoTime());
+    }
     // Before anything reads them: the pod's ConfigMaps and Secrets are answered from watches it holds references on.
     objects.registerPod(pod);
     Duration next = syncRunning(pod, rt);
     PodRuntime after = inspector.pod(uid);
     PodStatus status = writeStatus(pod, after, false);
+    if (status != null && "Running".equals(status.getPhase())) {
+      Long seen = firstSeen.remove(uid);
+      if (seen != null) {
+        podStarted.accept(System.nanoTime() - seen);
+      }
+    }
     if (status != null && PodStatusBuilder.isTerminal(status.getPhase())) {
       killPod(pod, after, ContainerConfigs.gracePeriod(pod));
       probes.remove(uid);
@@ -584,6 +605,7 @@ public final class PodSyncer {
     probes.remove(uid);
     backoff.forgetAll(uid + "/");
     waiting.remove(uid);
+    firstSeen.remove(uid);
   }
 
   /** Removes exited instances older than the last two of each container (keeping lastState and --previous logs). */

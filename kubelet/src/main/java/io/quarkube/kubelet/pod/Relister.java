@@ -26,6 +26,13 @@ public final class Relister implements Runnable {
   private Map<String, String> last = new HashMap<>();
   private volatile boolean healthy;
   private volatile long lastSuccessNanos = System.nanoTime();
+  private volatile RuntimeCounts counts = new RuntimeCounts(0, Map.of());
+
+  /**
+   * What the last relist saw, for kubelet_running_pods (pods with a ready sandbox) and kubelet_running_containers
+   * (containers by CRI state, upstream's label values created, running, exited, unknown).
+   */
+  public record RuntimeCounts(int runningPods, Map<String, Integer> containersByState) {}
 
   public Relister(RuntimeInspector inspector, Consumer<String> changed, Supplier<Set<String>> wantedUids,
       Supplier<Boolean> ready) {
@@ -52,6 +59,7 @@ public final class Relister implements Runnable {
     }
     healthy = true;
     lastSuccessNanos = System.nanoTime();
+    counts = count(pods.values());
     Set<String> wanted = wantedUids.get();
     Map<String, String> now = new HashMap<>();
     for (PodRuntime pod : pods.values()) {
@@ -68,6 +76,34 @@ public final class Relister implements Runnable {
       }
     }
     last = now;
+  }
+
+  private static RuntimeCounts count(java.util.Collection<PodRuntime> pods) {
+    int running = 0;
+    Map<String, Integer> byState = new HashMap<>();
+    for (String state : new String[] {"created", "running", "exited", "unknown"}) {
+      byState.put(state, 0);
+    }
+    for (PodRuntime pod : pods) {
+      if (pod.readySandbox().isPresent()) {
+        running++;
+      }
+      for (ContainerInfo c : pod.containers()) {
+        String state = switch (c.state()) {
+          case CONTAINER_CREATED -> "created";
+          case CONTAINER_RUNNING -> "running";
+          case CONTAINER_EXITED -> "exited";
+          default -> "unknown";
+        };
+        byState.merge(state, 1, Integer::sum);
+      }
+    }
+    return new RuntimeCounts(running, Map.copyOf(byState));
+  }
+
+  /** The counts of the last successful relist. */
+  public RuntimeCounts counts() {
+    return counts;
   }
 
   /** Whether the last relist reached the runtime (the node's Ready condition and /healthz follow it). */
