@@ -182,6 +182,12 @@ class MetricsTest {
     }
     assertBuckets(sli, buckets(sched, "scheduler_pod_scheduling_sli_duration_seconds"));
     one(sched, "scheduler_preemption_attempts_total");
+    List<Double> extension = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      extension.add(0.0001 * (1 << i));
+    }
+    assertBuckets(extension, buckets(sched, "scheduler_framework_extension_point_duration_seconds",
+        "extension_point", "Bind", "status", "Success", "profile", "default-scheduler"));
 
     List<Sample> kcm = parse(get(componentPort("controllers")));
     assertTrue(one(kcm, "workqueue_adds_total", "name", "namespace").value() >= 1);

@@ -112,7 +112,7 @@ public final class Scheduler {
 
     String host = result.suggestedHost();
     cache.assumePod(pod, host);
-    Status s = fwk.runReservePluginsReserve(state, pod, host);
+    Status s = timed(fwk, "Reserve", () -> fwk.runReservePluginsReserve(state, pod, host));
     if (!s.isSuccess()) {
       fwk.runReservePluginsUnreserve(state, pod, host);
       cache.forgetPod(pod.key());
@@ -120,7 +120,7 @@ public final class Scheduler {
       failed(fwk, q, cycle, s, s.plugin() == null ? Set.of() : Set.of(s.plugin()), null);
       return true;
     }
-    s = fwk.runPermitPlugins(state, pod, host);
+    s = timed(fwk, "Permit", () -> fwk.runPermitPlugins(state, pod, host));
     if (!s.isSuccess() && !s.isWait()) {
       fwk.runReservePluginsUnreserve(state, pod, host);
       cache.forgetPod(pod.key());
@@ -142,10 +142,10 @@ public final class Scheduler {
     try {
       s = fwk.waitOnPermit(pod);
       if (s.isSuccess()) {
-        s = fwk.runPreBindPlugins(state, pod, host);
+        s = timed(fwk, "PreBind", () -> fwk.runPreBindPlugins(state, pod, host));
       }
       if (s.isSuccess()) {
-        s = fwk.runBindPlugins(state, pod, host);
+        s = timed(fwk, "Bind", () -> fwk.runBindPlugins(state, pod, host));
       }
     } catch (RuntimeException e) {
       s = Status.error(e);
@@ -157,7 +157,10 @@ public final class Scheduler {
       metrics.attempt(fwk.profileName(), "scheduled", cycleNanos + (now - start));
       metrics.podScheduled(fwk.profileName(), now - q.initialAttemptNanos, q.attempts);
       writer.scheduled(pod.pod(), host);
-      fwk.runPostBindPlugins(state, pod, host);
+      timed(fwk, "PostBind", () -> {
+        fwk.runPostBindPlugins(state, pod, host);
+        return Status.SUCCESS;
+      });
       return;
     }
     fwk.runReservePluginsUnreserve(state, pod, host);
@@ -210,5 +213,26 @@ public final class Scheduler {
   public static String schedulerName(Pod pod) {
     String n = pod.getSpec().getSchedulerName();
     return n == null || n.isEmpty() ? "default-scheduler" : n;
+  }
+
+  /** Runs one extension point and reports its duration (upstream's framework_extension_point_duration_seconds). */
+  private Status timed(Framework fwk, String extensionPoint, java.util.function.Supplier<Status> run) {
+    long t0 = clock.getAsLong();
+    Status s = run.get();
+    metrics.extensionPoint(fwk.profileName(), extensionPoint, statusLabel(s), clock.getAsLong() - t0);
+    return s;
+  }
+
+  /** The status as upstream's Code.String(): Success, Error, Unschedulable, UnschedulableAndUnresolvable... */
+  static String statusLabel(Status s) {
+    return switch (s.code()) {
+      case SUCCESS -> "Success";
+      case ERROR -> "Error";
+      case UNSCHEDULABLE -> "Unschedulable";
+      case UNSCHEDULABLE_AND_UNRESOLVABLE -> "UnschedulableAndUnresolvable";
+      case WAIT -> "Wait";
+      case SKIP -> "Skip";
+      case PENDING -> "Pending";
+    };
   }
 }

@@ -35,5 +35,11 @@ class MicrometerMetricsTest {
     assertEquals(0.01, sliBuckets[0], 1e-9);
     assertEquals(5242.88, sliBuckets[19], 1e-6);
     assertEquals(1.0, registry.get("scheduler.preemption.attempts").counter().count());
+
+    metrics.extensionPoint("default-scheduler", "Bind", "Success", 300_000);
+    double[] ext = le(registry.get("scheduler.framework.extension.point.duration").tags("profile",
+        "default-scheduler", "extension_point", "Bind", "status", "Success").timer());
+    assertArrayEquals(new double[] {0.0001, 0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512,
+        0.1024, 0.2048}, ext, 1e-12);
   }
 }
