@@ -154,7 +154,7 @@ class MetricsTest {
   @Test
   void schedulerControllerManagerAndKubeletMetricsAsUpstream(String ns) throws Exception {
     client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("p").endMetadata()
-        .withNewSpec().addNewContainer().withName("c").withImage("registry.local/pause:3.9").endContainer()
+        .withNewSpec().addNewContainer().withName("c").withImage("busybox").withCommand("sleep", "3600").endContainer()
         .endSpec().build()).create();
     Await.until(Duration.ofSeconds(120), "the pod running", () -> {
       Pod p = client.pods().inNamespace(ns).withName("p").get();
@@ -189,15 +189,19 @@ class MetricsTest {
     assertBuckets(extension, buckets(sched, "scheduler_framework_extension_point_duration_seconds",
         "extension_point", "Bind", "status", "Success", "profile", "default-scheduler"));
 
-    List<Sample> kcm = parse(get(componentPort("controllers")));
-    assertTrue(one(kcm, "workqueue_adds_total", "name", "namespace").value() >= 1);
-    one(kcm, "workqueue_depth", "name", "namespace");
-    one(kcm, "workqueue_retries_total", "name", "namespace");
-    one(kcm, "workqueue_unfinished_work_seconds", "name", "namespace");
-    one(kcm, "workqueue_longest_running_processor_seconds", "name", "namespace");
+    // the test's namespace was added to the serviceaccount controller's queue (it makes the default ServiceAccount)
+    int controllersPort = componentPort("controllers");
+    Await.until(Duration.ofSeconds(30), "the serviceaccount queue's adds counted", () -> find(
+        parse(get(controllersPort)), "workqueue_adds_total", "name", "serviceaccount").stream()
+        .anyMatch(x -> x.value() >= 1));
+    List<Sample> kcm = parse(get(controllersPort));
+    one(kcm, "workqueue_depth", "name", "serviceaccount");
+    one(kcm, "workqueue_retries_total", "name", "serviceaccount");
+    one(kcm, "workqueue_unfinished_work_seconds", "name", "serviceaccount");
+    one(kcm, "workqueue_longest_running_processor_seconds", "name", "serviceaccount");
     List<Double> queueBuckets = List.of(1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0);
-    assertBuckets(queueBuckets, buckets(kcm, "workqueue_queue_duration_seconds", "name", "namespace"));
-    assertBuckets(queueBuckets, buckets(kcm, "workqueue_work_duration_seconds", "name", "namespace"));
+    assertBuckets(queueBuckets, buckets(kcm, "workqueue_queue_duration_seconds", "name", "serviceaccount"));
+    assertBuckets(queueBuckets, buckets(kcm, "workqueue_work_duration_seconds", "name", "serviceaccount"));
 
     int kubeletPort = componentPort("kubelet");
     String node = client.pods().inNamespace(ns).withName("p").get().getSpec().getNodeName();

@@ -27,11 +27,12 @@ public final class KubeletMetrics {
       Supplier<Relister.RuntimeCounts> counts) {
     Gauge.builder("kubelet_node_name", () -> 1).description("The node's name. The count is always 1.")
         .tag("node", nodeName).register(meters);
-    Gauge.builder("kubelet_running_pods", counts, c -> c.get().runningPods())
+    // Strong references: the supplier is held by nothing else, and a collected one reads as NaN, which is not exported.
+    Gauge.builder("kubelet_running_pods", counts, c -> c.get().runningPods()).strongReference(true)
         .description("Number of pods that have a running pod sandbox").register(meters);
     for (String state : new String[] {"created", "running", "exited", "unknown"}) {
       Gauge.builder("kubelet_running_containers", counts,
-              c -> c.get().containersByState().getOrDefault(state, 0))
+              c -> c.get().containersByState().getOrDefault(state, 0)).strongReference(true)
           .description("Number of containers currently running").tag("container_state", state).register(meters);
     }
     Timer podStart = Timer.builder("kubelet_pod_start_duration_seconds")
