@@ -190,10 +190,15 @@ public class ApiRoutes {
       series.total(code).increment();
       java.util.concurrent.atomic.AtomicInteger open = requestMetrics.longRunning(key);
       open.incrementAndGet();
-      ctx.addEndHandler(done -> {
+      Runnable end = () -> {
         open.decrementAndGet();
         series.duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      });
+      };
+      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+        RequestEnd.of(ctx).onEnd(end); // the socket's close handler ends it (RequestEnd.onClose)
+      } else {
+        ctx.addEndHandler(done -> end.run());
+      }
     } else {
       series.record(System.nanoTime() - start, true, code);
     }

@@ -56,7 +56,8 @@ public class LogWebSocket implements HttpServerOptionsCustomizer {
       if (ar.failed()) {
         upstream.request().connection().close();
       } else {
-        forwarder.attach(ar.result(), AuditRoutes.upgraded(ctx));
+        forwarder.attach(ar.result(),
+            io.quarkube.apiserver.endpoints.RequestEnd.onClose(ctx, AuditRoutes.upgraded(ctx)));
       }
     }));
   }

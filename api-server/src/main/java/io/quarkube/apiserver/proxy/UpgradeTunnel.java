@@ -88,7 +88,7 @@ final class UpgradeTunnel {
         return;
       }
       NetSocket client = ar.result();
-      Runnable audited = AuditRoutes.upgraded(ctx);
+      Runnable audited = io.quarkube.apiserver.endpoints.RequestEnd.onClose(ctx, AuditRoutes.upgraded(ctx));
       client.closeHandler(x -> audited.run());
       // pipeTo resumes the sockets, and ends each side when the other one ends.
       client.pipeTo(kubelet);

@@ -87,7 +87,7 @@ public final class WatchStream implements GenericStore.WatchListener<HasMetadata
     if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
       // Clients such as Fabric8's watch over a WebSocket by default: one event per message, as upstream serves it.
       ctx.request().toWebSocket().onSuccess(ws -> {
-        Runnable audited = AuditRoutes.upgraded(ctx);
+        Runnable audited = io.quarkube.apiserver.endpoints.RequestEnd.onClose(ctx, AuditRoutes.upgraded(ctx));
         sink = new WebSocketSink(ws, loopWrites(), backlogLimitBytes(), this::close);
         ws.closeHandler(v -> {
           audited.run();
