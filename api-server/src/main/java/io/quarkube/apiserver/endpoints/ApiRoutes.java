@@ -186,22 +186,26 @@ public class ApiRoutes {
     RequestMetrics.Key key = RequestMetrics.key(info, ctx.request().method().name(), contentType, dryRun);
     RequestMetrics.Series series = requestMetrics.series(key);
     int code = ctx.response().getStatusCode();
-    if (RequestMetrics.isLongRunning(key) && code < 300 && !ctx.response().ended()) {
-      series.total(code).increment();
-      java.util.concurrent.atomic.AtomicInteger open = requestMetrics.longRunning(key);
-      open.incrementAndGet();
-      Runnable end = () -> {
-        open.decrementAndGet();
-        series.duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      };
-      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
-        RequestEnd.of(ctx).onEnd(end); // the socket's close handler ends it (RequestEnd.onClose)
-      } else {
-        ctx.addEndHandler(done -> end.run());
+    if (RequestMetrics.isLongRunning(key) && code < 300) {
+      // An upgrade to a WebSocket may have completed already (101, the response ended): its socket is still open.
+      boolean upgrade = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
+      if (upgrade || !ctx.response().ended()) {
+        series.total(code).increment();
+        java.util.concurrent.atomic.AtomicInteger open = requestMetrics.longRunning(key);
+        open.incrementAndGet();
+        Runnable end = () -> {
+          open.decrementAndGet();
+          series.duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        };
+        if (upgrade) {
+          RequestEnd.of(ctx).onEnd(end); // the socket's close handler ends it (RequestEnd.onClose)
+        } else {
+          ctx.addEndHandler(done -> end.run());
+        }
+        return;
       }
-    } else {
-      series.record(System.nanoTime() - start, true, code);
     }
+    series.record(System.nanoTime() - start, true, code);
   }
 
   private RequestInfo requestInfo(RoutingContext ctx, String group, String version, String rest) {
