@@ -226,9 +226,25 @@ public final class JobController extends Controller<String> {
         newFailed++;
       }
     }
+    // backoffLimitPerIndex: failed indexes are recorded in the status as they are seen, like completed ones
+    boolean perIndex = IndexFailures.enabled(job);
+    TreeSet<Integer> failedIndexes = perIndex ? parseRanges(old.getFailedIndexes()) : new TreeSet<>();
+    if (perIndex) {
+      for (Pod p : tracked) {
+        if (isFailed(p, onlyFailed) && IndexFailures.failsIndex(job, p)) {
+          validIndex(p, completions).filter(i -> !doneIndexes.contains(i)).ifPresent(failedIndexes::add);
+        }
+      }
+    }
     int succeeded = indexed ? doneIndexes.size()
         : count(old.getSucceeded()) + uncounted.succeeded.size() + newSucceeded;
     int failed = count(old.getFailed()) + uncounted.failed.size() + newFailed;
+
+    // per index, the failed pod its next pod replaces (and takes the failure counts from); a pod deleted without
+    // its finalizer (a suspension, a scale-down) was no failure
+    Map<Integer, Pod> lastFailed = perIndex ? IndexFailures.lastFailed(owned.stream()
+        .filter(p -> "Failed".equals(phase(p)) || isFailed(p, onlyFailed) && PodTracking.tracked(p)).toList(),
+        p -> validIndex(p, completions), JobController::finishedAt) : Map.of();
 
     JobStatusBuilder st = new JobStatusBuilder(old);
     // set when the job first runs, never while it is suspended (upstream keeps it during a suspension)
@@ -265,8 +281,30 @@ public final class JobController extends Controller<String> {
         requeue = Duration.between(now, deadline).plusSeconds(1);
       }
     }
-    boolean complete = successMet != null || (completions != null ? succeeded >= completions
-        : succeeded > 0 && active.isEmpty());
+    if (failure == null && successMet == null && perIndex) {
+      Integer maxFailed = job.getSpec().getMaxFailedIndexes();
+      if (maxFailed != null && failedIndexes.size() > maxFailed) {
+        failure = "MaxFailedIndexesExceeded";
+        failureMessage = "Job has exceeded the specified maximal number of failed indexes";
+      } else if (!failedIndexes.isEmpty() && failedIndexes.size() + doneIndexes.size() >= completions) {
+        failure = "FailedIndexes";
+        failureMessage = "Job has failed indexes";
+      }
+    }
+    String successReason = successMet != null ? successMet.getReason() : COMPLETIONS_REACHED;
+    String successMessage = successMet != null ? successMet.getMessage() : COMPLETIONS_REACHED_MESSAGE;
+    boolean complete = successMet != null;
+    if (failure == null && !complete && indexed) {
+      Optional<String> matched = SuccessPolicies.match(job.getSpec().getSuccessPolicy(), completions, doneIndexes);
+      if (matched.isPresent()) {
+        complete = true;
+        successReason = SuccessPolicies.REASON;
+        successMessage = matched.get();
+      }
+    }
+    if (!complete) {
+      complete = completions != null ? succeeded >= completions : succeeded > 0 && active.isEmpty();
+    }
     int stillTerminating = terminating.size();
     boolean managed = false;
     if (failure != null) {
@@ -280,7 +318,7 @@ public final class JobController extends Controller<String> {
       deleteAll(key, job, active, false);
       stillTerminating += active.size();
       if (successMet == null) {
-        conditions.add(condition(SUCCESS_CRITERIA_MET, COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
+        conditions.add(condition(SUCCESS_CRITERIA_MET, successReason, successMessage, now));
       }
       active = List.of();
     } else if (expectations.satisfied(key) && !deleting) {
@@ -290,14 +328,26 @@ public final class JobController extends Controller<String> {
         stillTerminating += active.size();
         active = List.of();
       } else {
-        Duration wait = backoff(owned, failed, now);
+        // with backoffLimitPerIndex each index waits on its own (below), not the job as a whole
+        Duration wait = perIndex ? null : backoff(owned, failed, now);
         if (wait != null) {
-          requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+          requeue = min(requeue, wait);
         } else {
           // podReplacementPolicy Failed (also implied by a podFailurePolicy): a pod being deleted is replaced only
           // once it has failed, so until then it holds its place (and its index)
           List<Pod> holding = onlyFailed ? terminating : List.of();
-          active = manage(key, job, active, holding, succeeded, completions, parallelism, indexed, doneIndexes);
+          TreeSet<Integer> busy = new TreeSet<>(doneIndexes);
+          busy.addAll(failedIndexes);
+          for (var e : lastFailed.entrySet()) {
+            Duration left = IndexFailures.remaining(e.getValue(), finishedAt(e.getValue()), now, BACKOFF_BASE,
+                BACKOFF_MAX);
+            if (left != null && !busy.contains(e.getKey())) {
+              busy.add(e.getKey());
+              requeue = min(requeue, left);
+            }
+          }
+          active = manage(key, job, active, holding, succeeded + failedIndexes.size(), completions, parallelism,
+              indexed, busy, lastFailed);
         }
       }
     }
@@ -322,11 +372,13 @@ public final class JobController extends Controller<String> {
     // the counters. When the job is finishing or being deleted every tracked pod is let go; on a failure the ones
     // that did not succeed count as failed (upstream: "every non-terminated pod is considered failed").
     boolean finishing = failure != null || complete;
+    Set<String> delayed = finishing || deleting ? Set.of()
+        : delayedRelease(lastFailed, doneIndexes, failedIndexes, active);
     List<Pod> release = new ArrayList<>();
     for (Pod p : tracked) {
       String podUid = p.getMetadata().getUid();
       boolean podFailed = isFailed(p, onlyFailed);
-      if (!(deleting || finishing || podFailed || "Succeeded".equals(phase(p)))) {
+      if (!(deleting || finishing || podFailed || "Succeeded".equals(phase(p))) || delayed.contains(podUid)) {
         continue;
       }
       release.add(p);
@@ -342,6 +394,11 @@ public final class JobController extends Controller<String> {
     st.withUncountedTerminatedPods(uncounted.toStatus());
     if (indexed) {
       st.withCompletedIndexes(ranges(doneIndexes));
+    }
+    if (perIndex) {
+      // as upstream, a job with backoffLimitPerIndex always shows failedIndexes, "" while none failed
+      String failedRanges = ranges(failedIndexes);
+      st.withFailedIndexes(failedRanges == null ? "" : failedRanges);
     }
     JobStatus written = writeStatus(job, old, st.withSucceeded(count(old.getSucceeded()))
         .withFailed(count(old.getFailed())).build());
@@ -372,7 +429,7 @@ public final class JobController extends Controller<String> {
         finalConditions.add(condition("Failed", failure, failureMessage, now));
         events.warning(job, failure, failureMessage);
       } else {
-        finalConditions.add(condition("Complete", COMPLETIONS_REACHED, COMPLETIONS_REACHED_MESSAGE, now));
+        finalConditions.add(condition("Complete", successReason, successMessage, now));
         after.withCompletionTime(now.toString());
         events.normal(job, "Completed", "Job completed");
       }
@@ -483,7 +540,8 @@ public final class JobController extends Controller<String> {
    * leaves the pods still running alone (upstream: "leave whatever is running, running").
    */
   private List<Pod> manage(String key, Job job, List<Pod> active, List<Pod> holding, int succeeded,
-      Integer completions, int parallelism, boolean indexed, TreeSet<Integer> doneIndexes) {
+      Integer completions, int parallelism, boolean indexed, TreeSet<Integer> unavailable,
+      Map<Integer, Pod> replaced) {
     int want;
     if (completions == null) {
       want = succeeded > 0 ? active.size() : parallelism - holding.size();
@@ -501,7 +559,7 @@ public final class JobController extends Controller<String> {
     }
     List<Integer> indexes = new ArrayList<>();
     if (indexed) {
-      TreeSet<Integer> busy = new TreeSet<>(doneIndexes);
+      TreeSet<Integer> busy = new TreeSet<>(unavailable);
       active.forEach(p -> index(p).ifPresent(busy::add));
       holding.forEach(p -> index(p).ifPresent(busy::add));
       for (int i = 0; i < completions && indexes.size() < want - active.size(); i++) {
@@ -521,7 +579,8 @@ public final class JobController extends Controller<String> {
     List<Pod> now = new ArrayList<>(active);
     for (int i = 0; i < indexes.size(); i++) {
       try {
-        Pod created = writer.create(podFor(job, indexes.get(i)));
+        Integer index = indexes.get(i);
+        Pod created = writer.create(podFor(job, index, index == null ? null : replaced.get(index)));
         now.add(created);
         events.normal(job, "SuccessfulCreate", "Created pod: %s", created.getMetadata().getName());
       } catch (RuntimeException e) {
@@ -538,7 +597,7 @@ public final class JobController extends Controller<String> {
     return now;
   }
 
-  private Pod podFor(Job job, Integer index) {
+  private Pod podFor(Job job, Integer index, Pod replaced) {
     PodTemplateSpec t = Serialization.clone(job.getSpec().getTemplate());
     Map<String, String> labels = t.getMetadata() == null || t.getMetadata().getLabels() == null ? new HashMap<>()
         : new HashMap<>(t.getMetadata().getLabels());
@@ -551,6 +610,9 @@ public final class JobController extends Controller<String> {
     String generateName = job.getMetadata().getName() + "-";
     if (index != null) {
       annotations.put(INDEX_ANNOTATION, String.valueOf(index));
+      if (IndexFailures.enabled(job)) {
+        annotations.putAll(IndexFailures.annotationsFor(job, replaced));
+      }
       labels.put(INDEX_ANNOTATION, String.valueOf(index));
       generateName = job.getMetadata().getName() + "-" + index + "-";
       for (Container c : t.getSpec().getContainers()) {
@@ -569,6 +631,28 @@ public final class JobController extends Controller<String> {
     return new PodBuilder().withNewMetadata().withNamespace(job.getMetadata().getNamespace())
         .withGenerateName(generateName).withLabels(labels).withAnnotations(annotations).withFinalizers(finalizers)
         .withOwnerReferences(Owners.controllerRef(job)).endMetadata().withSpec(t.getSpec()).build();
+  }
+
+  /**
+   * The failed pods that keep their tracking finalizer a while (upstream's podsWithDelayedDeletionPerIndex): the last
+   * failed pod of an index that is neither done nor failed, until a pod replacing it is active, so its failure counts
+   * cannot vanish with it before they are carried on.
+   */
+  private static Set<String> delayedRelease(Map<Integer, Pod> lastFailed, Set<Integer> doneIndexes,
+      Set<Integer> failedIndexes, List<Pod> active) {
+    Set<Integer> running = new java.util.HashSet<>();
+    active.forEach(p -> index(p).ifPresent(running::add));
+    Set<String> out = new java.util.HashSet<>();
+    lastFailed.forEach((i, p) -> {
+      if (!doneIndexes.contains(i) && !failedIndexes.contains(i) && !running.contains(i)) {
+        out.add(p.getMetadata().getUid());
+      }
+    });
+    return out;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a == null || b.compareTo(a) < 0 ? b : a;
   }
 
   /** Time left before a replacement may start after the last failure: 10 s * 2^(failures-1), at most 6 min. */

@@ -15,11 +15,13 @@ import java.util.Optional;
  * A Job's {@code podFailurePolicy}, applied to one failed pod as upstream does: the first rule whose
  * {@code onExitCodes} (a container, or any, terminated with a non-zero code In/NotIn the values) or
  * {@code onPodConditions} (a condition of that type and status) matches decides: FailJob ends the Job at once, Ignore
- * leaves the failure out of the backoff count, Count counts it as usual.
+ * leaves the failure out of the backoff count, Count counts it as usual, FailIndex (with backoffLimitPerIndex) fails
+ * the pod's index at once.
  */
 final class PodFailurePolicies {
   static final String FAIL_JOB = "FailJob";
   static final String IGNORE = "Ignore";
+  static final String FAIL_INDEX = "FailIndex";
 
   /** The action of the matching rule and upstream's message for it. */
   record Decision(String action, String message) {}

@@ -555,4 +555,166 @@ class JobControllerTest {
     assertEquals(3, creates(), "replaced once it failed");
     assertEquals(1, stored().getStatus().getFailed());
   }
+
+  // ---- backoffLimitPerIndex, maxFailedIndexes, FailIndex, successPolicy (upstream 1.32) ----
+
+  private Job perIndex(int completions, int backoffLimitPerIndex) {
+    Job j = job(completions, completions, "Indexed");
+    j.getSpec().setBackoffLimitPerIndex(backoffLimitPerIndex);
+    j.getSpec().setBackoffLimit(Integer.MAX_VALUE); // as the API server defaults it then
+    return j;
+  }
+
+  private Pod activeAt(int index) {
+    return active().stream().filter(x -> String.valueOf(index).equals(x.getMetadata().getAnnotations()
+        .get(JobController.INDEX_ANNOTATION))).findFirst().orElseThrow();
+  }
+
+  /** Failed now with that exit code; the Ready condition's transition tells when it ended. */
+  private Pod failedNow(Pod p, int exitCode) {
+    return new PodBuilder(p).withNewStatus().withPhase("Failed").addNewCondition().withType("Ready")
+        .withStatus("False").withLastTransitionTime(clock.instant().toString()).endCondition()
+        .addNewContainerStatus().withName("c").withNewState().withNewTerminated().withExitCode(exitCode)
+        .endTerminated().endState().endContainerStatus().endStatus().build();
+  }
+
+  private void succeed(Pod p) {
+    caches.put(new PodBuilder(p).withNewStatus().withPhase("Succeeded").endStatus().build());
+  }
+
+  private String failureCount(Pod p) {
+    return p.getMetadata().getAnnotations().get(IndexFailures.FAILURE_COUNT);
+  }
+
+  @Test
+  void anIndexPastItsBackoffLimitPerIndexFailsAndTheJobFailsWithFailedIndexes() throws Exception {
+    caches.put(perIndex(3, 1));
+    drain();
+    assertEquals(3, creates());
+    assertEquals("0", failureCount(activeAt(1)), "every pod says how often its index failed before");
+    Pod first = activeAt(1);
+    caches.put(failedNow(first, 1));
+    drain();
+    assertEquals(3, creates(), "index 1 waits for its own backoff");
+    assertEquals("", stored().getStatus().getFailedIndexes());
+    assertTrue(PodTracking.tracked(cached(first)), "the last failed pod of the index stays until replaced");
+    clock.advance(Duration.ofSeconds(11));
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals(4, creates(), "replaced after 10 s");
+    Pod second = activeAt(1);
+    assertEquals("1", failureCount(second), "the replacement carries the count on");
+    drain();
+    assertTrue(!PodTracking.tracked(cached(first)), "released once its replacement exists");
+    assertEquals(1, stored().getStatus().getFailed());
+    succeed(activeAt(0));
+    succeed(activeAt(2));
+    drain();
+    assertEquals("0,2", stored().getStatus().getCompletedIndexes());
+    caches.put(failedNow(second, 1));
+    drain();
+    clock.advance(Duration.ofMinutes(10));
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals(4, creates(), "a failed index gets no more pods");
+    assertEquals("1", stored().getStatus().getFailedIndexes());
+    assertEquals(List.of("FailureTarget/FailedIndexes/Job has failed indexes", "Failed/FailedIndexes/Job has failed "
+        + "indexes"), conditions());
+    assertEquals(2, stored().getStatus().getFailed());
+  }
+
+  @Test
+  void moreFailedIndexesThanMaxFailedIndexesFailTheJobAtOnce() throws Exception {
+    Job j = perIndex(3, 0);
+    j.getSpec().setMaxFailedIndexes(0);
+    caches.put(j);
+    drain();
+    caches.put(failedNow(activeAt(2), 1));
+    drain();
+    assertEquals("2", stored().getStatus().getFailedIndexes());
+    assertTrue(writer.actions().stream().filter(a -> a.startsWith("delete Pod")).count() >= 2,
+        "the other indexes' pods are stopped");
+    caches.indexer(Pod.class).list().stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+        .forEach(caches::remove);
+    drain();
+    assertEquals("Failed/MaxFailedIndexesExceeded/Job has exceeded the specified maximal number of failed indexes",
+        conditions().get(conditions().size() - 1));
+  }
+
+  @Test
+  void aFailIndexRuleFailsTheIndexAtOnceAndTheOthersGoOn() throws Exception {
+    Job j = perIndex(2, 5);
+    j.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
+        .addNewRule().withAction("FailIndex").withNewOnExitCodes().withOperator("In").withValues(42)
+        .endOnExitCodes().endRule().build());
+    j.getSpec().setPodReplacementPolicy("Failed");
+    caches.put(j);
+    drain();
+    caches.put(failedNow(activeAt(0), 42));
+    drain();
+    clock.advance(Duration.ofMinutes(10));
+    controller.enqueue("ns/work");
+    drain();
+    assertEquals("0", stored().getStatus().getFailedIndexes());
+    assertEquals(2, creates(), "no retry for index 0 although backoffLimitPerIndex is 5");
+    assertTrue(stored().getStatus().getConditions() == null || stored().getStatus().getConditions().isEmpty(),
+        "index 1 still runs");
+    succeed(activeAt(1));
+    drain();
+    assertEquals("Failed/FailedIndexes/Job has failed indexes", conditions().get(1));
+    assertEquals("1", stored().getStatus().getCompletedIndexes());
+  }
+
+  @Test
+  void anIgnoredFailureIsCountedApartAndRetriedWithoutUsingTheLimit() throws Exception {
+    Job j = perIndex(1, 0);
+    j.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
+        .addNewRule().withAction("Ignore").withNewOnExitCodes().withOperator("In").withValues(3)
+        .endOnExitCodes().endRule().build());
+    caches.put(j);
+    drain();
+    caches.put(failedNow(activeAt(0), 3));
+    drain();
+    clock.advance(Duration.ofSeconds(11));
+    controller.enqueue("ns/work");
+    drain();
+    Pod retry = activeAt(0);
+    assertEquals("0", failureCount(retry));
+    assertEquals("1", retry.getMetadata().getAnnotations().get(IndexFailures.IGNORED_FAILURE_COUNT));
+    assertEquals("", stored().getStatus().getFailedIndexes());
+  }
+
+  @Test
+  void aSuccessPolicyMetCompletesTheJobAndStopsTheOtherIndexesWithoutCountingThem() throws Exception {
+    Job j = job(3, 3, "Indexed");
+    j.getSpec().setSuccessPolicy(new io.fabric8.kubernetes.api.model.batch.v1.SuccessPolicyBuilder()
+        .addNewRule().withSucceededIndexes("1-2").withSucceededCount(2).endRule()
+        .addNewRule().withSucceededIndexes("0").endRule().build());
+    caches.put(j);
+    drain();
+    succeed(activeAt(0));
+    drain();
+    assertEquals(List.of("SuccessCriteriaMet/SuccessPolicy/Matched rules at index 1"), conditions());
+    assertEquals(2, writer.actions().stream().filter(a -> a.startsWith("delete Pod")).count());
+    caches.indexer(Pod.class).list().stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null)
+        .forEach(caches::remove);
+    drain();
+    assertEquals(List.of("SuccessCriteriaMet/SuccessPolicy/Matched rules at index 1",
+        "Complete/SuccessPolicy/Matched rules at index 1"), conditions());
+    assertNull(stored().getStatus().getFailed(), "the stopped pods are no failures");
+    assertEquals("0", stored().getStatus().getCompletedIndexes());
+    assertTrue(stored().getStatus().getCompletionTime() != null);
+  }
+
+  @Test
+  void successPolicyRules() {
+    var policy = new io.fabric8.kubernetes.api.model.batch.v1.SuccessPolicyBuilder()
+        .addNewRule().withSucceededIndexes("0-3").withSucceededCount(2).endRule()
+        .addNewRule().withSucceededCount(3).endRule().build();
+    assertEquals(java.util.Optional.empty(), SuccessPolicies.match(policy, 10, new TreeSet<>(List.of(1, 5))));
+    assertEquals(java.util.Optional.of("Matched rules at index 0"),
+        SuccessPolicies.match(policy, 10, new TreeSet<>(List.of(1, 3))));
+    assertEquals(java.util.Optional.of("Matched rules at index 1"),
+        SuccessPolicies.match(policy, 10, new TreeSet<>(List.of(1, 5, 7))));
+  }
 }

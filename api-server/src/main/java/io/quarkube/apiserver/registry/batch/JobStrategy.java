@@ -149,6 +149,11 @@ public final class JobStrategy implements Strategy<Job> {
       errors.add(FieldError.invalid("spec.selector", GoSyntax.labelSelector(job.getSpec().getSelector()),
           "field is immutable"));
     }
+    if (job.getSpec() != null && old.getSpec() != null) {
+      immutable("spec.backoffLimitPerIndex", job.getSpec().getBackoffLimitPerIndex(),
+          old.getSpec().getBackoffLimitPerIndex(), errors);
+      immutable("spec.successPolicy", job.getSpec().getSuccessPolicy(), old.getSpec().getSuccessPolicy(), errors);
+    }
     return errors;
   }
 
@@ -186,6 +191,7 @@ public final class JobStrategy implements Strategy<Job> {
     if (mode != null && !"NonIndexed".equals(mode) && !"Indexed".equals(mode)) {
       errors.add(FieldError.notSupported(path + ".completionMode", mode, List.of("NonIndexed", "Indexed")));
     }
+    IndexedJobValidation.validate(spec, path, errors);
     PodTemplateSpec template = spec.getTemplate();
     String policy = template == null || template.getSpec() == null ? null : template.getSpec().getRestartPolicy();
     // The pod defaults turn an unset restartPolicy into Always: both mean the user did not choose one.
@@ -239,6 +245,12 @@ public final class JobStrategy implements Strategy<Job> {
       errors.add(FieldError.required(path, "must be '" + expected + "'"));
     } else if (!Objects.equals(labels.get(key), expected)) {
       errors.add(FieldError.invalid(path, GoSyntax.stringMap(labels), "must be '" + expected + "'"));
+    }
+  }
+
+  private static void immutable(String path, Object now, Object before, List<FieldError> errors) {
+    if (!Objects.equals(now, before)) {
+      errors.add(FieldError.invalid(path, now == null ? "null" : now, "field is immutable"));
     }
   }
 

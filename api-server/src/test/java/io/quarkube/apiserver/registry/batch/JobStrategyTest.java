@@ -137,4 +137,109 @@ class JobStrategyTest {
     assertEquals(Map.of("batch.kubernetes.io/controller-uid", "uid-1"),
         updated.getSpec().getSelector().getMatchLabels());
   }
+
+  // ---- backoffLimitPerIndex, maxFailedIndexes, FailIndex, successPolicy (upstream 1.32 validation) ----
+
+  private static Job indexed(int completions) {
+    Job j = job("ix", "uid-ix");
+    j.getSpec().setCompletionMode("Indexed");
+    j.getSpec().setCompletions(completions);
+    return j;
+  }
+
+  private static List<String> messages(List<FieldError> errors) {
+    return errors.stream().map(e -> e.field() + ": " + e.detail()).toList();
+  }
+
+  @Test
+  void backoffLimitPerIndexDefaultsBackoffLimitToMaxInt32() {
+    Job j = indexed(3);
+    j.getSpec().setBackoffLimitPerIndex(1);
+    assertEquals(List.of(), created(j));
+    assertEquals(Integer.MAX_VALUE, j.getSpec().getBackoffLimit());
+  }
+
+  @Test
+  void perIndexFieldsNeedAnIndexedJob() {
+    Job j = job("j1", "uid-1");
+    j.getSpec().setBackoffLimitPerIndex(1);
+    j.getSpec().setMaxFailedIndexes(1);
+    assertEquals(List.of("spec.backoffLimitPerIndex: requires indexed completion mode",
+        "spec.maxFailedIndexes: requires indexed completion mode"), messages(created(j)));
+  }
+
+  @Test
+  void maxFailedIndexesNeedsBackoffLimitPerIndexAndAtMostCompletions() {
+    Job j = indexed(2);
+    j.getSpec().setMaxFailedIndexes(3);
+    assertEquals(List.of("spec.backoffLimitPerIndex: when maxFailedIndexes is specified",
+        "spec.maxFailedIndexes: must be less than or equal to completions"), messages(created(j)));
+    Job negative = indexed(2);
+    negative.getSpec().setBackoffLimitPerIndex(-1);
+    assertEquals(List.of("spec.backoffLimitPerIndex: must be greater than or equal to 0"),
+        messages(created(negative)));
+  }
+
+  @Test
+  void manyCompletionsWithBackoffLimitPerIndexNeedMaxFailedIndexes() {
+    Job j = indexed(200_000);
+    j.getSpec().setBackoffLimitPerIndex(1);
+    j.getSpec().setParallelism(20_000);
+    assertEquals(List.of("spec.maxFailedIndexes: must be specified when completions is above 100000",
+        "spec.parallelism: must be less than or equal to 10000 when completions are above 100000 and used with "
+            + "backoff limit per index"), messages(created(j)));
+  }
+
+  @Test
+  void failIndexNeedsBackoffLimitPerIndex() {
+    Job j = indexed(2);
+    j.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
+        .addNewRule().withAction("FailIndex").withNewOnExitCodes().withOperator("In").withValues(42)
+        .endOnExitCodes().endRule().build());
+    assertEquals(List.of("spec.podFailurePolicy.rules[0].action: requires the backoffLimitPerIndex to be set"),
+        messages(created(j)));
+    j.getSpec().setBackoffLimitPerIndex(0);
+    assertEquals(List.of(), strategy.validate(j));
+  }
+
+  private static Job withSuccessPolicy(Job j, String indexes, Integer count) {
+    j.getSpec().setSuccessPolicy(new io.fabric8.kubernetes.api.model.batch.v1.SuccessPolicyBuilder()
+        .addNewRule().withSucceededIndexes(indexes).withSucceededCount(count).endRule().build());
+    return j;
+  }
+
+  @Test
+  void successPolicyRules() {
+    assertEquals(List.of(), created(withSuccessPolicy(indexed(5), "0,2-4", 2)));
+    assertEquals(List.of("spec.successPolicy: requires indexed completion mode"),
+        messages(created(withSuccessPolicy(job("j1", "uid-1"), "0", null))));
+    assertEquals(List.of("spec.successPolicy.rules[0]: at least one of succeededCount or succeededIndexes must be "
+        + "specified"), messages(created(withSuccessPolicy(indexed(3), null, null))));
+    assertEquals(List.of("spec.successPolicy.rules[0].succeededIndexes: error parsing succeededIndexes: too large "
+        + "index: \"3\""), messages(created(withSuccessPolicy(indexed(3), "1-3", null))));
+    assertEquals(List.of("spec.successPolicy.rules[0].succeededIndexes: error parsing succeededIndexes: "
+        + "non-increasing order, previous: 2, current: 1"), messages(created(withSuccessPolicy(indexed(3), "2,1",
+        null))));
+    assertEquals(List.of("spec.successPolicy.rules[0].succeededCount: must be less than or equal to 3 (the number "
+        + "of specified completions)", "spec.successPolicy.rules[0].succeededCount: must be less than or equal to 2 "
+        + "(the number of indexes in the specified succeededIndexes field)"),
+        messages(created(withSuccessPolicy(indexed(3), "0-1", 4))));
+    Job empty = indexed(3);
+    empty.getSpec().setSuccessPolicy(new io.fabric8.kubernetes.api.model.batch.v1.SuccessPolicy());
+    assertEquals(List.of("spec.successPolicy.rules: at least one rules must be specified when the successPolicy is "
+        + "specified"), messages(created(empty)));
+  }
+
+  @Test
+  void backoffLimitPerIndexAndSuccessPolicyAreImmutable() {
+    Job old = withSuccessPolicy(indexed(3), "0", null);
+    old.getSpec().setBackoffLimitPerIndex(1);
+    created(old);
+    Job changed = io.fabric8.kubernetes.client.utils.Serialization.clone(old);
+    changed.getSpec().setBackoffLimitPerIndex(2);
+    changed.getSpec().getSuccessPolicy().getRules().get(0).setSucceededIndexes("1");
+    strategy.prepareForUpdate(changed, old);
+    assertEquals(List.of("spec.backoffLimitPerIndex: field is immutable", "spec.successPolicy: field is immutable"),
+        messages(strategy.validateUpdate(changed, old)));
+  }
 }
