@@ -671,7 +671,24 @@ public final class JobController extends Controller<String> {
     return now.isBefore(next) ? Duration.between(now, next) : null;
   }
 
+  /**
+   * When the pod ended, as upstream's getFinishedTime: its containers' latest termination, else the Ready condition's
+   * last change, else its creation.
+   */
   private static Instant finishedAt(Pod p) {
+    Instant last = null;
+    if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+      for (ContainerStatus s : p.getStatus().getContainerStatuses()) {
+        if (s.getState() != null && s.getState().getTerminated() != null
+            && s.getState().getTerminated().getFinishedAt() != null) {
+          Instant t = Instant.parse(s.getState().getTerminated().getFinishedAt());
+          last = last == null || t.isAfter(last) ? t : last;
+        }
+      }
+    }
+    if (last != null) {
+      return last;
+    }
     if (p.getStatus() != null && p.getStatus().getConditions() != null) {
       for (var c : p.getStatus().getConditions()) {
         if ("Ready".equals(c.getType()) && c.getLastTransitionTime() != null) {
