@@ -377,7 +377,9 @@ public final class JobController extends Controller<String> {
     List<Pod> release = new ArrayList<>();
     for (Pod p : tracked) {
       String podUid = p.getMetadata().getUid();
-      boolean podFailed = isFailed(p, onlyFailed);
+      // A job that succeeded stops its other pods, which are no failures; a sync retried after its status write
+      // conflicted sees them terminating, still tracked, and must not count them then either.
+      boolean podFailed = isFailed(p, onlyFailed) && !(complete && failure == null && isTerminating(p));
       if (!(deleting || finishing || podFailed || "Succeeded".equals(phase(p))) || delayed.contains(podUid)) {
         continue;
       }

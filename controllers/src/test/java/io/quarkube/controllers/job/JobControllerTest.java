@@ -717,4 +717,24 @@ class JobControllerTest {
     assertEquals(java.util.Optional.of("Matched rules at index 1"),
         SuccessPolicies.match(policy, 10, new TreeSet<>(List.of(1, 5, 7))));
   }
+
+  @Test
+  void podsStoppedForASuccessPolicyAreNoFailuresEvenWhenTheStatusWriteWasLost() throws Exception {
+    Job j = job(2, 2, "Indexed");
+    j.getSpec().setSuccessPolicy(new io.fabric8.kubernetes.api.model.batch.v1.SuccessPolicyBuilder()
+        .addNewRule().withSucceededIndexes("0").endRule().build());
+    caches.put(j);
+    drain();
+    // an earlier sync deleted index 1's pod for the met policy, but its status write conflicted: the pod is
+    // terminating, still tracked, and the job has no SuccessCriteriaMet yet
+    Pod other = activeAt(1);
+    succeed(activeAt(0));
+    caches.put(new PodBuilder(other).editMetadata().withDeletionTimestamp("2024-01-01T00:00:01Z").endMetadata()
+        .withNewStatus().withPhase("Running").endStatus().build());
+    drain();
+    caches.remove(cached(other));
+    drain();
+    assertEquals("Complete/SuccessPolicy/Matched rules at index 0", conditions().get(1));
+    assertNull(stored().getStatus().getFailed());
+  }
 }
