@@ -56,6 +56,12 @@ import java.util.TreeSet;
  * <p>Succeeded and failed pods are counted as upstream since 1.26, through the {@code batch.kubernetes.io/job-tracking}
  * finalizer and {@code status.uncountedTerminatedPods} ({@link PodTracking}): the counters only grow, whatever happens
  * to the pods after they were counted, and a pod deleted before it was counted stays until it is.
+ *
+ * <p>Indexed Jobs (upstream 1.32) may retry each index on its own ({@code backoffLimitPerIndex}, {@link IndexFailures}):
+ * failed indexes go to {@code status.failedIndexes} and get no more pods, and the job fails with FailedIndexes once
+ * every index succeeded or failed, or with MaxFailedIndexesExceeded as soon as more than {@code maxFailedIndexes}
+ * failed. A met {@code successPolicy} ({@link SuccessPolicies}) ends the job as succeeded (reason SuccessPolicy) and
+ * stops its other pods without counting them as failed.
  */
 public final class JobController extends Controller<String> {
   public static final String NAME = "job";
