@@ -146,8 +146,20 @@ class JobApiTest {
         "{\"metadata\":{\"labels\":{\"e2e-job-label\":\"lifecycle\"}}}");
     assertEquals("lifecycle", client.batch().v1().jobs().inNamespace(ns).withName("lifecycle").get().getMetadata()
         .getLabels().get("e2e-job-label"));
-    Job replaced = client.batch().v1().jobs().inNamespace(ns).withName("lifecycle").edit(j -> new JobBuilder(j)
-        .editMetadata().addToAnnotations("updated", "true").endMetadata().build());
+    // a replace of what was read, retried on a conflict (the controller writes the job's status meanwhile), as
+    // upstream's test updates with retries
+    Job replaced = null;
+    for (int attempt = 0; replaced == null; attempt++) {
+      Job current = client.batch().v1().jobs().inNamespace(ns).withName("lifecycle").get();
+      try {
+        replaced = client.batch().v1().jobs().inNamespace(ns).resource(new JobBuilder(current).editMetadata()
+            .addToAnnotations("updated", "true").endMetadata().build()).update();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
     assertEquals("true", replaced.getMetadata().getAnnotations().get("updated"));
     List<Job> listed = client.batch().v1().jobs().inAnyNamespace().withLabel("e2e-job-label", "lifecycle").list()
         .getItems().stream().filter(j -> ns.equals(j.getMetadata().getNamespace())).toList();
