@@ -515,6 +515,11 @@ public final class JobController extends Controller<String> {
     if (p == null || !PodTracking.tracked(p)) {
       return;
     }
+    if (Owners.controllerOf(p).isEmpty() && jobs.byIndex("namespace", p.getMetadata().getNamespace()).stream()
+        .anyMatch(j -> PodClaims.selects(j, p) && j.getMetadata().getDeletionTimestamp() == null
+            && !finished(j.getStatus() == null ? new JobStatus() : j.getStatus()))) {
+      return; // a living Job selects it and adopts it (keeping the finalizer): releasing it would race the adoption
+    }
     Optional<OwnerReference> ref = Owners.controllerOf(p);
     if (ref.isPresent() && "Job".equals(ref.get().getKind())) {
       Job job = jobs.getByKey(Keys.of(p.getMetadata().getNamespace(), ref.get().getName()));

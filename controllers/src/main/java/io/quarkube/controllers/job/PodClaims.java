@@ -71,9 +71,11 @@ final class PodClaims {
     try {
       return Optional.of(writer.update(copy));
     } catch (RuntimeException e) {
-      if (ApiErrors.isNotFound(e) || ApiErrors.isConflict(e)) {
-        return Optional.empty(); // gone, or changed meanwhile: the next sync sees it as it is
+      if (ApiErrors.isNotFound(e)) {
+        return Optional.empty(); // gone
       }
+      // changed meanwhile (a conflict): the sync fails and is retried, as upstream's claim does, instead of
+      // counting the job's pods without this one and starting a replacement for it
       throw e;
     }
   }
