@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The running cluster under test, reached only from outside: its admin kubeconfig (system property
@@ -32,6 +34,27 @@ public final class Cluster {
       throw new IllegalStateException("set -Dquarkube.state-dir (./quarkube test does)");
     }
     return Path.of(dir);
+  }
+
+  /**
+   * A component's plain-HTTP health and metrics port from the launcher's record of the command it started: its own
+   * process ({@code run/<name>.cmd}, {@code -Dquarkus.http.port}) or, when it runs inside the API server's JVM, that
+   * JVM's ({@code -Dquarkube.<name>.health-port}).
+   */
+  public static int componentHealthPort(String component) throws IOException {
+    Path run = stateDir().resolve("run");
+    Path own = run.resolve(component + ".cmd");
+    Matcher m;
+    if (Files.exists(own)) {
+      m = Pattern.compile("-Dquarkus\\.http\\.port=(\\d+)").matcher(Files.readString(own));
+    } else {
+      m = Pattern.compile("-Dquarkube\\." + component + "\\.health-port=(\\d+)")
+          .matcher(Files.readString(run.resolve("api-server.cmd")));
+    }
+    if (!m.find()) {
+      throw new IllegalStateException("no health port of the " + component + " in " + run);
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   public static synchronized KubernetesClient client() {

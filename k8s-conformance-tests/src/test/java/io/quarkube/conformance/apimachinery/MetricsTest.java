@@ -16,8 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -165,7 +163,7 @@ class MetricsTest {
       return p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
     });
 
-    int schedulerPort = componentPort("scheduler");
+    int schedulerPort = Cluster.componentHealthPort("scheduler");
     Await.until(Duration.ofSeconds(30), "the scheduler's metrics count the pod", () -> !find(
         parse(get(schedulerPort)), "scheduler_pod_scheduling_sli_duration_seconds_count").isEmpty());
     List<Sample> sched = parse(get(schedulerPort));
@@ -194,7 +192,7 @@ class MetricsTest {
         "extension_point", "Bind", "status", "Success", "profile", "default-scheduler"));
 
     // the test's namespace was added to the serviceaccount controller's queue (it makes the default ServiceAccount)
-    int controllersPort = componentPort("controllers");
+    int controllersPort = Cluster.componentHealthPort("controllers");
     Await.until(Duration.ofSeconds(30), "the serviceaccount queue's adds counted", () -> find(
         parse(get(controllersPort)), "workqueue_adds_total", "name", "serviceaccount").stream()
         .anyMatch(x -> x.value() >= 1));
@@ -207,7 +205,7 @@ class MetricsTest {
     assertBuckets(queueBuckets, buckets(kcm, "workqueue_queue_duration_seconds", "name", "serviceaccount"));
     assertBuckets(queueBuckets, buckets(kcm, "workqueue_work_duration_seconds", "name", "serviceaccount"));
 
-    int kubeletPort = componentPort("kubelet");
+    int kubeletPort = Cluster.componentHealthPort("kubelet");
     String node = client.pods().inNamespace(ns).withName("p").get().getSpec().getNodeName();
     Await.until(Duration.ofSeconds(30), "the kubelet's metrics count the pod", () -> {
       List<Sample> k = parse(get(kubeletPort));
@@ -228,24 +226,6 @@ class MetricsTest {
     System.arraycopy(a, 0, all, 0, a.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
-  }
-
-  /**
-   * A component's health and metrics port from the launcher's record of the command it started: its own process
-   * ({@code run/<name>.cmd}, {@code -Dquarkus.http.port}) or the API server's ({@code -Dquarkube.<name>.health-port}).
-   */
-  private static int componentPort(String component) throws IOException {
-    Path run = Cluster.stateDir().resolve("run");
-    Path own = run.resolve(component + ".cmd");
-    Matcher m;
-    if (Files.exists(own)) {
-      m = Pattern.compile("-Dquarkus\\.http\\.port=(\\d+)").matcher(Files.readString(own));
-    } else {
-      m = Pattern.compile("-Dquarkube\\." + component + "\\.health-port=(\\d+)")
-          .matcher(Files.readString(run.resolve("api-server.cmd")));
-    }
-    assertTrue(m.find(), "no health port of the " + component + " in " + run);
-    return Integer.parseInt(m.group(1));
   }
 
   private static String get(int port) {

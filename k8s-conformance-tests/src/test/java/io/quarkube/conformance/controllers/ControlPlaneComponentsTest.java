@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,8 +38,8 @@ class ControlPlaneComponentsTest {
   @Conformance("apps.control-plane-components")
   @Test
   void schedulerAndControllerManagerServeHealthAndMetricsOnTheirOwnPorts() throws Exception {
-    int scheduler = healthPort("scheduler");
-    int controllers = healthPort("controllers");
+    int scheduler = Cluster.componentHealthPort("scheduler");
+    int controllers = Cluster.componentHealthPort("controllers");
     assertEquals("ok", get(scheduler, "/healthz").body());
     assertEquals("ok", get(controllers, "/livez").body());
     Await.until(Duration.ofSeconds(60), "both ready", () -> get(scheduler, "/readyz").statusCode() == 200
@@ -85,24 +83,6 @@ class ControlPlaneComponentsTest {
     } catch (IOException e) {
       return List.of();
     }
-  }
-
-  /**
-   * The component's health port from the launcher's record of the command it started: its own process
-   * ({@code run/<name>.cmd}, {@code -Dquarkus.http.port}) or the API server's ({@code -Dquarkube.<name>.health-port}).
-   */
-  private static int healthPort(String component) throws IOException {
-    Path run = Cluster.stateDir().resolve("run");
-    Path own = run.resolve(component + ".cmd");
-    Matcher m;
-    if (Files.exists(own)) {
-      m = Pattern.compile("-Dquarkus\\.http\\.port=(\\d+)").matcher(Files.readString(own));
-    } else {
-      m = Pattern.compile("-Dquarkube\\." + component + "\\.health-port=(\\d+)")
-          .matcher(Files.readString(run.resolve("api-server.cmd")));
-    }
-    assertTrue(m.find(), "no health port of the " + component + " in " + run);
-    return Integer.parseInt(m.group(1));
   }
 
   private static HttpResponse<String> get(int port, String path) {
