@@ -80,7 +80,7 @@ public final class QuotaUsage {
   public static boolean mayUse(String groupResource, String name) {
     return name.equals("count/" + groupResource)
         || LEGACY_COUNTS.contains(groupResource) && name.equals(groupResource)
-        || groupResource.equals("pods") && POD_COMPUTE.contains(name)
+        || groupResource.equals("pods") && (POD_COMPUTE.contains(name) || isPodResourceByName(name))
         || groupResource.equals("services") && name.startsWith("services.")
         || groupResource.equals("persistentvolumeclaims")
             && (name.equals("requests.storage") || name.contains(STORAGE_CLASS_INFIX));
@@ -112,24 +112,84 @@ public final class QuotaUsage {
     }
     for (String kind : List.of("requests", "limits")) {
       for (String res : COMPUTE) {
-        BigDecimal sum = BigDecimal.ZERO;
-        for (Container c : nn(pod.getSpec().getContainers())) {
-          sum = sum.add(amount(c, kind, res));
-        }
-        BigDecimal init = BigDecimal.ZERO;
-        for (Container c : nn(pod.getSpec().getInitContainers())) {
-          init = init.max(amount(c, kind, res));
-        }
-        BigDecimal total = sum.max(init);
-        if (pod.getSpec().getOverhead() != null && pod.getSpec().getOverhead().containsKey(res)) {
-          total = total.add(Quantities.value(pod.getSpec().getOverhead().get(res)));
-        }
+        BigDecimal total = podTotal(pod, kind, res);
         u.put(kind + "." + res, total);
         if (kind.equals("requests")) {
           u.put(res, total);
         }
       }
     }
+    // Upstream's pod evaluator also charges requests of extended resources (only as requests.<name>) and of
+    // huge pages (as hugepages-<size> and requests.hugepages-<size>).
+    for (String res : requestedByName(pod)) {
+      BigDecimal total = podTotal(pod, "requests", res);
+      u.put("requests." + res, total);
+      if (res.startsWith(HUGEPAGES)) {
+        u.put(res, total);
+      }
+    }
+  }
+
+  private static final String HUGEPAGES = "hugepages-";
+
+  /** Whether {@code name} is a quota resource for pods' extended-resource or huge-page requests. */
+  static boolean isPodResourceByName(String name) {
+    if (name.startsWith(HUGEPAGES)) {
+      return true;
+    }
+    if (!name.startsWith("requests.")) {
+      return false;
+    }
+    String res = name.substring("requests.".length());
+    return res.startsWith(HUGEPAGES) || isExtendedResource(res);
+  }
+
+  /**
+   * Upstream's IsExtendedResourceName: a domain-prefixed name outside kubernetes.io (native resources have no domain
+   * or one ending in kubernetes.io) that is not itself a quota name.
+   */
+  static boolean isExtendedResource(String res) {
+    int slash = res.indexOf('/');
+    return slash > 0 && !res.substring(0, slash).endsWith("kubernetes.io") && !res.startsWith("requests.");
+  }
+
+  /** The extended and huge-page resources any container of the pod requests (or limits, which then requests). */
+  private static Set<String> requestedByName(Pod pod) {
+    Set<String> names = new java.util.TreeSet<>();
+    List<Container> all = new ArrayList<>(nn(pod.getSpec().getContainers()));
+    all.addAll(nn(pod.getSpec().getInitContainers()));
+    for (Container c : all) {
+      if (c.getResources() == null) {
+        continue;
+      }
+      for (Map<String, Quantity> m : java.util.Arrays.asList(c.getResources().getRequests(),
+          c.getResources().getLimits())) {
+        if (m != null) {
+          m.keySet().stream().filter(r -> r.startsWith(HUGEPAGES) || isExtendedResource(r)).forEach(names::add);
+        }
+      }
+    }
+    return names;
+  }
+
+  /**
+   * A pod's requests or limits of one resource: its containers' sum, or its largest init container's when more, plus
+   * the pod's overhead (upstream's PodRequests/PodLimits).
+   */
+  private static BigDecimal podTotal(Pod pod, String kind, String res) {
+    BigDecimal sum = BigDecimal.ZERO;
+    for (Container c : nn(pod.getSpec().getContainers())) {
+      sum = sum.add(amount(c, kind, res));
+    }
+    BigDecimal init = BigDecimal.ZERO;
+    for (Container c : nn(pod.getSpec().getInitContainers())) {
+      init = init.max(amount(c, kind, res));
+    }
+    BigDecimal total = sum.max(init);
+    if (pod.getSpec().getOverhead() != null && pod.getSpec().getOverhead().containsKey(res)) {
+      total = total.add(Quantities.value(pod.getSpec().getOverhead().get(res)));
+    }
+    return total;
   }
 
   private static BigDecimal amount(Container c, String kind, String res) {

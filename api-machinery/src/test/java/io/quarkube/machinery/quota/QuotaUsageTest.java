@@ -68,6 +68,24 @@ class QuotaUsageTest {
   }
 
   @Test
+  void extendedResourcesAndHugePagesAreChargedAsUpstreamNamesThem() {
+    Pod p = new PodBuilder(pod()).editSpec().addToContainers(container("d",
+        Map.of("example.com/dongle", "2", "hugepages-2Mi", "4Mi"), Map.of("example.com/dongle", "2")),
+        container("e", Map.of(), Map.of("example.com/dongle", "1", "nvidia.com/gpu", "1"))).endSpec().build();
+    Map<String, BigDecimal> u = QuotaUsage.of("pods", p, NOW);
+    assertAmount("3", u.get("requests.example.com/dongle"), "2 requested + 1 limited (the limit requests)");
+    assertAmount("1", u.get("requests.nvidia.com/gpu"), "gpu");
+    assertFalse(u.containsKey("example.com/dongle"), "only requests.<name> for an extended resource");
+    assertAmount(String.valueOf(4L * 1024 * 1024), u.get("requests.hugepages-2Mi"), "huge pages as requests.");
+    assertAmount(String.valueOf(4L * 1024 * 1024), u.get("hugepages-2Mi"), "and by their own name");
+    assertTrue(QuotaUsage.mayUse("pods", "requests.example.com/dongle"));
+    assertTrue(QuotaUsage.mayUse("pods", "hugepages-1Gi"));
+    assertFalse(QuotaUsage.mayUse("pods", "example.com/dongle"));
+    assertFalse(QuotaUsage.mayUse("pods", "requests.kubernetes.io/something"));
+    assertFalse(QuotaUsage.mayUse("services", "requests.example.com/dongle"));
+  }
+
+  @Test
   void missingComputeNamesTheContainersPerResource() {
     assertEquals(Map.of("limits.cpu", List.of("i", "c"), "requests.memory", List.of("i")),
         QuotaUsage.missingCompute(pod(), Set.of("limits.cpu", "requests.memory", "pods")));

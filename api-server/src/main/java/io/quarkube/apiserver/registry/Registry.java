@@ -133,6 +133,8 @@ public final class Registry {
     m.put("storage.k8s.io/csistoragecapacities", new io.quarkube.apiserver.registry.storage.CsiStorageCapacityStrategy());
     m.put("storage.k8s.io/volumeattachments", new io.quarkube.apiserver.registry.storage.VolumeAttachmentStrategy());
     m.put("node.k8s.io/runtimeclasses", new io.quarkube.apiserver.registry.node.RuntimeClassStrategy());
+    m.put("scheduling.k8s.io/priorityclasses",
+        new io.quarkube.apiserver.registry.scheduling.PriorityClassStrategy());
     m.put("policy/poddisruptionbudgets", new io.quarkube.apiserver.registry.policy.PodDisruptionBudgetStrategy());
     m.put("apiextensions.k8s.io/customresourcedefinitions", new io.quarkube.apiserver.crd.CrdStrategy());
     m.put("admissionregistration.k8s.io/mutatingwebhookconfigurations",
