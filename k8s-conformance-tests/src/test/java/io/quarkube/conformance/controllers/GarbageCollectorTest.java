@@ -96,4 +96,35 @@ class GarbageCollectorTest {
     assertEquals("alive", dep.getMetadata().getOwnerReferences().get(0).getName());
     assertEquals(java.util.Map.of("kept", "as it was"), dep.getData());
   }
+
+  /**
+   * Upstream's "should not be blocked by dependency circle": three pods owning each other in a circle (each reference
+   * with blockOwnerDeletion); deleting one collects all three. The pods select a node label no node has, so they
+   * stay unscheduled and their deletion needs no kubelet.
+   */
+  @Conformance("api-machinery.gc-dependency-circle")
+  @Test
+  void aDependencyCircleIsCollected(String ns) {
+    java.util.List<io.fabric8.kubernetes.api.model.Pod> pods = new java.util.ArrayList<>();
+    for (String name : new String[] {"pod1", "pod2", "pod3"}) {
+      pods.add(client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+          .withNewMetadata().withName(name).endMetadata().withNewSpec()
+          .addToNodeSelector("e2e.quarkube.io/no-such-node", "true").addNewContainer().withName("c")
+          .withImage("busybox").endContainer().endSpec().build()).create());
+    }
+    // pod1 is owned by pod3, pod2 by pod1, pod3 by pod2.
+    for (int i = 0; i < 3; i++) {
+      var owner = pods.get((i + 2) % 3);
+      client.pods().inNamespace(ns).withName(pods.get(i).getMetadata().getName()).patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+              io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"metadata\":{\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"controller\":true,"
+              + "\"blockOwnerDeletion\":true,\"name\":\"" + owner.getMetadata().getName() + "\",\"uid\":\""
+              + owner.getMetadata().getUid() + "\"}]}}");
+    }
+    client.pods().inNamespace(ns).withName("pod1").delete();
+    Await.until(Duration.ofSeconds(60), "the three pods collected", () ->
+        client.pods().inNamespace(ns).list().getItems().stream()
+            .noneMatch(p -> p.getMetadata().getName().matches("pod[123]")));
+  }
 }
