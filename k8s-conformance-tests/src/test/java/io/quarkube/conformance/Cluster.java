@@ -57,6 +57,40 @@ public final class Cluster {
     return Integer.parseInt(m.group(1));
   }
 
+  /** The cluster's etcd client URL (from the launcher's {@code run/ports}). */
+  public static String etcdEndpoint() throws IOException {
+    for (String line : Files.readAllLines(stateDir().resolve("run/ports"))) {
+      if (line.startsWith("ETCD_PORT=")) {
+        return "http://127.0.0.1:" + line.substring("ETCD_PORT=".length()).trim();
+      }
+    }
+    throw new IllegalStateException("no ETCD_PORT in " + stateDir().resolve("run/ports"));
+  }
+
+  /**
+   * Runs {@code etcdctl} against the cluster's etcd and returns its output. Only tests look into etcd behind the API
+   * server's back (what is stored, forcing a compaction); components never do.
+   */
+  public static String etcdctl(String... args) {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add("etcdctl");
+    try {
+      command.add("--endpoints=" + etcdEndpoint());
+      command.addAll(java.util.List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static synchronized KubernetesClient client() {
     if (client == null) {
       try {

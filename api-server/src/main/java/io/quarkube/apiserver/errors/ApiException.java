@@ -108,6 +108,16 @@ public final class ApiException extends RuntimeException {
     return of(410, "Expired", message, null, null, null, null, null);
   }
 
+  /**
+   * 410 Expired carrying a continue token in the Status' list metadata (upstream's answer to a continue token whose
+   * revision was compacted: the client may go on with the token, inconsistently).
+   */
+  public static ApiException goneWithContinue(String message, String continueToken) {
+    ApiException e = gone(message);
+    e.status.getMetadata().setContinue(continueToken);
+    return e;
+  }
+
   public static ApiException tooLarge(String message) {
     return of(413, "RequestEntityTooLarge", message, null, null, null, null, null);
   }

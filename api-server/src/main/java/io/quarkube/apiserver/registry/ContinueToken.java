@@ -9,10 +9,17 @@ import java.util.Base64;
 
 /**
  * The opaque {@code continue} token, shaped like upstream's: base64 of {@code {"v":"meta.k8s.io/v1","rv":N,
- * "start":"<key after the prefix>"}}. The revision pins every page to one snapshot.
+ * "start":"<key after the prefix>"}}. The revision pins every page to one snapshot; {@link #LATEST} (-1) continues
+ * at the newest revision (the token a 410 for a compacted revision carries; upstream's inconsistent continue).
  */
 public record ContinueToken(long revision, String startAfterKey) {
   private static final String VERSION = "meta.k8s.io/v1";
+  public static final long LATEST = -1;
+
+  /** Whether the pages go on at the newest revision rather than at the first page's. */
+  public boolean latest() {
+    return revision == LATEST;
+  }
 
   public String encode(String prefix) {
     ObjectNode n = Json.MAPPER.createObjectNode();
@@ -34,6 +41,10 @@ public record ContinueToken(long revision, String startAfterKey) {
       if (!VERSION.equals(n.path("v").asText()) || !n.has("rv") || !n.has("start")) {
         throw new IllegalArgumentException("unknown continue token version");
       }
+      long rv = n.get("rv").asLong();
+      if (rv == 0 || rv < LATEST) { // upstream's DecodeContinue
+        throw new IllegalArgumentException("incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+      }
       String start = n.get("start").asText();
       if (start.endsWith("\u0000")) {
         start = start.substring(0, start.length() - 1);
@@ -41,7 +52,7 @@ public record ContinueToken(long revision, String startAfterKey) {
       if (start.contains("..") || start.startsWith("/")) {
         throw new IllegalArgumentException("continue key is not valid");
       }
-      return new ContinueToken(n.get("rv").asLong(), prefix + start);
+      return new ContinueToken(rv, prefix + start);
     } catch (Exception e) {
       throw ApiException.badRequest("continue key is not valid: " + e.getMessage());
     }

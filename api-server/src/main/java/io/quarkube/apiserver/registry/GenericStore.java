@@ -220,7 +220,7 @@ public final class GenericStore<T extends HasMetadata> {
     String startAfter = null;
     if (fromContinue) {
       ContinueToken token = ContinueToken.decode(options.continueToken(), prefix);
-      revision = token.revision();
+      revision = token.latest() ? 0 : token.revision();
       startAfter = token.startAfterKey();
     } else if ("Exact".equals(options.resourceVersionMatch())) {
       revision = parseResourceVersion(options.resourceVersion());
@@ -275,11 +275,13 @@ public final class GenericStore<T extends HasMetadata> {
       if (!fromContinue) { // an Exact list at a compacted revision, as upstream's interpretListError says it
         throw ApiException.gone("The resourceVersion for the provided list is too old.");
       }
-      throw ApiException.gone("The provided continue parameter is too old to display a consistent list result. "
-          + "You can start a new list without the continue parameter, or use the continue token in this response "
-          + "to retrieve the remainder of the results. Continuing with the provided token results in an "
+      // Upstream's handleCompactedErrorForPaging: a token from the same key at the newest revision.
+      throw ApiException.goneWithContinue("The provided continue parameter is too old to display a consistent list "
+          + "result. You can start a new list without the continue parameter, or use the continue token in this "
+          + "response to retrieve the remainder of the results. Continuing with the provided token results in an "
           + "inconsistent list - objects that were created, modified, or deleted between the time the first chunk "
-          + "was returned and now may show up in the list.");
+          + "was returned and now may show up in the list.",
+          new ContinueToken(ContinueToken.LATEST, startAfter).encode(prefix));
     }
     String next = null;
     if (limit > 0 && more && lastKey != null) {

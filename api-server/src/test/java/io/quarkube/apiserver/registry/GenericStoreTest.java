@@ -402,6 +402,39 @@ class GenericStoreTest extends EtcdRegistryFixture {
     assertEquals(410, gone.code());
   }
 
+  @Test
+  void aCompactedContinueTokenIsGoneWithATokenThatGoesOnAtTheNewestRevision() {
+    var cms = store("", "configmaps");
+    String ns = ns();
+    for (int i = 0; i < 6; i++) {
+      cms.create(ns, configMap("c-" + i, Map.of()), false);
+    }
+    ListPage<HasMetadata> first = cms.list(ns, new ListOptions(LabelSelector.everything(),
+        FieldSelector.everything(), 2, null, null, null));
+    assertEquals(List.of("c-0", "c-1"), first.items().stream().map(o -> o.getMetadata().getName()).toList());
+    HasMetadata later = cms.create(ns, configMap("c-9", Map.of()), false);
+    storage.compact(Long.parseLong(later.getMetadata().getResourceVersion()));
+
+    ApiException gone = assertThrows(ApiException.class, () -> cms.list(ns, new ListOptions(
+        LabelSelector.everything(), FieldSelector.everything(), 2, first.continueToken(), null, null)));
+    assertEquals(410, gone.code());
+    assertEquals("Expired", gone.reason());
+    assertTrue(gone.getMessage().contains("use the continue token in this response"), gone.getMessage());
+    String inconsistent = gone.status().getMetadata().getContinue();
+    assertNotNull(inconsistent, "the Status carries a continue token");
+
+    ListPage<HasMetadata> second = cms.list(ns, new ListOptions(LabelSelector.everything(),
+        FieldSelector.everything(), 2, inconsistent, null, null));
+    assertEquals(List.of("c-2", "c-3"), second.items().stream().map(o -> o.getMetadata().getName()).toList());
+    assertTrue(second.resourceVersion() >= Long.parseLong(later.getMetadata().getResourceVersion()),
+        "read at the newest revision");
+    assertEquals(3L, second.remainingItemCount(), "c-4, c-5 and the later c-9 follow");
+    ListPage<HasMetadata> third = cms.list(ns, new ListOptions(LabelSelector.everything(),
+        FieldSelector.everything(), 5, second.continueToken(), null, null));
+    assertEquals(List.of("c-4", "c-5", "c-9"), third.items().stream().map(o -> o.getMetadata().getName()).toList());
+    assertEquals(second.resourceVersion(), third.resourceVersion(), "the following pages keep the new revision");
+  }
+
   static GenericStore.WatchListener<HasMetadata> listener(BlockingQueue<WatchEvent<HasMetadata>> events) {
     return new GenericStore.WatchListener<>() {
       @Override

@@ -124,8 +124,8 @@ class AdmissionTest {
     kubectl.run("create", "secret", "generic", "db", "--from-literal=password=s3cr3t-e2e-value", "-n", ns).ok();
     assertEquals("s3cr3t-e2e-value", new String(java.util.Base64.getDecoder().decode(kubectl.run("get", "secret",
         "db", "-n", ns, "-o", "jsonpath={.data.password}").ok().out().strip()), StandardCharsets.UTF_8));
-    String raw = Identities.run(Path.of("."), "etcdctl", "--endpoints", Identities.etcdEndpoint(), "get",
-        "/registry/secrets/" + ns + "/db", "--print-value-only");
+    String raw = io.quarkube.conformance.Cluster.etcdctl("get", "/registry/secrets/" + ns + "/db",
+        "--print-value-only");
     assertTrue(raw.startsWith("k8s:enc:aesgcm:v1:"), raw.substring(0, Math.min(40, raw.length())));
     assertFalse(raw.contains("s3cr3t-e2e-value"));
     assertFalse(raw.contains(java.util.Base64.getEncoder().encodeToString("s3cr3t-e2e-value".getBytes())));

@@ -109,13 +109,4 @@ final class Identities {
       throw new IllegalStateException(e);
     }
   }
-
-  static String etcdEndpoint() throws IOException {
-    for (String line : Files.readAllLines(stateDir().resolve("run/ports"))) {
-      if (line.startsWith("ETCD_PORT=")) {
-        return "http://127.0.0.1:" + line.substring("ETCD_PORT=".length()).trim();
-      }
-    }
-    throw new IllegalStateException("no ETCD_PORT in " + stateDir().resolve("run/ports"));
-  }
 }
