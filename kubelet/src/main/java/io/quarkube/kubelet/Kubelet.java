@@ -126,7 +126,9 @@ public class Kubelet {
     services.start();
     ProbeRunner probeRunner = new ProbeRunner(cri);
     ProbeManager probes = new ProbeManager(probeRunner, loops, events, this::changed);
-    PodSyncer syncer = new PodSyncer(cri, client, events, images, new VolumeManager(client, objects, dirs),
+    // Downward API volumes read an unset limit as the node's allocatable, as env variables do.
+    VolumeManager volumes = new VolumeManager(client, objects, dirs, facts.allocatable());
+    PodSyncer syncer = new PodSyncer(cri, client, events, images, volumes,
         new PodCgroups(config.cgroupRoot()),
         new SandboxConfigs(dirs, config.clusterDns(), config.clusterDomain()), dirs,
         new EnvResolver(objects, facts.allocatable(), services::services), objects, runtimeClasses, probes,

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -48,15 +49,20 @@ public final class VolumeManager {
   /** ConfigMaps and Secrets from their watches: read at every sync of every pod, so never GET. */
   private final PodObjects objects;
   private final PodDirs dirs;
+  /** Resolves resourceFieldRef files; knows the node's allocatable, the value of a limit the container leaves unset. */
+  private final EnvResolver resources;
   /** Service account tokens by pod uid + volume + path, refreshed at 80 % of their life. */
   private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
 
   private record CachedToken(String token, Instant refreshAt) {}
 
-  public VolumeManager(KubernetesClient client, PodObjects objects, PodDirs dirs) {
+  /** @param nodeAllocatable the node's allocatable, as its Node status reports it */
+  public VolumeManager(KubernetesClient client, PodObjects objects, PodDirs dirs,
+      Map<String, Quantity> nodeAllocatable) {
     this.client = client;
     this.objects = objects;
     this.dirs = dirs;
+    this.resources = new EnvResolver(null, nodeAllocatable);
   }
 
   /** A volume could not be set up (FailedMount). */
@@ -266,7 +272,7 @@ public final class VolumeManager {
     return files;
   }
 
-  private static Map<String, Payload> downwardFiles(Pod pod, List<DownwardAPIVolumeFile> items, int mode, String podIp,
+  private Map<String, Payload> downwardFiles(Pod pod, List<DownwardAPIVolumeFile> items, int mode, String podIp,
       String hostIp) {
     Map<String, Payload> files = new LinkedHashMap<>();
     if (items == null) {
@@ -280,7 +286,7 @@ public final class VolumeManager {
         Container c = pod.getSpec().getContainers().stream()
             .filter(x -> x.getName().equals(item.getResourceFieldRef().getContainerName())).findFirst()
             .orElse(pod.getSpec().getContainers().get(0));
-        value = new EnvResolver(null, Map.of()).resourceValue(pod, c, item.getResourceFieldRef());
+        value = resources.resourceValue(pod, c, item.getResourceFieldRef());
       }
       files.put(item.getPath(), new Payload(value.getBytes(StandardCharsets.UTF_8),
           item.getMode() == null ? mode : item.getMode()));
