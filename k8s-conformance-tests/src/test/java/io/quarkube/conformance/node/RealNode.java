@@ -114,6 +114,29 @@ final class RealNode {
     return pod(ns, name);
   }
 
+  /**
+   * Waits for a pod that runs to completion to succeed; fails at once, with its status and its containers' logs, when
+   * it failed instead. Returns the pod.
+   */
+  static Pod awaitSucceeded(String ns, String name, Duration timeout) {
+    Await.until(timeout, "pod " + ns + "/" + name + " succeeded", () -> {
+      Pod p = pod(ns, name);
+      if (p != null && p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())) {
+        StringBuilder logs = new StringBuilder();
+        p.getSpec().getContainers().forEach(c -> logs.append("\n--- ").append(c.getName()).append(":\n")
+            .append(log(ns, name, c.getName())));
+        throw new AssertionError("pod " + ns + "/" + name + " failed: " + p.getStatus() + logs);
+      }
+      return p != null && p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase());
+    });
+    return pod(ns, name);
+  }
+
+  /** The log of one container of a pod. */
+  static String log(String ns, String pod, String container) {
+    return client().pods().inNamespace(ns).withName(pod).inContainer(container).getLog();
+  }
+
   /** Stops one of the cluster's processes (TERM, by its pid file) and has the launcher start what is missing. */
   static void restart(String component) throws Exception {
     Path pidFile = RealNode.stateDir().resolve("run").resolve(component + ".pid");
