@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
@@ -77,5 +78,43 @@ class SubPathAtomicWriterTest {
       String line = "content of file " + m.get(0) + ": " + m.get(3);
       assertTrue(out.contains(line), "expected \"" + line + "\" in\n" + String.join("\n", out));
     }
+  }
+
+  /**
+   * Upstream's (non-conformance) subPath escape tests (testsuites/subpath.go "should fail if subpath directory/file is
+   * outside the volume", "with backstepping"): a container links a volume's entry out of the volume; another that
+   * mounts that entry with subPath is not started (CreateContainerConfigError naming the subPath), instead of getting
+   * the node's folder.
+   */
+  @Conformance("storage.subpath-escape")
+  @Test
+  void subPathThroughALinkOutOfTheVolumeIsRefused(String ns) {
+    Map<String, String> links = Map.of("dir-link", "/bin", "file-link", "/bin/sh", "up-link", "../");
+    StringBuilder script = new StringBuilder();
+    links.forEach((name, target) -> script.append("ln -s ").append(target).append(" /vol/").append(name).append('\n'));
+    PodBuilder pod = new PodBuilder().withNewMetadata().withName("subpath-escape").withNamespace(ns).endMetadata()
+        .withNewSpec().withNodeName(RealNode.name()).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+        .addNewVolume().withName("vol").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("link").withImage("busybox").withCommand("sh", "-c", script.toString())
+        .addNewVolumeMount().withName("vol").withMountPath("/vol").endVolumeMount().endInitContainer()
+        .endSpec();
+    for (String link : links.keySet()) {
+      pod.editSpec().addNewContainer().withName(link).withImage("busybox").withCommand("ls", "/mnt")
+          .addNewVolumeMount().withName("vol").withMountPath("/mnt").withSubPath(link).endVolumeMount()
+          .endContainer().endSpec();
+    }
+    RealNode.client().resource(pod.build()).create();
+
+    Await.until(RUN, "every subPath container refused", () -> {
+      var statuses = RealNode.pod(ns, "subpath-escape").getStatus().getContainerStatuses();
+      return statuses != null && statuses.size() == links.size() && statuses.stream().allMatch(st -> {
+        if (st.getState().getTerminated() != null || st.getState().getRunning() != null) {
+          throw new AssertionError("container " + st.getName() + " started with an escaping subPath: " + st);
+        }
+        var waiting = st.getState().getWaiting();
+        return waiting != null && "CreateContainerConfigError".equals(waiting.getReason())
+            && waiting.getMessage() != null && waiting.getMessage().contains("subPath");
+      });
+    });
   }
 }

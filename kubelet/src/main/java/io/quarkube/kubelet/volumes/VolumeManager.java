@@ -307,18 +307,7 @@ public final class VolumeManager {
             + " is not in the pod's volumes");
       }
       if (vm.getSubPath() != null && !vm.getSubPath().isEmpty()) {
-        Path sub = host.resolve(vm.getSubPath()).normalize();
-        if (!sub.startsWith(host)) {
-          throw new VolumeException("subPath " + vm.getSubPath() + " leaves the volume");
-        }
-        try {
-          if (!Files.exists(sub)) {
-            Files.createDirectories(sub);
-          }
-          host = sub.toRealPath();
-        } catch (IOException e) {
-          throw new VolumeException("subPath " + vm.getSubPath() + ": " + e.getMessage());
-        }
+        host = SubPaths.resolve(host, vm.getSubPath());
       }
       MountPropagation propagation = switch (vm.getMountPropagation() == null ? "" : vm.getMountPropagation()) {
         case "HostToContainer" -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
