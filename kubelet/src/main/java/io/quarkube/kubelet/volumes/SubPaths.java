@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * meet a symlink they made: it is followed only while it stays inside the volume, as upstream's kubelet refuses a
  * subPath that leaves it (CVE-2017-1002101); else a bind mount of the link's target would hand the container any
  * folder of the node. Atomic-writer volumes' files are links through {@code ..data} to the volume's own folders, so
- * they stay mountable.
+ * they stay mountable. The check and the runtime's bind mount are two steps: a container swapping a link between them
+ * is not caught (upstream closes that gap by opening the path without following links and mounting its descriptor).
  */
 final class SubPaths {
   private SubPaths() {}
