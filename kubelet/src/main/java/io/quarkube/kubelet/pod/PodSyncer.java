@@ -64,7 +64,6 @@ public final class PodSyncer {
   private static final Logger LOG = Logger.getLogger(PodSyncer.class);
   /** Running pods are looked at again this often even without events (configMap updates, lost events). */
   static final Duration RESYNC = Duration.ofSeconds(10);
-  private static final int MAX_TERMINATION_MESSAGE = 4096;
 
   private final CriClient cri;
   private final RuntimeInspector inspector;
@@ -163,6 +162,9 @@ public final class PodSyncer {
       objects.unregisterPod(uid); // as upstream once a pod is terminated: nothing reads its objects any more
       return null;
     }
+    if (ActiveDeadline.exceeded(pod, clock.instant())) {
+      return failDeadlineExceeded(pod, rt);
+    }
     if (!"Running".equals(phase)) {
       firstSeen.putIfAbsent(uid, System.nanoTime());
     }
@@ -170,7 +172,7 @@ public final class PodSyncer {
     objects.registerPod(pod);
     Duration next = syncRunning(pod, rt);
     PodRuntime after = inspector.pod(uid);
-    PodStatus status = writeStatus(pod, after, false);
+    PodStatus status = writeStatus(pod, after, null);
     if (status != null && "Running".equals(status.getPhase())) {
       Long seen = firstSeen.remove(uid);
       if (seen != null) {
@@ -183,7 +185,28 @@ public final class PodSyncer {
       objects.unregisterPod(uid);
       return null;
     }
-    return next;
+    // the deadline is looked at again when it comes, whatever else happens meanwhile
+    Optional<Duration> deadline = ActiveDeadline.remaining(pod, clock.instant());
+    return deadline.isPresent() ? min(next, deadline.get().plusMillis(100)) : next;
+  }
+
+  /**
+   * The pod ran past its activeDeadlineSeconds (upstream's activeDeadlineHandler and the kubelet's ShouldEvict): its
+   * containers are killed within the grace period and it fails with reason DeadlineExceeded.
+   */
+  private Duration failDeadlineExceeded(Pod pod, PodRuntime rt) {
+    String uid = pod.getMetadata().getUid();
+    events.normal(pod, ActiveDeadline.REASON, "%s", ActiveDeadline.MESSAGE);
+    killPod(pod, rt, ContainerConfigs.gracePeriod(pod));
+    writeStatus(pod, inspector.pod(uid), s -> {
+      s.setPhase("Failed");
+      s.setReason(ActiveDeadline.REASON);
+      s.setMessage(ActiveDeadline.MESSAGE);
+    });
+    probes.remove(uid);
+    objects.unregisterPod(uid);
+    // looked at again: a written Failed phase ends the pod's syncs there, a failed write is tried again
+    return Duration.ofSeconds(5);
   }
 
   // ---------------------------------------------------------------------------------------------------- running pods
@@ -438,9 +461,7 @@ public final class PodSyncer {
     }
     Path terminationLog = dirs.terminationLog(pod.getMetadata().getUid(), name, attempt);
     try {
-      Files.createDirectories(terminationLog.getParent());
-      Files.deleteIfExists(terminationLog);
-      Files.createFile(terminationLog);
+      TerminationMessages.createFile(terminationLog);
     } catch (IOException e) {
       LOG.warnf("cannot create %s: %s", terminationLog, e.getMessage());
     }
@@ -497,7 +518,7 @@ public final class PodSyncer {
     // As upstream since 1.27: the pod's terminal phase and its containers' exit codes are written before the
     // deletion is confirmed, so that its controller sees how it ended (a Job's podFailurePolicy, a finalizer holder)
     if (statusTarget.apply(pod) == pod) {
-      writeStatus(pod, after, true);
+      writeStatus(pod, after, PodStatusBuilder::makeTerminal);
     }
     cleanUp(uid, after);
     forget(uid);
@@ -631,20 +652,21 @@ public final class PodSyncer {
   // ---------------------------------------------------------------------------------------------------- status
 
   /**
-   * Builds the pod's status from the runtime and writes it when it changed. {@code terminal}: the pod is being
-   * deleted and its containers are stopped, so its phase is final (upstream's podIsTerminal: Succeeded when every
-   * container exited 0, otherwise Failed, whatever the restart policy).
+   * Builds the pod's status from the runtime and writes it when it changed. {@code finish} (or null) changes it
+   * before: {@link PodStatusBuilder#makeTerminal} when the pod is being deleted and its containers are stopped, so its
+   * phase is final (upstream's podIsTerminal: Succeeded when every container exited 0, otherwise Failed, whatever the
+   * restart policy); the DeadlineExceeded failure.
    */
-  private PodStatus writeStatus(Pod spec, PodRuntime rt, boolean terminal) {
+  private PodStatus writeStatus(Pod spec, PodRuntime rt, java.util.function.Consumer<PodStatus> finish) {
     String uid = spec.getMetadata().getUid();
     Pod target = statusTarget.apply(spec);
     // A static pod's status is built on its mirror's last one (transition times) and written there.
     Pod pod = target == spec ? spec : new io.fabric8.kubernetes.api.model.PodBuilder(spec)
         .withStatus(target == null ? null : target.getStatus()).build();
     PodStatus status = PodStatusBuilder.build(pod, new PodStatusBuilder.Inputs(rt,
-        waiting.getOrDefault(uid, Map.of()), this::terminationMessage, probes, hostIp, clock.instant()));
-    if (terminal) {
-      PodStatusBuilder.makeTerminal(status);
+        waiting.getOrDefault(uid, Map.of()), c -> terminationMessage(spec, c), probes, hostIp, clock.instant()));
+    if (finish != null) {
+      finish.accept(status);
     }
     if (target == null || PodStatusBuilder.same(pod.getStatus(), status)) {
       return status;
@@ -661,9 +683,9 @@ public final class PodSyncer {
             .get();
         if (fresh != null && objectUid.equals(fresh.getMetadata().getUid())) {
           fresh.setStatus(PodStatusBuilder.build(fresh, new PodStatusBuilder.Inputs(rt,
-              waiting.getOrDefault(uid, Map.of()), this::terminationMessage, probes, hostIp, clock.instant())));
-          if (terminal) {
-            PodStatusBuilder.makeTerminal(fresh.getStatus());
+              waiting.getOrDefault(uid, Map.of()), c -> terminationMessage(spec, c), probes, hostIp, clock.instant())));
+          if (finish != null) {
+            finish.accept(fresh.getStatus());
           }
           try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(fresh).updateStatus();
@@ -681,19 +703,11 @@ public final class PodSyncer {
   }
 
   /** The termination message: the file the container wrote, or for FallbackToLogsOnError the end of its log. */
-  private String terminationMessage(ContainerInfo c) {
-    Path file = dirs.terminationLog(c.podUid(), c.name(), c.attempt());
-    String message = "";
-    try {
-      if (Files.isRegularFile(file)) {
-        byte[] bytes = Files.readAllBytes(file);
-        message = new String(bytes, 0, Math.min(bytes.length, MAX_TERMINATION_MESSAGE), StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      // none
-    }
-    // TODO FallbackToLogsOnError: the end of the container's log when the file is empty and it failed.
-    return message;
+  private String terminationMessage(Pod pod, ContainerInfo c) {
+    Path log = c.logPath() == null || c.logPath().isEmpty()
+        ? dirs.logDir(pod).resolve(PodDirs.containerLogPath(c.name(), c.attempt()))
+        : dirs.logDir(pod).resolve(c.logPath()); // an absolute path stays itself
+    return TerminationMessages.of(c, dirs.terminationLog(c.podUid(), c.name(), c.attempt()), log);
   }
 
   /** The pod's /etc/hosts, managed by the kubelet as upstream's (localhost, the pod's own name, hostAliases). */

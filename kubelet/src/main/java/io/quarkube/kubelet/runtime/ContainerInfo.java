@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param attempt the CRI metadata attempt, which the kubelet sets to the container's restart count
  * @param reason the runtime's reason for an exited container ("Completed", "Error", "OOMKilled")
  * @param hash the hash of the container's spec it was created from (a changed spec restarts it)
+ * @param terminationMessagePolicy the spec's policy the container was created with ("File" when unknown)
  */
 public record ContainerInfo(
     String id,
@@ -27,7 +28,8 @@ public record ContainerInfo(
     String imageRef,
     String hash,
     String kind,
-    String logPath) {
+    String logPath,
+    String terminationMessagePolicy) {
 
   public boolean running() {
     return state == ContainerState.CONTAINER_RUNNING;

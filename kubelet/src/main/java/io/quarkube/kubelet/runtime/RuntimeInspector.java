@@ -102,7 +102,8 @@ public final class RuntimeInspector {
         c.getMetadata().getName(), c.getMetadata().getAttempt(), c.getState(), nanos(c.getCreatedAt()), null, null, 0,
         "", "", c.getImage().getImage(), c.getImageRef(),
         c.getAnnotationsOrDefault(RuntimeLabels.CONTAINER_HASH, ""),
-        c.getLabelsOrDefault(RuntimeLabels.CONTAINER_KIND, "regular"), "");
+        c.getLabelsOrDefault(RuntimeLabels.CONTAINER_KIND, "regular"), "",
+        c.getAnnotationsOrDefault(RuntimeLabels.TERMINATION_MESSAGE_POLICY, "File"));
   }
 
   private static ContainerInfo full(Container c, ContainerStatus s) {
@@ -111,7 +112,8 @@ public final class RuntimeInspector {
         s.getStartedAt() == 0 ? null : nanos(s.getStartedAt()), s.getFinishedAt() == 0 ? null : nanos(s.getFinishedAt()),
         s.getExitCode(), s.getReason(), s.getMessage(), s.getImage().getImage(), s.getImageRef(),
         c.getAnnotationsOrDefault(RuntimeLabels.CONTAINER_HASH, ""),
-        c.getLabelsOrDefault(RuntimeLabels.CONTAINER_KIND, "regular"), s.getLogPath());
+        c.getLabelsOrDefault(RuntimeLabels.CONTAINER_KIND, "regular"), s.getLogPath(),
+        c.getAnnotationsOrDefault(RuntimeLabels.TERMINATION_MESSAGE_POLICY, "File"));
   }
 
   static Instant nanos(long nanos) {

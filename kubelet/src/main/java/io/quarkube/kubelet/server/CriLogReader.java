@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * with the options of {@link LogOptions}; in follow mode it keeps reading new entries until the container stops or
  * the client goes away.
  */
-final class CriLogReader {
+public final class CriLogReader {
   /** How often a followed log is checked for new entries (containerd 1.6 has no events to wait for). */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How often a followed log asks whether the container still runs. */
@@ -156,6 +156,19 @@ final class CriLogReader {
     }
     written += bytes.length;
     return sink.write(bytes);
+  }
+
+  /**
+   * The content of the last {@code lines} entries of a log, cut after {@code limitBytes} bytes (as a log request
+   * with tailLines and limitBytes returns it; empty when the file is missing).
+   */
+  public static String tail(Path file, long lines, long limitBytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new CriLogReader(new LogOptions(false, false, lines, false, limitBytes, null), data -> {
+      out.writeBytes(data);
+      return true;
+    }).copy(file, () -> false);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** Where the last {@code lines} lines of the file's first {@code length} bytes start (scanning back). */
