@@ -3,17 +3,23 @@ package io.quarkube.apiserver.registry.core;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Sysctl;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.validation.Validation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The pod spec rules of upstream's {@code ValidatePodSpec} that clients run into most. */
 public final class PodSpecValidator {
   private static final Set<String> RESTART_POLICIES = Set.of("Always", "OnFailure", "Never");
   private static final Set<String> PROTOCOLS = Set.of("TCP", "UDP", "SCTP");
+  /** Upstream's SysctlContainSlashFmt: segments joined by dots or slashes (net/ipv4/ip_forward too). */
+  private static final String SYSCTL_NAME = "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$";
+  private static final Pattern SYSCTL_NAME_PATTERN = Pattern.compile(SYSCTL_NAME);
+  private static final int SYSCTL_MAX_LENGTH = 253;
 
   private PodSpecValidator() {}
 
@@ -46,6 +52,9 @@ public final class PodSpecValidator {
         }
       }
     }
+    if (spec.getSecurityContext() != null) {
+      validateSysctls(spec.getSecurityContext().getSysctls(), path + ".securityContext.sysctls", errors);
+    }
     if (spec.getTerminationGracePeriodSeconds() != null && spec.getTerminationGracePeriodSeconds() < 0) {
       errors.add(FieldError.invalid(path + ".terminationGracePeriodSeconds", spec.getTerminationGracePeriodSeconds(),
           "must be greater than or equal to 0"));
@@ -74,6 +83,26 @@ public final class PodSpecValidator {
         for (int j = 0; j < c.getPorts().size(); j++) {
           validatePort(c.getPorts().get(j), cp + ".ports[" + j + "]", errors);
         }
+      }
+    }
+  }
+
+  /** Upstream's validateSysctls: every name given, a sysctl name, and named once. */
+  static void validateSysctls(List<Sysctl> sysctls, String path, List<FieldError> errors) {
+    if (sysctls == null) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < sysctls.size(); i++) {
+      String name = sysctls.get(i).getName();
+      String np = path + "[" + i + "].name";
+      if (name == null || name.isEmpty()) {
+        errors.add(FieldError.required(np, ""));
+      } else if (name.length() > SYSCTL_MAX_LENGTH || !SYSCTL_NAME_PATTERN.matcher(name).matches()) {
+        errors.add(FieldError.invalid(np, name, "must have at most " + SYSCTL_MAX_LENGTH
+            + " characters and match regex " + SYSCTL_NAME));
+      } else if (!names.add(name)) {
+        errors.add(FieldError.duplicate(np, name));
       }
     }
   }
