@@ -190,4 +190,53 @@ class PodLifecycleTest {
     assertNull(main(failed).getState().getRunning(), "the app container never ran");
     assertNull(main(failed).getContainerID());
   }
+
+  private static Pod initPod(String ns, String name, String firstInit) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withNewSpec()
+        .withNodeName(RealNode.name()).withTerminationGracePeriodSeconds(1L).withRestartPolicy("Always")
+        .addNewInitContainer().withName("init1").withImage("busybox").withCommand(firstInit).endInitContainer()
+        .addNewInitContainer().withName("init2").withImage("busybox").withCommand("/bin/true").endInitContainer()
+        .addNewContainer().withName("run1").withImage("busybox").withCommand("sleep", "3600").endContainer().endSpec().build();
+  }
+
+  private static String condition(Pod p, String type) {
+    return p.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
+        .map(c -> c.getStatus() + "/" + c.getReason()).findFirst().orElse(null);
+  }
+
+  @Conformance("node.init-containers")
+  @Test
+  void initContainersOfARestartAlwaysPod(String ns) {
+    create(initPod(ns, "pod-init-ok", "/bin/true"));
+    create(initPod(ns, "pod-init-fails", "/bin/false"));
+
+    Await.until(START, "pod-init-ok ready", () -> {
+      Pod p = RealNode.pod(ns, "pod-init-ok");
+      return p.getStatus() != null && p.getStatus().getConditions() != null && "Running".equals(p.getStatus()
+          .getPhase()) && condition(p, "Ready") != null && condition(p, "Ready").startsWith("True");
+    });
+    Pod ok = RealNode.pod(ns, "pod-init-ok");
+    assertTrue(condition(ok, "Initialized").startsWith("True"), condition(ok, "Initialized"));
+    assertEquals(2, ok.getStatus().getInitContainerStatuses().size());
+    for (ContainerStatus s : ok.getStatus().getInitContainerStatuses()) {
+      assertNotNull(s.getState().getTerminated(), s.getName() + " terminated");
+      assertEquals(0, s.getState().getTerminated().getExitCode(), s.getName());
+    }
+
+    // A failing first init container is restarted with back-off (10 s, 20 s, ...); nothing after it ever starts.
+    Await.until(Duration.ofSeconds(180), "init1 restarted 3 times", () -> {
+      Pod p = RealNode.pod(ns, "pod-init-fails");
+      if (p.getStatus() == null || p.getStatus().getInitContainerStatuses() == null) {
+        return false;
+      }
+      assertEquals("Pending", p.getStatus().getPhase());
+      ContainerStatus init2 = p.getStatus().getInitContainerStatuses().get(1);
+      assertNotNull(init2.getState().getWaiting(), "init2 waits: " + init2.getState());
+      assertNotNull(main(p).getState().getWaiting(), "run1 waits: " + main(p).getState());
+      return p.getStatus().getInitContainerStatuses().get(0).getRestartCount() >= 3;
+    });
+    Pod failing = RealNode.pod(ns, "pod-init-fails");
+    assertEquals("False/ContainersNotInitialized", condition(failing, "Initialized"));
+    assertNull(main(failing).getContainerID(), "run1 never started");
+  }
 }

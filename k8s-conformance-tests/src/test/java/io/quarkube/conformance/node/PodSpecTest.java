@@ -183,6 +183,25 @@ class PodSpecTest {
         "MEMORY_REQUEST=33554432", "file-name=downward", "file-labels=tier=\"e2e\"")), log);
   }
 
+  @Conformance("node.downward-api")
+  @Test
+  void limitsDefaultToTheNodesAllocatable(String ns) {
+    Pod pod = pod(ns, "downward-api-defaults", new ContainerBuilder()
+        .addNewEnv().withName("CPU_LIMIT").withNewValueFrom().withNewResourceFieldRef().withResource("limits.cpu")
+        .endResourceFieldRef().endValueFrom().endEnv()
+        .addNewEnv().withName("MEMORY_LIMIT").withNewValueFrom().withNewResourceFieldRef()
+        .withResource("limits.memory").endResourceFieldRef().endValueFrom().endEnv()
+        .withCommand("sh", "-c", "env")).build();
+    Set<String> lines = lines(output(pod));
+    Map<String, Quantity> allocatable = RealNode.node().getStatus().getAllocatable();
+    // cores rounded up, bytes: the divisor 1 of each resource
+    long cpu = Quantity.getAmountInBytes(allocatable.get("cpu")).setScale(0, java.math.RoundingMode.CEILING)
+        .longValueExact();
+    long memory = Quantity.getAmountInBytes(allocatable.get("memory")).setScale(0, java.math.RoundingMode.CEILING)
+        .longValueExact();
+    assertTrue(lines.containsAll(Set.of("CPU_LIMIT=" + cpu, "MEMORY_LIMIT=" + memory)), lines.toString());
+  }
+
   @Conformance("node.logs")
   @Test
   void logsSince(String ns) {
