@@ -46,7 +46,7 @@ class LifecycleHooksTest {
 
   private static Pod hooked(String ns, String name, LifecycleHandler postStart, LifecycleHandler preStop) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withNewSpec()
-        .withNodeName(RealNode.name()).withTerminationGracePeriodSeconds(15L)
+        .withNodeName(RealNode.name()).withTerminationGracePeriodSeconds(5L)
         .addNewContainer().withName(name).withImage("busybox").withCommand("sleep", "3600")
         .withNewLifecycle().withPostStart(postStart).withPreStop(preStop).endLifecycle().endContainer().endSpec()
         .build();
