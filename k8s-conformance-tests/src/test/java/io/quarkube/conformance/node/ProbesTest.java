@@ -165,7 +165,8 @@ class ProbesTest {
 
   /** busybox httpd on 8080 serving /healthz, which it removes after {@code seconds} (-1: never). */
   private static String healthz(int seconds) {
-    return "mkdir -p /www && echo ok > /www/healthz && " + (seconds < 0 ? "" : "(sleep " + seconds
+    // only the removal in the background: httpd must find /www
+    return "mkdir -p /www; echo ok > /www/healthz; " + (seconds < 0 ? "" : "(sleep " + seconds
         + "; rm /www/healthz) & ") + "exec httpd -f -p 8080 -h /www";
   }
 
@@ -180,7 +181,7 @@ class ProbesTest {
    * port whose HTTP answers 404) never restart their containers, a /healthz that starts failing after 10 s restarts
    * its container, and a readiness probe with an initial delay of 20 s makes the pod ready no sooner, never
    * restarting it. Upstream probes every 10 s and watches the passing ones for 4 minutes; here they probe every
-   * second (more probes) and are watched at each poll for 40 s of running (and for as long as the other checks take).
+   * second (more probes) and are watched at each poll for 30 s of running (and for as long as the other checks take).
    */
   @Test
   void livenessAndReadinessOfRunningContainers(String ns) {
@@ -217,14 +218,14 @@ class ProbesTest {
     assertEquals(0, main(ready).getRestartCount());
 
     for (String name : List.of("liveness-exec", "liveness-http", "liveness-tcp")) {
-      Await.until(Duration.ofSeconds(120), name + " running for 40 s without a restart", () -> {
+      Await.until(Duration.ofSeconds(120), name + " running for 30 s without a restart", () -> {
         Pod p = RealNode.pod(ns, name);
         if (!started(p)) {
           return false;
         }
         assertEquals(0, main(p).getRestartCount(), name + " was restarted");
         Instant since = Instant.parse(main(p).getState().getRunning().getStartedAt());
-        return Instant.now().isAfter(since.plusSeconds(40));
+        return Instant.now().isAfter(since.plusSeconds(30));
       });
     }
     assertTrue(events(ns, "Unhealthy").stream().noneMatch(e -> !e.getInvolvedObject().getName()
