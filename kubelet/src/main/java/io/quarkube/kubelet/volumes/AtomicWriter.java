@@ -30,8 +30,22 @@ public final class AtomicWriter {
   /** A file's content and mode (e.g. 0644). */
   public record Payload(byte[] content, int mode) {}
 
+  /** Work on the volume once a new generation is written, before containers see it (upstream's setPerms). */
+  @FunctionalInterface
+  public interface BeforeSwap {
+    void run(Path dir) throws IOException;
+  }
+
   /** Writes {@code files} (relative paths) into {@code dir}; returns whether anything changed. */
   public static boolean write(Path dir, Map<String, Payload> files) throws IOException {
+    return write(dir, files, d -> { });
+  }
+
+  /**
+   * As {@link #write(Path, Map)}, running {@code beforeSwap} on the whole volume after the new files are written and
+   * before the {@code ..data} link moves to them (only when something changed).
+   */
+  public static boolean write(Path dir, Map<String, Payload> files, BeforeSwap beforeSwap) throws IOException {
     Files.createDirectories(dir);
     Path data = dir.resolve(DATA);
     if (Files.isSymbolicLink(data) && sameContent(dir.resolve(Files.readSymbolicLink(data)), files)) {
@@ -49,6 +63,7 @@ public final class AtomicWriter {
       Files.write(file, e.getValue().content());
       Files.setPosixFilePermissions(file, permissions(e.getValue().mode()));
     }
+    beforeSwap.run(dir);
     Path previous = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
     Path tmp = dir.resolve("..data_tmp");
     Files.deleteIfExists(tmp);

@@ -114,7 +114,7 @@ public final class VolumeManager {
         throw new VolumeException("configmap \"" + source.getName() + "\" not found");
       }
       int mode = source.getDefaultMode() == null ? DEFAULT_MODE : source.getDefaultMode();
-      AtomicWriter.write(dir, configMapFiles(cm, source.getItems(), mode, Boolean.TRUE.equals(source.getOptional())));
+      writeContent(pod, dir, configMapFiles(cm, source.getItems(), mode, Boolean.TRUE.equals(source.getOptional())));
       return dir;
     }
     if (v.getSecret() != null) {
@@ -125,13 +125,13 @@ public final class VolumeManager {
         throw new VolumeException("secret \"" + source.getSecretName() + "\" not found");
       }
       int mode = source.getDefaultMode() == null ? DEFAULT_MODE : source.getDefaultMode();
-      AtomicWriter.write(dir, secretFiles(secret, source.getItems(), mode, Boolean.TRUE.equals(source.getOptional())));
+      writeContent(pod, dir, secretFiles(secret, source.getItems(), mode, Boolean.TRUE.equals(source.getOptional())));
       return dir;
     }
     if (v.getDownwardAPI() != null) {
       Path dir = dirs.volumesDir(uid).resolve("kubernetes.io~downward-api").resolve(v.getName());
       int mode = v.getDownwardAPI().getDefaultMode() == null ? DEFAULT_MODE : v.getDownwardAPI().getDefaultMode();
-      AtomicWriter.write(dir, downwardFiles(pod, v.getDownwardAPI().getItems(), mode, podIp, hostIp));
+      writeContent(pod, dir, downwardFiles(pod, v.getDownwardAPI().getItems(), mode, podIp, hostIp));
       return dir;
     }
     if (v.getProjected() != null) {
@@ -164,13 +164,29 @@ public final class VolumeManager {
               | 0600));
         }
       }
-      AtomicWriter.write(dir, files);
+      writeContent(pod, dir, files);
       return dir;
     }
     if (v.getPersistentVolumeClaim() != null) {
       return persistentVolume(ns, v.getPersistentVolumeClaim().getClaimName());
     }
     throw new VolumeException("volume type not supported on this node");
+  }
+
+  /**
+   * Writes a content volume (configMap, secret, downwardAPI, projected), given to the pod's fsGroup when it has one.
+   * The files' modes already carry the group bits the ownership adds, so an unchanged volume compares equal and is
+   * not rewritten at the next sync.
+   */
+  private static void writeContent(Pod pod, Path dir, Map<String, Payload> files) throws IOException {
+    VolumeOwnership ownership = VolumeOwnership.readOnlyFor(pod);
+    if (ownership == null) {
+      AtomicWriter.write(dir, files);
+      return;
+    }
+    Map<String, Payload> owned = new LinkedHashMap<>();
+    files.forEach((path, p) -> owned.put(path, new Payload(p.content(), ownership.fileMode(p.mode()))));
+    AtomicWriter.write(dir, owned, ownership::apply);
   }
 
   private Path persistentVolume(String ns, String claimName) throws VolumeException, IOException {

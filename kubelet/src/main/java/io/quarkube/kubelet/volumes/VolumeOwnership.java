@@ -1,0 +1,63 @@
+package io.quarkube.kubelet.volumes;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Gives a volume to the pod's {@code securityContext.fsGroup}, as upstream's {@code SetVolumeOwnership}: every file and
+ * directory becomes group-owned by fsGroup, files gain group read (and write on read-write volumes), directories also
+ * group search and setgid (so what is made in them later belongs to the group too). Symlinks only change group: a
+ * chmod through them would change their target's mode. Without this, a non-root container whose only access is the
+ * fsGroup (a supplemental group) cannot read e.g. a Secret written with defaultMode 0440.
+ */
+public final class VolumeOwnership {
+  private static final int READ_ONLY_MASK = 0440;
+  private static final int READ_WRITE_MASK = 0660;
+  private static final int DIR_EXTRA = 02110; // setgid + group/owner search
+
+  private final int gid;
+  private final int mask;
+
+  VolumeOwnership(int gid, boolean readOnly) {
+    this.gid = gid;
+    this.mask = readOnly ? READ_ONLY_MASK : READ_WRITE_MASK;
+  }
+
+  /**
+   * The ownership of the pod's read-only content volumes (configMap, secret, downwardAPI, projected: upstream marks
+   * them read-only), or null when the pod has no fsGroup.
+   */
+  static VolumeOwnership readOnlyFor(Pod pod) {
+    var psc = pod.getSpec().getSecurityContext();
+    if (psc == null || psc.getFsGroup() == null) {
+      return null;
+    }
+    return new VolumeOwnership(psc.getFsGroup().intValue(), true);
+  }
+
+  /** The mode a file of {@code mode} ends with. */
+  int fileMode(int mode) {
+    return mode | mask;
+  }
+
+  /** Applies the ownership to {@code root} and everything under it (links not followed). */
+  void apply(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        if (Files.isSymbolicLink(p)) {
+          continue;
+        }
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        int wanted = mode | mask | (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? DIR_EXTRA : 0);
+        if (wanted != mode) {
+          Files.setAttribute(p, "unix:mode", wanted);
+        }
+      }
+    }
+  }
+}
