@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -135,6 +137,22 @@ final class RealNode {
   /** The log of one container of a pod. */
   static String log(String ns, String pod, String container) {
     return client().pods().inNamespace(ns).withName(pod).inContainer(container).getLog();
+  }
+
+  /**
+   * Creates the pod (restartPolicy Never), waits until it Succeeded ({@link #awaitSucceeded}) and returns each
+   * container's log by name, as upstream's {@code TestContainerOutput}.
+   */
+  static Map<String, String> runToCompletion(Pod pod, Duration timeout) {
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    client().resource(pod).create();
+    Pod done = awaitSucceeded(ns, name, timeout);
+    Map<String, String> logs = new LinkedHashMap<>();
+    for (var c : done.getSpec().getContainers()) {
+      logs.put(c.getName(), log(ns, name, c.getName()));
+    }
+    return logs;
   }
 
   /** Stops one of the cluster's processes (TERM, by its pid file) and has the launcher start what is missing. */
