@@ -85,7 +85,8 @@ class EmptyDirWrapperTest {
           .withValues(RealNode.node().getMetadata().getLabels().get("kubernetes.io/hostname")).endMatchExpression()
           .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity()
           .withDnsPolicy("Default").withTerminationGracePeriodSeconds(1L).withVolumes(volumes)
-          .addNewContainer().withName("test-container").withImage("quarkube/pause:1.0").withVolumeMounts(mounts).endContainer()
+          .addNewContainer().withName("test-container").withImage("quarkube/pause:1.0").withVolumeMounts(mounts)
+          .endContainer()
           .endSpec().endTemplate().endSpec().build()).create();
       Await.until(Duration.ofSeconds(180), "5 pods of " + rc + " running", () -> {
         List<Pod> pods = client.pods().inNamespace(ns).withLabel("name", rc).list().getItems();

@@ -19,8 +19,8 @@ final class MountTest {
 
   /** A container printing content and mode of {@code paths}, with each volume mounted at {@code /etc/<volume>}. */
   static ContainerBuilder container(String name, List<String> volumes, String... paths) {
-    StringBuilder script = new StringBuilder(
-        "show() { echo \"content of file \\\"$1\\\": $(cat $1)\"; echo \"mode of file \\\"$1\\\": $(stat -L -c %A $1)\"; }");
+    StringBuilder script = new StringBuilder("show() { echo \"content of file \\\"$1\\\": $(cat $1)\"; "
+        + "echo \"mode of file \\\"$1\\\": $(stat -L -c %A $1)\"; }");
     for (String p : paths) {
       script.append("; show ").append(p);
     }

@@ -52,7 +52,8 @@ class VolumeOwnershipTest {
     assertEquals(0444, ownership.fileMode(0444));
     Map<String, AtomicWriter.Payload> files = Map.of(
         "data-1", new AtomicWriter.Payload("value-1".getBytes(StandardCharsets.UTF_8), ownership.fileMode(0400)),
-        "path/to/data-2", new AtomicWriter.Payload("value-2".getBytes(StandardCharsets.UTF_8), ownership.fileMode(0600)));
+        "path/to/data-2",
+        new AtomicWriter.Payload("value-2".getBytes(StandardCharsets.UTF_8), ownership.fileMode(0600)));
 
     assertTrue(AtomicWriter.write(dir, files, ownership::apply));
 
