@@ -4,6 +4,7 @@ import static io.quarkube.conformance.node.MountTest.assertLines;
 import static io.quarkube.conformance.node.MountTest.content;
 import static io.quarkube.conformance.node.MountTest.mode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -105,6 +106,9 @@ class SecretVolumesTest {
         .addNewContainer().withName("owner").withImage("busybox").withCommand("stat", "-L", "-c", "%n %g %A",
             "/etc/secret", "/etc/secret/data-1")
         .addNewVolumeMount().withName("secret").withMountPath("/etc/secret").endVolumeMount().endContainer()
+        .addNewContainer().withName("token").withImage("busybox").withCommand("sh", "-c",
+            "cd /var/run/secrets/kubernetes.io/serviceaccount && stat -L -c '%u %g %A' token && wc -c < token")
+        .endContainer()
         .endSpec().build();
 
     Map<String, String> logs = RealNode.runToCompletion(pod, RUN);
@@ -119,5 +123,9 @@ class SecretVolumesTest {
     assertEquals("/etc/secret 1001", owner.get(0).substring(0, owner.get(0).lastIndexOf(' ')), logs.get("owner"));
     assertEquals('s', owner.get(0).charAt(owner.get(0).length() - 4), "setgid directory: " + owner.get(0));
     assertEquals("/etc/secret/data-1 1001 -r--r-----", owner.get(1));
+    // The projected service account token belongs to the user all containers run as, readable by the fsGroup too.
+    List<String> token = List.of(logs.get("token").strip().split("\n"));
+    assertEquals("1000 1001 -rw-r-----", token.get(0), logs.get("token"));
+    assertTrue(Integer.parseInt(token.get(1).strip()) > 100, "the token is read: " + logs.get("token"));
   }
 }

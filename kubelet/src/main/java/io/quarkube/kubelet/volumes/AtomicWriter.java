@@ -27,8 +27,12 @@ public final class AtomicWriter {
 
   private AtomicWriter() {}
 
-  /** A file's content and mode (e.g. 0644). */
-  public record Payload(byte[] content, int mode) {}
+  /** A file's content, mode (e.g. 0644) and owner uid (null: the kubelet's, root). */
+  public record Payload(byte[] content, int mode, Integer uid) {
+    public Payload(byte[] content, int mode) {
+      this(content, mode, null);
+    }
+  }
 
   /** Work on the volume once a new generation is written, before containers see it (upstream's setPerms). */
   @FunctionalInterface
@@ -62,6 +66,9 @@ public final class AtomicWriter {
       Files.createDirectories(file.getParent());
       Files.write(file, e.getValue().content());
       Files.setPosixFilePermissions(file, permissions(e.getValue().mode()));
+      if (e.getValue().uid() != null) {
+        Files.setAttribute(file, "unix:uid", e.getValue().uid());
+      }
     }
     beforeSwap.run(dir);
     Path previous = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
@@ -116,7 +123,8 @@ public final class AtomicWriter {
     for (Map.Entry<String, Payload> e : files.entrySet()) {
       Path file = current.resolve(e.getKey());
       if (!Files.isRegularFile(file) || !Arrays.equals(Files.readAllBytes(file), e.getValue().content())
-          || !Files.getPosixFilePermissions(file).equals(permissions(e.getValue().mode()))) {
+          || !Files.getPosixFilePermissions(file).equals(permissions(e.getValue().mode()))
+          || e.getValue().uid() != null && !e.getValue().uid().equals(Files.getAttribute(file, "unix:uid"))) {
         return false;
       }
     }

@@ -160,8 +160,12 @@ public final class VolumeManager {
         }
         if (p.getServiceAccountToken() != null) {
           ServiceAccountTokenProjection t = p.getServiceAccountToken();
-          files.put(t.getPath(), new Payload(token(pod, v.getName(), t).getBytes(StandardCharsets.UTF_8), 0600 & mode
-              | 0600));
+          // As upstream: the volume's mode, except that with an fsUser or fsGroup only the owner reads the token
+          // (the fsGroup's read bit is added by the ownership), and the file belongs to the fsUser.
+          Long fsUser = VolumeOwnership.fsUser(pod);
+          boolean owned = fsUser != null || VolumeOwnership.readOnlyFor(pod) != null;
+          files.put(t.getPath(), new Payload(token(pod, v.getName(), t).getBytes(StandardCharsets.UTF_8),
+              owned ? 0600 : mode, fsUser == null ? null : fsUser.intValue()));
         }
       }
       writeContent(pod, dir, files);
@@ -185,7 +189,7 @@ public final class VolumeManager {
       return;
     }
     Map<String, Payload> owned = new LinkedHashMap<>();
-    files.forEach((path, p) -> owned.put(path, new Payload(p.content(), ownership.fileMode(p.mode()))));
+    files.forEach((path, p) -> owned.put(path, new Payload(p.content(), ownership.fileMode(p.mode()), p.uid())));
     AtomicWriter.write(dir, owned, ownership::apply);
   }
 

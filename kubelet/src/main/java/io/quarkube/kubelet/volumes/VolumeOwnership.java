@@ -1,10 +1,14 @@
 package io.quarkube.kubelet.volumes;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +41,30 @@ public final class VolumeOwnership {
       return null;
     }
     return new VolumeOwnership(psc.getFsGroup().intValue(), true);
+  }
+
+  /**
+   * Upstream's FsUserFrom: the user every container of the pod runs as (its own runAsUser, else the pod's), or null
+   * when one has none or two differ. Projected service account tokens are given to it.
+   */
+  static Long fsUser(Pod pod) {
+    Long pods = pod.getSpec().getSecurityContext() == null ? null
+        : pod.getSpec().getSecurityContext().getRunAsUser();
+    Long user = null;
+    List<SecurityContext> contexts = new ArrayList<>();
+    var spec = pod.getSpec();
+    Optional.ofNullable(spec.getInitContainers()).orElse(List.of()).forEach(c -> contexts.add(c.getSecurityContext()));
+    Optional.ofNullable(spec.getContainers()).orElse(List.of()).forEach(c -> contexts.add(c.getSecurityContext()));
+    Optional.ofNullable(spec.getEphemeralContainers()).orElse(List.of())
+        .forEach(c -> contexts.add(c.getSecurityContext()));
+    for (SecurityContext sc : contexts) {
+      Long effective = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : pods;
+      if (effective == null || user != null && !user.equals(effective)) {
+        return null;
+      }
+      user = effective;
+    }
+    return user;
   }
 
   /** The mode a file of {@code mode} ends with. */

@@ -72,4 +72,31 @@ class VolumeOwnershipTest {
 
     assertFalse(AtomicWriter.write(dir, files, ownership::apply), "the same content is not rewritten");
   }
+
+  @Test
+  void fsUserIsTheOneUserEveryContainerRunsAs() {
+    Pod pod = new PodBuilder().withNewSpec().withNewSecurityContext().withRunAsUser(1000L).endSecurityContext()
+        .addNewInitContainer().withName("init").endInitContainer()
+        .addNewContainer().withName("a").endContainer()
+        .addNewContainer().withName("b").withNewSecurityContext().withRunAsUser(1000L).endSecurityContext()
+        .endContainer().endSpec().build();
+    assertEquals(1000L, VolumeOwnership.fsUser(pod));
+    pod.getSpec().getContainers().get(1).getSecurityContext().setRunAsUser(2000L);
+    assertNull(VolumeOwnership.fsUser(pod), "two users: none");
+    pod.getSpec().getContainers().get(1).getSecurityContext().setRunAsUser(null);
+    pod.getSpec().setSecurityContext(null);
+    assertNull(VolumeOwnership.fsUser(pod), "a container without a user: none");
+  }
+
+  @Test
+  void aPayloadWithAnOwnerIsGivenToIt() throws Exception {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    int uid = root ? 1000 : (Integer) Files.getAttribute(dir, "unix:uid");
+    Map<String, AtomicWriter.Payload> files = Map.of("token",
+        new AtomicWriter.Payload("jwt".getBytes(StandardCharsets.UTF_8), 0600, uid));
+    assertTrue(AtomicWriter.write(dir, files));
+    assertEquals(uid, Files.getAttribute(dir.resolve("token").toRealPath(), "unix:uid"));
+    assertEquals(0600, mode(dir.resolve("token").toRealPath()));
+    assertFalse(AtomicWriter.write(dir, files), "the same content and owner is not rewritten");
+  }
 }
