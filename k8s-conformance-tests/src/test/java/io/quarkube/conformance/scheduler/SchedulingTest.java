@@ -180,4 +180,22 @@ class SchedulingTest {
     }
     assertEquals(Map.of(sim.name("a1"), 3, sim.name("b1"), 3), perNode);
   }
+
+  /**
+   * Upstream's "validates that there exists conflict between pods with same hostPort and protocol but one using
+   * 0.0.0.0 hostIP": a pod taking TCP 54322 on every address of the node leaves no room for one taking it on the
+   * node's own address.
+   */
+  @Conformance("scheduling.host-port-conflict")
+  @Test
+  void aWildcardHostPortConflictsWithTheSamePortOnOneAddress(String ns) {
+    sim.create("only", "4", "8Gi");
+    sim.create(sim.pod(ns, "pod4", null).editSpec().editFirstContainer().addNewPort().withContainerPort(8080)
+        .withHostPort(54322).withHostIP("0.0.0.0").withProtocol("TCP").endPort().endContainer().endSpec());
+    assertEquals(sim.name("only"), sim.awaitBound(ns, "pod4"));
+    sim.create(sim.pod(ns, "pod5", null).editSpec().editFirstContainer().addNewPort().withContainerPort(8080)
+        .withHostPort(54322).withHostIP("10.11.12.13").withProtocol("TCP").endPort().endContainer().endSpec());
+    String msg = sim.awaitUnschedulable(ns, "pod5", m -> m.contains("free ports"));
+    assertTrue(msg.contains("1 node(s) didn't have free ports for the requested pod ports"), msg);
+  }
 }
