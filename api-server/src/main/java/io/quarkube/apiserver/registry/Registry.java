@@ -127,6 +127,8 @@ public final class Registry {
     m.put("flowcontrol.apiserver.k8s.io/v1beta3/prioritylevelconfigurations",
         new PriorityLevelConfigurationV1beta3Strategy());
     m.put("batch/jobs", new io.quarkube.apiserver.registry.batch.JobStrategy());
+    m.put("certificates.k8s.io/certificatesigningrequests",
+        new io.quarkube.apiserver.registry.certificates.CertificateSigningRequestStrategy());
     m.put("batch/cronjobs", new io.quarkube.apiserver.registry.batch.CronJobStrategy());
     m.put("storage.k8s.io/csidrivers", new io.quarkube.apiserver.registry.storage.CsiDriverStrategy());
     m.put("storage.k8s.io/csinodes", new io.quarkube.apiserver.registry.storage.CsiNodeStrategy());

@@ -17,14 +17,14 @@ import java.util.concurrent.TimeoutException;
  * Raw HTTP to the API server with the admin's credentials (the Fabric8 client's own HTTP client), for what typed
  * clients hide: Accept headers, status codes, Warning headers, subresources without a typed call.
  */
-final class Api {
+public final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Api() {}
 
   /** What the server answered. */
-  record Response(int code, String contentType, String body, List<String> warnings) {
-    JsonNode json() {
+  public record Response(int code, String contentType, String body, List<String> warnings) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -38,11 +38,11 @@ final class Api {
     }
   }
 
-  static Response get(String path, String accept) {
+  public static Response get(String path, String accept) {
     return send("GET", path, null, null, accept);
   }
 
-  static Response send(String method, String path, String contentType, String body, String accept) {
+  public static Response send(String method, String path, String contentType, String body, String accept) {
     HttpClient http = Cluster.client().getHttpClient();
     String base = Cluster.client().getMasterUrl().toString().replaceAll("/$", "");
     HttpRequest.Builder b = http.newHttpRequestBuilder().uri(base + path);
@@ -66,7 +66,38 @@ final class Api {
     }
   }
 
-  static JsonNode parse(String json) {
+  /**
+   * Checks discovery as upstream's "API operations" conformance tests do: the group/version in /apis, the version in
+   * /apis/&lt;group&gt;, and each resource (or subresource, "ingresses/status") in /apis/&lt;group&gt;/&lt;version&gt;.
+   */
+  public static void assertDiscovered(String group, String version, String... resources) {
+    JsonNode groups = get("/apis", "application/json").json();
+    boolean listed = false;
+    for (JsonNode g : groups.path("groups")) {
+      for (JsonNode v : g.path("versions")) {
+        listed |= g.path("name").asText().equals(group) && v.path("version").asText().equals(version);
+      }
+    }
+    if (!listed) {
+      throw new AssertionError(group + "/" + version + " not in /apis: " + groups);
+    }
+    JsonNode groupDoc = get("/apis/" + group, "application/json").json();
+    boolean versioned = false;
+    for (JsonNode v : groupDoc.path("versions")) {
+      versioned |= v.path("version").asText().equals(version);
+    }
+    if (!versioned) {
+      throw new AssertionError(version + " not in /apis/" + group + ": " + groupDoc);
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    get("/apis/" + group + "/" + version, "application/json").json().path("resources")
+        .forEach(r -> names.add(r.path("name").asText()));
+    if (!names.containsAll(List.of(resources))) {
+      throw new AssertionError(List.of(resources) + " not all in /apis/" + group + "/" + version + ": " + names);
+    }
+  }
+
+  public static JsonNode parse(String json) {
     try {
       return JSON.readTree(json);
     } catch (IOException e) {

@@ -216,4 +216,20 @@ class PodSpecTest {
     Await.until(Duration.ofSeconds(30), "--since=1s shows nothing", () -> k.run("logs", "quiet", "-n", ns,
         "--since=1s").out().isEmpty());
   }
+
+  @Conformance("auth.projected-token-volume")
+  @Test
+  void projectedServiceAccountTokenVolume(String ns) {
+    // upstream's TokenRequestProjection test: a read-only projected serviceAccountToken volume holds a JWT
+    Pod pod = pod(ns, "projected-token", new ContainerBuilder().withCommand("sh", "-c",
+        "echo \"content of file /test-volume/token: $(cat /test-volume/token)\"")
+        .addNewVolumeMount().withName("test-volume").withMountPath("/test-volume").withReadOnly(true)
+        .endVolumeMount())
+        .editSpec().addNewVolume().withName("test-volume").withNewProjected().addNewSource()
+        .withNewServiceAccountToken().withPath("token").withExpirationSeconds(3600L).endServiceAccountToken()
+        .endSource().endProjected().endVolume().endSpec().build();
+    String log = output(pod);
+    assertTrue(log.matches("(?s)content of file /test-volume/token: "
+        + "[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\n"), log);
+  }
 }
