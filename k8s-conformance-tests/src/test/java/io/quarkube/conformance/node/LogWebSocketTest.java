@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code pods/log} over a WebSocket, as dashboards read it: {@code binary.k8s.io} gives the log in binary messages,
  * {@code base64.binary.k8s.io} in base64 text messages; the socket closes when a non-following log ends.
  */
-@Conformance({"node.logs"})
+@Conformance({"node.logs", "node.logs-websocket"})
 @ExtendWith(TestNamespace.class)
 class LogWebSocketTest {
 

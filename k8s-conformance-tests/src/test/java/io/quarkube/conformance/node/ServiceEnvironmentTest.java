@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Await;
+import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
 import java.time.Duration;
 import java.util.Arrays;
@@ -63,6 +64,7 @@ class ServiceEnvironmentTest {
         .withProtocol("TCP").endPort().endSpec().build()).create();
   }
 
+  @Conformance("node.service-environment")
   @Test
   void containersSeeTheMasterServiceAndTheirNamespacesServices(String ns) {
     String ip = service(ns).getSpec().getClusterIP();
