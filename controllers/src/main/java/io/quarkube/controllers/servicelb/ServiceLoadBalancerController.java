@@ -23,7 +23,7 @@ import java.util.Objects;
  * without announcements or k3s' ServiceLB): each Service of type LoadBalancer without a {@code loadBalancerClass}
  * gets one address of the configured pool in {@code status.loadBalancer.ingress} ({@code spec.loadBalancerIP} when
  * it is in the pool and free); the proxy then serves that address. A Service that stops being a LoadBalancer gives
- * its address back. Allocation is serialised and derived from the Services' own status (no other state), so a
+ * its address back; a status this controller did not write (no address of the pool) is never touched. Allocation is serialised and derived from the Services' own status (no other state), so a
  * restarted manager sees exactly what is taken.
  */
 public final class ServiceLoadBalancerController extends Controller<String> {
@@ -59,8 +59,13 @@ public final class ServiceLoadBalancerController extends Controller<String> {
         && svc.getMetadata().getDeletionTimestamp() == null;
     if (!wanted) {
       pending.values().removeIf(key::equals);
-      if (!current.isEmpty() && svc.getSpec().getLoadBalancerClass() == null) {
-        write(svc, List.of()); // no longer a LoadBalancer: the address goes back to the pool
+      // No longer a LoadBalancer: the address goes back to the pool. A status holding none of the pool's addresses
+      // was never ours (a client wrote it, as upstream's service status conformance test does on a ClusterIP
+      // Service): left alone, as upstream's service controller never syncs a Service that did not want a load
+      // balancer.
+      if (svc.getSpec().getLoadBalancerClass() == null
+          && current.stream().anyMatch(i -> i.getIp() != null && pool.contains(i.getIp()))) {
+        write(svc, List.of());
       }
       return;
     }

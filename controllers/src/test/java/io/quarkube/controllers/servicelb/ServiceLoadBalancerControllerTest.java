@@ -76,4 +76,13 @@ class ServiceLoadBalancerControllerTest {
     controller.reconcile("ns/y");
     assertTrue(ips("y").isEmpty(), "another implementation's class is left alone");
   }
+
+  @Test
+  void aStatusWrittenByAClientOnAClusterIpServiceIsLeftAlone() {
+    caches.put(svc("plain", "ClusterIP").withNewStatus().withNewLoadBalancer().addNewIngress().withIp("203.0.113.1")
+        .endIngress().endLoadBalancer().endStatus().build());
+    controller.reconcile("ns/plain");
+    assertEquals(List.of("203.0.113.1"), ips("plain"));
+    assertTrue(writer.actions().isEmpty(), "nothing written: " + writer.actions());
+  }
 }
