@@ -212,6 +212,14 @@ public final class Schema {
         return elements == null ? DEDUCED : elements.get();
     }
 
+    /**
+     * Whether a map of this schema may hold {@code name}: a declared field, or any key when it has an element type.
+     * Built-in structs answer true for every key (their unknown fields are the decoder's business, not apply's).
+     */
+    boolean accepts(String name) {
+        return goStruct || elements != null || fields.containsKey(name);
+    }
+
     /** The element type of a map for keys that are not declared fields, or null when it declares none. */
     public Schema elements() {
         return elements == null ? null : elements.get();
@@ -308,6 +316,11 @@ public final class Schema {
         private OpenApi() {
         }
 
+        /**
+         * @param preserveUnknown whether the whole schema keeps unknown fields; a node's own
+         *     {@code x-kubernetes-preserve-unknown-fields} opens that node only (its unknown fields are deduced), not
+         *     the properties it declares, as in structural schemas
+         */
         static Schema convert(JsonNode s, boolean preserveUnknown) {
             if (s == null || !s.isObject()) {
                 return DEDUCED;
@@ -319,9 +332,9 @@ public final class Schema {
             String type = s.path("type").isArray() ? s.path("type").path(0).asText("") : s.path("type").asText("");
             switch (type) {
                 case "object":
-                    return object(s, pu, false);
+                    return object(s, pu, preserveUnknown, false);
                 case "array":
-                    return array(s, pu, false);
+                    return array(s, preserveUnknown, false);
                 case "integer":
                 case "number":
                 case "string":
@@ -329,27 +342,34 @@ public final class Schema {
                     return SCALAR;
                 default: {
                     // no type: anything goes (a scalar, a list, a map)
-                    Schema m = object(s, pu, true);
-                    Schema l = array(s, pu, true);
+                    Schema m = object(s, pu, preserveUnknown, true);
+                    Schema l = array(s, preserveUnknown, true);
                     return new Schema("untyped", true, l.list, l.items, m.mapType, m.fields, m.elements, false);
                 }
             }
         }
 
-        private static Schema object(JsonNode s, boolean pu, boolean untyped) {
+        private static Schema object(JsonNode s, boolean pu, boolean inherited, boolean untyped) {
             Map<String, Field> fields = new LinkedHashMap<>();
             JsonNode props = s.path("properties");
             for (Map.Entry<String, JsonNode> e : props.properties()) {
                 JsonNode prop = e.getValue();
                 JsonNode def = prop.get("default");
-                fields.put(e.getKey(), new Field(e.getKey(), new Lazy<>(() -> convert(prop, pu)), def, null));
+                fields.put(e.getKey(), new Field(e.getKey(), new Lazy<>(() -> convert(prop, inherited)), def, null));
+            }
+            if (s.path("x-kubernetes-embedded-resource").asBoolean(false)) {
+                // upstream's addEmbeddedProperties: an embedded object has apiVersion, kind and metadata implicitly
+                fields.putIfAbsent("apiVersion", new Field("apiVersion", () -> SCALAR, null, null));
+                fields.putIfAbsent("kind", new Field("kind", () -> SCALAR, null, null));
+                fields.putIfAbsent("metadata", new Field("metadata",
+                        () -> SchemaTable.get().type("meta/v1.ObjectMeta"), null, null));
             }
             JsonNode ap = s.get("additionalProperties");
             Supplier<Schema> elements;
             if (ap == null || ap.isNull()) {
                 elements = pu || fields.isEmpty() ? () -> DEDUCED : null;
             } else if (ap.isObject()) {
-                elements = new Lazy<>(() -> convert(ap, pu));
+                elements = new Lazy<>(() -> convert(ap, inherited));
             } else if (ap.asBoolean(false)) {
                 elements = () -> DEDUCED;
             } else {
@@ -360,11 +380,11 @@ public final class Schema {
                     Collections.unmodifiableMap(fields), elements, false);
         }
 
-        private static Schema array(JsonNode s, boolean pu, boolean untyped) {
+        private static Schema array(JsonNode s, boolean inherited, boolean untyped) {
             ListSemantics ls = listSemantics(s);
             JsonNode items = s.get("items");
             Supplier<Schema> itemType = items != null && items.isObject()
-                    ? new Lazy<>(() -> convert(items, pu))
+                    ? new Lazy<>(() -> convert(items, inherited))
                     : () -> UNTYPED_ATOMIC;
             return new Schema(untyped ? "untyped" : "array", false, ls, itemType, null, Map.of(), null, false);
         }

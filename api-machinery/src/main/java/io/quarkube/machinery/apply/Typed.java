@@ -708,6 +708,10 @@ final class Typed {
                     return;
                 }
                 for (Map.Entry<String, JsonNode> e : v.properties()) {
+                    if (!s.accepts(e.getKey())) {
+                        errors.add(error(At.field(path, e.getKey()), "field not declared in schema"));
+                        continue;
+                    }
                     validate(e.getValue(), s.field(e.getKey()), allowDuplicates, At.field(path, e.getKey()), errors);
                 }
             }

@@ -192,4 +192,28 @@ class SchemaTest {
         assertEquals(ListSemantics.set(), s.listSemantics(path("metadata.finalizers")));
         assertSame(Schema.deduced(), Schema.deduced().field("x"));
     }
+
+    /** Upstream's structured-merge-diff: a custom resource's closed objects refuse fields they do not declare. */
+    @Test
+    void undeclaredFieldsOfACustomResourceAreNamed() {
+        Schema cr = Schema.customResource(json("""
+            {"type": "object", "properties": {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+              "properties": {"foo": {"type": "string"}, "template": {"type": "object",
+                "x-kubernetes-embedded-resource": true,
+                "properties": {"metadata": {"type": "object", "properties": {"name": {"type": "string"}}}}}}}}}"""));
+        assertEquals(List.of(".unknownField: field not declared in schema"), Typed.validate(json("""
+            {"apiVersion": "g/v1", "kind": "K", "metadata": {"name": "n"}, "unknownField": 1,
+             "spec": {"foo": "x", "anything": {"goes": 1}}}"""), cr, false));
+        assertEquals(List.of(".spec.template.metadata.unknownSubMeta: field not declared in schema"),
+            Typed.validate(json("""
+            {"spec": {"template": {"apiVersion": "v1", "kind": "Sub",
+              "metadata": {"name": "sub", "unknownSubMeta": 1}}}}"""), cr, false),
+            "spec preserves unknown fields, its declared template does not; an embedded object has apiVersion/kind");
+        assertTrue(Typed.validate(json("{\"spec\": {\"x\": 1}}"), Schema.customResource(null), false).isEmpty(),
+            "no schema: anything goes");
+        assertTrue(Typed.validate(json("""
+            {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"unknownSpecField": 1}}"""),
+            Schema.builtIn("apps/v1", "Deployment").orElseThrow(), false).isEmpty(),
+            "built-in structs leave unknown fields to the decoder");
+    }
 }

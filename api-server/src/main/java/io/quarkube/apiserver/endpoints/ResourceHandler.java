@@ -357,6 +357,7 @@ public final class ResourceHandler {
       if (sub == null && store.find(info.namespace(), info.name()).isEmpty()) {
         var result = io.quarkube.machinery.apply.FieldManager.apply(null, applied, manager, force, def.apiVersion(),
             clock.instant(), schema);
+        strictYaml(ctx);
         HasMetadata obj = bodies.toObject(result.object(), def, ctx, store.strategy());
         if (obj.getMetadata().getName() != null && !obj.getMetadata().getName().equals(info.name())) {
           throw ApiException.badRequest("the name of the object (" + obj.getMetadata().getName()
@@ -375,6 +376,7 @@ public final class ResourceHandler {
             var result = io.quarkube.machinery.apply.FieldManager.apply(Json.tree(current), applied, manager, force,
                 def.apiVersion(), sub == null ? "" : sub, clock.instant(), schema,
                 io.quarkube.machinery.apply.FieldSet.empty());
+            strictYaml(ctx);
             HasMetadata next = bodies.toObject(result.object(), def, ctx, store.strategy());
             return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub,
                 next, current, user, dryRun));
@@ -382,6 +384,28 @@ public final class ResourceHandler {
       responses.object(ctx, 200, updated, def);
     } catch (io.quarkube.machinery.apply.ApplyException e) {
       throw new ApiException(Json.convert(e.toStatus(), io.fabric8.kubernetes.api.model.Status.class));
+    }
+  }
+
+  /**
+   * Upstream's applyPatcher: once the configuration applied, a Strict (or Warn) request has its YAML decoded
+   * strictly, so a key repeated in one mapping is a 400 (or a warning) naming its line.
+   */
+  private static void strictYaml(RoutingContext ctx) {
+    FieldValidation validation = FieldValidation.of(ctx);
+    if (validation == FieldValidation.IGNORE || ctx.body() == null || ctx.body().buffer() == null) {
+      return;
+    }
+    List<String> duplicates = io.quarkube.apiserver.json.DuplicateFields.inYamlByLine(ctx.body().buffer().getBytes());
+    if (duplicates.isEmpty()) {
+      return;
+    }
+    String error = "error converting YAML to JSON: yaml: unmarshal errors:\n  " + String.join("\n  ", duplicates);
+    if (validation == FieldValidation.STRICT) {
+      throw ApiException.badRequest("error strict decoding YAML: " + error);
+    }
+    for (String d : duplicates) { // a header holds no line break: one warning per repeated key
+      ctx.response().headers().add("Warning", "299 - \"" + d.replace("\"", "\\\"") + "\"");
     }
   }
 

@@ -95,4 +95,37 @@ public final class DuplicateFields {
     }
     return found;
   }
+
+  private static final JsonFactory YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLFactory();
+
+  /**
+   * Keys repeated in one mapping of a YAML body, as go-yaml's strict decoding reports them: {@code line 9: key "foo"
+   * already set in map} (1-based line of the repeated key). Empty when the body does not parse (the tree parser
+   * reports that).
+   */
+  public static List<String> inYamlByLine(byte[] body) {
+    List<String> found = new ArrayList<>();
+    Deque<Set<String>> objects = new ArrayDeque<>();
+    try (JsonParser p = YAML.createParser(body)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case START_OBJECT -> objects.push(new HashSet<>());
+          case END_OBJECT -> objects.pop();
+          case FIELD_NAME -> {
+            if (!objects.peek().add(p.currentName())) {
+              found.add("line " + p.currentTokenLocation().getLineNr() + ": key \"" + p.currentName()
+                  + "\" already set in map");
+            }
+          }
+          default -> {
+            // values and arrays carry no keys
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return found;
+    }
+    return found;
+  }
 }

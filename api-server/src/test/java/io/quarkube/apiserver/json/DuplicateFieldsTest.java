@@ -25,4 +25,13 @@ class DuplicateFieldsTest {
   void unreadableBodiesYieldWhatWasFoundSoFar() {
     assertEquals(List.of(), dups("{\"a\":"));
   }
+
+  @Test
+  void yamlDuplicatesAreNamedByLineAsGoYamlDoes() {
+    String yaml = "\napiVersion: v1\nkind: X\nmetadata:\n  name: n\nspec:\n  unknown: uk1\n  foo: foo1\n"
+        + "  foo: foo2\n  list:\n  - a: 1\n    a: 2\n";
+    assertEquals(List.of("line 9: key \"foo\" already set in map", "line 12: key \"a\" already set in map"),
+        DuplicateFields.inYamlByLine(yaml.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(List.of(), DuplicateFields.inYamlByLine("a: 1\nb:\n  a: 1\n".getBytes(StandardCharsets.UTF_8)));
+  }
 }
