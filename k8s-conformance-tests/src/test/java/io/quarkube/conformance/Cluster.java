@@ -72,12 +72,20 @@ public final class Cluster {
    * server's back (what is stored, forcing a compaction); components never do.
    */
   public static String etcdctl(String... args) {
-    java.util.List<String> command = new java.util.ArrayList<>();
-    command.add("etcdctl");
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("etcdctl"));
     try {
       command.add("--endpoints=" + etcdEndpoint());
-      command.addAll(java.util.List.of(args));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    command.addAll(java.util.List.of(args));
+    return run(Path.of("."), command.toArray(String[]::new));
+  }
+
+  /** Runs a command of the machine (openssl, etcdctl) in {@code dir}; its output, or an AssertionError on failure. */
+  public static String run(Path dir, String... command) {
+    try {
+      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new AssertionError(String.join(" ", command) + " failed:\n" + out);

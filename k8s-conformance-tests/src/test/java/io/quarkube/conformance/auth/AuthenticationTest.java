@@ -56,12 +56,12 @@ class AuthenticationTest {
 
   @Test
   void aCertificateFromAnotherCaGets401(@TempDir Path dir) throws Exception {
-    Identities.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "evil-ca.key",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "evil-ca.key",
         "-out", "evil-ca.crt", "-subj", "/CN=evil-ca", "-days", "2");
-    Identities.run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "mallory.key", "-out",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "mallory.key", "-out",
         "mallory.csr", "-subj", "/O=system:masters/CN=mallory");
     Files.writeString(dir.resolve("ext.cnf"), "extendedKeyUsage = clientAuth\n");
-    Identities.run(dir, "openssl", "x509", "-req", "-in", "mallory.csr", "-CA", "evil-ca.crt", "-CAkey",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "x509", "-req", "-in", "mallory.csr", "-CA", "evil-ca.crt", "-CAkey",
         "evil-ca.key", "-CAcreateserial", "-out", "mallory.crt", "-days", "1", "-extfile", "ext.cnf");
     Path config = Identities.kubeconfigWithUser(dir, "mallory", "client-certificate: " + dir.resolve("mallory.crt")
         + "\nclient-key: " + dir.resolve("mallory.key"));

@@ -44,7 +44,7 @@ class CertificateSigningTest {
   Path dir;
 
   private String openSslRequest(String subject) {
-    Identities.run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", subject);
     try {
       return Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("client.csr")));
@@ -82,7 +82,7 @@ class CertificateSigningTest {
       String pem = awaitCertificate(name);
       Files.writeString(dir.resolve("client.crt"), pem);
       Files.write(dir.resolve("ca.crt"), Identities.caPem());
-      assertTrue(Identities.run(dir, "openssl", "verify", "-CAfile", "ca.crt", "client.crt").contains("OK"));
+      assertTrue(io.quarkube.conformance.Cluster.run(dir, "openssl", "verify", "-CAfile", "ca.crt", "client.crt").contains("OK"));
 
       Path kubeconfig = Identities.kubeconfigWithUser(dir, "csr-user", "client-certificate: "
           + dir.resolve("client.crt") + "\nclient-key: " + dir.resolve("client.key") + "\n");
@@ -119,7 +119,7 @@ class CertificateSigningTest {
       assertEquals("AutoApproved", kubectl.run("get", "csr", name, "-o",
           "jsonpath={.status.conditions[?(@.type==\"Approved\")].reason}").ok().out().trim());
       Files.writeString(dir.resolve("node.crt"), pem);
-      String text = Identities.run(dir, "openssl", "x509", "-in", "node.crt", "-noout", "-subject");
+      String text = io.quarkube.conformance.Cluster.run(dir, "openssl", "x509", "-in", "node.crt", "-noout", "-subject");
       assertTrue(text.contains("system:node:e2e-node-" + id), text);
     } finally {
       kubectl.run("delete", "csr", name, "--ignore-not-found");
@@ -137,7 +137,7 @@ class CertificateSigningTest {
     var csrs = Cluster.client().certificates().v1().certificateSigningRequests();
     String signer = "example.com/e2e-" + id;
     String request = openSslRequest("/CN=e2e.example.com");
-    Identities.run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-keyout", "self.key", "-out", "self.crt", "-days", "1", "-subj", "/CN=e2e.example.com");
     String certificate = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("self.crt")));
 

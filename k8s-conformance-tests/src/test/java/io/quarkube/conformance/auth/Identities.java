@@ -13,7 +13,6 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -89,23 +88,6 @@ final class Identities {
       ssl.init(null, tmf.getTrustManagers(), null);
       return HttpClient.newBuilder().sslContext(ssl).build();
     } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Runs a command (openssl, etcdctl) and returns its standard output; fails on a non-zero exit. */
-  static String run(Path dir, String... command) {
-    try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed:\n" + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

@@ -49,14 +49,14 @@ class WebhookTest {
 
   @BeforeEach
   void startWebhook() throws Exception {
-    Identities.run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=e2e-webhook-ca");
-    Identities.run(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
         "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=e2e-webhook");
     Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
-    Identities.run(dir, "openssl", "x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
         "-CAcreateserial", "-out", "tls.crt", "-days", "1", "-extfile", "ext.cnf");
-    Identities.run(dir, "openssl", "pkcs12", "-export", "-inkey", "tls.key", "-in", "tls.crt", "-out", "tls.p12",
+    io.quarkube.conformance.Cluster.run(dir, "openssl", "pkcs12", "-export", "-inkey", "tls.key", "-in", "tls.crt", "-out", "tls.p12",
         "-passout", "pass:changeit");
     caBundle = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("ca.crt")));
     KeyStore ks = KeyStore.getInstance("PKCS12");
