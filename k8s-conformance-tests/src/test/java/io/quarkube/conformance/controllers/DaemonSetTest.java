@@ -10,7 +10,14 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkube.conformance.Conflicts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkube.conformance.Cluster;
 import io.quarkube.conformance.Kubectl;
@@ -147,6 +154,140 @@ class DaemonSetTest {
       for (String n : nodes) {
         client.nodes().withName(n).delete();
       }
+    }
+  }
+
+  /** One daemon pod per node of the group, all marked Ready (as upstream's checkRunningOnAllNodes). */
+  private void startOnTwoNodes(String ns) {
+    String a = node("a");
+    String b = node("b");
+    kubectl.runWithInput(template("registry.local/agent:1"), new String[] {"apply", "-n", ns, "-f", "-"}).ok();
+    awaitPinned(ns, a, b);
+    rollOut(ns, "registry.local/agent:1", 2);
+  }
+
+  private void deleteNodes() {
+    for (String n : nodes) {
+      client.nodes().withName(n).delete();
+    }
+  }
+
+  @Test
+  @Conformance({"apps.daemonset-api"})
+  void listsAndDeletesByCollection(String ns) {
+    try {
+      startOnTwoNodes(ns);
+      String mark = "ds" + UUID.randomUUID().toString().substring(0, 8);
+      client.apps().daemonSets().inNamespace(ns).withName("agent").patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"metadata\":{\"labels\":{\"daemonset-name\":\"" + mark + "\"}}}");
+      assertEquals(1, client.apps().daemonSets().inAnyNamespace().withLabel("daemonset-name", mark).list()
+          .getItems().size(), "listed across all namespaces by label");
+      client.apps().daemonSets().inNamespace(ns).withLabel("daemonset-name", mark).delete();
+      Await.until(Duration.ofSeconds(60), "DaemonSets deleted by collection", () -> client.apps().daemonSets()
+          .inAnyNamespace().withLabel("daemonset-name", mark).list().getItems().isEmpty());
+    } finally {
+      deleteNodes();
+    }
+  }
+
+  @Test
+  @Conformance({"apps.daemonset-api"})
+  void readsUpdatesAndPatchesStatus(String ns) {
+    try {
+      startOnTwoNodes(ns);
+      DaemonSet read = client.apps().daemonSets().inNamespace(ns).withName("agent").get();
+      assertEquals(2, read.getStatus().getDesiredNumberScheduled(), "GET carries status");
+      DaemonSet updated = Conflicts.retry(() -> {
+        DaemonSet ds = client.apps().daemonSets().inNamespace(ns).withName("agent").get();
+        ds.getStatus().getConditions().add(new DaemonSetConditionBuilder().withType("StatusUpdate")
+            .withStatus("True").withReason("E2E").withMessage("Set from e2e test").build());
+        return client.apps().daemonSets().inNamespace(ns).resource(ds).updateStatus();
+      });
+      assertTrue(updated.getStatus().getConditions().stream().anyMatch(c -> "StatusUpdate".equals(c.getType())
+          && "E2E".equals(c.getReason()) && "Set from e2e test".equals(c.getMessage())), "updated condition");
+      Await.until(Duration.ofSeconds(30), "StatusUpdate condition kept", () -> hasCondition(ns, "StatusUpdate"));
+      client.apps().daemonSets().inNamespace(ns).withName("agent").subresource("status").patch(
+          PatchContext.of(PatchType.JSON_MERGE),
+          "{\"status\":{\"conditions\":[{\"type\":\"StatusPatched\",\"status\":\"True\"}]}}");
+      Await.until(Duration.ofSeconds(30), "StatusPatched condition", () -> hasCondition(ns, "StatusPatched"));
+    } finally {
+      deleteNodes();
+    }
+  }
+
+  private boolean hasCondition(String ns, String type) {
+    var st = client.apps().daemonSets().inNamespace(ns).withName("agent").get().getStatus();
+    return st.getConditions() != null && st.getConditions().stream().anyMatch(c -> type.equals(c.getType())
+        && "True".equals(c.getStatus()));
+  }
+
+  @Test
+  @Conformance({"apps.daemonset-failed-pod"})
+  void replacesAFailedDaemonPod(String ns) {
+    try {
+      startOnTwoNodes(ns);
+      Pod victim = active(ns).get(0);
+      String node = victim.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+          .getNodeSelectorTerms().get(0).getMatchFields().get(0).getValues().get(0);
+      client.pods().inNamespace(ns).resource(new PodBuilder(victim).editStatus().withPhase("Failed").endStatus()
+          .build()).updateStatus();
+      Await.until(Duration.ofSeconds(60), "failed pod deleted", () -> {
+        Pod p = client.pods().inNamespace(ns).withName(victim.getMetadata().getName()).get();
+        return p == null || p.getMetadata().getDeletionTimestamp() != null;
+      });
+      Await.until(Duration.ofSeconds(60), "a new daemon pod on " + node, () -> active(ns).stream().anyMatch(p ->
+          !p.getMetadata().getUid().equals(victim.getMetadata().getUid()) && node.equals(p.getSpec().getAffinity()
+              .getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
+              .getMatchFields().get(0).getValues().get(0))));
+      rollOut(ns, "registry.local/agent:1", 2);
+    } finally {
+      deleteNodes();
+    }
+  }
+
+  private List<ControllerRevision> revisions(String ns, String selector, String value) {
+    return client.apps().controllerRevisions().inNamespace(ns).withLabel(selector, value).list().getItems();
+  }
+
+  /** As upstream's ControllerRevision lifecycle: the DaemonSet's revision, a hand-made one, then its next one. */
+  @Test
+  @Conformance({"apps.controllerrevision-lifecycle"})
+  void controllerRevisionLifecycle(String ns) {
+    try {
+      startOnTwoNodes(ns);
+      Await.until(Duration.ofSeconds(30), "one revision", () -> revisions(ns, "app", "agent").size() == 1);
+      ControllerRevision initial = revisions(ns, "app", "agent").get(0);
+      assertEquals(1L, initial.getRevision());
+      ControllerRevision patched = client.apps().controllerRevisions().inNamespace(ns)
+          .withName(initial.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"labels\":{\"" + initial.getMetadata().getName() + "\":\"patched\"}}}");
+      assertEquals("patched", patched.getMetadata().getLabels().get(initial.getMetadata().getName()));
+
+      String made = initial.getMetadata().getName() + "-made";
+      client.apps().controllerRevisions().inNamespace(ns).resource(new ControllerRevisionBuilder().withNewMetadata()
+          .withName(made).withLabels(initial.getMetadata().getLabels())
+          .withOwnerReferences(initial.getMetadata().getOwnerReferences()).endMetadata()
+          .withData(initial.getData()).withRevision(initial.getRevision() + 1).build()).create();
+      assertEquals(2, revisions(ns, "app", "agent").size(), "two revisions");
+      client.apps().controllerRevisions().inNamespace(ns).withName(initial.getMetadata().getName()).delete();
+      Await.until(Duration.ofSeconds(30), "one revision left", () -> revisions(ns, "app", "agent").size() == 1);
+
+      ControllerRevision updated = Conflicts.retry(() -> client.apps().controllerRevisions().inNamespace(ns)
+          .resource(new ControllerRevisionBuilder(client.apps().controllerRevisions().inNamespace(ns)
+              .withName(made).get()).editMetadata().addToLabels(made, "updated").endMetadata().build()).update());
+      assertEquals("updated", updated.getMetadata().getLabels().get(made));
+      assertEquals(1, revisions(ns, made, "updated").size());
+
+      client.apps().daemonSets().inNamespace(ns).withName("agent").patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"template\":{\"spec\":{\"terminationGracePeriodSeconds\":1}}}}");
+      Await.until(Duration.ofSeconds(60), "the DaemonSet's next revision", () ->
+          revisions(ns, "app", "agent").size() == 2);
+      client.apps().controllerRevisions().inNamespace(ns).withLabel(made, "updated").delete();
+      Await.until(Duration.ofSeconds(30), "one revision after deletecollection", () ->
+          revisions(ns, "app", "agent").size() == 1);
+      assertEquals(3L, revisions(ns, "app", "agent").get(0).getRevision(), "the next revision after 2 is 3");
+    } finally {
+      deleteNodes();
     }
   }
 }
