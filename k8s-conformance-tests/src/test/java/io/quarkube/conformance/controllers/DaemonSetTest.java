@@ -290,4 +290,53 @@ class DaemonSetTest {
       deleteNodes();
     }
   }
+
+  private String hashOf(ControllerRevision r) {
+    return r.getMetadata().getLabels().get("controller-revision-hash");
+  }
+
+  @Test
+  @Conformance({"apps.daemonset-rolling-update"})
+  void rollingUpdateMovesPodsToTheNewRevision(String ns) {
+    try {
+      startOnTwoNodes(ns);
+      ControllerRevision first = revisions(ns, "app", "agent").get(0);
+      assertTrue(active(ns).stream().allMatch(p -> hashOf(first).equals(p.getMetadata().getLabels()
+          .get("controller-revision-hash"))), "pods carry revision 1's hash");
+      client.apps().daemonSets().inNamespace(ns).withName("agent").patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":"
+              + "\"registry.local/agent:2\"}]}}}}");
+      rollOut(ns, "registry.local/agent:2", 2);
+      ControllerRevision second = revisions(ns, "app", "agent").stream().filter(r -> r.getRevision() == 2L)
+          .findFirst().orElseThrow();
+      assertTrue(active(ns).stream().allMatch(p -> hashOf(second).equals(p.getMetadata().getLabels()
+          .get("controller-revision-hash"))), "pods carry revision 2's hash");
+    } finally {
+      deleteNodes();
+    }
+  }
+
+  @Test
+  @Conformance({"apps.daemonset-rollback"})
+  void rollbackDoesNotRestartPodsThatKeptTheOldTemplate(String ns) {
+    try {
+      startOnTwoNodes(ns);
+      Map<String, String> before = new java.util.HashMap<>();
+      active(ns).forEach(p -> before.put(p.getMetadata().getUid(), p.getMetadata().getName()));
+      kubectl.run(new String[] {"set", "image", "daemonset/agent", "c=registry.local/missing:0", "-n", ns}).ok();
+      // Nobody makes the bad pod Ready: with maxUnavailable 1 the rollout stops after one node.
+      Await.until(Duration.ofSeconds(60), "one pod on the bad image", () -> active(ns).stream().filter(p ->
+          "registry.local/missing:0".equals(p.getSpec().getContainers().get(0).getImage())).count() == 1
+          && active(ns).size() == 2);
+      List<String> kept = active(ns).stream().filter(p -> before.containsKey(p.getMetadata().getUid()))
+          .map(p -> p.getMetadata().getUid()).toList();
+      assertEquals(1, kept.size(), "one pod still on the old template");
+      kubectl.run(new String[] {"set", "image", "daemonset/agent", "c=registry.local/agent:1", "-n", ns}).ok();
+      rollOut(ns, "registry.local/agent:1", 2);
+      assertTrue(active(ns).stream().anyMatch(p -> p.getMetadata().getUid().equals(kept.get(0))),
+          "the pod that never got the bad image was not restarted");
+    } finally {
+      deleteNodes();
+    }
+  }
 }
