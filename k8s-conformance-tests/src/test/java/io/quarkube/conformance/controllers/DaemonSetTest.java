@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A DaemonSet follows simulated nodes (Node objects of this test's own group, no kubelet) as they are added and
- * tainted; rollout status/history/undo through stock kubectl, the test playing the kubelet's Ready.
+ * tainted or relabelled; rollout status/history/undo, revisions and /status as upstream's Daemon set and
+ * ControllerRevision conformance tests use them, the test playing the kubelet's Ready.
  */
 @Conformance({"apps.daemonset"})
 @ExtendWith(TestNamespace.class)
@@ -335,6 +336,45 @@ class DaemonSetTest {
       rollOut(ns, "registry.local/agent:1", 2);
       assertTrue(active(ns).stream().anyMatch(p -> p.getMetadata().getUid().equals(kept.get(0))),
           "the pod that never got the bad image was not restarted");
+    } finally {
+      deleteNodes();
+    }
+  }
+
+  private void colour(String node, String colour) {
+    client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"color\":\"" + colour + "\"}}}");
+  }
+
+  @Test
+  @Conformance({"apps.daemonset-node-selector"})
+  void followsTheNodeSelectorAsLabelsAndSelectorChange(String ns) {
+    try {
+      String a = node("a");
+      node("b");
+      String ds = template("registry.local/agent:1").replace("nodeSelector: {%s: %s}".formatted(GROUP, group),
+          "nodeSelector: {%s: %s, color: blue}".formatted(GROUP, group));
+      assertTrue(ds.contains("color: blue"), ds);
+      kubectl.runWithInput(ds, new String[] {"apply", "-n", ns, "-f", "-"}).ok();
+      Await.until(Duration.ofSeconds(60), "the DaemonSet observed with no node selected", () -> {
+        DaemonSet d = client.apps().daemonSets().inNamespace(ns).withName("agent").get();
+        return d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+            && d.getStatus().getDesiredNumberScheduled() == 0;
+      });
+      assertTrue(active(ns).isEmpty(), "no daemon pod before a node is blue");
+
+      colour(a, "blue");
+      awaitPinned(ns, a);
+      rollOut(ns, "registry.local/agent:1", 1);
+
+      colour(a, "green");
+      Await.until(Duration.ofSeconds(60), "daemon pods unscheduled", () -> active(ns).isEmpty());
+
+      client.apps().daemonSets().inNamespace(ns).withName("agent").patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"template\":{\"spec\":{\"nodeSelector\":{\"color\":\"green\"}}},"
+              + "\"updateStrategy\":{\"type\":\"RollingUpdate\"}}}");
+      awaitPinned(ns, a);
+      rollOut(ns, "registry.local/agent:1", 1);
     } finally {
       deleteNodes();
     }
