@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.ReplicationControllerBuilder;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -185,6 +187,36 @@ class ReplicaApiTest {
           .noneMatch(o -> uid.equals(o.getUid()));
     });
     awaitReadyPods(ns, "name", "pod-release", 1);
+  }
+
+  private boolean hasReplicaFailure(String ns, String name) {
+    ReplicationController rc = client.replicationControllers().inNamespace(ns).withName(name).get();
+    return rc.getStatus() != null && rc.getStatus().getConditions() != null && rc.getStatus().getConditions()
+        .stream().anyMatch(c -> "ReplicaFailure".equals(c.getType()));
+  }
+
+  @Conformance("apps.replication-controller-api")
+  @Test
+  void replicationControllerSurfacesQuotaFailure(String ns) {
+    // A quota of 2 pods, counted before the RC asks for 3.
+    client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata()
+        .withName("condition-test").endMetadata().withNewSpec().addToHard("pods", new Quantity("2")).endSpec()
+        .build()).create();
+    Await.until(TIMEOUT, "the quota's status", () -> {
+      var q = client.resourceQuotas().inNamespace(ns).withName("condition-test").get();
+      return q.getStatus() != null && q.getStatus().getHard() != null && q.getStatus().getHard().containsKey("pods");
+    });
+
+    var rcApi = client.replicationControllers().inNamespace(ns);
+    rcApi.resource(replicationController("condition-test", 3)).create();
+    Await.until(TIMEOUT, "a ReplicaFailure condition", () -> hasReplicaFailure(ns, "condition-test"));
+
+    retryOnConflict(() -> {
+      ReplicationController rc = rcApi.withName("condition-test").get();
+      rc.getSpec().setReplicas(2);
+      rcApi.resource(rc).update();
+    });
+    Await.until(TIMEOUT, "the ReplicaFailure condition removed", () -> !hasReplicaFailure(ns, "condition-test"));
   }
 
   @Conformance("apps.deployment-status-api")
