@@ -114,13 +114,17 @@ class CustomResourceDefinitionApiTest {
     String name = "noxus." + group;
     createEstablished(crd(group, "noxus", Map.of()));
     try {
-      CustomResourceDefinition current = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
       CustomResourceDefinitionCondition updated = new CustomResourceDefinitionConditionBuilder()
           .withType("StatusUpdated").withStatus("True").withReason("E2E").withMessage("Set from e2e test")
           .withLastTransitionTime(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
               .toString()).build();
-      current.getStatus().getConditions().add(updated);
-      client.apiextensions().v1().customResourceDefinitions().resource(current).updateStatus();
+      // Read-modify-write retried on a conflict with the CRD controller's own status writes.
+      io.quarkube.conformance.Conflicts.retry(() -> {
+        CustomResourceDefinition current = client.apiextensions().v1().customResourceDefinitions().withName(name)
+            .get();
+        current.getStatus().getConditions().add(updated);
+        return client.apiextensions().v1().customResourceDefinitions().resource(current).updateStatus();
+      });
       client.apiextensions().v1().customResourceDefinitions().withName(name).subresource("status").patch(
           PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"patchedstatus\":\"true\"}},"
               + "\"status\":{\"storedVersions\":[\"v1\"]}}");
