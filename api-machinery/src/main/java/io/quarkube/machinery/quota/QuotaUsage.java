@@ -6,13 +6,16 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.quarkube.machinery.resources.ResourceNames;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What one object uses of a ResourceQuota (upstream's quota evaluators), shared by the API server's admission (which
@@ -124,48 +127,37 @@ public final class QuotaUsage {
     for (String res : requestedByName(pod)) {
       BigDecimal total = podTotal(pod, "requests", res);
       u.put("requests." + res, total);
-      if (res.startsWith(HUGEPAGES)) {
+      if (ResourceNames.isHugePages(res)) {
         u.put(res, total);
       }
     }
   }
 
-  private static final String HUGEPAGES = "hugepages-";
-
   /** Whether {@code name} is a quota resource for pods' extended-resource or huge-page requests. */
   static boolean isPodResourceByName(String name) {
-    if (name.startsWith(HUGEPAGES)) {
+    if (ResourceNames.isHugePages(name)) {
       return true;
     }
     if (!name.startsWith("requests.")) {
       return false;
     }
     String res = name.substring("requests.".length());
-    return res.startsWith(HUGEPAGES) || isExtendedResource(res);
-  }
-
-  /**
-   * Upstream's IsExtendedResourceName: a domain-prefixed name outside kubernetes.io (native resources have no domain
-   * or one ending in kubernetes.io) that is not itself a quota name.
-   */
-  static boolean isExtendedResource(String res) {
-    int slash = res.indexOf('/');
-    return slash > 0 && !res.substring(0, slash).endsWith("kubernetes.io") && !res.startsWith("requests.");
+    return ResourceNames.isHugePages(res) || ResourceNames.isExtended(res);
   }
 
   /** The extended and huge-page resources any container of the pod requests (or limits, which then requests). */
   private static Set<String> requestedByName(Pod pod) {
-    Set<String> names = new java.util.TreeSet<>();
+    Set<String> names = new TreeSet<>();
     List<Container> all = new ArrayList<>(nn(pod.getSpec().getContainers()));
     all.addAll(nn(pod.getSpec().getInitContainers()));
     for (Container c : all) {
       if (c.getResources() == null) {
         continue;
       }
-      for (Map<String, Quantity> m : java.util.Arrays.asList(c.getResources().getRequests(),
+      for (Map<String, Quantity> m : Arrays.asList(c.getResources().getRequests(),
           c.getResources().getLimits())) {
         if (m != null) {
-          m.keySet().stream().filter(r -> r.startsWith(HUGEPAGES) || isExtendedResource(r)).forEach(names::add);
+          m.keySet().stream().filter(r -> ResourceNames.isHugePages(r) || ResourceNames.isExtended(r)).forEach(names::add);
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.quarkube.scheduler.framework;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.quarkube.machinery.resources.ResourceNames;
 import io.quarkube.scheduler.util.Quantities;
 import java.util.HashMap;
 import java.util.Map;
@@ -142,22 +143,10 @@ public final class Resource {
    * attachable volumes, as upstream's IsScalarResourceName.
    */
   public static boolean isScalarResourceName(String name) {
-    if (name.startsWith("hugepages-") || name.startsWith("attachable-volumes-")) {
+    if (ResourceNames.isHugePages(name) || name.startsWith("attachable-volumes-")) {
       return true;
     }
-    return isExtendedResourceName(name);
-  }
-
-  public static boolean isExtendedResourceName(String name) {
-    int slash = name.indexOf('/');
-    if (slash <= 0) {
-      return false;
-    }
-    String domain = name.substring(0, slash);
-    if (domain.equals("kubernetes.io") || domain.endsWith(".kubernetes.io") || name.startsWith("requests.")) {
-      return false;
-    }
-    return true;
+    return ResourceNames.isExtended(name);
   }
 
   @Override

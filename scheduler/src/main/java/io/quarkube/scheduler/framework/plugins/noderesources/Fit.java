@@ -1,6 +1,7 @@
 package io.quarkube.scheduler.framework.plugins.noderesources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkube.machinery.resources.ResourceNames;
 import io.quarkube.scheduler.framework.ClusterEvent;
 import io.quarkube.scheduler.framework.CycleState;
 import io.quarkube.scheduler.framework.EnqueueExtensions;
@@ -132,7 +133,7 @@ public final class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin,
   }
 
   private boolean ignored(String r) {
-    if (!Resource.isExtendedResourceName(r)) {
+    if (!ResourceNames.isExtended(r)) {
       return false;
     }
     if (ignoredResources.contains(r)) {
