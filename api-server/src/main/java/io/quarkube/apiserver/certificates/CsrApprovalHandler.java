@@ -77,10 +77,7 @@ public class CsrApprovalHandler implements ExtensionHandler {
         JsonNode patch = bodies.decodePatch(ctx, contentType);
         responses.object(ctx, 200, store.guaranteedUpdate(null, info.name(), null, "status", false, current -> {
           ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
-          String rv = patched.path("metadata").path("resourceVersion").asText("");
-          if (!rv.isEmpty() && !rv.equals(current.getMetadata().getResourceVersion())) {
-            throw ApiException.modified(GROUP, "certificatesigningrequests", info.name());
-          }
+          Patcher.requireUnchangedResourceVersion(def, info.name(), current, patched);
           CertificateSigningRequest wanted = (CertificateSigningRequest) bodies.toObject(patched, def);
           return approve(info.name(), user, (CertificateSigningRequest) current, wanted);
         }), def);

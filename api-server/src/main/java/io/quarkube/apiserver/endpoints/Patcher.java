@@ -2,6 +2,7 @@ package io.quarkube.apiserver.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.quarkube.apiserver.errors.ApiException;
 import io.quarkube.apiserver.resource.ResourceDefinition;
 import io.quarkube.machinery.patch.JsonMergePatch;
@@ -33,6 +34,20 @@ public final class Patcher {
       return (ObjectNode) result;
     } catch (PatchException e) {
       throw ApiException.of(e.code(), e.reason(), e.statusMessage());
+    }
+  }
+
+  /**
+   * A patch (or an applied configuration) that sets metadata.resourceVersion makes it a precondition, as upstream's
+   * update of the patched object does: 409 Conflict unless it is the stored object's (kubectl label/annotate
+   * --resource-version, the garbage collector's metadata patches, a server-side apply of a manifest saved with its
+   * resourceVersion).
+   */
+  public static void requireUnchangedResourceVersion(ResourceDefinition def, String name, HasMetadata current,
+      JsonNode patched) {
+    String wanted = patched.path("metadata").path("resourceVersion").asText("");
+    if (!wanted.isEmpty() && !wanted.equals(current.getMetadata().getResourceVersion())) {
+      throw ApiException.modified(def.group(), def.resource(), name);
     }
   }
 

@@ -318,26 +318,12 @@ public final class ResourceHandler {
     Written<HasMetadata> updated = store.guaranteedUpdateWritten(info.namespace(), info.name(), null, sub, dryRun,
         fieldManager(ctx), current -> {
       ObjectNode patched = patcher.apply(Json.tree(current), patch, contentType, def);
-      requireUnchangedResourceVersion(def, info.name(), current, patched);
+      Patcher.requireUnchangedResourceVersion(def, info.name(), current, patched);
       HasMetadata next = bodies.toObject(patched, def, ctx, store.strategy());
       return admission.admit(new AdmissionRequest(Operation.UPDATE, def, info.namespace(), info.name(), sub, next,
           current, user, dryRun));
     });
     responses.written(ctx, 200, updated, def);
-  }
-
-  /**
-   * A patch (or an applied configuration) that sets metadata.resourceVersion makes it a precondition, as upstream's
-   * update of the patched object does: 409 Conflict unless it is the stored object's (kubectl label/annotate
-   * --resource-version, the garbage collector's metadata patches, a server-side apply of a manifest saved with its
-   * resourceVersion).
-   */
-  private static void requireUnchangedResourceVersion(ResourceDefinition def, String name, HasMetadata current,
-      JsonNode patched) {
-    String wanted = patched.path("metadata").path("resourceVersion").asText("");
-    if (!wanted.isEmpty() && !wanted.equals(current.getMetadata().getResourceVersion())) {
-      throw ApiException.modified(def.group(), def.resource(), name);
-    }
   }
 
   /**
@@ -372,7 +358,7 @@ public final class ResourceHandler {
       HasMetadata updated = store.guaranteedUpdate(info.namespace(), info.name(), null, sub, dryRun, null,
           current -> {
             // as with every patch, a resourceVersion in the configuration is a precondition
-            requireUnchangedResourceVersion(def, info.name(), current, applied);
+            Patcher.requireUnchangedResourceVersion(def, info.name(), current, applied);
             var result = io.quarkube.machinery.apply.FieldManager.apply(Json.tree(current), applied, manager, force,
                 def.apiVersion(), sub == null ? "" : sub, clock.instant(), schema,
                 io.quarkube.machinery.apply.FieldSet.empty());
