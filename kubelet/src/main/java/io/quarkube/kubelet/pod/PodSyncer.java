@@ -704,10 +704,8 @@ public final class PodSyncer {
 
   /** The termination message: the file the container wrote, or for FallbackToLogsOnError the end of its log. */
   private String terminationMessage(Pod pod, ContainerInfo c) {
-    Path log = c.logPath() == null || c.logPath().isEmpty()
-        ? dirs.logDir(pod).resolve(PodDirs.containerLogPath(c.name(), c.attempt()))
-        : dirs.logDir(pod).resolve(c.logPath()); // an absolute path stays itself
-    return TerminationMessages.of(c, dirs.terminationLog(c.podUid(), c.name(), c.attempt()), log);
+    return TerminationMessages.of(c, dirs.terminationLog(c.podUid(), c.name(), c.attempt()),
+        dirs.containerLog(pod, c));
   }
 
   /** The pod's /etc/hosts, managed by the kubelet as upstream's (localhost, the pod's own name, hostAliases). */

@@ -44,6 +44,18 @@ public final class PodDirs {
     return root.resolve("logs").resolve("pods").resolve(namespace + "_" + name + "_" + uid);
   }
 
+  /**
+   * A container's log file: containerd reports the full path; older runtimes a path relative to the pod's log
+   * directory, or none (then the one the kubelet asked for).
+   */
+  public Path containerLog(Pod pod, ContainerInfo c) {
+    String path = c.logPath();
+    if (path == null || path.isEmpty()) {
+      return logDir(pod).resolve(containerLogPath(c.name(), c.attempt()));
+    }
+    return logDir(pod).resolve(path); // an absolute path stays itself
+  }
+
   /** A container's log, relative to the pod's log directory, as the CRI wants it. */
   public static String containerLogPath(String container, int attempt) {
     return container + "/" + attempt + ".log";

@@ -81,15 +81,9 @@ final class ContainerLocator {
         .orElseThrow(() -> Errors.badRequest("pod " + pod.getMetadata().getName() + " has no running sandbox"));
   }
 
-  /** A container's log file: containerd reports the full path; older runtimes a path relative to the pod's dir. */
+  /** A container's log file ({@link io.quarkube.kubelet.runtime.PodDirs#containerLog}). */
   Path logFile(Pod pod, ContainerInfo c) {
-    String path = c.logPath();
-    if (path == null || path.isEmpty()) {
-      return kubelet.dirs().logDir(pod).resolve(io.quarkube.kubelet.runtime.PodDirs.containerLogPath(c.name(),
-          c.attempt()));
-    }
-    Path p = Path.of(path);
-    return p.isAbsolute() ? p : kubelet.dirs().logDir(pod).resolve(p);
+    return kubelet.dirs().containerLog(pod, c);
   }
 
   /**

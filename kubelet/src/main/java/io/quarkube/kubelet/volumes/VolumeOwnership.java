@@ -12,23 +12,21 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Gives a volume to the pod's {@code securityContext.fsGroup}, as upstream's {@code SetVolumeOwnership}: every file and
- * directory becomes group-owned by fsGroup, files gain group read (and write on read-write volumes), directories also
- * group search and setgid (so what is made in them later belongs to the group too). Symlinks only change group: a
+ * Gives a read-only volume to the pod's {@code securityContext.fsGroup}, as upstream's {@code SetVolumeOwnership}:
+ * every file and directory becomes group-owned by fsGroup, files gain group read, directories also group search and
+ * setgid (so what is made in them later belongs to the group too). Only the kubelet's content volumes get it (upstream
+ * also gives read-write volumes such as emptyDir group write; not done here). Symlinks only change group: a
  * chmod through them would change their target's mode. Without this, a non-root container whose only access is the
  * fsGroup (a supplemental group) cannot read e.g. a Secret written with defaultMode 0440.
  */
 public final class VolumeOwnership {
-  private static final int READ_ONLY_MASK = 0440;
-  private static final int READ_WRITE_MASK = 0660;
+  private static final int MASK = 0440; // owner and group read
   private static final int DIR_EXTRA = 02110; // setgid + group/owner search
 
   private final int gid;
-  private final int mask;
 
-  VolumeOwnership(int gid, boolean readOnly) {
+  VolumeOwnership(int gid) {
     this.gid = gid;
-    this.mask = readOnly ? READ_ONLY_MASK : READ_WRITE_MASK;
   }
 
   /**
@@ -40,7 +38,7 @@ public final class VolumeOwnership {
     if (psc == null || psc.getFsGroup() == null) {
       return null;
     }
-    return new VolumeOwnership(psc.getFsGroup().intValue(), true);
+    return new VolumeOwnership(psc.getFsGroup().intValue());
   }
 
   /**
@@ -69,7 +67,7 @@ public final class VolumeOwnership {
 
   /** The mode a file of {@code mode} ends with. */
   int fileMode(int mode) {
-    return mode | mask;
+    return mode | MASK;
   }
 
   /** Applies the ownership to {@code root} and everything under it (links not followed). */
@@ -81,7 +79,7 @@ public final class VolumeOwnership {
           continue;
         }
         int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-        int wanted = mode | mask | (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? DIR_EXTRA : 0);
+        int wanted = mode | MASK | (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? DIR_EXTRA : 0);
         if (wanted != mode) {
           Files.setAttribute(p, "unix:mode", wanted);
         }
