@@ -515,16 +515,14 @@ public final class JobController extends Controller<String> {
     if (p == null || !PodTracking.tracked(p)) {
       return;
     }
-    if (Owners.controllerOf(p).isEmpty() && jobs.byIndex("namespace", p.getMetadata().getNamespace()).stream()
-        .anyMatch(j -> PodClaims.selects(j, p) && j.getMetadata().getDeletionTimestamp() == null
-            && !finished(j.getStatus() == null ? new JobStatus() : j.getStatus()))) {
+    Optional<OwnerReference> ref = Owners.controllerOf(p);
+    if (ref.isEmpty() && jobs.byIndex("namespace", p.getMetadata().getNamespace()).stream()
+        .anyMatch(j -> PodClaims.selects(j, p) && j.getMetadata().getDeletionTimestamp() == null && running(j))) {
       return; // a living Job selects it and adopts it (keeping the finalizer): releasing it would race the adoption
     }
-    Optional<OwnerReference> ref = Owners.controllerOf(p);
     if (ref.isPresent() && "Job".equals(ref.get().getKind())) {
       Job job = jobs.getByKey(Keys.of(p.getMetadata().getNamespace(), ref.get().getName()));
-      if (job != null && job.getMetadata().getUid().equals(ref.get().getUid())
-          && !finished(job.getStatus() == null ? new JobStatus() : job.getStatus())) {
+      if (job != null && job.getMetadata().getUid().equals(ref.get().getUid()) && running(job)) {
         return; // adopted again: its job counts it
       }
     }
@@ -839,6 +837,11 @@ public final class JobController extends Controller<String> {
 
   private static String phase(Pod p) {
     return p.getStatus() == null ? null : p.getStatus().getPhase();
+  }
+
+  /** A job without a Complete or Failed condition yet. */
+  private static boolean running(Job job) {
+    return job.getStatus() == null || !finished(job.getStatus());
   }
 
   static boolean finished(JobStatus st) {

@@ -23,8 +23,9 @@ import java.util.Objects;
  * without announcements or k3s' ServiceLB): each Service of type LoadBalancer without a {@code loadBalancerClass}
  * gets one address of the configured pool in {@code status.loadBalancer.ingress} ({@code spec.loadBalancerIP} when
  * it is in the pool and free); the proxy then serves that address. A Service that stops being a LoadBalancer gives
- * its address back; a status this controller did not write (no address of the pool) is never touched. Allocation is serialised and derived from the Services' own status (no other state), so a
- * restarted manager sees exactly what is taken.
+ * its address back; a status this controller did not write (no address of the pool) is never touched. Allocation
+ * is serialised and derived from the Services' own status (no other state), so a restarted manager sees exactly
+ * what is taken.
  */
 public final class ServiceLoadBalancerController extends Controller<String> {
   public static final String NAME = "service-lb-controller";
