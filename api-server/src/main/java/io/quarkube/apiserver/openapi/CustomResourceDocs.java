@@ -19,6 +19,7 @@ final class CustomResourceDocs {
   /** Upstream's descriptions of apiVersion, kind and metadata (the TypeMeta and builder texts) point here. */
   private static final String CONVENTIONS =
       "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md";
+  private static final String OBJECT_META = "Standard object's metadata. More info: " + CONVENTIONS + "#metadata";
   private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 
   private CustomResourceDocs() {}
@@ -64,26 +65,68 @@ final class CustomResourceDocs {
   }
 
   /**
-   * The object schema: the CRD version's {@code openAPIV3Schema} when it has one, with {@code apiVersion},
-   * {@code kind} and {@code metadata} as upstream publishes them (metadata always the full ObjectMeta); without one,
-   * an object that keeps every field.
+   * The object schema of the v3 documents, as upstream's CRD OpenAPI builder makes it: the structural part of the CRD
+   * version's {@code openAPIV3Schema} with {@code apiVersion}, {@code kind} and {@code metadata} (metadata always the
+   * full ObjectMeta), also inside embedded resources; without a schema, a bare object.
    */
   static ObjectNode objectSchema(ResourceDefinition d, Optional<ObjectNode> crdSchema) {
-    ObjectNode object = crdSchema.orElseGet(() -> {
-      ObjectNode open = Json.MAPPER.createObjectNode();
-      open.put("x-kubernetes-preserve-unknown-fields", true);
-      return open;
-    });
-    if (!object.has("description")) {
-      object.put("description", d.kind() + " is a custom resource of " + d.apiVersion() + ".");
+    return kubeNative(crdSchema.map(PublishedCrdSchema::structural), false);
+  }
+
+  /**
+   * The object definition of the v2 document: the same, degraded as upstream degrades it for Swagger 2.0; a schema
+   * that keeps unknown fields at its root becomes a bare object (kubectl would refuse every field a v2 definition
+   * does not list).
+   */
+  static ObjectNode objectSchemaV2(ResourceDefinition d, Optional<ObjectNode> crdSchema) {
+    Optional<ObjectNode> schema = crdSchema.filter(s -> !PublishedCrdSchema.preservesUnknownFields(s))
+        .map(s -> PublishedCrdSchema.toV2(PublishedCrdSchema.structural(s)));
+    return kubeNative(schema, true);
+  }
+
+  private static ObjectNode kubeNative(Optional<ObjectNode> schema, boolean v2) {
+    if (schema.isEmpty()) {
+      ObjectNode bare = Json.MAPPER.createObjectNode();
+      bare.put("type", "object");
+      return bare;
     }
-    object.put("type", "object");
+    ObjectNode object = schema.get();
     ObjectNode props = object.has("properties") ? (ObjectNode) object.get("properties")
         : object.putObject("properties");
+    metadata(props, SchemaNames.META + "ObjectMeta", OBJECT_META);
     typeMeta(props);
-    metadata(props, SchemaNames.META + "ObjectMeta", "Standard object's metadata. More info: " + CONVENTIONS
-        + "#metadata");
+    embeddedResources(object, v2);
     return object;
+  }
+
+  /** Nodes marked as embedded resources get the type and object meta an object has (not in v2 when open). */
+  private static void embeddedResources(ObjectNode node, boolean v2) {
+    if (node.get("properties") instanceof ObjectNode props) {
+      props.forEach(p -> embeddedResources((ObjectNode) p, v2));
+    }
+    for (String key : List.of("items", "additionalProperties")) {
+      if (node.get(key) instanceof ObjectNode child) {
+        embeddedResources(child, v2);
+      }
+    }
+    if (!node.path("x-kubernetes-embedded-resource").asBoolean(false)
+        || (v2 && PublishedCrdSchema.preservesUnknownFields(node))) {
+      return;
+    }
+    ObjectNode props = node.has("properties") ? (ObjectNode) node.get("properties") : node.putObject("properties");
+    typeMeta(props);
+    metadata(props, SchemaNames.META + "ObjectMeta", OBJECT_META);
+    com.fasterxml.jackson.databind.node.ArrayNode required = node.has("required")
+        ? (com.fasterxml.jackson.databind.node.ArrayNode) node.get("required") : node.putArray("required");
+    for (String field : List.of("kind", "apiVersion")) {
+      boolean listed = false;
+      for (com.fasterxml.jackson.databind.JsonNode r : required) {
+        listed |= r.asText().equals(field);
+      }
+      if (!listed) {
+        required.add(field);
+      }
+    }
   }
 
   static ObjectNode listSchema(ResourceDefinition d) {

@@ -3,6 +3,7 @@ package io.quarkube.apiserver.openapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkube.apiserver.crd.ServedVersions;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.resource.ResourceCatalog;
 import io.quarkube.apiserver.resource.ResourceDefinition;
@@ -25,7 +26,7 @@ import java.util.TreeMap;
  * by which kubectl decides that the server validates fields.
  *
  * <p>Custom resources get a definition each, named as upstream names them ({@code com.example.stable.v1.CronTab}
- * for group {@code stable.example.com}), that keeps unknown fields.
+ * for group {@code stable.example.com}), made from the CRD's schema as upstream degrades it for Swagger 2.0.
  */
 final class SwaggerDocument {
   static final String DEFINITIONS = "#/definitions/";
@@ -124,13 +125,13 @@ final class SwaggerDocument {
 
   /**
    * A custom resource's paths and schemas. Swagger 2.0 cannot say all that a structural schema says (nullable,
-   * anyOf, int-or-string), so its definitions keep every field, as upstream's v2 publishing of CRDs degrades to;
-   * the v3 documents carry the real schema.
+   * anyOf, unknown fields), so its definition is the schema with those parts left out as upstream leaves them out;
+   * the v3 documents carry the whole schema.
    */
   private void customResource(ResourceDefinition d) {
     String name = CustomResourceDocs.name(d);
     v3Paths.setAll(CustomResourceDocs.paths(schemas, d));
-    extraSchemas.put(name, CustomResourceDocs.objectSchema(d, java.util.Optional.empty()));
+    extraSchemas.put(name, CustomResourceDocs.objectSchemaV2(d, ServedVersions.openApiSchema(d)));
     kind(name, d.group(), d.version(), d.kind());
     extraSchemas.put(name + "List", CustomResourceDocs.listSchema(d));
     kind(name + "List", d.group(), d.version(), d.listKind());
