@@ -348,4 +348,32 @@ class CustomResourcePublishOpenApiTest {
       cleanUp(unserved, "v5");
     }
   }
+
+  /** Upstream's "works for CRD with validation schema": kubectl create and apply take a valid CR; explain, nested. */
+  @Conformance("api-machinery.crd-openapi-explain")
+  @Test
+  void validationSchemaIsExplainedToTheLeaves(String ns) {
+    TestCrd foo = TestCrd.of(group("foo"), "v1");
+    create(foo, FOO);
+    try {
+      awaitDefinition(foo.definition("v1"), FOO);
+      String valid = foo.cr("test-cr", ",\"spec\":{\"bars\":[{\"name\":\"test-bar\"}]}");
+      createAndApply(foo, ns, valid);
+      String p = foo.plural();
+      explainMatches(foo, p, "(?s)DESCRIPTION:.*Foo CRD for Testing.*FIELDS:.*apiVersion.*<string>.*APIVersion "
+          + "defines.*spec.*<Object>.*Specification of Foo");
+      explainMatches(foo, p + ".metadata", "(?s)DESCRIPTION:.*Standard object's metadata.*FIELDS:.*"
+          + "creationTimestamp.*<string>.*CreationTimestamp is a timestamp");
+      explainMatches(foo, p + ".spec", "(?s)DESCRIPTION:.*Specification of Foo.*FIELDS:.*bars.*<\\[\\]Object>.*List "
+          + "of Bars and their specs");
+      // kubectl before 1.27 (OpenAPI v2) heads a field with RESOURCE:, later ones with FIELD:
+      explainMatches(foo, p + ".spec.bars", "(?s)(RESOURCE|FIELD):.*bars.*<\\[\\]Object>.*DESCRIPTION:.*List of "
+          + "Bars and their specs.*FIELDS:.*bazs.*<\\[\\]string>.*List of Bazs.*name.*<string>.*Name of Bar");
+      Kubectl.Result missing = kubectl.run("explain", p + ".spec.bars2", "--api-version=" + foo.group() + "/v1")
+          .fails();
+      assertTrue(missing.err().contains("field \"bars2\" does not exist"), missing.err());
+    } finally {
+      cleanUp(foo, "v1");
+    }
+  }
 }
