@@ -79,10 +79,22 @@ final class ProxyNode {
 
   /** Runs {@code script} once in a fresh pod and returns its exit code and log. */
   static Result run(String ns, String name, String script) {
-    client().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+    return run(clientPod(ns, name, script).build());
+  }
+
+  /** A one-shot busybox pod running {@code script} on this node, for callers that set more of its spec. */
+  static PodBuilder clientPod(String ns, String name, String script) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
         .withNewSpec().withNodeName(nodeName()).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
         .addNewContainer().withName("client").withImage("busybox").withCommand("sh", "-c", script).endContainer()
-        .endSpec().build()).create();
+        .endSpec();
+  }
+
+  /** Creates the one-shot pod (its first container's exit code is the result) and waits until it has ended. */
+  static Result run(Pod pod) {
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    client().resource(pod).create();
     Await.until(Duration.ofSeconds(180), "client pod " + name + " finished", () -> {
       Pod p = client().pods().inNamespace(ns).withName(name).get();
       return p != null && p.getStatus() != null && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase());
