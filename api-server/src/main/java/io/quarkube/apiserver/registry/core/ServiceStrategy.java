@@ -60,6 +60,11 @@ public final class ServiceStrategy implements Strategy<Service> {
     if (spec.getSessionAffinity() == null) {
       spec.setSessionAffinity("None");
     }
+    if ("None".equals(spec.getSessionAffinity())) {
+      // As upstream's SetDefaults_Service: a config without affinity is dropped, not refused, so switching a
+      // ClientIP Service back to None with a patch that only names sessionAffinity works.
+      spec.setSessionAffinityConfig(null);
+    }
     SessionAffinityConfig affinity = spec.getSessionAffinityConfig();
     if ("ClientIP".equals(spec.getSessionAffinity()) && (affinity == null || affinity.getClientIP() == null
         || affinity.getClientIP().getTimeoutSeconds() == null)) {

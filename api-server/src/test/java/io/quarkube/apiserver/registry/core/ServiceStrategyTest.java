@@ -168,8 +168,14 @@ class ServiceStrategyTest {
     Service none = service("ClusterIP");
     none.getSpec().setSessionAffinityConfig(new io.fabric8.kubernetes.api.model.SessionAffinityConfig(
         new io.fabric8.kubernetes.api.model.ClientIPConfig(60)));
+    // Upstream's defaulting drops the config of a Service without affinity; validation alone still refuses it.
+    Service validatedOnly = copy(none);
+    strategy.prepareForCreate(validatedOnly);
+    validatedOnly.getSpec().setSessionAffinityConfig(none.getSpec().getSessionAffinityConfig());
     assertEquals(List.of("spec.sessionAffinityConfig: Forbidden: must not be set when session affinity is None"),
-        created(none));
+        messages(strategy.validate(validatedOnly)));
+    assertEquals(List.of(), created(none));
+    assertNull(none.getSpec().getSessionAffinityConfig());
 
     Service bad = service("ClusterIP");
     bad.getSpec().setSessionAffinity("Cookie");
@@ -187,6 +193,18 @@ class ServiceStrategyTest {
         new io.fabric8.kubernetes.api.model.ClientIPConfig(86401)));
     assertEquals(List.of("spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: "
         + "must be greater than 0 and less than 86400"), created(tooLong));
+  }
+
+  @Test
+  void switchingAffinityOffDropsTheDefaultedConfig() {
+    Service old = stored("NodePort");
+    old.getSpec().setSessionAffinity("ClientIP");
+    strategy.prepareForCreate(old);
+    assertEquals(10800, old.getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds());
+    Service off = copy(old);
+    off.getSpec().setSessionAffinity("None");
+    assertEquals(List.of(), messages(update(off, old)));
+    assertNull(off.getSpec().getSessionAffinityConfig());
   }
 
   @Test
