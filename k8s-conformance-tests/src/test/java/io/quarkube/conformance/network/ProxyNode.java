@@ -110,6 +110,32 @@ final class ProxyNode {
     return new Result(s.getState().getTerminated().getExitCode(), log);
   }
 
+  /** A busybox pod that only sleeps, to {@link #exec} clients in (upstream's exec pod); not awaited. */
+  static void execPod(String ns, String name) {
+    client().resource(clientPod(ns, name, "exec sleep 3600").build()).create();
+  }
+
+  /** Runs {@code script} with sh in the pod's first container (kubectl exec); the exit code and stdout. */
+  static Result exec(String ns, String pod, String script) {
+    var r = io.quarkube.conformance.Kubectl.stock().run("exec", pod, "-n", ns, "--", "sh", "-c", script);
+    return new Result(r.exitCode(), r.out() + r.err());
+  }
+
+  /** The node's InternalIP, where NodePorts answer. */
+  static String nodeIp() {
+    return client().nodes().withName(nodeName()).get().getStatus().getAddresses().stream()
+        .filter(a -> a.getType().equals("InternalIP")).map(a -> a.getAddress()).findFirst().orElseThrow();
+  }
+
+  /** A shell pipeline that GETs / from host:port and prints the last line of the answer (the page). */
+  static String httpGet(String host, int port) {
+    return httpGet(host, String.valueOf(port));
+  }
+
+  static String httpGet(String host, String port) {
+    return "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + host + " " + port + " | tail -n 1";
+  }
+
   static void awaitRunning(String ns, String... names) {
     for (String name : names) {
       Await.until(START, "pod " + ns + "/" + name + " running and ready", () -> {

@@ -37,7 +37,7 @@ class ServiceProxyTest {
 
   /** A shell pipeline that GETs / from host:80 and prints the last line of the answer (the page). */
   private static String get(String host) {
-    return "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + host + " 80 | tail -n 1";
+    return ProxyNode.httpGet(host, 80);
   }
 
   @Conformance("network.service-reachable")
