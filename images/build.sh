@@ -2,9 +2,9 @@
 # images/build.sh: builds Quarkube's own container images without Docker, as OCI image layouts, and pushes image
 # layouts or archives to a registry. Used by ./quarkube up (see images/README.md).
 #
-#   images/build.sh build pause|busybox OUT_DIR     write an OCI image layout (one image, tag = the image's version)
+#   images/build.sh build pause|busybox|netexec OUT_DIR   write an OCI image layout (one image, tag = its version)
 #   images/build.sh push SOURCE REGISTRY/REPO:TAG   push an OCI layout dir, an OCI archive or a docker-archive tar
-#   images/build.sh version pause|busybox           the tag the image gets
+#   images/build.sh version pause|busybox|netexec   the tag the image gets
 #
 # The image layout is written by hand (it is small: a gzipped tar layer, a config, a manifest, an index); the push is
 # skopeo's (Debian package), over plain HTTP to the local registry only.
@@ -30,7 +30,8 @@ image_version() {
   case "$1" in
     pause) echo "1.0" ;;
     busybox) busybox_version ;;
-    *) die "unknown image $1 (pause, busybox)" ;;
+    netexec) echo "1.0" ;;
+    *) die "unknown image $1 (pause, busybox, netexec)" ;;
   esac
 }
 
@@ -39,6 +40,14 @@ rootfs_pause() {
   local root=$1
   command -v gcc >/dev/null || die "gcc is needed to build the pause image (apt-get install gcc libc6-dev)"
   gcc -static -Os -s -o "$root/pause" "$HERE/pause/pause.c"
+}
+
+# rootfs_netexec DIR: /netexec, a static binary built from netexec/netexec.c (HTTP and UDP hostname/echo server and
+# a UDP client: what busybox lacks for the network tests).
+rootfs_netexec() {
+  local root=$1
+  command -v gcc >/dev/null || die "gcc is needed to build the netexec image (apt-get install gcc libc6-dev)"
+  gcc -static -Os -s -o "$root/netexec" "$HERE/netexec/netexec.c"
 }
 
 # rootfs_busybox DIR: Debian's static busybox with one symlink per applet (merged /usr), a passwd/group with root and
@@ -70,6 +79,7 @@ config_of() {
   case "$name" in
     pause) entrypoint=$(json_array /pause) cmd="null" ;;
     busybox) entrypoint="null" cmd=$(json_array sh) ;;
+    netexec) entrypoint=$(json_array /netexec) cmd="null" ;;
   esac
   printf '{"created":"1970-01-01T00:00:00Z","architecture":"amd64","os":"linux",'
   printf '"config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],'
@@ -135,8 +145,8 @@ cmd_push() {
 }
 
 case "${1:-}" in
-  build) (($# == 3)) || die "usage: build pause|busybox OUT_DIR"; cmd_build "$2" "$3" ;;
+  build) (($# == 3)) || die "usage: build pause|busybox|netexec OUT_DIR"; cmd_build "$2" "$3" ;;
   push) (($# == 3)) || die "usage: push SOURCE REGISTRY/REPO:TAG"; cmd_push "$2" "$3" ;;
-  version) (($# == 2)) || die "usage: version pause|busybox"; image_version "$2" ;;
-  *) die "usage: build pause|busybox OUT_DIR | push SOURCE REGISTRY/REPO:TAG | version pause|busybox" ;;
+  version) (($# == 2)) || die "usage: version pause|busybox|netexec"; image_version "$2" ;;
+  *) die "usage: build pause|busybox|netexec OUT_DIR | push SOURCE REGISTRY/REPO:TAG | version pause|busybox|netexec" ;;
 esac
