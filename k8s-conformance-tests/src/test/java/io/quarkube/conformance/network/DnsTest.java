@@ -64,9 +64,12 @@ class DnsTest {
       # RCODE 0 and at least one answer record.
       tcpquery() {
         qlen=17; for l in $(echo "$1" | tr . ' '); do qlen=$((qlen + ${#l} + 1)); done
-        { printf "\\\\000\\\\$(printf %03o $qlen)\\\\022\\\\064\\\\001\\\\000\\\\000\\\\001\\\\000\\\\000\\\\000\\\\000\\\\000\\\\000"
+        # the length, then the header: ID 0x1234, RD, one question
+        { printf "\\\\000\\\\$(printf %03o $qlen)\\\\022\\\\064\\\\001\\\\000"
+          printf "\\\\000\\\\001\\\\000\\\\000\\\\000\\\\000\\\\000\\\\000"
           for l in $(echo "$1" | tr . ' '); do printf "\\\\$(printf %03o ${#l})%s" "$l"; done
-          printf "\\\\000\\\\000\\\\$(printf %03o $2)\\\\000\\\\001"; } | nc -w 3 "$server" 53 | od -An -tu1 -v > /tmp/answer
+          printf "\\\\000\\\\000\\\\$(printf %03o $2)\\\\000\\\\001"; } |
+          nc -w 3 "$server" 53 | od -An -tu1 -v > /tmp/answer
         set -- $(cat /tmp/answer)
         [ $# -gt 12 ] && [ $(($6 % 16)) -eq 0 ] && [ $(($9 * 256 + ${10})) -gt 0 ]
       }

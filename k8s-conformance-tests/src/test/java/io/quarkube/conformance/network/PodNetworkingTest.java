@@ -3,7 +3,6 @@ package io.quarkube.conformance.network;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
-import io.quarkube.conformance.Kubectl;
 import io.quarkube.conformance.TestNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -26,12 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PodNetworkingTest {
   private static final List<String> NETSERVERS = List.of("netserver-0", "netserver-1");
   private static final Duration DIAL = Duration.ofSeconds(60);
-  private static final String NETEXEC = "quarkube/netexec:1.0";
 
   private static void netserver(String ns, String name) {
     ProxyNode.client().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
         .withNewSpec().withNodeName(ProxyNode.nodeName()).withTerminationGracePeriodSeconds(1L)
-        .addNewContainer().withName("webserver").withImage(NETEXEC).withArgs("--http-port=8083", "--udp-port=8081")
+        .addNewContainer().withName("webserver").withImage(ProxyNode.NETEXEC)
+        .withArgs("--http-port=8083", "--udp-port=8081")
         .addNewPort().withName("http").withContainerPort(8083).endPort()
         .addNewPort().withName("udp").withContainerPort(8081).withProtocol("UDP").endPort()
         .endContainer().endSpec().build()).create();
@@ -46,9 +45,8 @@ class PodNetworkingTest {
 
   /** Awaits the test container pod's netexec getting {@code expected} from udp ip:8081 ("hostname"). */
   private static void awaitUdpHostNameFromPod(String ns, String ip, String expected) {
-    Await.until(DIAL, "test-container-pod gets " + expected + " from udp " + ip + ":8081", () -> Kubectl.stock()
-        .run("exec", "test-container-pod", "-n", ns, "-c", "netexec", "--", "/netexec", "udp", ip, "8081", "hostname")
-        .out().trim().equals(expected));
+    Await.until(DIAL, "test-container-pod gets " + expected + " from udp " + ip + ":8081",
+        () -> ProxyNode.udp(ns, "test-container-pod", ip, 8081, "hostname").equals(expected));
   }
 
   /** Awaits {@code expected} from udp ip:8081 sent from this process, on the node as a hostNetwork pod would be. */
@@ -72,10 +70,7 @@ class PodNetworkingTest {
   void podsAndTheNodeReachEveryPodOverHttpAndUdp(String ns) {
     NETSERVERS.forEach(name -> netserver(ns, name));
     // busybox for HTTP (its first container, kubectl exec's default) and netexec for UDP, which busybox lacks
-    ProxyNode.client().resource(ProxyNode.clientPod(ns, "test-container-pod", "exec sleep 3600").editMetadata()
-        .addToAnnotations("kubectl.kubernetes.io/default-container", "client").endMetadata().editSpec()
-        .addNewContainer().withName("netexec").withImage(NETEXEC).withArgs("--http-port=8080", "--udp-port=8081")
-        .endContainer().endSpec().build()).create();
+    ProxyNode.netexecClientPod(ns, "test-container-pod");
     ProxyNode.client().resource(ProxyNode.clientPod(ns, "host-test-container-pod", "exec sleep 3600").editSpec()
         .withHostNetwork(true).endSpec().build()).create();
     ProxyNode.awaitRunning(ns, "netserver-0", "netserver-1", "test-container-pod", "host-test-container-pod");

@@ -115,6 +115,26 @@ final class ProxyNode {
     client().resource(clientPod(ns, name, "exec sleep 3600").build()).create();
   }
 
+  /** The project's netexec image (images/netexec): HTTP and UDP hostname/echo server and a UDP client. */
+  static final String NETEXEC = "quarkube/netexec:1.0";
+
+  /**
+   * An exec pod with busybox (sleeping, kubectl exec's default container) and netexec (serving on 8080/8081, and
+   * the UDP client busybox lacks: {@link #udp}); not awaited.
+   */
+  static void netexecClientPod(String ns, String name) {
+    client().resource(clientPod(ns, name, "exec sleep 3600").editMetadata()
+        .addToAnnotations("kubectl.kubernetes.io/default-container", "client").endMetadata().editSpec()
+        .addNewContainer().withName("netexec").withImage(NETEXEC).withArgs("--http-port=8080", "--udp-port=8081")
+        .endContainer().endSpec().build()).create();
+  }
+
+  /** Sends {@code message} in one UDP datagram from the pod's netexec container; its answer, or "" when none came. */
+  static String udp(String ns, String pod, String ip, int port, String message) {
+    return io.quarkube.conformance.Kubectl.stock().run("exec", pod, "-n", ns, "-c", "netexec", "--", "/netexec",
+        "udp", ip, String.valueOf(port), message).out().trim();
+  }
+
   /** Runs {@code script} with sh in the pod's first container (kubectl exec); the exit code and stdout. */
   static Result exec(String ns, String pod, String script) {
     var r = io.quarkube.conformance.Kubectl.stock().run("exec", pod, "-n", ns, "--", "sh", "-c", script);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Changing a Service's type drops the fields the new type does not use and releases what they held (upstream's
- * dropTypeDependentFields), and the other way round allocates them, the Service staying reachable by name, ClusterIP and
- * NodePort through every change; plus upstream's Service validation messages.
+ * dropTypeDependentFields), and the other way round allocates them, the Service staying reachable by name, ClusterIP
+ * and NodePort through every change; plus upstream's Service validation messages.
  */
 @ExtendWith(TestNamespace.class)
 class ServiceTypeChangeTest {
