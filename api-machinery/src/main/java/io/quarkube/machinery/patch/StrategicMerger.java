@@ -91,6 +91,10 @@ final class StrategicMerger {
         GoType kind = elementType(orig, items);
         String mergeKey = fm.mergeKey();
         List<JsonNode> merged;
+        // The live order new items are placed against: the original list after deletions but before the patch's new
+        // items are appended (upstream orders against its original slice, whose length the appends do not change),
+        // so that a new item the live list does not know goes before the server-only items after it, as upstream.
+        List<JsonNode> serverOrder = orig;
         if (kind != GoType.MAP) {
             if (deleteList) {
                 orig.removeIf(v -> items.stream().anyMatch(d -> Json.equal(d, v)));
@@ -111,13 +115,14 @@ final class StrategicMerger {
                 orig.replaceAll(Directives::clean);
                 items.clear();
             }
+            serverOrder = new ArrayList<>(orig);
             merged = mergeByKey(orig, items, mergeKey, path);
             for (int i = 0; !replace && goView != null && i < Math.min(goView.size(), merged.size()); i++) {
                 goView.set(i, merged.get(i));
             }
         }
         ElementOrder.Partition p = ElementOrder.partition(merged, items, mergeKey);
-        return toArray(ElementOrder.normalize(p, items, orig, mergeKey, kind));
+        return toArray(ElementOrder.normalize(p, items, serverOrder, mergeKey, kind));
     }
 
     /**

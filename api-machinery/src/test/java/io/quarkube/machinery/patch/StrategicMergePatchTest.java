@@ -52,6 +52,52 @@ class StrategicMergePatchTest {
         assertEquals(json(LIVE).at("/spec/template/spec/containers/0"), containers.get(0));
     }
 
+    /**
+     * Upstream orders a merged list against the live list as it was before the patch's new items were appended: a
+     * new item is unknown to that order, so it goes before the server-only items that follow it. The ReplicaSet
+     * "Replace and Patch" conformance test patches in a container this way and reads it back as containers[0].
+     */
+    @Test
+    void aNewMergeKeyItemGoesBeforeTheServerOnlyItemsAsUpstreamPutsIt() {
+        JsonNode out = patchLive("{'spec':{'template':{'spec':{'terminationGracePeriodSeconds':0,"
+                + "'containers':[{'name':'web','image':'pause:3'}]}}}}");
+        JsonNode containers = podSpec(out).get("containers");
+        assertEquals(List.of("web", "app", "sidecar"), names(containers, "name"));
+        assertEquals(json("{'name':'web','image':'pause:3'}"), containers.get(0));
+        assertEquals(json(LIVE).at("/spec/template/spec/containers/0"), containers.get(1));
+    }
+
+    /** What {@code kubectl patch -p} sends naming an existing container and a new one: the new one follows it. */
+    @Test
+    void kubectlPatchOfAnExistingAndANewContainerKeepsThePatchOrder() {
+        JsonNode out = patchLive("{'spec':{'template':{'spec':{'containers':"
+                + "[{'name':'app','image':'app:2'},{'name':'logger','image':'logger:1'}]}}}}");
+        assertEquals(List.of("app", "logger", "sidecar"), names(podSpec(out).get("containers"), "name"));
+        assertEquals("app:2", podSpec(out).at("/containers/0/image").asText());
+        JsonNode loggerFirst = patchLive("{'spec':{'template':{'spec':{'containers':"
+                + "[{'name':'logger','image':'logger:1'},{'name':'sidecar','image':'sidecar:2'}]}}}}");
+        // logger is unknown to the live order, so it is not placed after app: the patch's items keep their order
+        // and go first, server-only app before sidecar only because the live list says so.
+        assertEquals(List.of("logger", "app", "sidecar"), names(podSpec(loggerFirst).get("containers"), "name"));
+    }
+
+    /** kubectl apply of a manifest that adds a container at its end: $setElementOrder keeps it last. */
+    @Test
+    void kubectlApplyAddingAContainerFollowsSetElementOrder() {
+        JsonNode out = patchLive("{'spec':{'template':{'spec':{'$setElementOrder/containers':"
+                + "[{'name':'app'},{'name':'sidecar'},{'name':'logger'}],"
+                + "'containers':[{'image':'logger:1','name':'logger'}]}}}}");
+        assertEquals(List.of("app", "sidecar", "logger"), names(podSpec(out).get("containers"), "name"));
+    }
+
+    @Test
+    void newEnvVarsGoBeforeLaterServerOnlyOnes() {
+        JsonNode out = patchLive("{'spec':{'template':{'spec':{'containers':[{'name':'app',"
+                + "'env':[{'name':'Z','value':'9'}]}]}}}}");
+        assertEquals(json("[{'name':'Z','value':'9'},{'name':'A','value':'1'},{'name':'B','value':'2'}]"),
+                podSpec(out).at("/containers/0/env"));
+    }
+
     @Test
     void setImageWithSetElementOrderAsKubectlSendsIt() {
         JsonNode out = patchLive("{'spec':{'template':{'spec':{'$setElementOrder/containers':"
@@ -261,7 +307,7 @@ class StrategicMergePatchTest {
                 + "'emptyDir':{'medium':null}}],'containers':[{'name':'new','image':'n:1','env':null,"
                 + "'ports':[{'containerPort':1,'$patch':'delete'}]}]}}}}");
         assertEquals(json("[{'name':'v','emptyDir':{}}]"), podSpec(out).get("volumes"));
-        assertEquals(json("{'name':'new','image':'n:1','ports':[]}"), podSpec(out).at("/containers/2"));
+        assertEquals(json("{'name':'new','image':'n:1','ports':[]}"), podSpec(out).at("/containers/0"));
     }
 
     @Test
