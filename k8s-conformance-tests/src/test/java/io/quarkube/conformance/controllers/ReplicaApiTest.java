@@ -122,6 +122,46 @@ class ReplicaApiTest {
         hasCondition(rsApi.withName("test-rs").get().getStatus().getConditions(), "StatusPatched"));
   }
 
+  /**
+   * Upstream's "Replace and Patch": scaled by an update, then strategic-merge-patched (stock kubectl's default patch
+   * type) with a label, 3 replicas, a grace period of 0 and a container of its own: the patched container is merged
+   * in by name and, unknown to the live list, comes first, so containers[0] is the patch's image.
+   */
+  @Conformance("apps.replicaset-api")
+  @Test
+  void replicaSetReplacedAndPatched(String ns) {
+    var rsApi = client.apps().replicaSets().inNamespace(ns);
+    rsApi.resource(replicaSet("test-rs", 1, "registry.local/app:1")).create();
+    awaitReadyPods(ns, "name", "test-rs", 1);
+
+    retryOnConflict(() -> {
+      ReplicaSet rs = rsApi.withName("test-rs").get();
+      rs.getSpec().setReplicas(2);
+      rsApi.resource(rs).update();
+    });
+    kubectl.run(new String[] {"patch", "rs", "test-rs", "-n", ns, "-p", """
+        {"metadata":{"labels":{"test-rs":"patched"}},"spec":{"replicas":3,"template":{"spec":{\
+        "terminationGracePeriodSeconds":0,"containers":[{"name":"test-rs","image":"registry.local/pause:3.9"}]}}}}\
+        """}).ok();
+
+    Await.until(TIMEOUT, "the patched ReplicaSet with 3 ready and available replicas", () -> {
+      FakeKubelet.markReady(client, ns);
+      List<ReplicaSet> patched = rsApi.withLabel("test-rs", "patched").list().getItems();
+      if (patched.size() != 1) {
+        return false;
+      }
+      ReplicaSet rs = patched.get(0);
+      var spec = rs.getSpec().getTemplate().getSpec();
+      return rs.getStatus() != null && Integer.valueOf(3).equals(rs.getStatus().getReadyReplicas())
+          && Integer.valueOf(3).equals(rs.getStatus().getAvailableReplicas())
+          && "registry.local/pause:3.9".equals(spec.getContainers().get(0).getImage())
+          && Long.valueOf(0).equals(spec.getTerminationGracePeriodSeconds());
+    });
+    var containers = rsApi.withName("test-rs").get().getSpec().getTemplate().getSpec().getContainers();
+    assertEquals(List.of("test-rs", "c"), containers.stream().map(c -> c.getName()).toList(),
+        "the patch's new container first, the live one after it");
+  }
+
   @Conformance("apps.replicaset-api")
   @Test
   void replicaSetsListedAndDeletedByCollection(String ns) {
