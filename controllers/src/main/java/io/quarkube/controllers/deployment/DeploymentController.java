@@ -296,9 +296,13 @@ public final class DeploymentController extends Controller<String> {
   private void syncRevision(Sync s, boolean create) {
     long newRevision = Rollouts.maxRevision(s.old()) + 1;
     if (s.newRs != null) {
-      if (Rollouts.revision(s.newRs) < newRevision || !annotationsCurrent(s.d, s.newRs)) {
+      // The deployment's own annotations and the revision only: desired-replicas and max-replicas change when the
+      // ReplicaSet is scaled (proportional scaling reads the maximum it was last scaled for), as upstream.
+      Map<String, String> existing = s.newRs.getMetadata().getAnnotations();
+      if (Rollouts.revision(s.newRs) < newRevision || !copiedAnnotations(s.d, existing).equals(
+          existing == null ? Map.of() : existing)) {
         ReplicaSet copy = Serialization.clone(s.newRs);
-        Map<String, String> a = annotationsFor(s.d, copy.getMetadata().getAnnotations());
+        Map<String, String> a = copiedAnnotations(s.d, copy.getMetadata().getAnnotations());
         a.put(Rollouts.REVISION, String.valueOf(Math.max(newRevision, Rollouts.revision(s.newRs))));
         copy.getMetadata().setAnnotations(a);
         s.replace(writer.update(copy));
@@ -323,7 +327,7 @@ public final class DeploymentController extends Controller<String> {
   }
 
   /** The deployment's annotations a ReplicaSet carries (all but kubectl's last-applied and the revision ones). */
-  private static Map<String, String> annotationsFor(Deployment d, Map<String, String> existing) {
+  private static Map<String, String> copiedAnnotations(Deployment d, Map<String, String> existing) {
     Map<String, String> out = existing == null ? new HashMap<>() : new HashMap<>(existing);
     if (d.getMetadata().getAnnotations() != null) {
       d.getMetadata().getAnnotations().forEach((k, v) -> {
@@ -332,6 +336,12 @@ public final class DeploymentController extends Controller<String> {
         }
       });
     }
+    return out;
+  }
+
+  /** The copied annotations plus the replica counts the ReplicaSet is scaled for. */
+  private static Map<String, String> annotationsFor(Deployment d, Map<String, String> existing) {
+    Map<String, String> out = copiedAnnotations(d, existing);
     out.put(Rollouts.DESIRED_REPLICAS, String.valueOf(Rollouts.replicas(d)));
     out.put(Rollouts.MAX_REPLICAS, String.valueOf(Rollouts.replicas(d) + Rollouts.maxSurge(d)));
     return out;
@@ -572,27 +582,72 @@ public final class DeploymentController extends Controller<String> {
       }
       return;
     }
-    // Proportional scaling: share the change among the active ReplicaSets by their size.
-    int current = Rollouts.sumSpec(s.all());
+    if (Rollouts.isRecreate(s.d)) {
+      return; // upstream shares replicas out only for rolling deployments
+    }
+    // Proportional scaling (upstream's scale for rolling deployments): each active ReplicaSet grows or shrinks to
+    // its share of the new maximum (replicas + maxSurge), rounded, as its size relates to the maximum it was last
+    // scaled for (the max-replicas annotation); what rounding leaves over goes to the first one. Larger ReplicaSets
+    // come first; among equals the newer first when scaling up, the older first when scaling down.
     int allowed = replicas > 0 ? replicas + Rollouts.maxSurge(s.d) : 0;
-    int toAdd = allowed - current;
-    if (toAdd == 0) {
-      return;
-    }
+    int toAdd = allowed - Rollouts.sumSpec(active);
+    Comparator<ReplicaSet> older = Comparator.comparing((ReplicaSet rs) -> String.valueOf(rs.getMetadata()
+        .getCreationTimestamp())).thenComparing(rs -> rs.getMetadata().getName());
     List<ReplicaSet> order = new ArrayList<>(active);
-    order.sort(Comparator.comparingInt((ReplicaSet rs) -> Rollouts.replicas(rs)).reversed());
+    order.sort(Comparator.comparingInt((ReplicaSet rs) -> Rollouts.replicas(rs)).reversed()
+        .thenComparing(toAdd > 0 ? older.reversed() : older));
     Map<String, Integer> target = new HashMap<>();
-    int given = 0;
+    int added = 0;
     for (ReplicaSet rs : order) {
-      int share = (int) ((long) Rollouts.replicas(rs) * toAdd / current);
-      target.put(rs.getMetadata().getUid(), Rollouts.replicas(rs) + share);
-      given += share;
+      int proportion = proportion(s.d, rs, toAdd, added);
+      target.put(rs.getMetadata().getUid(), Rollouts.replicas(rs) + proportion);
+      added += proportion;
     }
-    String first = order.get(0).getMetadata().getUid();
-    target.merge(first, toAdd - given, Integer::sum);
+    if (toAdd != 0) {
+      target.merge(order.get(0).getMetadata().getUid(), toAdd - added, Integer::sum);
+    }
     for (ReplicaSet rs : order) {
       scaleTo(s, rs, Math.max(0, target.get(rs.getMetadata().getUid())));
     }
+  }
+
+  /** Upstream's GetReplicaSetProportion: the ReplicaSet's share of {@code toAdd}, never past what is left of it. */
+  static int proportion(Deployment d, ReplicaSet rs, int toAdd, int added) {
+    if (Rollouts.replicas(rs) == 0 || toAdd == 0 || toAdd == added) {
+      return 0;
+    }
+    int fraction = fraction(d, rs);
+    int left = toAdd - added;
+    return toAdd > 0 ? Math.min(fraction, left) : Math.max(fraction, left);
+  }
+
+  /**
+   * Upstream's getReplicaSetFraction: how many replicas the ReplicaSet gains (or loses) when the deployment's maximum
+   * goes from the one it was last scaled for to replicas + maxSurge, rounded half away from zero as Go's math.Round.
+   */
+  private static int fraction(Deployment d, ReplicaSet rs) {
+    int replicas = Rollouts.replicas(d);
+    if (replicas == 0) {
+      return -Rollouts.replicas(rs);
+    }
+    int max = replicas + Rollouts.maxSurge(d);
+    int before = 0;
+    String annotated = rs.getMetadata().getAnnotations() == null ? null
+        : rs.getMetadata().getAnnotations().get(Rollouts.MAX_REPLICAS);
+    try {
+      before = annotated == null ? 0 : Integer.parseInt(annotated);
+    } catch (NumberFormatException e) {
+      before = 0;
+    }
+    if (before == 0) {
+      before = d.getStatus() == null || d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas();
+      if (before == 0) {
+        return 0;
+      }
+    }
+    double size = (double) Rollouts.replicas(rs) * max / before;
+    long rounded = (long) (Math.signum(size) * Math.floor(Math.abs(size) + 0.5));
+    return (int) rounded - Rollouts.replicas(rs);
   }
 
   /** Deletes the oldest fully scaled-down ReplicaSets beyond {@code revisionHistoryLimit} (default 10). */
@@ -704,7 +759,7 @@ public final class DeploymentController extends Controller<String> {
               .withLastTransitionTime(c.getLastTransitionTime()).withLastUpdateTime(c.getLastTransitionTime())
               .build()));
     }
-    st.setConditions(conditions);
+    st.setConditions(mergeConditions(old.getConditions(), conditions));
     WorkloadStatuses.normalize(st); // as the API server stores it, so an unchanged status compares equal
     if (!Objects.equals(Serialization.asJson(st), Serialization.asJson(old))) {
       Deployment copy = Serialization.clone(d);
@@ -714,6 +769,40 @@ public final class DeploymentController extends Controller<String> {
     if (requeue != null && !requeue.isNegative()) {
       queue.addAfter(Keys.of(d), requeue);
     }
+  }
+
+  /** The condition types this controller writes; any other type in the status belongs to someone else. */
+  private static final Set<String> OWN_CONDITIONS = Set.of("Available", "Progressing", "ReplicaFailure");
+
+  /**
+   * The status's conditions after this sync, as upstream's SetDeploymentCondition leaves them: the old list is the
+   * start, so conditions the controller does not own (a user's, another component's) stay; an own condition that
+   * is unchanged keeps its place, a changed one goes to the end; ReplicaFailure goes once no ReplicaSet reports it.
+   */
+  static List<DeploymentCondition> mergeConditions(List<DeploymentCondition> old, List<DeploymentCondition> own) {
+    List<DeploymentCondition> out = new ArrayList<>(old == null ? List.of() : old);
+    out.removeIf(c -> OWN_CONDITIONS.contains(c.getType())
+        && own.stream().noneMatch(n -> n.getType().equals(c.getType())));
+    for (DeploymentCondition c : own) {
+      int i = indexOf(out, c.getType());
+      if (i >= 0 && out.get(i).equals(c)) {
+        continue;
+      }
+      if (i >= 0) {
+        out.remove(i);
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static int indexOf(List<DeploymentCondition> conditions, String type) {
+    for (int i = 0; i < conditions.size(); i++) {
+      if (type.equals(conditions.get(i).getType())) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static DeploymentCondition find(DeploymentStatus st, String type) {

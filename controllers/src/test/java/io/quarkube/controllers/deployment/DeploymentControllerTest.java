@@ -33,6 +33,8 @@ class DeploymentControllerTest {
   private final DeploymentController deployments = new DeploymentController(ctx);
   private final Controller<String> replicaSets = ReplicaSetControllers.replicaSets(ctx);
   private int minAvailableSeen = Integer.MAX_VALUE;
+  /** The pods settle() readies, as a kubelet whose probes pass only for those. */
+  private java.util.function.Predicate<Pod> healthy = p -> true;
 
   private Deployment deployment(String image, String strategy) {
     DeploymentBuilder b = new DeploymentBuilder().withNewMetadata().withNamespace("ns").withName("web")
@@ -63,7 +65,7 @@ class DeploymentControllerTest {
       minAvailableSeen = Math.min(minAvailableSeen, (int) caches.indexer(Pod.class).list().stream()
           .filter(p -> Pods.isActive(p) && Pods.isReady(p)).count());
       for (Pod p : caches.indexer(Pod.class).list()) {
-        if (!Pods.isReady(p)) {
+        if (!Pods.isReady(p) && healthy.test(p)) {
           caches.put(new PodBuilder(p).editOrNewSpec().withNodeName("node-1").endSpec().withNewStatus()
               .withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
               .withLastTransitionTime("2026-01-01T00:00:00Z").endCondition().endStatus().build());
@@ -223,6 +225,64 @@ class DeploymentControllerTest {
     caches.put(new DeploymentBuilder(stored()).editSpec().withPaused(false).endSpec().build());
     settle();
     assertTrue(podImages().stream().allMatch("app:v2"::equals), "resumed: rolled out");
+  }
+
+  /** Upstream's "proportional scaling" conformance test: 10 → 30 in the middle of a rollout stuck at 8 + 5. */
+  @Test
+  void scalingAStuckRolloutSharesReplicasInProportionRounded() throws Exception {
+    caches.put(new DeploymentBuilder(deployment("app:v1", "RollingUpdate")).editSpec().withReplicas(10)
+        .editStrategy().editRollingUpdate().withMaxSurge(new IntOrString(3)).withMaxUnavailable(new IntOrString(2))
+        .endRollingUpdate().endStrategy().endSpec().build());
+    settle();
+    healthy = p -> !p.getSpec().getContainers().get(0).getImage().equals("app:404");
+    changeImage("app:404");
+    settle();
+    List<ReplicaSet> sets = sets();
+    assertEquals(List.of(8, 5), sets.stream().map(rs -> rs.getSpec().getReplicas()).toList(), "stuck");
+    Deployment d = stored();
+    caches.put(new DeploymentBuilder(d).editMetadata().withGeneration(d.getMetadata().getGeneration() + 1)
+        .endMetadata().editSpec().withReplicas(30).endSpec().build());
+    settle();
+    // 8 * 33 / 13 = 20.3 → 20 and 5 * 33 / 13 = 12.7 → 13 (rounded, not 21 and 12 from truncated shares)
+    assertEquals(List.of(20, 13), sets().stream().map(rs -> rs.getSpec().getReplicas()).toList(), events.toString());
+    assertEquals("33", sets().get(1).getMetadata().getAnnotations().get(Rollouts.MAX_REPLICAS));
+  }
+
+  /** Upstream keeps conditions it does not own (the Deployment Status endpoints test writes one through /status). */
+  @Test
+  void conditionsOfOthersAreKept() throws Exception {
+    caches.put(deployment("app:v1", "RollingUpdate"));
+    settle();
+    Deployment d = stored();
+    List<io.fabric8.kubernetes.api.model.apps.DeploymentCondition> conditions = new ArrayList<>(
+        d.getStatus().getConditions());
+    conditions.add(0, new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("StatusUpdate")
+        .withStatus("True").withReason("E2E").withMessage("Set from e2e test").build());
+    caches.put(new DeploymentBuilder(d).editStatus().withConditions(conditions).endStatus().editSpec()
+        .withReplicas(5).endSpec().build());
+    settle();
+    assertEquals(5, stored().getStatus().getAvailableReplicas(), "synced again");
+    assertEquals(List.of("StatusUpdate", "Available", "Progressing"), stored().getStatus().getConditions().stream()
+        .map(c -> c.getType()).toList(), "the foreign condition kept in its place");
+    assertEquals("E2E", stored().getStatus().getConditions().get(0).getReason());
+  }
+
+  @Test
+  void aChangedOwnConditionMovesToTheEndAnUnchangedOneStays() {
+    var available = new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("Available")
+        .withStatus("True").withReason("MinimumReplicasAvailable").build();
+    var progressing = new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("Progressing")
+        .withStatus("True").withReason("ReplicaSetUpdated").build();
+    var failure = new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("ReplicaFailure")
+        .withStatus("True").withReason("FailedCreate").build();
+    var foreign = new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("Custom")
+        .withStatus("True").build();
+    var progressed = new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder(progressing)
+        .withReason("NewReplicaSetAvailable").build();
+    var merged = DeploymentController.mergeConditions(List.of(progressing, foreign, available, failure),
+        List.of(available, progressed));
+    assertEquals(List.of(foreign, available, progressed), merged,
+        "ReplicaFailure gone, Available in place, the changed Progressing last");
   }
 
   private static String condition(Deployment d, String type) {

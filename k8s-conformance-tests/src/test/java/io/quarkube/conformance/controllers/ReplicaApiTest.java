@@ -298,6 +298,21 @@ class ReplicaApiTest {
       Await.until(TIMEOUT, "an event with the StatusUpdate condition", () -> seen.stream().anyMatch(d ->
           d.getStatus().getConditions().stream().anyMatch(c -> "StatusUpdate".equals(c.getType())
               && "E2E".equals(c.getReason()) && "Set from e2e test".equals(c.getMessage()))));
+      // The controller keeps it (upstream only sets the conditions it owns): a scale makes it write the status
+      // again, for the new generation.
+      retryOnConflict(() -> {
+        Deployment d = api.withName("test-deployment").get();
+        d.getSpec().setReplicas(2);
+        api.resource(d).update();
+      });
+      awaitReadyPods(ns, "e2e", "testing", 2);
+      Await.until(TIMEOUT, "the new generation observed with 2 available replicas", () -> {
+        Deployment d = api.withName("test-deployment").get();
+        return d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+            && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas());
+      });
+      assertTrue(hasCondition(api.withName("test-deployment").get().getStatus().getConditions(), "StatusUpdate"),
+          "the test's own condition survives the controller's status writes");
 
       api.withName("test-deployment").subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), STATUS_PATCH);
