@@ -34,10 +34,18 @@ final class FakeKubelet {
 
   /** Marks every pod of {@code namespace} that is not Ready yet (and not being deleted) Ready; returns how many. */
   static int markReady(KubernetesClient client, String namespace) {
+    return markReady(client, namespace, p -> true);
+  }
+
+  /**
+   * Marks the pods of {@code namespace} that pass {@code healthy} (and are not Ready yet nor being deleted) Ready,
+   * as a kubelet whose readiness probes pass for those only (an image that never starts, a broken probe).
+   */
+  static int markReady(KubernetesClient client, String namespace, java.util.function.Predicate<Pod> healthy) {
     int n = 0;
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
-      if (isReady(p) || p.getMetadata().getDeletionTimestamp() != null) {
+      if (isReady(p) || p.getMetadata().getDeletionTimestamp() != null || !healthy.test(p)) {
         continue;
       }
       String ip = p.getStatus() != null && p.getStatus().getPodIP() != null ? p.getStatus().getPodIP() : nextIp();
