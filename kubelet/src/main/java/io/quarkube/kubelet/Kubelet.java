@@ -41,7 +41,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -147,6 +149,11 @@ public class Kubelet {
     pods = new PodSource(client, nodeName, this::changed);
     mirrors = new MirrorPods(client, nodeName, statics, pods::mirrors, this::changed);
     syncer.statusTarget(p -> StaticPodManifests.isStatic(p) ? mirrors.mirrorOf(p) : p);
+    syncer.admission(new io.quarkube.kubelet.pod.HostPortAdmission(() -> {
+      List<Pod> all = new ArrayList<>(pods.all().values());
+      all.addAll(statics.all().values());
+      return all;
+    }));
     pods.onMirrorsChanged(() -> loops.execute(safely("mirror pods", mirrors::reconcile)));
     workers.start(config.podWorkers());
     pods.start();

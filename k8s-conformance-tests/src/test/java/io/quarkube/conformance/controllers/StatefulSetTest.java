@@ -438,36 +438,62 @@ class StatefulSetTest {
   }
 
   /**
-   * Upstream's "Should recreate evicted statefulset": a pod the kubelet rejects (phase Failed, as for a host port
-   * another pod holds) is deleted and made again by the controller, which then runs.
+   * Upstream's "Should recreate evicted statefulset", on the real node: a pod placed there by nodeName holds host
+   * port 21017, so the kubelet rejects the set's pod asking for it (phase Failed, reason NodePorts); the controller
+   * deletes and recreates it, again and again, until the blocker is gone and it runs.
    */
   @Conformance("apps.statefulset-failed-pod")
   @Test
-  void recreatesAFailedPod(String ns) {
-    sets().inNamespace(ns).resource(newSet("ss", 1, LABELS)).create();
-    Await.until(TIMEOUT, "ss-0", () -> pod(ns, "ss-0") != null);
-    String uid = pod(ns, "ss-0").getMetadata().getUid();
-    Await.until(TIMEOUT, "ss-0 rejected", () -> {
-      Pod p = pod(ns, "ss-0");
-      try {
-        client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder(p).editOrNewStatus()
-            .withPhase("Failed").withReason("NodePorts")
-            .withMessage("Pod was rejected: Predicate NodePorts failed").endStatus().build()).updateStatus();
-        return true;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        return false;
-      }
-    });
+  void recreatesAPodTheKubeletRejects(String ns) throws Exception {
+    String node = java.net.InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+    io.fabric8.kubernetes.api.model.ContainerPort conflicting = new io.fabric8.kubernetes.api.model
+        .ContainerPortBuilder().withName("conflict").withHostPort(21017).withContainerPort(21017).build();
+    client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+        .withName("test-pod").endMetadata().withNewSpec().withNodeName(node).withTerminationGracePeriodSeconds(0L)
+        .addNewContainer().withName("webserver").withImage("busybox").withCommand("httpd", "-f", "-p", "21017",
+            "-h", "/tmp").withPorts(conflicting).endContainer().endSpec().build()).create();
+    Await.until(TIMEOUT, "test-pod running", () -> pod(ns, "test-pod").getStatus() != null
+        && "Running".equals(pod(ns, "test-pod").getStatus().getPhase()));
+
+    StatefulSet created = newSet("ss", 1, LABELS);
+    var spec = created.getSpec().getTemplate().getSpec();
+    spec.setNodeName(node);
+    spec.setSchedulerName(null);
+    spec.getContainers().get(0).setImage("busybox");
+    spec.getContainers().get(0).setCommand(List.of("httpd", "-f", "-p", "21017", "-h", "/tmp"));
+    spec.getContainers().get(0).setPorts(List.of(conflicting));
+    java.util.concurrent.atomic.AtomicReference<String> lastUid = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<String> rejection = new java.util.concurrent.atomic.AtomicReference<>();
+    try (var watch = client.pods().inNamespace(ns).withField("metadata.name", "ss-0").watch(
+        new io.fabric8.kubernetes.client.Watcher<Pod>() {
+          @Override
+          public void eventReceived(Action action, Pod p) {
+            if (action == Action.DELETED) {
+              deleted.set(true);
+            } else {
+              lastUid.set(p.getMetadata().getUid());
+            }
+            if (p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())) {
+              rejection.compareAndSet(null, p.getStatus().getReason() + ": " + p.getStatus().getMessage());
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+        })) {
+      sets().inNamespace(ns).resource(created).create();
+      Await.until(TIMEOUT, "ss-0 rejected and deleted at least once", deleted::get);
+    }
+    assertEquals("NodePorts: Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the "
+        + "requested pod ports", rejection.get());
+
+    client.pods().inNamespace(ns).withName("test-pod").withGracePeriod(0).delete();
+    String seen = lastUid.get();
     Await.until(TIMEOUT, "ss-0 recreated and running", () -> {
       Pod p = pod(ns, "ss-0");
-      if (p == null || uid.equals(p.getMetadata().getUid())) {
-        return false;
-      }
-      if (!FakeKubelet.isReady(p)) {
-        markReady(ns, "ss-0");
-        return false;
-      }
-      return "Running".equals(p.getStatus().getPhase());
+      return p != null && !p.getMetadata().getUid().equals(seen) && p.getStatus() != null
+          && "Running".equals(p.getStatus().getPhase());
     });
   }
 

@@ -89,6 +89,7 @@ public final class PodSyncer {
    * Where a pod's status goes: the pod itself, or for a static pod its mirror in the API server (null: nowhere yet).
    */
   private volatile java.util.function.UnaryOperator<Pod> statusTarget = p -> p;
+  private volatile HostPortAdmission admission = HostPortAdmission.admitAll();
   /** Why each container of each pod waits (by pod uid, then container name), set when a start fails. */
   private final Map<String, Map<String, ContainerWaiting>> waiting = new ConcurrentHashMap<>();
 
@@ -129,6 +130,11 @@ public final class PodSyncer {
   }
 
   /** Static pods write their status to their mirror pods: this finds the mirror of a static pod. */
+  /** How new pods are admitted against the host ports of the node's other pods. */
+  public void admission(HostPortAdmission admission) {
+    this.admission = admission;
+  }
+
   public void statusTarget(java.util.function.UnaryOperator<Pod> target) {
     this.statusTarget = target;
   }
@@ -162,6 +168,13 @@ public final class PodSyncer {
       objects.unregisterPod(uid); // as upstream once a pod is terminated: nothing reads its objects any more
       return null;
     }
+    if (!admission.isAdmitted(uid)) {
+      if (!rt.isEmpty() || "Running".equals(phase)) {
+        admission.markAdmitted(uid); // started before this kubelet (re)started
+      } else if (!admission.admit(pod)) {
+        return reject(pod, rt);
+      }
+    }
     if (ActiveDeadline.exceeded(pod, clock.instant())) {
       return failDeadlineExceeded(pod, rt);
     }
@@ -188,6 +201,21 @@ public final class PodSyncer {
     // the deadline is looked at again when it comes, whatever else happens meanwhile
     Optional<Duration> deadline = ActiveDeadline.remaining(pod, clock.instant());
     return deadline.isPresent() ? min(next, deadline.get().plusMillis(100)) : next;
+  }
+
+  /**
+   * Upstream's rejectPod: a pod admission refuses never starts; it fails with the admission's reason and
+   * "Pod was rejected: " before its message, and a Warning event says why.
+   */
+  private Duration reject(Pod pod, PodRuntime rt) {
+    events.warning(pod, HostPortAdmission.REASON, "%s", HostPortAdmission.MESSAGE);
+    writeStatus(pod, rt, s -> {
+      s.setPhase("Failed");
+      s.setReason(HostPortAdmission.REASON);
+      s.setMessage("Pod was rejected: " + HostPortAdmission.MESSAGE);
+    });
+    // looked at again: a written Failed phase ends the pod's syncs there, a failed write is tried again
+    return Duration.ofSeconds(5);
   }
 
   /**
@@ -622,6 +650,7 @@ public final class PodSyncer {
   }
 
   private void forget(String uid) {
+    admission.forget(uid);
     objects.unregisterPod(uid);
     probes.remove(uid);
     backoff.forgetAll(uid + "/");
