@@ -476,7 +476,7 @@ public final class PodSyncer {
     List<Mount> mounts;
     try {
       envVars = env.resolve(pod, c, ctx.podIp(), hostIp);
-      mounts = new ArrayList<>(VolumeManager.mounts(c, ctx.volumes()));
+      mounts = new ArrayList<>(VolumeManager.mounts(c, ctx.volumes(), envVars));
     } catch (EnvResolver.MissingSourceException | VolumeManager.VolumeException e) {
       containerEvents.warning(pod, "Failed", "Error: %s", e.getMessage());
       ctx.waiting().put(name, new ContainerWaiting("CreateContainerConfigError", e.getMessage()));

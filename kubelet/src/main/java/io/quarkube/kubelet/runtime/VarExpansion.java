@@ -1,6 +1,7 @@
 package io.quarkube.kubelet.runtime;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Kubernetes' {@code $(VAR)} expansion (third_party/forked/golang/expansion): {@code $(NAME)} becomes the variable's
@@ -15,6 +16,11 @@ public final class VarExpansion {
 
   /** Looks a name up in {@code vars} first, then in {@code fallback} (upstream's MappingFuncFor of several maps). */
   public static String expand(String input, Map<String, String> vars, Map<String, String> fallback) {
+    return expand(input, name -> vars.containsKey(name) ? vars.get(name) : fallback.get(name));
+  }
+
+  /** Expands with {@code lookup}, which answers null for a name that stays as written. */
+  public static String expand(String input, Function<String, String> lookup) {
     if (input == null || input.indexOf('$') < 0) {
       return input;
     }
@@ -39,7 +45,7 @@ public final class VarExpansion {
           break;
         }
         String name = input.substring(i + 2, close);
-        String value = vars.containsKey(name) ? vars.get(name) : fallback.get(name);
+        String value = lookup.apply(name);
         out.append(value != null ? value : input.substring(i, close + 1));
         i = close + 1;
       } else {

@@ -314,8 +314,12 @@ public final class VolumeManager {
     return files;
   }
 
-  /** The CRI mounts of a container, from its volumeMounts and the volumes' host paths. */
-  public static List<Mount> mounts(Container container, Map<String, Path> volumes) throws VolumeException {
+  /**
+   * The CRI mounts of a container, from its volumeMounts and the volumes' host paths; {@code env} is the container's
+   * resolved environment, which subPathExpr expands from.
+   */
+  public static List<Mount> mounts(Container container, Map<String, Path> volumes, Map<String, String> env)
+      throws VolumeException {
     List<Mount> mounts = new ArrayList<>();
     if (container.getVolumeMounts() == null) {
       return mounts;
@@ -326,8 +330,9 @@ public final class VolumeManager {
         throw new VolumeException("volume \"" + vm.getName() + "\" of container " + container.getName()
             + " is not in the pod's volumes");
       }
-      if (vm.getSubPath() != null && !vm.getSubPath().isEmpty()) {
-        host = SubPaths.resolve(host, vm.getSubPath());
+      String subPath = SubPathExpr.subPath(vm, env);
+      if (!subPath.isEmpty()) {
+        host = SubPaths.resolve(host, subPath);
       }
       MountPropagation propagation = switch (vm.getMountPropagation() == null ? "" : vm.getMountPropagation()) {
         case "HostToContainer" -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;

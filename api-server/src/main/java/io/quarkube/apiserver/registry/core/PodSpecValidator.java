@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Sysctl;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.validation.Validation;
 import java.util.HashSet;
@@ -83,6 +84,44 @@ public final class PodSpecValidator {
         for (int j = 0; j < c.getPorts().size(); j++) {
           validatePort(c.getPorts().get(j), cp + ".ports[" + j + "]", errors);
         }
+      }
+      validateSubPaths(c.getVolumeMounts(), cp + ".volumeMounts", errors);
+    }
+  }
+
+  /**
+   * Upstream's subPath rules of validateVolumeMounts: subPath and subPathExpr relative and without a {@code ..} part,
+   * and not both. Upstream names their errors {@code volumeMounts.subPath} (no index), the mutual exclusion
+   * {@code volumeMounts[i].subPathExpr}. What an expression expands to is the kubelet's to check.
+   */
+  static void validateSubPaths(List<VolumeMount> mounts, String path, List<FieldError> errors) {
+    if (mounts == null) {
+      return;
+    }
+    for (int i = 0; i < mounts.size(); i++) {
+      VolumeMount m = mounts.get(i);
+      boolean subPath = m.getSubPath() != null && !m.getSubPath().isEmpty();
+      if (subPath) {
+        validateLocalDescendingPath(m.getSubPath(), path + ".subPath", errors);
+      }
+      if (m.getSubPathExpr() != null && !m.getSubPathExpr().isEmpty()) {
+        if (subPath) {
+          errors.add(FieldError.invalid(path + "[" + i + "].subPathExpr", m.getSubPathExpr(),
+              "subPathExpr and subPath are mutually exclusive"));
+        }
+        validateLocalDescendingPath(m.getSubPathExpr(), path + ".subPathExpr", errors);
+      }
+    }
+  }
+
+  private static void validateLocalDescendingPath(String target, String path, List<FieldError> errors) {
+    if (target.startsWith("/")) {
+      errors.add(FieldError.invalid(path, target, "must be a relative path"));
+    }
+    for (String part : target.split("/")) {
+      if (part.equals("..")) {
+        errors.add(FieldError.invalid(path, target, "must not contain '..'"));
+        break;
       }
     }
   }
