@@ -30,7 +30,7 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Runs one probe or lifecycle handler: exec through the CRI's ExecSync, httpGet and tcpSocket from the node to the pod
- * IP (the node reaches pods over the cluster's bridge), grpc as a TCP check of the port.
+ * IP (the node reaches pods over the cluster's bridge), grpc as a health check call to the pod IP ({@link GrpcProbe}).
  */
 public final class ProbeRunner {
   private final CriClient cri;
@@ -70,7 +70,7 @@ public final class ProbeRunner {
       return tcp(host, port(probe.getTcpSocket().getPort(), container), timeout);
     }
     if (probe.getGrpc() != null) {
-      return tcp(podIp, probe.getGrpc().getPort(), timeout);
+      return GrpcProbe.check(podIp, probe.getGrpc().getPort(), probe.getGrpc().getService(), timeout);
     }
     return Outcome.failed("probe has no handler");
   }
