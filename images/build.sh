@@ -2,9 +2,10 @@
 # images/build.sh: builds Quarkube's own container images without Docker, as OCI image layouts, and pushes image
 # layouts or archives to a registry. Used by ./quarkube up (see images/README.md).
 #
-#   images/build.sh build pause|busybox|netexec OUT_DIR   write an OCI image layout (one image, tag = its version)
+#   images/build.sh build IMAGE OUT_DIR             write an OCI image layout (one image, tag = the image's version)
 #   images/build.sh push SOURCE REGISTRY/REPO:TAG   push an OCI layout dir, an OCI archive or a docker-archive tar
-#   images/build.sh version pause|busybox|netexec   the tag the image gets
+#   images/build.sh version IMAGE                   the tag the image gets
+# IMAGE is pause, busybox, netexec, etcd or nonewprivs (images/README.md).
 #
 # The image layout is written by hand (it is small: a gzipped tar layer, a config, a manifest, an index); the push is
 # skopeo's (Debian package), over plain HTTP to the local registry only.
@@ -24,6 +25,8 @@ json_array() {
   printf '[%s]' "$out"
 }
 
+etcd_version() { etcd --version 2>/dev/null | sed -n 's/^etcd Version: *\([0-9][0-9.]*\).*/\1/p'; }
+
 busybox_version() { busybox 2>&1 | sed -n '1s/^BusyBox v\([0-9][0-9.]*\).*/\1/p'; }
 
 image_version() {
@@ -31,7 +34,9 @@ image_version() {
     pause) echo "1.0" ;;
     busybox) busybox_version ;;
     netexec) echo "1.0" ;;
-    *) die "unknown image $1 (pause, busybox, netexec)" ;;
+    etcd) etcd_version ;;
+    nonewprivs) echo "1.0" ;;
+    *) die "unknown image $1 (pause, busybox, netexec, etcd, nonewprivs)" ;;
   esac
 }
 
@@ -73,6 +78,32 @@ rootfs_busybox() {
   printf 'hello from quarkube/busybox\n' >"$root/var/www/index.html"
 }
 
+# rootfs_etcd DIR: the host's etcd (Debian's etcd-server) at upstream's image path /usr/local/bin/etcd, with the
+# only libraries it links (libc and the loader), and /tmp. It serves grpc.health.v1 on its client port: the server
+# of upstream's gRPC probe tests.
+rootfs_etcd() {
+  local root=$1 lib
+  local bin; bin=$(command -v etcd) || die "etcd is needed (apt-get install etcd-server)"
+  mkdir -p "$root/usr/local/bin" "$root/tmp" "$root/etc" "$root/proc" "$root/sys" "$root/dev"
+  chmod 1777 "$root/tmp"
+  cp "$bin" "$root/usr/local/bin/etcd"
+  for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  printf 'root:x:0:0:root:/root:/bin/false\n' >"$root/etc/passwd"
+}
+
+# rootfs_nonewprivs DIR: /usr/local/bin/nnp, a static binary from nonewprivs/nnp.c owned by root with the setuid bit
+# (the tar keeps both), printing its effective uid: upstream's nonewprivs image.
+rootfs_nonewprivs() {
+  local root=$1
+  command -v gcc >/dev/null || die "gcc is needed to build the nonewprivs image (apt-get install gcc libc6-dev)"
+  mkdir -p "$root/usr/local/bin"
+  gcc -static -Os -s -o "$root/usr/local/bin/nnp" "$HERE/nonewprivs/nnp.c"
+  chmod 4755 "$root/usr/local/bin/nnp"
+}
+
 # config_of NAME DIFF_ID: the OCI image config.
 config_of() {
   local name=$1 diff_id=$2 entrypoint cmd
@@ -80,6 +111,8 @@ config_of() {
     pause) entrypoint=$(json_array /pause) cmd="null" ;;
     busybox) entrypoint="null" cmd=$(json_array sh) ;;
     netexec) entrypoint=$(json_array /netexec) cmd="null" ;;
+    etcd) entrypoint="null" cmd=$(json_array /usr/local/bin/etcd) ;;
+    nonewprivs) entrypoint=$(json_array /usr/local/bin/nnp) cmd="null" ;;
   esac
   printf '{"created":"1970-01-01T00:00:00Z","architecture":"amd64","os":"linux",'
   printf '"config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],'
@@ -145,8 +178,8 @@ cmd_push() {
 }
 
 case "${1:-}" in
-  build) (($# == 3)) || die "usage: build pause|busybox|netexec OUT_DIR"; cmd_build "$2" "$3" ;;
+  build) (($# == 3)) || die "usage: build IMAGE OUT_DIR"; cmd_build "$2" "$3" ;;
   push) (($# == 3)) || die "usage: push SOURCE REGISTRY/REPO:TAG"; cmd_push "$2" "$3" ;;
-  version) (($# == 2)) || die "usage: version pause|busybox|netexec"; image_version "$2" ;;
-  *) die "usage: build pause|busybox|netexec OUT_DIR | push SOURCE REGISTRY/REPO:TAG | version pause|busybox|netexec" ;;
+  version) (($# == 2)) || die "usage: version IMAGE"; image_version "$2" ;;
+  *) die "usage: build IMAGE OUT_DIR | push SOURCE REGISTRY/REPO:TAG | version IMAGE" ;;
 esac
