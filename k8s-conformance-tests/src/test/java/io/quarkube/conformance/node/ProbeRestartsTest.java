@@ -114,12 +114,16 @@ class ProbeRestartsTest {
       boolean all = true;
       for (String name : calm.keySet()) {
         ContainerStatus s = status(ns, name);
-        if (s == null || s.getState().getRunning() == null) {
-          assertTrue(s == null || s.getState().getTerminated() == null, name + " ended: " + s);
+        if (s == null) {
           all = false;
           continue;
         }
         assertEquals(0, s.getRestartCount(), name + " was restarted: " + s);
+        assertTrue(s.getState().getTerminated() == null, name + " ended: " + s);
+        if (s.getState().getRunning() == null) {
+          all = false;
+          continue;
+        }
         String before = firstContainer.putIfAbsent(name, s.getContainerID());
         assertTrue(before == null || before.equals(s.getContainerID()), name + " got another container: " + s);
         all &= Duration.between(startedAt(s), Instant.now()).compareTo(CALM) >= 0;

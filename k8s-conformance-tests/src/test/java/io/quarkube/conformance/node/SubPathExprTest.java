@@ -73,11 +73,6 @@ class SubPathExprTest {
     });
   }
 
-  private static void deleteAndAwaitGone(String ns, String name) {
-    RealNode.client().pods().inNamespace(ns).withName(name).delete();
-    RealNode.client().pods().inNamespace(ns).withName(name).waitUntilCondition(p -> p == null, 120,
-        TimeUnit.SECONDS);
-  }
 
   /** Sets the mysubpath annotation by a merge patch (no resourceVersion: the kubelet writes the pod's status too). */
   private static void annotate(String ns, String pod, String value) {
@@ -135,8 +130,10 @@ class SubPathExprTest {
     RealNode.awaitPhase(ns, "var-expansion-writes", "Running", START);
 
     // Upstream deletes the pods with a wait: a failed expansion must not keep the volumes from being cleaned up.
+    pods.forEach(p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
     for (Pod p : pods) {
-      deleteAndAwaitGone(ns, p.getMetadata().getName());
+      client.pods().inNamespace(ns).withName(p.getMetadata().getName()).waitUntilCondition(gone -> gone == null,
+          120, TimeUnit.SECONDS);
     }
   }
 }
