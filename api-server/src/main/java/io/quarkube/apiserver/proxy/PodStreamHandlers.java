@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward}: GET (WebSocket) or POST (SPDY) upgrade
  * requests, tunnelled to the kubelet of the pod's node ({@code /exec/<ns>/<pod>/<container>},
- * {@code /attach/...}, {@code /portForward/<ns>/<pod>}).
+ * {@code /attach/...}, {@code /portForward/<ns>/<pod>}), after admission with operation CONNECT
+ * ({@link ConnectAdmission}).
  */
 public final class PodStreamHandlers {
   private PodStreamHandlers() {}
@@ -45,6 +46,7 @@ public final class PodStreamHandlers {
         throw ApiException.methodNotSupported("", "pods/" + verb, info.verb());
       }
       MultiMap q = ctx.queryParams();
+      ConnectAdmission.admit(definition, info, user, verb, q);
       Pod pod = PodContainers.pod(registry, info);
       String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
       if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
@@ -102,6 +104,7 @@ public final class PodStreamHandlers {
       if (!"get".equals(info.verb()) && !"create".equals(info.verb())) {
         throw ApiException.methodNotSupported("", "pods/portforward", info.verb());
       }
+      ConnectAdmission.admit(definition, info, user, "portforward", ctx.queryParams());
       Pod pod = PodContainers.pod(registry, info);
       String node = pod.getSpec().getNodeName();
       if (node == null || node.isEmpty()) {

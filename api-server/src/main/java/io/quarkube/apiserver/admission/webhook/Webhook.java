@@ -13,7 +13,8 @@ import java.util.List;
  */
 record Webhook(String configuration, String name, String url, ServiceRef service, String caBundle,
     List<RuleWithOperations> rules, boolean failOpen, int timeoutSeconds, LabelSelector namespaceSelector,
-    LabelSelector objectSelector, String sideEffects, List<String> reviewVersions, boolean reinvokeIfNeeded) {
+    LabelSelector objectSelector, String sideEffects, List<String> reviewVersions, boolean reinvokeIfNeeded,
+    List<MatchConditions.Compiled> matchConditions) {
 
   /** {@code clientConfig.service}: namespace/name, port (default 443) and an optional path. */
   record ServiceRef(String namespace, String name, int port, String path) {}
@@ -38,7 +39,8 @@ record Webhook(String configuration, String name, String url, ServiceRef service
     return new Webhook(configuration, w.path("name").asText(""), cc.hasNonNull("url") ? cc.get("url").asText() : null,
         service, cc.path("caBundle").asText(""), rules, "Ignore".equals(w.path("failurePolicy").asText()), timeout,
         selector(w.path("namespaceSelector")), selector(w.path("objectSelector")), w.path("sideEffects").asText(""),
-        versions, "IfNeeded".equals(w.path("reinvocationPolicy").asText()));
+        versions, "IfNeeded".equals(w.path("reinvocationPolicy").asText()),
+        MatchConditions.compile(w.path("matchConditions")));
   }
 
   private static LabelSelector selector(JsonNode n) {

@@ -77,7 +77,8 @@ public final class WebhookAdmission implements AdmissionPlugin {
       if (!WebhookMatcher.rulesMatch(webhook, round.current)) {
         continue;
       }
-      if (!matcher.selectorsMatch(webhook, round.current, round.old().orElse(null))) {
+      if (!matcher.selectorsMatch(webhook, round.current, round.old().orElse(null))
+          || !conditionsMatch(webhook, round)) {
         continue;
       }
       call(webhook, round, 0);
@@ -114,6 +115,19 @@ public final class WebhookAdmission implements AdmissionPlugin {
         old = stored(current);
       }
       return old;
+    }
+  }
+
+  /** The webhook's matchConditions; one that cannot be evaluated is a failed call (failurePolicy decides). */
+  private boolean conditionsMatch(Webhook webhook, Round round) {
+    try {
+      return MatchConditions.matches(webhook.matchConditions(), round.current, round.old().orElse(null));
+    } catch (WebhookCallException e) {
+      if (webhook.failOpen()) {
+        LOG.warnf("webhook \"%s\" skipped (failurePolicy Ignore): %s", webhook.name(), e.getMessage());
+        return false;
+      }
+      throw ApiException.internal("failed calling webhook \"" + webhook.name() + "\": " + e.getMessage());
     }
   }
 
@@ -185,7 +199,11 @@ public final class WebhookAdmission implements AdmissionPlugin {
     }
   }
 
-  private static HasMetadata patched(AdmissionRequest r, String base64Patch) {
+  /**
+   * The object a webhook's JSON patch makes. Fields the kind does not have are dropped (a custom resource's by its
+   * structural schema), as upstream prunes what mutating admission added: a typed object has no room for them.
+   */
+  private HasMetadata patched(AdmissionRequest r, String base64Patch) {
     JsonNode patch;
     try {
       patch = Json.parse(Base64.getDecoder().decode(base64Patch));
@@ -200,6 +218,10 @@ public final class WebhookAdmission implements AdmissionPlugin {
     }
     if (!(result instanceof ObjectNode tree)) {
       throw ApiException.internal("the patched object is not a JSON object");
+    }
+    GenericStore<HasMetadata> store = registry.store(r.resource());
+    if (store != null) {
+      store.strategy().pruneUnknownFields(tree, r.resource().type());
     }
     HasMetadata next;
     try {

@@ -2,6 +2,7 @@ package io.quarkube.apiserver.registry.admissionregistration;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchResources;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
 import io.quarkube.apiserver.errors.FieldError;
@@ -14,13 +15,15 @@ import java.util.Set;
  * What ValidatingAdmissionPolicies and their bindings share, after upstream's admissionregistration validation and
  * v1 defaults: {@code matchResources} (matchPolicy Equivalent, empty selectors, rule scope {@code *} by default;
  * strictly valid selectors; rules with operations, groups, versions and resources, {@code *} alone, valid
- * subresource patterns, distinct valid resourceNames).
+ * subresource patterns, distinct valid resourceNames); and the shape of {@code matchConditions}, which webhooks
+ * share.
  */
 final class AdmissionPolicyValidation {
   static final List<String> FAILURE_POLICIES = List.of("Fail", "Ignore");
   private static final List<String> MATCH_POLICIES = List.of("Equivalent", "Exact");
   private static final List<String> OPERATIONS = List.of("*", "CONNECT", "CREATE", "DELETE", "UPDATE");
   private static final List<String> SCOPES = List.of("*", "Cluster", "Namespaced");
+  private static final int MAX_MATCH_CONDITIONS = 64;
 
   private AdmissionPolicyValidation() {}
 
@@ -215,6 +218,35 @@ final class AdmissionPolicyValidation {
           errors.add(FieldError.invalid(path + ".matchLabels", v, Validation.LABEL_VALUE_MESSAGE));
         }
       });
+    }
+  }
+
+  /**
+   * The shape of {@code matchConditions} (policies and webhooks alike): at most 64, each with an expression and a
+   * unique qualified name. Compiling the expressions is the caller's part.
+   */
+  static void matchConditions(List<MatchCondition> conditions, String path, List<FieldError> errors) {
+    if (conditions.size() > MAX_MATCH_CONDITIONS) {
+      errors.add(FieldError.preformatted("FieldValueTooMany", path,
+          "Too many: " + conditions.size() + ": must have at most " + MAX_MATCH_CONDITIONS + " items"));
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < conditions.size(); i++) {
+      MatchCondition c = conditions.get(i);
+      String at = path + "[" + i + "]";
+      if (c.getExpression() == null || c.getExpression().isBlank()) {
+        errors.add(FieldError.required(at + ".expression", ""));
+      }
+      if (c.getName() == null || c.getName().isEmpty()) {
+        errors.add(FieldError.required(at + ".name", ""));
+      } else {
+        if (!Validation.isQualifiedName(c.getName())) {
+          errors.add(FieldError.invalid(at + ".name", c.getName(), Validation.QUALIFIED_NAME_MESSAGE));
+        }
+        if (!names.add(c.getName())) {
+          errors.add(FieldError.duplicate(at + ".name", c.getName()));
+        }
+      }
     }
   }
 

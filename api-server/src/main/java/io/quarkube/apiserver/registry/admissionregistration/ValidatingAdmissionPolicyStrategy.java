@@ -5,7 +5,6 @@ import static io.quarkube.apiserver.registry.admissionregistration.AdmissionPoli
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.AuditAnnotation;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ExpressionWarning;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ParamKind;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicySpec;
@@ -80,7 +79,7 @@ public final class ValidatingAdmissionPolicyStrategy implements Strategy<Validat
         errors.add(FieldError.required("spec.matchConstraints.resourceRules", ""));
       }
     }
-    matchConditions(list(spec.getMatchConditions()), errors);
+    AdmissionPolicyValidation.matchConditions(list(spec.getMatchConditions()), "spec.matchConditions", errors);
     List<Variable> variables = list(spec.getVariables());
     for (int i = 0; i < variables.size(); i++) {
       Variable v = variables.get(i);
@@ -154,32 +153,6 @@ public final class ValidatingAdmissionPolicyStrategy implements Strategy<Validat
       errors.add(FieldError.invalid("spec.paramKind.kind", k.getKind(),
           "may have mixed case, but should otherwise match: "
               + io.quarkube.apiserver.validation.Validation.DNS1035_LABEL_MESSAGE));
-    }
-  }
-
-  private static void matchConditions(List<MatchCondition> conditions, List<FieldError> errors) {
-    if (conditions.size() > 64) {
-      errors.add(FieldError.preformatted("FieldValueTooMany", "spec.matchConditions",
-          "Too many: " + conditions.size() + ": must have at most 64 items"));
-    }
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < conditions.size(); i++) {
-      MatchCondition c = conditions.get(i);
-      String path = "spec.matchConditions[" + i + "]";
-      if (c.getExpression() == null || c.getExpression().isBlank()) {
-        errors.add(FieldError.required(path + ".expression", ""));
-      }
-      if (c.getName() == null || c.getName().isEmpty()) {
-        errors.add(FieldError.required(path + ".name", ""));
-      } else {
-        if (!io.quarkube.apiserver.validation.Validation.isQualifiedName(c.getName())) {
-          errors.add(FieldError.invalid(path + ".name", c.getName(),
-              io.quarkube.apiserver.validation.Validation.QUALIFIED_NAME_MESSAGE));
-        }
-        if (!names.add(c.getName())) {
-          errors.add(FieldError.duplicate(path + ".name", c.getName()));
-        }
-      }
     }
   }
 

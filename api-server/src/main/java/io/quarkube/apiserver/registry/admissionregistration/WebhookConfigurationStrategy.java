@@ -3,10 +3,12 @@ package io.quarkube.apiserver.registry.admissionregistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MatchCondition;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.quarkube.apiserver.admission.webhook.MatchConditions;
 import io.quarkube.apiserver.errors.FieldError;
 import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.registry.Strategy;
@@ -22,7 +24,8 @@ import java.util.function.Function;
 /**
  * Mutating- and ValidatingWebhookConfigurations: upstream's v1 defaults (failurePolicy Fail, matchPolicy
  * Equivalent, timeoutSeconds 10, empty selectors, scope "*", service port 443, reinvocationPolicy Never) and the
- * validation of {@code ValidateMutatingWebhookConfiguration}. Both kinds share the webhook fields, so the rules work
+ * validation of {@code ValidateMutatingWebhookConfiguration}, matchConditions compiled (one that does not compile is
+ * Invalid, "compilation failed"). Both kinds share the webhook fields, so the rules work
  * on the JSON form of the webhook list and one class serves both.
  */
 public final class WebhookConfigurationStrategy<T extends HasMetadata, W> implements Strategy<T> {
@@ -177,6 +180,13 @@ public final class WebhookConfigurationStrategy<T extends HasMetadata, W> implem
       }
     }
     validateClientConfig(w.path("clientConfig"), path + ".clientConfig", errors);
+    JsonNode conditions = w.path("matchConditions");
+    if (conditions.isArray()) {
+      AdmissionPolicyValidation.matchConditions(Json.MAPPER.convertValue(conditions,
+          new com.fasterxml.jackson.core.type.TypeReference<List<MatchCondition>>() {}), path + ".matchConditions",
+          errors);
+      errors.addAll(MatchConditions.compileErrors(conditions, path + ".matchConditions"));
+    }
   }
 
   private static void validateRule(JsonNode rule, String path, List<FieldError> errors) {

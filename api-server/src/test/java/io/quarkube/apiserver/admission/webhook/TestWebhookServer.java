@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * An HTTPS admission webhook for tests: a Vert.x server with a certificate from a throwaway CA (made with openssl)
  * for 127.0.0.1 and {@code hook.webhook-test.svc}. {@code /mutate} adds the label {@code mutated=yes};
  * {@code /validate} refuses ConfigMaps with the key {@code forbidden} and warns about keys named {@code warn};
- * {@code /stamp} sets the label {@code stamp} to the value of {@code mutated} it sees (or {@code none}).
+ * {@code /stamp} sets the label {@code stamp} to the value of {@code mutated} it sees (or {@code none});
+ * {@code /deny} refuses everything ("attaching to pod '&lt;name&gt;' is not allowed"); {@code /add-fields} adds
+ * {@code data.kept}, {@code data.pruned} and a top-level {@code unknownTopLevel}.
  * The last review each path got is kept for assertions.
  */
 final class TestWebhookServer implements AutoCloseable {
@@ -94,6 +96,20 @@ final class TestWebhookServer implements AutoCloseable {
         String patch = labels.isObject()
             ? "[{\"op\":\"add\",\"path\":\"/metadata/labels/stamp\",\"value\":\"" + seen + "\"}]"
             : "[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"stamp\":\"" + seen + "\"}}]";
+        response.put("patchType", "JSONPatch");
+        response.put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
+      }
+      case "/deny" -> {
+        response.put("allowed", false);
+        response.putObject("status").put("code", 403).put("reason", "Forbidden")
+            .put("message", "attaching to pod '" + review.path("request").path("name").asText() + "' is not allowed");
+      }
+      case "/add-fields" -> {
+        // one field the kind (or the CRD's schema) has, one it has not
+        response.put("allowed", true);
+        String patch = "[{\"op\":\"add\",\"path\":\"/data/kept\",\"value\":\"yes\"},"
+            + "{\"op\":\"add\",\"path\":\"/data/pruned\",\"value\":\"yes\"},"
+            + "{\"op\":\"add\",\"path\":\"/unknownTopLevel\",\"value\":\"yes\"}]";
         response.put("patchType", "JSONPatch");
         response.put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
       }

@@ -271,4 +271,137 @@ class WebhookHttpTest {
     given().get(ADMISSION + "validatingwebhookconfigurations").then().statusCode(200)
         .body("items.metadata.name", org.hamcrest.Matchers.not(hasItem("broken")));
   }
+
+  @Test
+  void matchConditionsMustCompileAndDecideWhichRequestsAWebhookGets() {
+    String conditions = ",\"matchConditions\":[{\"name\":\"invalid-expression-1\",\"expression\":\"... [] bad expression\"}]";
+    for (String kind : new String[] {"Mutating", "Validating"}) {
+      post(ADMISSION + kind.toLowerCase() + "webhookconfigurations", configuration(kind + "WebhookConfiguration",
+          "bad-mc", url("/mutate"), conditions)).then().statusCode(422)
+          .body("reason", equalTo("Invalid"))
+          .body("message", containsString("webhooks[0].matchConditions[0].expression: Invalid value: "
+              + "\"... [] bad expression\": compilation failed: "));
+    }
+    StringBuilder many = new StringBuilder(",\"matchConditions\":[");
+    for (int i = 0; i < 65; i++) {
+      many.append(i == 0 ? "" : ",").append("{\"name\":\"c").append(i % 64).append("\",\"expression\":\"true\"}");
+    }
+    post(ADMISSION + "validatingwebhookconfigurations", configuration("ValidatingWebhookConfiguration", "many-mc",
+        url("/validate"), many.append("]").toString())).then().statusCode(422)
+        .body("message", containsString("webhooks[0].matchConditions: Too many: 65: must have at most 64 items"))
+        .body("message", containsString("webhooks[0].matchConditions[64].name: Duplicate value: \"c0\""));
+
+    String ns = namespace("mc");
+    String skipMe = ",\"namespaceSelector\":{\"matchLabels\":{\"webhook-test\":\"mc\"}},"
+        + "\"matchConditions\":[{\"name\":\"skip-me\",\"expression\":\"object.metadata.name != 'skip-me'\"},"
+        + "{\"name\":\"creates\",\"expression\":\"request.operation == 'CREATE' && oldObject == null\"}]";
+    post(ADMISSION + "mutatingwebhookconfigurations", configuration("MutatingWebhookConfiguration", "skip-me",
+        url("/mutate"), skipMe)).then().statusCode(201)
+        .body("webhooks[0].matchConditions[0].expression", equalTo("object.metadata.name != 'skip-me'"));
+    // an expression failing at run time (no such key) is a failed call: failurePolicy decides
+    String failing = ",\"objectSelector\":{\"matchLabels\":{\"mc-error\":\"true\"}},\"matchConditions\":"
+        + "[{\"name\":\"missing-key\",\"expression\":\"object.data.missing == 'x'\"}]";
+    post(ADMISSION + "validatingwebhookconfigurations", configuration("ValidatingWebhookConfiguration", "mc-error",
+        url("/validate"), failing)).then().statusCode(201);
+    try {
+      Await.until("the matched webhook mutates", () -> "yes".equals(configMap(ns, "probe", "{}", true).then()
+          .extract().path("metadata.labels.mutated")));
+      configMap(ns, "skip-me", "{}", false).then().statusCode(201).body("metadata.labels", nullValue());
+      configMap(ns, "other", "{}", false).then().statusCode(201).body("metadata.labels.mutated", equalTo("yes"));
+
+      String labelled = "{\"metadata\":{\"name\":\"err\",\"labels\":{\"mc-error\":\"true\"}},\"data\":{}}";
+      Await.until("the failing condition fails the request", () -> given().contentType("application/json")
+          .body(labelled).post("/api/v1/namespaces/" + ns + "/configmaps").statusCode() == 500);
+      given().contentType("application/json").body(labelled).post("/api/v1/namespaces/" + ns + "/configmaps")
+          .then().statusCode(500)
+          .body("message", containsString("failed calling webhook \"mc-error.quarkube.io\": failed to evaluate "
+              + "match conditions: expression 'object.data.missing == 'x'' resulted in error: no such key: "));
+      given().contentType("application/json-patch+json")
+          .body("[{\"op\":\"replace\",\"path\":\"/webhooks/0/failurePolicy\",\"value\":\"Ignore\"}]")
+          .patch(ADMISSION + "validatingwebhookconfigurations/mc-error").then().statusCode(200);
+      Await.until("failurePolicy Ignore skips the webhook", () -> given().contentType("application/json")
+          .body(labelled).post("/api/v1/namespaces/" + ns + "/configmaps").statusCode() == 201);
+    } finally {
+      delete("mutatingwebhookconfigurations", "skip-me");
+      delete("validatingwebhookconfigurations", "mc-error");
+    }
+  }
+
+  @Test
+  void connectRequestsGoThroughAdmissionBeforeTheStreamOpens() {
+    String ns = namespace("connect");
+    post("/api/v1/namespaces/" + ns + "/serviceaccounts", "{\"metadata\":{\"name\":\"default\"}}").then()
+        .statusCode(201);
+    post("/api/v1/namespaces/" + ns + "/pods", """
+        {"metadata":{"name":"to-be-attached-pod"},"spec":{"containers":[{"name":"container1","image":"pause"}]}}""")
+        .then().statusCode(201);
+    post(ADMISSION + "validatingwebhookconfigurations", """
+        {"metadata":{"name":"deny-attach"},"webhooks":[{"name":"deny-attaching-pod.quarkube.io","clientConfig":%s,
+          "rules":[{"operations":["CONNECT"],"apiGroups":[""],"apiVersions":["v1"],"resources":["pods/attach"]}],
+          "namespaceSelector":{"matchLabels":{"webhook-test":"connect"}},
+          "sideEffects":"None","admissionReviewVersions":["v1"]}]}""".formatted(url("/deny"))).then().statusCode(201);
+    String attach = "/api/v1/namespaces/" + ns + "/pods/to-be-attached-pod/attach?container=container1&stdin=true"
+        + "&stdout=true";
+    try {
+      Await.until("the webhook refuses the attach", () -> given().post(attach).statusCode() == 403);
+      given().post(attach).then().statusCode(403)
+          .body("message", equalTo("admission webhook \"deny-attaching-pod.quarkube.io\" denied the request: "
+              + "attaching to pod 'to-be-attached-pod' is not allowed"));
+      JsonNode request = hook.lastReview.get("/deny").path("request");
+      assertEquals("CONNECT", request.path("operation").asText());
+      assertEquals("attach", request.path("subResource").asText());
+      assertEquals("to-be-attached-pod", request.path("name").asText());
+      assertEquals("{\"apiVersion\":\"v1\",\"kind\":\"PodAttachOptions\",\"stdin\":true,\"stdout\":true,"
+          + "\"container\":\"container1\"}", request.path("object").toString());
+      // exec is not in the webhook's rules: it gets past admission (and fails for want of a node)
+      given().post("/api/v1/namespaces/" + ns + "/pods/to-be-attached-pod/exec?command=true&stdout=true").then()
+          .statusCode(org.hamcrest.Matchers.not(403));
+    } finally {
+      delete("validatingwebhookconfigurations", "deny-attach");
+    }
+  }
+
+  @Test
+  void fieldsAMutatingWebhookAddsArePrunedAsTheKindOrTheSchemaDemands() {
+    String ns = namespace("prune");
+    String group = "prune" + UUID.randomUUID().toString().substring(0, 6) + ".quarkube.io";
+    post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", """
+        {"metadata":{"name":"things.%s"},"spec":{"group":"%s","scope":"Namespaced",
+          "names":{"plural":"things","singular":"thing","kind":"Thing","listKind":"ThingList"},
+          "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object",
+            "properties":{"data":{"type":"object","properties":{"a":{"type":"string"},"kept":{"type":"string"}}}}}}}]}}"""
+        .formatted(group, group)).then().statusCode(201);
+    String rules = """
+        {"metadata":{"name":"add-fields"},"webhooks":[{"name":"add-fields.quarkube.io","clientConfig":%s,
+          "rules":[{"operations":["CREATE"],"apiGroups":["","%s"],"apiVersions":["v1"],
+                    "resources":["configmaps","things"]}],
+          "namespaceSelector":{"matchLabels":{"webhook-test":"prune"}},
+          "sideEffects":"None","admissionReviewVersions":["v1"]}]}""".formatted(url("/add-fields"), group);
+    post(ADMISSION + "mutatingwebhookconfigurations", rules).then().statusCode(201);
+    String things = "/apis/" + group + "/v1/namespaces/" + ns + "/things";
+    try {
+      Await.until("the webhook mutates", () -> "yes".equals(configMap(ns, "probe", "{\"a\":\"b\"}", true).then()
+          .extract().path("data.kept")));
+      configMap(ns, "cm", "{\"a\":\"b\"}", false).then().statusCode(201)
+          .body("data.kept", equalTo("yes"))
+          .body("data.pruned", equalTo("yes")) // a ConfigMap's data takes any key
+          .body("unknownTopLevel", nullValue());
+      given().get("/api/v1/namespaces/" + ns + "/configmaps/cm").then().body("unknownTopLevel", nullValue());
+
+      String thing = "{\"apiVersion\":\"" + group + "/v1\",\"kind\":\"Thing\",\"metadata\":{\"name\":\"t\"},"
+          + "\"data\":{\"a\":\"b\"}}";
+      Await.until("the custom resource is served", () -> given().get(things).statusCode() == 200);
+      post(things, thing).then().statusCode(201)
+          .body("data.a", equalTo("b"))
+          .body("data.kept", equalTo("yes"))
+          .body("data.pruned", nullValue())
+          .body("unknownTopLevel", nullValue());
+      given().get(things + "/t").then().statusCode(200)
+          .body("data.kept", equalTo("yes"))
+          .body("data.pruned", nullValue());
+    } finally {
+      delete("mutatingwebhookconfigurations", "add-fields");
+      given().delete("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things." + group);
+    }
+  }
 }
