@@ -43,8 +43,14 @@ public final class Api {
   }
 
   public static Response send(String method, String path, String contentType, String body, String accept) {
-    HttpClient http = Cluster.client().getHttpClient();
-    String base = Cluster.client().getMasterUrl().toString().replaceAll("/$", "");
+    return send(Cluster.client(), method, path, contentType, body, accept);
+  }
+
+  /** {@link #send} through the given client (one configured not to retry server errors, say). */
+  public static Response send(io.fabric8.kubernetes.client.KubernetesClient client, String method, String path,
+      String contentType, String body, String accept) {
+    HttpClient http = client.getHttpClient();
+    String base = client.getMasterUrl().toString().replaceAll("/$", "");
     HttpRequest.Builder b = http.newHttpRequestBuilder().uri(base + path);
     if (accept != null) {
       b.header("Accept", accept);
