@@ -79,12 +79,12 @@ public final class AdmissionAttributes {
   public static ObjectNode request(AdmissionRequest r, ResourceDefinition matched) {
     ResourceDefinition actual = r.resource();
     ObjectNode req = Json.MAPPER.createObjectNode();
-    req.set("kind", kind(matched));
+    req.set("kind", kind(matched, r));
     req.set("resource", resource(matched));
     if (r.subresource() != null) {
       req.put("subResource", r.subresource());
     }
-    req.set("requestKind", kind(actual));
+    req.set("requestKind", kind(actual, r));
     req.set("requestResource", resource(actual));
     if (r.subresource() != null) {
       req.put("requestSubResource", r.subresource());
@@ -102,8 +102,11 @@ public final class AdmissionAttributes {
     return req;
   }
 
-  private static ObjectNode kind(ResourceDefinition d) {
-    return Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version()).put("kind", d.kind());
+  /** A connect request's kind is its options' (PodExecOptions, PodAttachOptions...), as upstream's connecters. */
+  private static ObjectNode kind(ResourceDefinition d, AdmissionRequest r) {
+    String kind = r.operation() == AdmissionRequest.Operation.CONNECT && r.object() != null ? r.object().getKind()
+        : d.kind();
+    return Json.MAPPER.createObjectNode().put("group", d.group()).put("version", d.version()).put("kind", kind);
   }
 
   private static ObjectNode resource(ResourceDefinition d) {

@@ -231,6 +231,11 @@ public final class WebhookAdmission implements AdmissionPlugin {
           + e.getMessage());
     }
     next.setApiVersion(r.resource().apiVersion());
+    if (next instanceof io.fabric8.kubernetes.api.model.Pod pod && pod.getSpec() != null) {
+      // upstream defaults the patched object again: what a webhook added (an init container, say) is complete for
+      // the webhooks and plugins after it, not only once stored
+      io.quarkube.apiserver.registry.core.PodSpecDefaults.apply(pod.getSpec());
+    }
     return next;
   }
 

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /validate} refuses ConfigMaps with the key {@code forbidden} and warns about keys named {@code warn};
  * {@code /stamp} sets the label {@code stamp} to the value of {@code mutated} it sees (or {@code none});
  * {@code /deny} refuses everything ("attaching to pod '&lt;name&gt;' is not allowed"); {@code /add-fields} adds
- * {@code data.kept}, {@code data.pruned} and a top-level {@code unknownTopLevel}.
+ * {@code data.kept}, {@code data.pruned} and a top-level {@code unknownTopLevel}; {@code /add-init-container} adds
+ * an init container without any of the fields that have defaults.
  * The last review each path got is kept for assertions.
  */
 final class TestWebhookServer implements AutoCloseable {
@@ -110,6 +111,13 @@ final class TestWebhookServer implements AutoCloseable {
         String patch = "[{\"op\":\"add\",\"path\":\"/data/kept\",\"value\":\"yes\"},"
             + "{\"op\":\"add\",\"path\":\"/data/pruned\",\"value\":\"yes\"},"
             + "{\"op\":\"add\",\"path\":\"/unknownTopLevel\",\"value\":\"yes\"}]";
+        response.put("patchType", "JSONPatch");
+        response.put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
+      }
+      case "/add-init-container" -> {
+        response.put("allowed", true);
+        String patch = "[{\"op\":\"add\",\"path\":\"/spec/initContainers\",\"value\":[{\"name\":\"added\","
+            + "\"image\":\"busybox\"}]}]";
         response.put("patchType", "JSONPatch");
         response.put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
       }

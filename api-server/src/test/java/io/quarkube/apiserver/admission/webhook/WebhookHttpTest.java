@@ -349,6 +349,7 @@ class WebhookHttpTest {
               + "attaching to pod 'to-be-attached-pod' is not allowed"));
       JsonNode request = hook.lastReview.get("/deny").path("request");
       assertEquals("CONNECT", request.path("operation").asText());
+      assertEquals("PodAttachOptions", request.path("kind").path("kind").asText());
       assertEquals("attach", request.path("subResource").asText());
       assertEquals("to-be-attached-pod", request.path("name").asText());
       assertEquals("{\"apiVersion\":\"v1\",\"kind\":\"PodAttachOptions\",\"stdin\":true,\"stdout\":true,"
@@ -358,6 +359,35 @@ class WebhookHttpTest {
           .statusCode(org.hamcrest.Matchers.not(403));
     } finally {
       delete("validatingwebhookconfigurations", "deny-attach");
+    }
+  }
+
+  @Test
+  void aPodAWebhookMutatedIsDefaultedAgainForTheWebhooksAfterIt() {
+    String ns = namespace("pod-defaults");
+    post("/api/v1/namespaces/" + ns + "/serviceaccounts", "{\"metadata\":{\"name\":\"default\"}}").then()
+        .statusCode(201);
+    String pods = ",\"namespaceSelector\":{\"matchLabels\":{\"webhook-test\":\"pod-defaults\"}}";
+    post(ADMISSION + "mutatingwebhookconfigurations", configuration("MutatingWebhookConfiguration", "init",
+        url("/add-init-container"), pods).replace("\"configmaps\"", "\"pods\"")).then().statusCode(201);
+    post(ADMISSION + "validatingwebhookconfigurations", configuration("ValidatingWebhookConfiguration", "seen",
+        url("/seen"), pods).replace("\"configmaps\"", "\"pods\"")).then().statusCode(201);
+    String pod = "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}";
+    try {
+      Await.until("both webhooks are called", () -> {
+        hook.lastReview.remove("/seen");
+        given().contentType("application/json").queryParam("dryRun", "All").body(pod)
+            .post("/api/v1/namespaces/" + ns + "/pods");
+        return hook.lastReview.get("/seen") != null && hook.lastReview.get("/seen").path("request").path("object")
+            .path("spec").path("initContainers").size() == 1;
+      });
+      JsonNode added = hook.lastReview.get("/seen").path("request").path("object").at("/spec/initContainers/0");
+      assertEquals("File", added.path("terminationMessagePolicy").asText(), added.toString());
+      assertEquals("/dev/termination-log", added.path("terminationMessagePath").asText(), added.toString());
+      assertEquals("Always", added.path("imagePullPolicy").asText(), added.toString());
+    } finally {
+      delete("mutatingwebhookconfigurations", "init");
+      delete("validatingwebhookconfigurations", "seen");
     }
   }
 
