@@ -617,6 +617,22 @@ public final class StructuralSchema {
         return not;
     }
 
+    /** Whether this node or one below it (properties, items, additionalProperties) has a default. */
+    public boolean hasDefaults() {
+        if (defaultValue != null) {
+            return true;
+        }
+        if (properties() != null) {
+            for (StructuralSchema p : properties().values()) {
+                if (p.hasDefaults()) {
+                    return true;
+                }
+            }
+        }
+        return (items() != null && items().hasDefaults())
+            || (additionalProperties() != null && additionalProperties().hasDefaults());
+    }
+
     /** The JSON this node was read from. */
     public JsonNode raw() {
         return raw;

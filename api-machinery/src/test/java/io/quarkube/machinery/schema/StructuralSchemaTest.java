@@ -28,6 +28,17 @@ class StructuralSchemaTest {
     }
 
     @Test
+    void knowsWhetherAnyNodeHasADefault() {
+        assertFalse(StructuralSchema.of(json("{'type':'object','properties':{'a':{'type':'string'}}}")).hasDefaults());
+        assertTrue(StructuralSchema.of(json("{'type':'object','properties':{'a':{'type':'string','default':'A'}}}"))
+            .hasDefaults());
+        assertTrue(StructuralSchema.of(json("{'type':'object','properties':{'l':{'type':'array','items':"
+            + "{'type':'object','properties':{'x':{'type':'integer','default':1}}}}}}")).hasDefaults());
+        assertTrue(StructuralSchema.of(json("{'type':'object','additionalProperties':{'type':'string',"
+            + "'default':'d'}}")).hasDefaults());
+    }
+
+    @Test
     void everyFieldNeedsAType() {
         assertEquals(List.of(P + ".properties[spec].type: Required value: must not be empty for specified object fields"),
                 errors("{'type':'object','properties':{'spec':{'properties':{'replicas':{'type':'integer'}}}}}"));

@@ -38,9 +38,16 @@ final class CustomResourceSchemas {
   /** A version's schema, ready to prune, default and validate objects, in upstream's order. */
   static final class Compiled {
     private final StructuralSchema schema;
+    private final boolean hasDefaults;
 
     Compiled(StructuralSchema schema) {
       this.schema = schema;
+      this.hasDefaults = schema != null && schema.hasDefaults();
+    }
+
+    /** Whether any node of the schema has a default (then objects read from storage are defaulted too). */
+    boolean hasDefaults() {
+      return hasDefaults;
     }
 
     void applyDefaults(GenericKubernetesResource object) {

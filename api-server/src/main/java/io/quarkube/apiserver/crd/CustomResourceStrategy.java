@@ -40,6 +40,16 @@ final class CustomResourceStrategy implements Strategy<GenericKubernetesResource
   }
 
   @Override
+  public boolean defaultsOnRead() {
+    return schema.hasDefaults();
+  }
+
+  @Override
+  public void defaultOnRead(GenericKubernetesResource object) {
+    schema.applyDefaults(object);
+  }
+
+  @Override
   public List<FieldError> validate(GenericKubernetesResource object) {
     return schema.validate(object);
   }

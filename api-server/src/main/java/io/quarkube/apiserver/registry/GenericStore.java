@@ -320,7 +320,7 @@ public final class GenericStore<T extends HasMetadata> {
    * filtered. Answers whether it was handed out.
    */
   private boolean handOut(StoredValue v, ListOptions options, boolean filtered, ListSink<T> sink) {
-    if (!filtered && sink.takesJson()) {
+    if (!filtered && sink.takesJson() && !strategy.defaultsOnRead()) {
       byte[] json = StoredJson.withResourceVersion(v.value(), v.modRevision(), definition.apiVersion());
       if (json != null) {
         sink.itemJson(json);
@@ -903,6 +903,9 @@ public final class GenericStore<T extends HasMetadata> {
     obj.getMetadata().setResourceVersion(Long.toString(revision));
     // Custom resources may be stored in another served version; with conversion "None" only apiVersion differs.
     obj.setApiVersion(definition.apiVersion());
+    if (strategy.defaultsOnRead()) {
+      strategy.defaultOnRead(obj);
+    }
     return obj;
   }
 

@@ -27,6 +27,18 @@ public interface Strategy<T extends HasMetadata> {
     return object;
   }
 
+  /**
+   * Whether objects read from storage get defaults too ({@link #defaultOnRead}): custom resources whose schema has
+   * defaults, as upstream's storage decoder applies them, so a default added to a CRD shows on objects written
+   * before it. Reads of such resources always decode (never hand out the stored bytes as they are).
+   */
+  default boolean defaultsOnRead() {
+    return false;
+  }
+
+  /** Applies the defaults of {@link #defaultsOnRead()} to an object just read from storage. */
+  default void defaultOnRead(T object) {}
+
   /** Rules that hold for every version of the object. Metadata rules are checked by the store itself. */
   default List<FieldError> validate(T object) {
     return List.of();

@@ -335,7 +335,7 @@ final class WatchCache<T extends HasMetadata> {
 
     /** What decoding {@code bytes} at this revision and encoding the object again gives, or null. */
     private byte[] storedJson(byte[] bytes) {
-      return bytes == null ? null
+      return bytes == null || store.strategy().defaultsOnRead() ? null
           : StoredJson.withResourceVersion(bytes, event.revision(), store.definition().apiVersion());
     }
 

@@ -227,4 +227,60 @@ class CustomResourceDefinitionTest {
     }
     return false;
   }
+
+  /**
+   * Upstream's "custom resource defaulting for requests and from storage": a default added to the CRD shows on a CR
+   * stored before it; a new CR gets it on create; once the default moves to another field, that field shows on
+   * read while the stored value of the first stays.
+   */
+  @Conformance("api-machinery.crd-defaulting")
+  @Test
+  void defaultsApplyToRequestsAndToWhatStorageHolds() {
+    String group = "e" + UUID.randomUUID().toString().substring(0, 6) + ".e2e.quarkube.io";
+    String crd = "noxus." + group;
+    kubectl.runWithInput("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: %s}
+        spec:
+          group: %s
+          scope: Cluster
+          names: {plural: noxus, singular: noxu, kind: Noxu, listKind: NoxuList}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  a: {type: string}
+                  b: {type: string}
+        """.formatted(crd, group), "create", "-f", "-").ok();
+    try {
+      kubectl.run("wait", "--for=condition=Established", "crd/" + crd, "--timeout=60s").ok();
+      String path = "/apis/" + group + "/v1/noxus/";
+      String cr = "apiVersion: " + group + "/v1\nkind: Noxu\nmetadata: {name: %s}\n";
+      Await.until(Duration.ofSeconds(30), "noxus served", () -> Api.get(path, "application/json").code() == 200);
+      kubectl.runWithInput(cr.formatted("cr-1"), "create", "-f", "-").ok();
+
+      kubectl.run("patch", "crd", crd, "--type=json", "-p", "[{\"op\":\"add\",\"path\":\"/spec/versions/0/schema/"
+          + "openAPIV3Schema/properties/a/default\",\"value\":\"A\"}]").ok();
+      Await.until(Duration.ofSeconds(30), "cr-1 defaulted on read", () -> "A".equals(
+          Api.get(path + "cr-1", "application/json").json().path("a").asText(null)));
+
+      kubectl.runWithInput(cr.formatted("cr-2"), "create", "-f", "-").ok();
+      assertEquals("A", Api.get(path + "cr-2", "application/json").json().path("a").asText());
+
+      kubectl.run("patch", "crd", crd, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/spec/versions/0/"
+          + "schema/openAPIV3Schema/properties/a/default\"},{\"op\":\"add\",\"path\":\"/spec/versions/0/schema/"
+          + "openAPIV3Schema/properties/b/default\",\"value\":\"B\"}]").ok();
+      Await.until(Duration.ofSeconds(30), "cr-2 defaulted on read for b", () -> "B".equals(
+          Api.get(path + "cr-2", "application/json").json().path("b").asText(null)));
+      assertEquals("A", Api.get(path + "cr-2", "application/json").json().path("a").asText(),
+          "the stored default of a stays");
+    } finally {
+      kubectl.run("delete", "crd", crd).ok();
+    }
+  }
 }
