@@ -188,9 +188,13 @@ class SecurityHttpTest {
     given().get("/.well-known/openid-configuration").then().statusCode(200)
         .body("issuer", equalTo("https://kubernetes.default.svc.cluster.local"))
         .body("jwks_uri", equalTo("https://kubernetes.default.svc.cluster.local/openid/v1/jwks"))
-        .body("id_token_signing_alg_values_supported", hasItem("RS256"));
+        .body("id_token_signing_alg_values_supported", hasItem("RS256"))
+        .body("response_types_supported", equalTo(java.util.List.of("id_token")))
+        .body("subject_types_supported", equalTo(java.util.List.of("public")))
+        .contentType(containsString("application/json")).header("Cache-Control", "public, max-age=3600");
     Map<String, String> jwk = given().get("/openid/v1/jwks").then().statusCode(200)
-        .contentType(containsString("application/jwk-set+json")).extract().path("keys[0]");
+        .contentType(containsString("application/jwk-set+json")).header("Cache-Control", "public, max-age=3600")
+        .body("keys[0].use", equalTo("sig")).body("keys[0].kty", equalTo("RSA")).extract().path("keys[0]");
     String ns = namespace();
     String token = token(ns, "default", "");
     String[] parts = token.split("\\.");
