@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
  * Plays the kubelet's status part until there is one (the pods never run): marks pods Running and Ready by writing
  * {@code pods/<name>/status}, as a kubelet would after the readiness probe passed.
  */
-public final class FakeKubelet {
+final class FakeKubelet {
   private static final java.util.concurrent.atomic.AtomicInteger NEXT_IP = new java.util.concurrent.atomic.AtomicInteger(
       (int) (System.nanoTime() % 50_000));
 
@@ -23,7 +23,7 @@ public final class FakeKubelet {
     return "10.200." + (n / 250) + "." + (n % 250 + 1);
   }
 
-  public static boolean isReady(Pod p) {
+  static boolean isReady(Pod p) {
     return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
@@ -33,7 +33,7 @@ public final class FakeKubelet {
   }
 
   /** Marks every pod of {@code namespace} that is not Ready yet (and not being deleted) Ready; returns how many. */
-  public static int markReady(KubernetesClient client, String namespace) {
+  static int markReady(KubernetesClient client, String namespace) {
     return markReady(client, namespace, p -> true);
   }
 
@@ -41,7 +41,7 @@ public final class FakeKubelet {
    * Marks the pods of {@code namespace} that pass {@code healthy} (and are not Ready yet nor being deleted) Ready,
    * as a kubelet whose readiness probes pass for those only (an image that never starts, a broken probe).
    */
-  public static int markReady(KubernetesClient client, String namespace, java.util.function.Predicate<Pod> healthy) {
+  static int markReady(KubernetesClient client, String namespace, java.util.function.Predicate<Pod> healthy) {
     int n = 0;
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {

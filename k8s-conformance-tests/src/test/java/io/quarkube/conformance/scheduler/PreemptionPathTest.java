@@ -3,8 +3,11 @@ package io.quarkube.conformance.scheduler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -14,7 +17,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkube.conformance.Await;
 import io.quarkube.conformance.Conformance;
 import io.quarkube.conformance.TestNamespace;
-import io.quarkube.conformance.controllers.FakeKubelet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -23,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Upstream's PreemptionExecutionPath: a node advertises 1000 of a fake extended resource; ReplicaSets of priority
- * 1, 2 and 3 fill 950 of it, then a priority-4 pod asking 500 preempts the two lowest (their sum frees just enough,
- * the priority-3 pod is reprieved). Each preempted pod is replaced once by its ReplicaSet and the replacement stays
- * pending: a pod watch counts every pod each ReplicaSet created, which must be exactly 2, 2 and 1 (more would mean
- * over-preemption). The node is simulated, so the test plays the kubelet: it marks pods Ready and confirms the
- * deletion of the victims.
+ * Upstream's PreemptionExecutionPath on the cluster's real node: its status capacity gets 1000 of a fake extended
+ * resource (the kubelet keeps it and derives allocatable from it, as upstream's does); ReplicaSets of priority 1, 2
+ * and 3 fill 950 of it, then a priority-4 pod asking 500 preempts the two lowest (their sum frees just enough, the
+ * priority-3 pod is reprieved). Each preempted pod is replaced once by its ReplicaSet and the replacement stays
+ * pending: a pod informer counts every pod each ReplicaSet created, which must be exactly 2, 2 and 1 (more would
+ * mean over-preemption). The node's capacity is restored afterwards, as upstream's AfterEach does.
  */
 @ExtendWith(TestNamespace.class)
 class PreemptionPathTest {
@@ -44,12 +46,22 @@ class PreemptionPathTest {
   @Conformance("scheduling.preemption-execution-path")
   @Test
   void replicaSetsOfRisingPriorityArePreemptedOnlyAsFarAsNeeded(String ns) {
-    sim.create("only", "4", "8Gi");
-    String node = sim.name("only");
-    // As upstream, the fake resource goes into the node's status through the status subresource; the kubelet would
-    // copy it into allocatable, which the simulated node's test does here.
-    sim.client.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-        "{\"status\":{\"capacity\":{\"" + FAKECPU + "\":\"1000\"},\"allocatable\":{\"" + FAKECPU + "\":\"1000\"}}}");
+    String node = realNode();
+    try {
+      fillAndPreempt(ns, node);
+    } finally {
+      patchFakeCpu(node, "null");
+    }
+    Await.until(Duration.ofSeconds(60), "the kubelet drops " + FAKECPU + " from allocatable", () ->
+        !sim.client.nodes().withName(node).get().getStatus().getAllocatable().containsKey(FAKECPU));
+  }
+
+  private void fillAndPreempt(String ns, String node) {
+    patchFakeCpu(node, "\"1000\"");
+    Await.until(Duration.ofSeconds(60), "the kubelet makes " + FAKECPU + " allocatable", () -> {
+      Map<String, Quantity> alloc = sim.client.nodes().withName(node).get().getStatus().getAllocatable();
+      return new Quantity("1000").equals(alloc.get(FAKECPU));
+    });
     for (int i = 1; i <= 4; i++) {
       sim.priorityClass("p" + i, i);
     }
@@ -77,28 +89,22 @@ class PreemptionPathTest {
         sim.client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata()
             .withName("rs-" + name).endMetadata().withNewSpec().withReplicas(1).withNewSelector()
             .addToMatchLabels("name", name).endSelector().withNewTemplate().withNewMetadata()
-            .addToLabels("name", name).endMetadata().withSpec(spec(ns, node, "p" + i, requests[i - 1]))
+            .addToLabels("name", name).endMetadata().withSpec(spec(node, "p" + i, requests[i - 1]))
             .endTemplate().endSpec().build()).create();
         int rs = i;
-        Await.until(Duration.ofSeconds(60), "rs-" + name + " has 1 available replica", () -> {
-          FakeKubelet.markReady(sim.client, ns, p -> p.getSpec().getNodeName() != null);
+        Await.until(Duration.ofSeconds(120), "rs-" + name + " has 1 available replica", () -> {
           var r = sim.client.apps().replicaSets().inNamespace(ns).withName("rs-pod" + rs).get();
           return r.getStatus() != null && Integer.valueOf(1).equals(r.getStatus().getAvailableReplicas());
         });
       }
 
-      sim.create(sim.pod(ns, "pod4", null).editMetadata().addToLabels("name", "pod4").endMetadata()
-          .withSpec(spec(ns, node, "p4", 500)));
-      // Upstream waits for the preemptor's spec.nodeName; the kubelet's part (confirming the victims' deletion,
-      // readiness of the replacements) is played meanwhile.
-      Await.until(Duration.ofSeconds(90), "pod4 bound after preempting", () -> {
-        playKubelet(ns);
-        return node.equals(sim.nodeOf(ns, "pod4"));
-      });
+      sim.client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("pod4")
+          .addToLabels("name", "pod4").endMetadata().withSpec(spec(node, "p4", 500)).build()).create();
+      // Upstream waits for the preemptor's spec.nodeName (the kubelet stops the victims meanwhile).
+      Await.until(Duration.ofSeconds(120), "pod4 bound after preempting", () -> node.equals(sim.nodeOf(ns, "pod4")));
 
       int[] expected = {2, 2, 1};
       Await.until(Duration.ofSeconds(60), "pod creations per ReplicaSet reach 2, 2, 1", () -> {
-        playKubelet(ns);
         for (int i = 0; i < 3; i++) {
           if (seen.get(i) > expected[i]) {
             throw new AssertionError("rs-pod" + (i + 1) + " created more than " + expected[i] + " pods: " + seen);
@@ -121,28 +127,32 @@ class PreemptionPathTest {
           .getItems().get(0).getMetadata().getName()), "pod3 was reprieved");
     } finally {
       informer.close();
-      // No kubelet will confirm graceful deletions on the simulated node: the ReplicaSets go, their pods are forced.
       sim.client.apps().replicaSets().inNamespace(ns).delete();
       sim.client.pods().inNamespace(ns).withGracePeriod(0).delete();
     }
   }
 
-  /** A pause pod's spec on the node (by hostname, as upstream) with priority class and fake-resource request. */
-  private PodSpec spec(String ns, String node, String priorityClass, int fakecpu) {
+  /** A pod's spec on the node (by hostname, as upstream) with priority class and fake-resource request. */
+  private PodSpec spec(String node, String priorityClass, int fakecpu) {
     Map<String, Quantity> res = Map.of(FAKECPU, new Quantity(String.valueOf(fakecpu)));
-    return sim.pod(ns, "x", null).editSpec().withNodeSelector(Map.of("kubernetes.io/hostname", node))
-        .withPriorityClassName(sim.group + "-" + priorityClass).editFirstContainer().withImage("pause")
-        .withNewResources().withRequests(res).withLimits(res).endResources().endContainer().endSpec().build()
-        .getSpec();
+    return new PodSpecBuilder().withNodeSelector(Map.of("kubernetes.io/hostname", node))
+        .withPriorityClassName(sim.group + "-" + priorityClass).withTerminationGracePeriodSeconds(0L)
+        .addNewContainer().withName("c").withImage("busybox").withCommand("sleep", "3600").withNewResources()
+        .withRequests(res).withLimits(res).endResources().endContainer().build();
   }
 
-  /** The kubelet's part: bound pods become Ready, and the deletion of preempted pods is confirmed. */
-  private void playKubelet(String ns) {
-    FakeKubelet.markReady(sim.client, ns, p -> p.getSpec().getNodeName() != null);
-    for (Pod p : sim.client.pods().inNamespace(ns).list().getItems()) {
-      if (p.getMetadata().getDeletionTimestamp() != null) {
-        sim.client.pods().inNamespace(ns).withName(p.getMetadata().getName()).withGracePeriod(0).delete();
-      }
-    }
+  /** The cluster's real node: the Ready one that is not a simulated node of a scheduler test. */
+  private String realNode() {
+    Node n = sim.client.nodes().withoutLabel(SimNodes.GROUP).list().getItems().stream()
+        .filter(x -> x.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+            && "True".equals(c.getStatus())))
+        .findFirst().orElseThrow();
+    return n.getMetadata().getLabels().get("kubernetes.io/hostname");
+  }
+
+  /** Sets (or with "null" removes) the fake resource in the node's status capacity, as upstream's patchNode. */
+  private void patchFakeCpu(String node, String value) {
+    sim.client.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+        "{\"status\":{\"capacity\":{\"" + FAKECPU + "\":" + value + "}}}");
   }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8s.cri.runtime.v1.Image;
@@ -149,7 +150,8 @@ public final class NodeStatusManager {
   }
 
   /**
-   * Whether the stored status' conditions say something else than this kubelet would (upstream's kubelet compares
+   * Whether the stored status' conditions (or allocatable, for extended resources put into capacity by others)
+   * say something else than this kubelet would (upstream's kubelet compares
    * with the Node it reads, not with what it wrote last): the node lifecycle controller sets every condition
    * Unknown when it missed the Lease for a while, and this kubelet must put them right within one status period
    * rather than after the 5 min report period.
@@ -163,6 +165,11 @@ public final class NodeStatusManager {
     }
     if (current == null || current.getStatus() == null || current.getStatus().getConditions() == null) {
       return true;
+    }
+    NodeStatus extended = new NodeStatusBuilder(current.getStatus()).build();
+    keepExtendedResources(current.getStatus(), extended);
+    if (!Objects.equals(extended.getAllocatable(), current.getStatus().getAllocatable())) {
+      return true; // an extended resource was added to or taken out of capacity: allocatable follows now
     }
     for (var c : wanted.getConditions()) {
       boolean same = current.getStatus().getConditions().stream().anyMatch(o -> o.getType().equals(c.getType())
@@ -258,12 +265,51 @@ public final class NodeStatusManager {
     NodeStatus result = new NodeStatusBuilder(wanted).withConditions(merged).build();
     result.setVolumesAttached(current.getVolumesAttached());
     result.setVolumesInUse(current.getVolumesInUse());
+    keepExtendedResources(current, result);
     return result;
+  }
+
+  /**
+   * Extended resources others advertise in the node's capacity (a device plugin's manager, or an administrator
+   * patching {@code status.capacity} with e.g. {@code example.com/fakecpu}) stay there, and allocatable follows
+   * capacity for them (nothing is reserved for them), as upstream's kubelet derives allocatable from the capacity it
+   * read: one taken out of capacity leaves allocatable at the next update.
+   */
+  static void keepExtendedResources(NodeStatus current, NodeStatus result) {
+    Map<String, Quantity> capacity = new LinkedHashMap<>(result.getCapacity());
+    Map<String, Quantity> allocatable = new LinkedHashMap<>(result.getAllocatable());
+    allocatable.keySet().removeIf(NodeStatusManager::isExtended);
+    if (current.getCapacity() != null) {
+      current.getCapacity().forEach((name, q) -> {
+        if (isExtended(name)) {
+          capacity.put(name, q);
+          allocatable.put(name, q);
+        }
+      });
+    }
+    result.setCapacity(capacity);
+    result.setAllocatable(allocatable);
+  }
+
+  /** Upstream's extended resource names: not native (no domain, or a kubernetes.io one). */
+  static boolean isExtended(String name) {
+    return name.contains("/") && !name.contains("kubernetes.io/") && !name.startsWith("requests.");
+  }
+
+  /** A copy without extended resources, which the kubelet carries over but does not produce itself. */
+  private static Map<String, Quantity> ownResources(Map<String, Quantity> resources) {
+    Map<String, Quantity> own = new LinkedHashMap<>(resources == null ? Map.of() : resources);
+    own.keySet().removeIf(NodeStatusManager::isExtended);
+    return own;
   }
 
   private static boolean sameIgnoringHeartbeats(NodeStatus a, NodeStatus b) {
     NodeStatus x = new NodeStatusBuilder(a).build();
     NodeStatus y = new NodeStatusBuilder(b).build();
+    for (NodeStatus s : List.of(x, y)) {
+      s.setCapacity(ownResources(s.getCapacity()));
+      s.setAllocatable(ownResources(s.getAllocatable()));
+    }
     x.getConditions().forEach(c -> {
       c.setLastHeartbeatTime(null);
       c.setLastTransitionTime(null);
