@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionSpec;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatus;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.quarkube.apiserver.admission.webhook.ConversionWebhookClient;
 import io.quarkube.apiserver.errors.ApiException;
+import io.quarkube.apiserver.json.Json;
 import io.quarkube.apiserver.registry.GenericStore;
 import io.quarkube.apiserver.registry.ListOptions;
 import io.quarkube.apiserver.registry.ListPage;
@@ -55,11 +57,13 @@ public class CustomResourceDefinitions {
   });
   private final Map<String, List<ResourceDefinition>> served = new HashMap<>();
   private final AtomicBoolean synced = new AtomicBoolean();
+  private final ConversionWebhookClient conversionClient;
 
   public CustomResourceDefinitions(Registry registry, Storage storage, Clock clock) {
     this.registry = registry;
     this.storage = storage;
     this.clock = clock;
+    this.conversionClient = new ConversionWebhookClient(registry);
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -150,6 +154,7 @@ public class CustomResourceDefinitions {
       // The extras first: registering the store bumps the catalog generation, which rebuilds the documents.
       ServedVersions.register(def, v);
       registry.register(def, new CustomResourceStrategy(v));
+      useConversionWebhook(spec, def);
       now.add(def);
     }
     List<ResourceDefinition> before = served.put(name, now);
@@ -161,6 +166,18 @@ public class CustomResourceDefinitions {
         }
       }
     }
+  }
+
+  /** With strategy Webhook, the version's store converts what it reads and writes through the CRD's webhook. */
+  private void useConversionWebhook(CustomResourceDefinitionSpec spec, ResourceDefinition def) {
+    var conversion = spec.getConversion();
+    if (conversion == null || !"Webhook".equals(conversion.getStrategy()) || conversion.getWebhook() == null) {
+      return;
+    }
+    String storageVersion = spec.getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getStorage()))
+        .map(CustomResourceDefinitionVersion::getName).findFirst().orElse(def.version());
+    registry.store(def).setStorageConversion(new CustomResourceConversion(conversionClient,
+        Json.tree(conversion.getWebhook().getClientConfig()), spec.getGroup(), def.version(), storageVersion));
   }
 
   private void unserve(String crdName) {

@@ -49,7 +49,8 @@ final class TestWebhookServer implements AutoCloseable {
     server.requestHandler(req -> req.body().onSuccess(body -> {
       JsonNode review = Json.parse(body.getBytes());
       lastReview.put(req.path(), review);
-      ObjectNode answer = answer(req.path(), review);
+      ObjectNode answer = req.path().startsWith("/crdconvert") ? convert(req.path(), review)
+          : answer(req.path(), review);
       req.response().putHeader("Content-Type", "application/json").end(new String(Json.bytes(answer),
           StandardCharsets.UTF_8));
     }));
@@ -124,6 +125,36 @@ final class TestWebhookServer implements AutoCloseable {
       case "/wrong-uid" -> response.put("uid", "not-the-request").put("allowed", true);
       default -> response.put("allowed", true);
     }
+    return out;
+  }
+
+  /**
+   * A CRD conversion webhook as upstream's e2e one: v1 {@code hostPort: "host:port"} and v2 {@code host}, {@code port};
+   * {@code /crdconvert-fail} answers every review with a Failure result.
+   */
+  private static ObjectNode convert(String path, JsonNode review) {
+    ObjectNode out = Json.MAPPER.createObjectNode().put("apiVersion", "apiextensions.k8s.io/v1")
+        .put("kind", "ConversionReview");
+    JsonNode request = review.path("request");
+    ObjectNode response = out.putObject("response").put("uid", request.path("uid").asText());
+    if (path.equals("/crdconvert-fail")) {
+      response.putObject("result").put("status", "Failure").put("message", "refused for the test");
+      return out;
+    }
+    String desired = request.path("desiredAPIVersion").asText();
+    var converted = response.putArray("convertedObjects");
+    for (JsonNode o : request.path("objects")) {
+      ObjectNode c = ((ObjectNode) o).deepCopy();
+      if (desired.endsWith("/v2") && c.has("hostPort")) {
+        String[] hp = c.remove("hostPort").asText().split(":", 2);
+        c.put("host", hp[0]).put("port", hp.length > 1 ? hp[1] : "");
+      } else if (desired.endsWith("/v1") && c.has("host")) {
+        c.put("hostPort", c.remove("host").asText() + ":" + c.remove("port").asText());
+      }
+      c.put("apiVersion", desired);
+      converted.add(c);
+    }
+    response.putObject("result").put("status", "Success");
     return out;
   }
 
