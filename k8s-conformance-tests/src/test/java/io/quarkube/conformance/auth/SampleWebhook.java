@@ -17,6 +17,7 @@ final class SampleWebhook {
     JsonNode request = review.path("request");
     JsonNode object = request.path("object");
     return switch (path) {
+      case "/crdconvert" -> CrdConversion.answer(review);
       case "/always-deny" -> WebhookServer.deny(review, "this webhook denies all requests");
       case "/always-allow-delay-5s" -> {
         TimeUnit.SECONDS.sleep(5);

@@ -53,6 +53,11 @@ final class WebhookFixture implements AutoCloseable {
          "ports":[{"name":"https","port":%d,"protocol":"TCP"}]}""".formatted(SERVICE, SERVICE, server.port())));
   }
 
+  /** The webhook server's CA (PEM, base64), for a clientConfig.caBundle. */
+  String caBundle() {
+    return server.caBundle();
+  }
+
   private static KubernetesClient noRetries() {
     try {
       Config config = Config.fromKubeconfig(Files.readString(Cluster.kubeconfig()));
