@@ -196,7 +196,9 @@ class ReplicaApiTest {
 
     Scale scale = rcApi.withName("e2e-rc").scale();
     assertEquals(1, scale.getSpec().getReplicas());
-    assertEquals(1, scale.getStatus().getReplicas());
+    // the pod is ready before the controller has written the count into the RC's status
+    Await.until(TIMEOUT, "the scale subresource's status of 1 replica", () ->
+        Integer.valueOf(1).equals(rcApi.withName("e2e-rc").scale().getStatus().getReplicas()));
 
     retryOnConflict(() -> {
       Scale current = rcApi.withName("e2e-rc").scale();
