@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkube.apiserver.json.Json;
+import io.quarkube.apiserver.security.Await;
 import io.quarkube.testing.EtcdTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,14 +34,14 @@ class CustomResourceReadDefaultsHttpTest {
         + "{\"openAPIV3Schema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
         + "\"b\":{\"type\":\"string\"}}}}}]}}").post(CRDS).then().statusCode(201);
     String noxus = "/apis/" + group + "/v1/noxus";
-    await(() -> given().get(noxus).statusCode() == 200);
+    Await.until("the noxus resource served", () -> given().get(noxus).statusCode() == 200);
     create(noxus, group, "cr-1");
     // without a default, reads hand out the stored object as it is
     assertFalse(get(noxus + "/cr-1").has("a"));
 
     patchCrd(crd, "[{\"op\":\"add\",\"path\":\"/spec/versions/0/schema/openAPIV3Schema/properties/a/default\","
         + "\"value\":\"A\"}]");
-    await(() -> get(noxus + "/cr-1").path("a").asText().equals("A"));
+    Await.until("cr-1 defaulted on read", () -> get(noxus + "/cr-1").path("a").asText().equals("A"));
     JsonNode list = Json.MAPPER.readTree(given().get(noxus).asByteArray());
     assertEquals("A", list.at("/items/0/a").asText(), list.toString());
     JsonNode second = create(noxus, group, "cr-2");
@@ -50,7 +50,7 @@ class CustomResourceReadDefaultsHttpTest {
     patchCrd(crd, "[{\"op\":\"remove\",\"path\":\"/spec/versions/0/schema/openAPIV3Schema/properties/a/default\"},"
         + "{\"op\":\"add\",\"path\":\"/spec/versions/0/schema/openAPIV3Schema/properties/b/default\","
         + "\"value\":\"B\"}]");
-    await(() -> get(noxus + "/cr-2").path("b").asText().equals("B"));
+    Await.until("cr-2 defaulted on read for b", () -> get(noxus + "/cr-2").path("b").asText().equals("B"));
     assertEquals("A", get(noxus + "/cr-2").path("a").asText(), "the stored default stays");
     // a watch from the start replays the stored objects decoded with the defaults too
     String events = given().queryParam("watch", "true").queryParam("resourceVersion", "0")
@@ -80,13 +80,4 @@ class CustomResourceReadDefaultsHttpTest {
         .statusCode(200);
   }
 
-  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in 20 s");
-      }
-      Thread.sleep(50);
-    }
-  }
 }
